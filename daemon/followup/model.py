@@ -1,0 +1,172 @@
+"""Domain types shared by the pure core and the adapters.
+
+Plain frozen dataclasses: no I/O, no clock. Times are timezone-aware datetimes;
+the store keeps them as UTC instants plus the IANA zone they were given in.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class FollowupError(Exception):
+    """An operation failed; the message is one line meant for the user (exit 1)."""
+
+
+class UsageError(FollowupError):
+    """A usage or configuration error: the message names the key or file (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+    phone: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "email": self.email, "phone": self.phone}
+
+
+class Method(str, enum.Enum):
+    REQUEST = "REQUEST"
+    CANCEL = "CANCEL"
+
+
+@dataclass(frozen=True)
+class InterviewEvent:
+    """What detection makes of one message: the contract of `followup parse --json`."""
+
+    is_interview: bool
+    confidence: float
+    method: Method | None  # None: no calendar part (a confirmation email)
+    uid: str  # iCalendar UID, else the Message-ID
+    sequence: int
+    title: str
+    company: str | None
+    role: str | None
+    start: datetime | None  # aware; None when the message holds no event
+    end: datetime | None
+    timezone: str | None  # IANA name the times were given in, if known
+    location: str | None
+    video_link: str | None
+    organizer: Person | None
+    interviewers: tuple[Person, ...] = ()
+    message_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "is_interview": self.is_interview,
+            "confidence": round(self.confidence, 2),
+            "method": self.method.value if self.method else None,
+            "uid": self.uid,
+            "sequence": self.sequence,
+            "title": self.title,
+            "company": self.company,
+            "role": self.role,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "timezone": self.timezone,
+            "location": self.location,
+            "video_link": self.video_link,
+            "organizer": (
+                {"name": self.organizer.name, "email": self.organizer.email}
+                if self.organizer
+                else None
+            ),
+            "interviewers": [p.to_json() for p in self.interviewers],
+        }
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Result of detection: an event, or None with the reason it was not one."""
+
+    event: InterviewEvent | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """The user's answers right after the interview (the coach's four questions)."""
+
+    topics: str = ""
+    went_well: str = ""
+    wish_not_said: str = ""  # fixed in call 1
+    wish_said: str = ""  # said in call 2
+    unmet_requirement: str = ""  # made up for in call 3
+    made_up_for: str = ""  # what the user did since about the unmet requirement
+
+    FIELDS = ("topics", "went_well", "wish_not_said", "wish_said", "unmet_requirement",
+              "made_up_for")
+
+
+class InterviewState(str, enum.Enum):
+    NEEDS_CONFIRMATION = "needs_confirmation"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Interview:
+    id: int
+    company: str
+    role: str
+    start: datetime
+    end: datetime
+    timezone: str
+    state: InterviewState
+    interviewers: tuple[Person, ...] = ()
+    location: str | None = None
+    video_link: str | None = None
+    title: str = ""
+
+
+class TaskKind(str, enum.Enum):
+    PREP = "prep"
+    DEBRIEF = "debrief"
+    THANK_YOU = "thank_you"
+    CALL_1 = "call_1"
+    CALL_2 = "call_2"
+    CALL_3 = "call_3"
+
+
+class TaskState(str, enum.Enum):
+    PENDING = "pending"
+    WAITING = "waiting"  # sent to the user, waiting for them
+    DONE = "done"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Task:
+    kind: TaskKind
+    due: datetime  # aware
+    state: TaskState = TaskState.PENDING
+    late: bool = False  # due time had passed when it was planned
+
+
+class DraftState(str, enum.Enum):
+    WAITING = "waiting"
+    APPROVED = "approved"
+    SENDING = "sending"
+    SENT = "sent"
+    UNKNOWN = "unknown"  # maybe sent: the user decides
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """A rendered message: plain text, optional HTML alternative, phrase warnings."""
+
+    subject: str
+    body: str
+    html: str | None = None
+    warnings: tuple[str, ...] = field(default=())
