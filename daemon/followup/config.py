@@ -1,0 +1,368 @@
+"""TOML config -> frozen, validated settings.
+
+Checked once at load; every error names the file and the key and says what was
+expected, so the CLI can print one line and exit 2. Secrets never live here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from followup.model import UsageError
+
+APP = "followup"
+SECURITY = ("ssl", "starttls", "none")
+_SECRET_KEY = re.compile(r"pass(word)?|secret|token|app_?key", re.I)
+
+
+def default_config_path() -> Path:
+    """`$FOLLOWUP_CONFIG`, else the platform config dir."""
+    if env := os.environ.get("FOLLOWUP_CONFIG"):
+        return Path(env)
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def state_dir() -> Path:
+    """`$FOLLOWUP_STATE_DIR`, else the platform state dir (database, outbox)."""
+    if env := os.environ.get("FOLLOWUP_STATE_DIR"):
+        return Path(env)
+    return Path(platformdirs.user_state_dir(APP))
+
+
+def system_timezone() -> str:
+    """The machine's IANA zone, so `init` need not ask for it."""
+    if tz := os.environ.get("TZ", "").lstrip(":"):
+        if _valid_zone(tz):
+            return tz
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            name = target.split("zoneinfo/", 1)[1]
+            if _valid_zone(name):
+                return name
+    except OSError:
+        pass
+    return "UTC"
+
+
+def _valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Me:
+    name: str
+    email: str
+    aliases: tuple[str, ...] = ()
+    timezone: str = "UTC"
+    country: str | None = "US"
+    subdivision: str | None = None
+    phone: str | None = None
+
+    @property
+    def addresses(self) -> frozenset[str]:
+        """Every address of the user's, lower-cased."""
+        return frozenset(a.lower() for a in (self.email, *self.aliases))
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str = "imap"  # imap | maildir
+    host: str = ""
+    port: int = 993
+    security: str = "ssl"
+    username: str = ""
+    folder: str = "INBOX"
+    lookback_days: int = 14
+    poll_interval: int = 300  # seconds, where the server has no IDLE
+    timeout: int = 60  # seconds, every socket operation
+    path: Path | None = None  # maildir
+
+
+@dataclass(frozen=True)
+class Transport:
+    kind: str = "smtp"  # smtp | sendmail | file
+    host: str = ""
+    port: int = 465
+    security: str = "ssl"
+    username: str = ""
+    sender: str = ""  # the `from` key
+    command: str = "sendmail -t -i"
+    path: Path | None = None  # file transport: folder for .eml files
+    save_sent: str = "auto"  # auto | always | never
+    timeout: int = 60
+
+
+@dataclass(frozen=True)
+class Approval:
+    mode: str = "review"  # review | auto
+    email_requests: bool = True
+    deadline: time = time(18, 0)
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    call_gaps: tuple[int, int, int] = (3, 3, 3)
+    call_time: time = time(10, 0)
+    prep_reminder: bool = True
+    prep_time: time = time(18, 0)
+    debrief_delay_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path  # the config file these came from
+    me: Me
+    source: Source
+    transport: Transport
+    approval: Approval = field(default_factory=Approval)
+    plan: PlanConfig = field(default_factory=PlanConfig)
+    storage_path: Path = field(default_factory=lambda: state_dir() / "followup.db")
+    templates_dir: Path | None = None
+
+
+# --- loading ---------------------------------------------------------------
+
+
+class _Section:
+    """Typed reads from one TOML table; every error names file, section and key."""
+
+    def __init__(self, file: Path, name: str, data: Any, known: set[str]):
+        self.file, self.name = file, name
+        if not isinstance(data, dict):
+            self.fail(None, "expected a table")
+        self.data: dict[str, Any] = data
+        for key in data:
+            if _SECRET_KEY.search(key):
+                self.fail(key, "passwords never go in the config file; run `followup login`, "
+                          "or set FOLLOWUP_IMAP_PASSWORD / FOLLOWUP_SMTP_PASSWORD")
+            if key not in known:
+                self.fail(key, f"unknown key (known: {', '.join(sorted(known))})")
+
+    def fail(self, key: str | None, what: str) -> None:
+        where = f"[{self.name}] {key}" if key else f"[{self.name}]"
+        raise UsageError(f"{self.file}: {where}: {what}")
+
+    def get(self, key: str, kind: type, default: Any, what: str = "") -> Any:
+        if key not in self.data:
+            return default
+        value = self.data[key]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            self.fail(key, f"expected {what or kind.__name__}, got {value!r}")
+        return value
+
+    def text(self, key: str, default: str = "") -> str:
+        return self.get(key, str, default, "a string").strip()
+
+    def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
+        value = self.text(key, default)
+        if value not in options:
+            self.fail(key, f"expected one of {', '.join(repr(o) for o in options)}, got {value!r}")
+        return value
+
+    def number(self, key: str, default: int, low: int = 0, high: int = 1_000_000) -> int:
+        value = self.get(key, int, default, "an integer")
+        if not low <= value <= high:
+            self.fail(key, f"expected an integer from {low} to {high}, got {value}")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        return self.get(key, bool, default, "true or false")
+
+    def clock(self, key: str, default: time) -> time:
+        if key not in self.data:
+            return default
+        value = self.get(key, str, None, 'a time like "18:00"')
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+        if not match:
+            self.fail(key, f'expected a time like "18:00", got {value!r}')
+        return time(int(match[1]), int(match[2]))
+
+    def path(self, key: str) -> Path | None:
+        value = self.text(key)
+        return Path(os.path.expandvars(value)).expanduser() if value else None
+
+    def zone(self, key: str, default: str) -> str:
+        value = self.text(key, default)
+        if not _valid_zone(value):
+            self.fail(key, f'expected an IANA time zone like "America/Chicago", got {value!r}')
+        return value
+
+    def address(self, key: str, default: str = "", required: bool = False) -> str:
+        value = self.text(key, default)
+        if required and not value:
+            self.fail(key, "required: your email address")
+        if value and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+            self.fail(key, f"expected an email address, got {value!r}")
+        return value
+
+
+_SECTIONS: dict[str, set[str]] = {
+    "me": {"name", "email", "aliases", "timezone", "country", "subdivision", "phone"},
+    "source": {"kind", "host", "port", "security", "username", "folder", "lookback_days",
+               "poll_interval", "timeout", "path"},
+    "transport": {"kind", "host", "port", "security", "username", "from", "command", "path",
+                  "save_sent", "timeout"},
+    "approval": {"mode", "email_requests", "deadline"},
+    "plan": {"call_gaps", "call_time", "prep_reminder", "prep_time", "debrief_delay_minutes"},
+    "storage": {"path"},
+    "templates": {"dir"},
+}
+
+_DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+_DEFAULT_SMTP_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+
+
+def load(path: Path | None = None) -> Settings:
+    """Read and validate the config file; raise UsageError naming file and key."""
+    path = path or default_config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: config file not found; run `followup init` to write one "
+                         "(or `followup demo` to try without an account)") from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read config: {err.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: not valid TOML: {err}") from None
+    return from_mapping(data, path)
+
+
+def from_mapping(data: Mapping[str, Any], path: Path) -> Settings:
+    for name in data:
+        if name not in _SECTIONS:
+            raise UsageError(f"{path}: [{name}]: unknown section "
+                             f"(known: {', '.join(_SECTIONS)})")
+    sec: Callable[[str], _Section] = lambda n: _Section(path, n, data.get(n, {}), _SECTIONS[n])
+    me = _load_me(sec("me"))
+    source = _load_source(sec("source"), me)
+    transport = _load_transport(sec("transport"), me, source)
+    approval = _load_approval(sec("approval"))
+    plan = _load_plan(sec("plan"))
+    storage = sec("storage").path("path") or state_dir() / "followup.db"
+    templates = sec("templates").path("dir")
+    return Settings(path, me, source, transport, approval, plan, storage, templates)
+
+
+def _load_me(s: _Section) -> Me:
+    aliases = s.get("aliases", list, [], "a list of email addresses")
+    for alias in aliases:
+        if not isinstance(alias, str) or "@" not in alias:
+            s.fail("aliases", f"expected email addresses, got {alias!r}")
+    country = s.text("country", "US").upper() or None
+    if country:
+        import holidays  # only at load, to validate the code
+
+        if country not in holidays.list_supported_countries():
+            s.fail("country", f"expected a country code known to `holidays` like \"US\", "
+                   f"got {country!r}")
+    return Me(
+        name=s.text("name"),
+        email=s.address("email", required=True),
+        aliases=tuple(a.strip() for a in aliases),
+        timezone=s.zone("timezone", system_timezone()),
+        country=country,
+        subdivision=s.text("subdivision") or None,
+        phone=s.text("phone") or None,
+    )
+
+
+def _load_source(s: _Section, me: Me) -> Source:
+    kind = s.choice("kind", ("imap", "maildir"), "imap")
+    if kind == "maildir":
+        path = s.path("path")
+        if path is None:
+            s.fail("path", "required when kind = \"maildir\": the Maildir folder")
+        return Source(kind=kind, path=path, poll_interval=s.number("poll_interval", 300, 5))
+    security = s.choice("security", SECURITY, "ssl")
+    host = s.text("host")
+    if not host:
+        s.fail("host", "required when kind = \"imap\" (e.g. \"imap.gmail.com\")")
+    if security == "none" and not is_loopback(host):
+        s.fail("security", f'"none" sends the password in clear: allowed only for loopback '
+               f"hosts, not {host!r}; use \"ssl\" or \"starttls\"")
+    return Source(
+        kind=kind, host=host, security=security,
+        port=s.number("port", _DEFAULT_PORTS[security], 1, 65535),
+        username=s.text("username", me.email),
+        folder=s.text("folder", "INBOX") or "INBOX",
+        lookback_days=s.number("lookback_days", 14, 1, 3650),
+        poll_interval=s.number("poll_interval", 300, 5, 86400),
+        timeout=s.number("timeout", 60, 1, 3600),
+    )
+
+
+def _load_transport(s: _Section, me: Me, source: Source) -> Transport:
+    kind = s.choice("kind", ("smtp", "sendmail", "file"), "smtp")
+    save_sent = s.choice("save_sent", ("auto", "always", "never"), "auto")
+    sender = s.address("from", me.email)
+    if kind == "file":
+        return Transport(kind=kind, sender=sender, save_sent="never",
+                         path=s.path("path") or state_dir() / "outbox")
+    if kind == "sendmail":
+        return Transport(kind=kind, sender=sender, save_sent=save_sent,
+                         command=s.text("command", "sendmail -t -i"),
+                         timeout=s.number("timeout", 60, 1, 3600))
+    security = s.choice("security", SECURITY, "ssl")
+    host = s.text("host")
+    if not host:
+        s.fail("host", "required when kind = \"smtp\" (e.g. \"smtp.gmail.com\")")
+    if security == "none" and not is_loopback(host):
+        s.fail("security", f'"none" sends the password in clear: allowed only for loopback '
+               f"hosts, not {host!r}; use \"ssl\" or \"starttls\"")
+    return Transport(
+        kind=kind, host=host, security=security, sender=sender, save_sent=save_sent,
+        port=s.number("port", _DEFAULT_SMTP_PORTS[security], 1, 65535),
+        username=s.text("username", source.username or me.email),
+        timeout=s.number("timeout", 60, 1, 3600),
+    )
+
+
+def _load_approval(s: _Section) -> Approval:
+    return Approval(
+        mode=s.choice("mode", ("review", "auto"), "review"),
+        email_requests=s.flag("email_requests", True),
+        deadline=s.clock("deadline", time(18, 0)),
+    )
+
+
+def _load_plan(s: _Section) -> PlanConfig:
+    gaps = s.get("call_gaps", list, [3, 3, 3], "a list of three whole numbers of business days")
+    if len(gaps) != 3 or not all(isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 30
+                                 for g in gaps):
+        s.fail("call_gaps", f"expected three business-day gaps from 1 to 30 like [3, 3, 3], "
+               f"got {gaps!r}")
+    return PlanConfig(
+        call_gaps=(gaps[0], gaps[1], gaps[2]),
+        call_time=s.clock("call_time", time(10, 0)),
+        prep_reminder=s.flag("prep_reminder", True),
+        prep_time=s.clock("prep_time", time(18, 0)),
+        debrief_delay_minutes=s.number("debrief_delay_minutes", 30, 0, 24 * 60),
+    )
