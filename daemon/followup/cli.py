@@ -174,3 +174,482 @@ def check(config_path: Path | None) -> None:
     if not ok:
         raise FollowupError("check failed: fix the line above, then run `followup check` again")
     click.echo("All good. Next: `followup run --once`, or `followup service install`.")
+
+
+# --- running ----------------------------------------------------------------
+
+
+def _now():
+    from followup.runtime import system_clock
+
+    return system_clock()
+
+
+def _store(config_path: Path | None):
+    from followup.store import Store
+
+    settings = load_settings(config_path)
+    return settings, Store(settings.storage_path)
+
+
+@main.command()
+@config_option
+@click.option("--once", is_flag=True, help="One full pass (sync, plan, due tasks, send), then exit.")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+def run(config_path: Path | None, once: bool, verbose: bool) -> None:
+    """Run the service in the foreground (systemd runs this).
+
+    With --once: one pass (sync the inbox, record interviews, act on due tasks,
+    send approved drafts) and exit; 1 if a server could not be reached.
+    """
+    import logging
+
+    from followup import logsetup
+
+    logsetup.configure(logging.DEBUG if verbose else logging.INFO)
+    if not once:
+        from followup import service
+
+        raise SystemExit(service.serve(config_path))
+    from followup import pipeline
+    from followup.runtime import open_runtime
+
+    rt = open_runtime(load_settings(config_path))
+    try:
+        report = pipeline.run_pass(rt)
+    finally:
+        rt.close()
+    click.echo(summary(report))
+    if not report.ok:
+        raise FollowupError(report.errors[-1])
+
+
+def summary(report) -> str:
+    parts = [f"{report.messages} new message(s)"]
+    found = {k: v for k, v in report.outcomes.items() if k in ("new", "update", "cancel", "reply")}
+    parts += [f"{v} {k}" for k, v in found.items()]
+    if report.tasks_done:
+        parts.append(f"{report.tasks_done} task(s) done")
+    if report.approvals_requested:
+        parts.append(f"{report.approvals_requested} approval request(s) emailed")
+    parts += [f"{v} draft(s) {k}" for k, v in report.sends.items()]
+    return "; ".join(parts)
+
+
+@main.command()
+@click.option("--keep", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Work in DIR and keep it (default: a temporary folder, also kept).")
+def demo(keep: Path | None) -> None:
+    """Try followup on a bundled sample mailbox: no account, nothing sent.
+
+    Runs the real pipeline (the same pass as `run --once`) on a few sample
+    messages with a simulated clock, approving the drafts as you would, and
+    writes every email it would send as an .eml file.
+    """
+    from followup import demo as demo_module
+
+    demo_module.run(keep)
+
+
+# --- interviews ---------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the detection as JSON.")
+def parse(config_path: Path | None, file: Path, as_json: bool) -> None:
+    """Show what detection makes of one .eml or .ics FILE (nothing is stored)."""
+    from followup import config, detect
+
+    try:
+        raw = file.read_bytes()
+    except OSError as err:
+        raise UsageError(f"{file}: cannot read: {err.strerror}") from None
+    addresses: frozenset[str] = frozenset()
+    zone = config.system_timezone()
+    try:  # the user's own addresses are not interviewers; a missing config is fine here
+        settings = config.load(config_path)
+        addresses, zone = settings.me.addresses, settings.me.timezone
+    except UsageError:
+        pass
+    found = detect.detect(raw, my_addresses=addresses, default_timezone=zone)
+    if as_json:
+        if found.event is None:
+            print_json({"is_interview": False, "confidence": 0.0, "method": None,
+                        "uid": None, "sequence": 0, "title": "", "company": None,
+                        "role": None, "start": None, "end": None, "timezone": None,
+                        "location": None, "video_link": None, "organizer": None,
+                        "interviewers": [], "reason": found.reason})
+        else:
+            print_json(found.event.to_json())
+        return
+    if found.event is None:
+        click.echo(f"{file}: no event ({found.reason})")
+        return
+    event = found.event
+    verdict = "an interview" if event.is_interview else "not an interview"
+    click.echo(f"{file}: {verdict} (confidence {event.confidence:.2f})")
+    click.echo(f"  title: {event.title}")
+    for label, value in (("company", event.company), ("role", event.role),
+                         ("start", event.start), ("end", event.end),
+                         ("where", event.video_link or event.location)):
+        if value:
+            click.echo(f"  {label}: {value}")
+    for person in event.interviewers:
+        click.echo(f"  with: {person.name} <{person.email}>"
+                   + (f" {person.phone}" if person.phone else ""))
+
+
+def _parse_person(text: str):
+    from email.utils import parseaddr
+
+    from followup.model import Person
+
+    name, address = parseaddr(text)
+    if "@" not in address:
+        raise UsageError(f"--with {text!r}: expected \"Name <email>\"")
+    return Person(name.strip(), address.strip().lower())
+
+
+@main.command()
+@config_option
+@click.option("--company", required=True, help="The company.")
+@click.option("--role", default="", help="The role you interviewed for.")
+@click.option("--at", "at", required=True, metavar="\"YYYY-MM-DD HH:MM\"",
+              help="Start, in your time zone (or --tz).")
+@click.option("--minutes", default=60, show_default=True, type=click.IntRange(5, 600),
+              help="Length of the interview.")
+@click.option("--with", "people", multiple=True, metavar="\"Name <email>\"",
+              help="An interviewer; repeat for each.")
+@click.option("--tz", default=None, help="IANA time zone of --at (default: me.timezone).")
+@click.option("--where", default=None, help="Location or video link.")
+def add(config_path: Path | None, company: str, role: str, at: str, minutes: int,
+        people: tuple[str, ...], tz: str | None, where: str | None) -> None:
+    """Record an interview by hand (e.g. one scheduled on the phone)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from followup import interviews
+
+    settings, store = _store(config_path)
+    zone_name = tz or settings.me.timezone
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"--tz: unknown time zone {zone_name!r}") from None
+    try:
+        start = datetime.strptime(at.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
+    except ValueError:
+        raise UsageError(f"--at: expected \"YYYY-MM-DD HH:MM\", got {at!r}") from None
+    persons = [_parse_person(p) for p in people]
+    with store.transaction():
+        interview_id = interviews.add_manual(
+            store, company=company, role=role, start=start,
+            end=start + timedelta(minutes=minutes), timezone=zone_name, people=persons,
+            now=_now(), location=where)
+    click.echo(f"Recorded interview {interview_id} with {company}. "
+               f"See `followup status {interview_id}`.")
+
+
+@main.command(name="import")
+@config_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def import_(config_path: Path | None, file: Path) -> None:
+    """Record an interview from an .eml or .ics FILE (e.g. a forwarded invite)."""
+    from dataclasses import replace
+
+    from followup import detect, interviews
+
+    settings, store = _store(config_path)
+    try:
+        raw = file.read_bytes()
+    except OSError as err:
+        raise UsageError(f"{file}: cannot read: {err.strerror}") from None
+    found = detect.detect(raw, my_addresses=settings.me.addresses,
+                          default_timezone=settings.me.timezone)
+    if found.event is None or found.event.start is None:
+        raise FollowupError(f"{file}: no interview found ({found.reason or 'no date'})")
+    # Importing is the user saying "this is an interview": no confirmation needed.
+    event = replace(found.event, is_interview=True,
+                    confidence=max(found.event.confidence, detect.CONFIRMED_THRESHOLD))
+    with store.transaction():
+        interview_id, outcome = interviews.record_event(
+            store, event, now=_now(), source=str(file), default_timezone=settings.me.timezone)
+    click.echo(f"{file}: interview {interview_id} ({outcome}): {event.title}")
+
+
+@main.command()
+@config_option
+@click.argument("interview_id", required=False, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print every interview with its plan as JSON.")
+def status(config_path: Path | None, interview_id: int | None, as_json: bool) -> None:
+    """Every interview with its plan: done, due, waiting for you. With an ID:
+    that interview in full, with its debrief and call scripts."""
+    from rich.console import Console
+
+    from followup import interviews
+    from followup import status as views
+    from followup.model import Person
+
+    settings, store = _store(config_path)
+    if interview_id is not None:
+        interview = interviews.get(store, interview_id)
+        if as_json:
+            print_json(views.interview_json(store, interview))
+        else:
+            me = Person(settings.me.name, settings.me.email, settings.me.phone)
+            views.print_interview(Console(), store, interview, me)
+        return
+    if as_json:
+        print_json(views.status_json(store))
+        return
+    views.print_status(Console(), store, now=_now())
+
+
+@main.command()
+@config_option
+@click.argument("interview_id", type=int)
+def confirm(config_path: Path | None, interview_id: int) -> None:
+    """Accept a low-confidence detection as an interview (its plan starts)."""
+    from followup import interviews
+
+    _, store = _store(config_path)
+    with store.transaction():
+        interview = interviews.confirm(store, interview_id, now=_now())
+    click.echo(f"Interview {interview.id} with {interview.company or interview.title} confirmed.")
+
+
+@main.command()
+@config_option
+@click.argument("interview_id", type=int)
+@click.option("--from-file", "from_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Answers in a TOML file (keys: topics, went_well, wish_not_said, wish_said, "
+                   "unmet_requirement, made_up_for).")
+def debrief(config_path: Path | None, interview_id: int, from_file: Path | None) -> None:
+    """Answer the debrief questions for an interview (in $EDITOR, or --from-file).
+
+    A later answer replaces an earlier one; thank-you drafts still waiting are
+    rewritten with it (drafts you edited are left alone).
+    """
+    import tomllib
+
+    from followup import actions, interviews, render, replies
+    from followup.model import Person
+
+    settings, store = _store(config_path)
+    interview = interviews.get(store, interview_id)
+    if from_file:
+        try:
+            data = tomllib.loads(from_file.read_text(encoding="utf-8"))
+            answers = replies.debrief_from_mapping(data)
+        except OSError as err:
+            raise UsageError(f"{from_file}: cannot read: {err.strerror}") from None
+        except (tomllib.TOMLDecodeError, ValueError) as err:
+            raise UsageError(f"{from_file}: {err}") from None
+    else:
+        if not sys.stdin.isatty():
+            raise UsageError("not a terminal: use --from-file answers.toml")
+        form = replies.debrief_form(interview, interviews.get_debrief(store, interview_id))
+        edited = click.edit(form, extension=".txt")
+        if edited is None:
+            click.echo("No changes: nothing saved.")
+            return
+        answers = replies.parse_debrief_form(edited)
+    now = _now()
+    me = Person(settings.me.name, settings.me.email, settings.me.phone)
+    with store.transaction():
+        changed = actions.answer_debrief(store, render.make_environment(settings.templates_dir),
+                                         me, interview_id, answers, now=now)
+    click.echo(f"Debrief saved for interview {interview_id}"
+               + (f"; {changed} waiting draft(s) rewritten with it." if changed else "."))
+
+
+@main.command()
+@config_option
+@click.argument("interview_id", type=int)
+@click.argument("call", type=click.Choice(["call_1", "call_2", "call_3"]))
+def done(config_path: Path | None, interview_id: int, call: str) -> None:
+    """Mark a follow-up call made; the next one is planned from now."""
+    from followup import actions, interviews
+    from followup.model import TaskKind, TaskState
+    from followup.runtime import open_runtime
+
+    rt = open_runtime(load_settings(config_path), with_mail=False)
+    now = _now()
+    with rt.store.transaction():
+        from followup.inbound import mark_task
+
+        mark_task(rt, interview_id, TaskKind(call), TaskState.DONE, now=now)
+        actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
+    click.echo(f"{call} marked made for interview {interview_id}.")
+
+
+@main.command()
+@config_option
+@click.argument("interview_id", type=int)
+@click.option("--reason", type=click.Choice(["offer", "rejected", "withdrawn", "other"]),
+              default="other", show_default=True, help="Why the plan ends.")
+def stop(config_path: Path | None, interview_id: int, reason: str) -> None:
+    """End an interview's follow-up plan (no more reminders or drafts)."""
+    from followup import actions, interviews
+    from followup.model import InterviewState
+    from followup.runtime import open_runtime
+
+    rt = open_runtime(load_settings(config_path), with_mail=False)
+    now = _now()
+    with rt.store.transaction():
+        interviews.set_state(rt.store, interview_id, InterviewState.STOPPED, now=now,
+                             reason=reason)
+        actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
+    click.echo(f"Plan for interview {interview_id} stopped ({reason}).")
+
+
+# --- drafts -------------------------------------------------------------------
+
+
+@main.command(name="drafts")
+@config_option
+@click.option("--all", "show_all", is_flag=True, help="Every draft with its state.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
+    """Drafts that need you (waiting, maybe-sent, failed); --all: every draft."""
+    from followup import drafts
+
+    _, store = _store(config_path)
+    rows = drafts.list_drafts(store, include_all=show_all)
+    if as_json:
+        print_json([d.to_json() for d in rows])
+        return
+    if not rows:
+        click.echo("No drafts need you." if not show_all else "No drafts yet.")
+        return
+    for d in rows:
+        flags = " [late]" if d.late else ""
+        flags += " [edited]" if d.edited else ""
+        click.echo(f"{d.id:>4}  {d.state.value:<9} to {d.to.name} <{d.to.email}>: "
+                   f"{d.subject}{flags}")
+        for warning in d.warnings:
+            click.echo(f"        warning: {warning}")
+        if d.last_error and d.state.value in ("failed", "unknown"):
+            click.echo(f"        {d.last_error}")
+    click.echo("Next: `followup review`, or `followup approve ID`.")
+
+
+@main.command()
+@config_option
+@click.argument("draft_ids", nargs=-1, type=int)
+@click.option("--all", "approve_all", is_flag=True, help="Approve every waiting draft.")
+def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: bool) -> None:
+    """Approve drafts for sending (the service sends them on its next pass)."""
+    from followup import drafts
+    from followup.model import DraftState
+
+    settings, store = _store(config_path)
+    if approve_all:
+        draft_ids = tuple(d.id for d in drafts.list_drafts(store)
+                          if d.state is DraftState.WAITING)
+    if not draft_ids:
+        raise UsageError("give draft IDs or --all (see `followup drafts`)")
+    now = _now()
+    for draft_id in draft_ids:
+        with store.transaction():
+            draft = drafts.approve(store, draft_id, sender=settings.transport.sender, now=now)
+        click.echo(f"Approved draft {draft.id} to {draft.to.name} <{draft.to.email}>.")
+    click.echo("They go out on the service's next pass (or now: `followup run --once`).")
+
+
+@main.command()
+@config_option
+@click.argument("draft_ids", nargs=-1, type=int, required=True)
+def reject(config_path: Path | None, draft_ids: tuple[int, ...]) -> None:
+    """Reject drafts: they are never sent."""
+    from followup import drafts
+
+    _, store = _store(config_path)
+    for draft_id in draft_ids:
+        with store.transaction():
+            draft = drafts.reject(store, draft_id, now=_now())
+        click.echo(f"Rejected draft {draft.id} to {draft.to.email}.")
+
+
+@main.command()
+@config_option
+@click.argument("draft_id", type=int)
+@click.argument("outcome", type=click.Choice(["sent", "resend"]))
+def resolve(config_path: Path | None, draft_id: int, outcome: str) -> None:
+    """Settle a maybe-sent draft: it was "sent" (check your Sent folder), or "resend" it."""
+    from followup import drafts
+
+    _, store = _store(config_path)
+    with store.transaction():
+        drafts.resolve(store, draft_id, outcome, now=_now())
+    click.echo(f"Draft {draft_id}: {'marked sent' if outcome == 'sent' else 'will be sent again'}.")
+
+
+@main.command()
+@config_option
+def review(config_path: Path | None) -> None:
+    """Go through waiting drafts: approve, edit in $EDITOR, skip or reject each."""
+    from followup import drafts
+    from followup.model import DraftState
+
+    settings, store = _store(config_path)
+    waiting = [d for d in drafts.list_drafts(store) if d.state is DraftState.WAITING]
+    if not waiting:
+        click.echo("No drafts wait for you.")
+        return
+    for draft in waiting:
+        while True:
+            click.echo("\n" + "-" * 72)
+            click.echo(f"Draft {draft.id}{' (late)' if draft.late else ''}")
+            click.echo(f"To: {draft.to.name} <{draft.to.email}>")
+            click.echo(f"Subject: {draft.subject}\n")
+            click.echo(draft.body)
+            for warning in draft.warnings:
+                click.secho(f"warning: {warning}", fg="yellow")
+            choice = click.prompt("[a]pprove, [e]dit, [s]kip, [r]eject, [q]uit",
+                                  type=click.Choice(["a", "e", "s", "r", "q"]),
+                                  show_choices=False, default="s")
+            now = _now()
+            if choice == "e":
+                text = click.edit(draft.body, extension=".txt")
+                if text is not None and text.strip() != draft.body.strip():
+                    with store.transaction():
+                        draft = drafts.edit(store, draft.id, text, now=now)
+                continue
+            if choice == "a":
+                with store.transaction():
+                    drafts.approve(store, draft.id, sender=settings.transport.sender, now=now)
+                click.echo("Approved.")
+            elif choice == "r":
+                with store.transaction():
+                    drafts.reject(store, draft.id, now=now)
+                click.echo("Rejected.")
+            elif choice == "q":
+                return
+            break
+
+
+# --- templates ------------------------------------------------------------------
+
+
+@main.group()
+def templates() -> None:
+    """Your email templates."""
+
+
+@templates.command(name="check")
+@config_option
+def templates_check(config_path: Path | None) -> None:
+    """Render every template against sample data and report errors."""
+    from followup import render
+
+    settings = load_settings(config_path)
+    problems = render.check_templates(render.make_environment(settings.templates_dir))
+    for line in problems:
+        click.echo(line)
+    if problems:
+        raise FollowupError(f"{len(problems)} template problem(s)")
+    where = settings.templates_dir or "built-ins only"
+    click.echo(f"All templates render ({where}).")

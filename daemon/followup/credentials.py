@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from followup.logsetup import register_secret
 from followup.model import FollowupError
 
 Role = Literal["imap", "smtp"]
@@ -25,6 +26,12 @@ def _keyring():  # imported lazily: keyring's backend discovery is slow at start
 
 def lookup(role: Role, username: str) -> str | None:
     """The password for `role`, or None. Order: systemd credential, env, keyring."""
+    password = _lookup(role, username)
+    register_secret(password)  # from here on, no log line can show it
+    return password
+
+
+def _lookup(role: Role, username: str) -> str | None:
     creds = os.environ.get("CREDENTIALS_DIRECTORY")
     if creds:
         path = Path(creds) / f"{role}-password"

@@ -33,14 +33,13 @@ def _v1_initial(db: sqlite3.Connection) -> None:
         );
         CREATE TABLE messages (             -- every message looked at, once
             id          INTEGER PRIMARY KEY,
-            folder      TEXT NOT NULL,
-            uidvalidity INTEGER NOT NULL,
-            uid         INTEGER NOT NULL,
+            folder      TEXT NOT NULL,      -- "imap:INBOX", "maildir:/path"
+            key         TEXT NOT NULL,      -- IMAP "uidvalidity:uid", Maildir key
             message_id  TEXT,
-            outcome     TEXT NOT NULL,      -- interview | update | cancel | ignored | rejected | reply
+            outcome     TEXT NOT NULL,      -- new | update | cancel | duplicate | ignored | rejected | reply
             reason      TEXT NOT NULL DEFAULT '',
             seen_at     TEXT NOT NULL,
-            UNIQUE (folder, uidvalidity, uid)
+            UNIQUE (folder, key)
         );
         CREATE INDEX messages_by_message_id ON messages (message_id);
         CREATE TABLE interviews (
@@ -119,12 +118,14 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             message_id  TEXT NOT NULL UNIQUE,
             draft_id    INTEGER REFERENCES drafts(id) ON DELETE SET NULL,
             purpose     TEXT NOT NULL,               -- thank_you | approval_request | debrief_request | reminder | notice
+            ref         TEXT,                        -- what a notice is for: sent at most once per ref
             recipients  TEXT NOT NULL,               -- comma-separated addresses
             state       TEXT NOT NULL,               -- sending | sent | failed | unknown
             started_at  TEXT NOT NULL,
             finished_at TEXT,
             error       TEXT
         );
+        CREATE INDEX sends_by_ref ON sends (ref);
         """
     )
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import ssl
+import time
+from datetime import timedelta
 
 from followup import net
 from followup.net import CheckResult
@@ -85,3 +87,191 @@ def check(source: Source, password: str) -> CheckResult:
     finally:
         _close_quietly(client)
     return CheckResult(True, tuple(lines))
+
+
+# --- the watcher -------------------------------------------------------------
+
+FETCH_CHUNK = 500  # UIDs per FETCH: bounded memory on a first sync of 50,000
+IDLE_RENEW_SECONDS = 9 * 60  # servers and NAT boxes drop quiet connections early
+
+
+class ImapSource:
+    """One connection per account: sync by UID, IDLE between passes.
+
+    The last-seen UID only grows (RFC 3501: `UID FETCH n:*` returns the highest
+    UID even when it is below n), and a UIDVALIDITY change resyncs the lookback
+    window; de-duplication by Message-ID keeps that from recording twice.
+    """
+
+    def __init__(self, source: Source, password: str, *, clock):
+        self.cfg = source
+        self.password = password
+        self.clock = clock  # () -> aware datetime; only for the lookback window
+        self.folder = f"imap:{source.folder}"
+        self.client = None
+        self.commands = 0  # IMAP commands issued (bench/)
+
+    # connection -------------------------------------------------------------
+
+    def _connected(self):
+        if self.client is None:
+            self.client = connect(self.cfg, self.password)
+            self.commands += 2
+        return self.client
+
+    def drop(self) -> None:
+        """Forget a connection that failed; the next call reconnects."""
+        if self.client is not None:
+            _close_quietly(self.client)
+        self.client = None
+
+    def close(self) -> None:
+        if self.client is not None:
+            try:
+                self.client.logout()
+            except Exception:  # noqa: BLE001 - closing a connection that may be dead
+                pass
+        self.drop()
+
+    def _guard(self, action):
+        """Run one IMAP exchange; a broken connection is dropped and reported."""
+        from imapclient.exceptions import IMAPClientError
+
+        try:
+            return action(self._connected())
+        except (OSError, IMAPClientError) as err:
+            self.drop()
+            raise FollowupError(f"IMAP {self.cfg.host}:{self.cfg.port}: "
+                                f"connection lost ({net.describe_network(err)})") from None
+
+    # sync -------------------------------------------------------------------
+
+    def fetch_new(self, store, wanted):
+        from followup.sources import Incoming
+
+        info = self._guard(lambda c: c.select_folder(self.cfg.folder, readonly=True))
+        self.commands += 1
+        uidvalidity = int(info[b"UIDVALIDITY"])
+        uidnext = info.get(b"UIDNEXT")
+        row = store.one("SELECT uidvalidity, last_uid FROM sync_state WHERE folder = ?",
+                        (self.folder,))
+        if row is None or row["uidvalidity"] != uidvalidity:
+            if row is not None:
+                log.warning("IMAP %s: UIDVALIDITY changed (%s -> %s): rescanning the last %d days",
+                            self.cfg.folder, row["uidvalidity"], uidvalidity,
+                            self.cfg.lookback_days)
+            with store.transaction():
+                store.execute(
+                    "INSERT INTO sync_state (folder, uidvalidity, last_uid) VALUES (?, ?, 0) "
+                    "ON CONFLICT (folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
+                    "last_uid = 0", (self.folder, uidvalidity))
+            since = (self.clock() - timedelta(days=self.cfg.lookback_days)).date()
+            uids = self._guard(lambda c: c.search(["SINCE", since]))
+            self.commands += 1
+        else:
+            last = int(row["last_uid"])
+            if uidnext is not None and int(uidnext) <= last + 1:
+                return  # nothing new: one EXAMINE was the whole cost
+            uids = [u for u in self._guard(lambda c: c.search(["UID", f"{last + 1}:*"]))
+                    if u > last]
+            self.commands += 1
+        self.uidvalidity = uidvalidity
+        for start in range(0, len(uids), FETCH_CHUNK):
+            yield from self._fetch_chunk(sorted(uids)[start:start + FETCH_CHUNK], uidvalidity,
+                                         wanted, Incoming)
+
+    def _fetch_chunk(self, uids, uidvalidity, wanted, Incoming):
+        from followup.detect import MAX_MESSAGE_BYTES
+
+        heads = self._guard(lambda c: c.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE",
+                                                     "RFC822.SIZE"]))
+        self.commands += 1
+        candidates, notes = [], {}
+        for uid in uids:
+            data = heads.get(uid, {})
+            header = data.get(b"BODY[HEADER]", b"")
+            size = int(data.get(b"RFC822.SIZE", 0))
+            if not (wanted(header) or _has_calendar(data.get(b"BODYSTRUCTURE"))):
+                notes[uid] = "not a candidate"
+            elif size > MAX_MESSAGE_BYTES:
+                notes[uid] = f"too large ({size} bytes)"
+            else:
+                candidates.append(uid)
+        bodies = {}
+        if candidates:
+            bodies = self._guard(lambda c: c.fetch(candidates, ["BODY.PEEK[]"]))
+            self.commands += 1
+        for uid in uids:
+            header = heads.get(uid, {}).get(b"BODY[HEADER]", b"")
+            raw = bodies.get(uid, {}).get(b"BODY[]")
+            yield Incoming(self.folder, f"{uidvalidity}:{uid}", header, raw,
+                           notes.get(uid, "" if raw is not None else "vanished"), uid)
+
+    def mark_done(self, store, msg) -> None:
+        store.execute("UPDATE sync_state SET last_uid = max(last_uid, ?) WHERE folder = ?",
+                      (msg.uid, self.folder))
+
+    # waiting ----------------------------------------------------------------
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep until new mail (IDLE) or `seconds`; True if something may have arrived."""
+        seconds = max(0.0, min(seconds, IDLE_RENEW_SECONDS))
+        client = self._connected()
+        if b"IDLE" not in self._guard(lambda c: c.capabilities()):
+            time.sleep(min(seconds, self.cfg.poll_interval))
+            return True
+        self._guard(lambda c: c.select_folder(self.cfg.folder, readonly=True))
+
+        def idle(c):
+            c.idle()
+            try:
+                responses = c.idle_check(timeout=seconds)
+            finally:
+                # A dead peer would make idle_done() wait forever: the socket
+                # timeout set at connect turns that into an error we handle.
+                c.idle_done()
+            return responses
+
+        responses = self._guard(idle)
+        self.commands += 3
+        del client
+        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+
+    # our own messages -------------------------------------------------------
+
+    def _sent_folder(self, client) -> str | None:
+        import imapclient
+
+        return client.find_special_folder(imapclient.SENT)
+
+    def append_sent(self, raw: bytes) -> None:
+        """File a copy of a message we sent in the \\Sent folder (never two copies)."""
+        import imapclient
+
+        def append(c):
+            folder = self._sent_folder(c)
+            if folder is None:
+                raise FollowupError("IMAP: no \\Sent folder to keep a copy in")
+            c.append(folder, raw, flags=[imapclient.SEEN])
+
+        self._guard(append)
+
+    def find_sent(self, message_id: str) -> bool | None:
+        """Is a message with this Message-ID in the Sent folder? None: cannot tell."""
+
+        def find(c):
+            folder = self._sent_folder(c)
+            if folder is None:
+                return None
+            c.select_folder(folder, readonly=True)
+            found = c.search(["HEADER", "Message-ID", message_id])
+            return bool(found)
+
+        return self._guard(find)
+
+
+def _has_calendar(structure) -> bool:
+    """Does a BODYSTRUCTURE hold a calendar part or an .ics attachment?"""
+    # The subtype is a quoted atom in the structure: 'calendar' or 'ics'.
+    text = repr(structure).lower()
+    return "'calendar'" in text or "'ics'" in text or ".ics'" in text

@@ -8,6 +8,8 @@ newlines); only its login and the live smtplib connection are.
 from __future__ import annotations
 
 import smtplib
+from email import policy
+from email.utils import getaddresses, parseaddr
 import ssl
 from email.message import EmailMessage
 
@@ -15,17 +17,12 @@ from followup import net
 from followup.net import CheckResult
 from followup.config import Transport
 from followup.model import FollowupError
-
-
-class TransientSendError(FollowupError):
-    """Try again later: connection lost, 4xx."""
-
-
-class PermanentSendError(FollowupError):
-    """Never retry: 5xx; the message carries the server's reason."""
+from followup.transports import AmbiguousSendError, PermanentSendError, TransientSendError
 
 
 class SmtpTransport:
+    kind = "smtp"
+
     def __init__(self, transport: Transport, password: str):
         self.cfg = transport
         self.password = password
@@ -56,39 +53,58 @@ class SmtpTransport:
         except smtplib.SMTPNotSupportedError as err:
             raise FollowupError(f"SMTP {self.where}: {err}") from None
         except ssl.SSLError as err:
-            raise TransientSendError(f"SMTP {self.where}: {net.describe_tls(err)}") from None
+            raise FollowupError(f"SMTP {self.where}: {net.describe_tls(err)}") from None
         except (OSError, smtplib.SMTPException) as err:
             raise TransientSendError(f"SMTP {self.where}: unreachable ({net.describe_network(err)})") from None
         self._yag = yag
 
     def send(self, msg: EmailMessage) -> None:
-        """Hand one message to the server; classify every failure."""
+        """Hand one message to the server, step by step, so every failure is classified:
+        before DATA nothing was accepted (retry is safe); a connection lost inside
+        DATA may have been accepted (ambiguous: never resent blindly)."""
         if self._yag is None:
-            self.connect()
+            try:
+                self.connect()
+            except TransientSendError:
+                raise
+            except FollowupError as err:  # login refused: nothing was sent, retry later
+                raise TransientSendError(str(err)) from None
+        smtp = self._yag.smtp
+        sender = parseaddr(msg["From"])[1]
+        recipients = [a for _, a in getaddresses(msg.get_all("To", []) + msg.get_all("Cc", []))]
         try:
-            refused = self._yag.smtp.send_message(msg)
-        except smtplib.SMTPResponseException as err:
+            smtp.ehlo_or_helo_if_needed()
+            code, text = smtp.mail(sender)
+            if code != 250:
+                self._refused(code, text)
+            for rcpt in recipients:
+                code, text = smtp.rcpt(rcpt)
+                if code not in (250, 251):
+                    self._refused(code, text)
+        except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError) as err:
             self._drop()
-            text = err.smtp_error.decode("utf-8", "replace") if isinstance(
-                err.smtp_error, bytes) else str(err.smtp_error)
-            reason = f"SMTP {self.where}: {err.smtp_code} {text}"
-            if 400 <= err.smtp_code < 500:
-                raise TransientSendError(reason) from None
-            raise PermanentSendError(reason) from None
-        except smtplib.SMTPRecipientsRefused as err:
+            raise TransientSendError(f"SMTP {self.where}: connection lost before DATA "
+                                     f"({net.describe_network(err)})") from None
+        try:
+            smtp.data(msg.as_bytes(policy=policy.SMTP))
+        except smtplib.SMTPDataError as err:
+            self._refused(err.smtp_code, err.smtp_error)
+        except (OSError, smtplib.SMTPServerDisconnected) as err:
             self._drop()
-            code, text = next(iter(err.recipients.values()))
-            reason = f"SMTP {self.where}: {code} {text.decode('utf-8', 'replace')}"
-            if 400 <= code < 500:
-                raise TransientSendError(reason) from None
-            raise PermanentSendError(reason) from None
-        except (OSError, smtplib.SMTPException) as err:
-            self._drop()
-            raise TransientSendError(f"SMTP {self.where}: connection lost ({net.describe_network(err)})"
-                                     ) from None
-        if refused:
-            addresses = ", ".join(refused)
-            raise PermanentSendError(f"SMTP {self.where}: recipients refused: {addresses}")
+            raise AmbiguousSendError(f"SMTP {self.where}: connection lost during DATA "
+                                     f"({net.describe_network(err)})") from None
+
+    def _refused(self, code: int, text: bytes | str) -> None:
+        self._drop()  # a half-done transaction: start the next one afresh
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        reason = f"SMTP {self.where}: {code} {text}"
+        if 400 <= code < 500:
+            raise TransientSendError(reason)
+        raise PermanentSendError(reason)
+
+    def was_delivered(self, message_id: str) -> bool | None:
+        return None  # SMTP keeps no record we can ask; the Sent folder may
 
     def _drop(self) -> None:
         if self._yag is not None:

@@ -1,0 +1,286 @@
+"""Carrying out the plan: keep each interview's tasks in the store up to date,
+act on the ones that are due, ask the user to approve drafts.
+
+Decisions come from the pure planner (plan.py) and renderer (render.py); this
+module turns them into rows and messages. One failing interview or template
+is logged and skipped; the others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from followup import calendar_file, drafts, interviews, plan, render
+from followup.model import (
+    DraftState,
+    FollowupError,
+    Interview,
+    InterviewState,
+    Task,
+    TaskKind,
+    TaskState,
+)
+from followup.outbox import build_message, new_message_id
+from followup.runtime import Runtime
+from followup.store import from_db, to_db
+
+log = logging.getLogger(__name__)
+
+LATE_AFTER = timedelta(minutes=15)  # a task acted on this long after its due was missed
+ACTS_ON = (InterviewState.ACTIVE,)  # needs-confirmation and paused plans wait for the user
+ENDED = (InterviewState.CANCELLED, InterviewState.STOPPED, InterviewState.DONE)
+
+
+# --- keeping tasks in step with the plan -----------------------------------------
+
+
+def stored_tasks(rt: Runtime, interview_id: int) -> dict[TaskKind, dict]:
+    return {TaskKind(r["kind"]): dict(r) for r in rt.store.all(
+        "SELECT * FROM tasks WHERE interview_id = ?", (interview_id,))}
+
+
+def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]:
+    """Replan one interview and store it (inside a transaction). Done and waiting
+    tasks keep their state; pending ones move with a reschedule; an ended
+    interview cancels what is left."""
+    stored = stored_tasks(rt, interview.id)
+    done = {k for k, r in stored.items() if r["state"] == TaskState.DONE.value}
+    calls_made = {k: from_db(r["done_at"]) for k, r in stored.items()
+                  if k in plan.CALL_KINDS and k in done and r["done_at"]}
+    planned = plan.plan_tasks(interview, settings=rt.plan_settings, calls_made=calls_made,
+                              done=done, now=now)
+    for task in planned:
+        row = stored.get(task.kind)
+        if row is None:
+            rt.store.execute(
+                "INSERT INTO tasks (interview_id, kind, due_utc, state, late) VALUES (?,?,?,?,?)",
+                (interview.id, task.kind.value, to_db(task.due), task.state.value,
+                 int(task.late)))
+        elif row["state"] == TaskState.PENDING.value:
+            rt.store.execute("UPDATE tasks SET due_utc = ?, state = ? WHERE id = ?",
+                             (to_db(task.due), task.state.value, row["id"]))
+        elif row["state"] == TaskState.WAITING.value and task.state is TaskState.CANCELLED:
+            rt.store.execute("UPDATE tasks SET state = ?, token = NULL WHERE id = ?",
+                             (TaskState.CANCELLED.value, row["id"]))
+    _settle_thank_you(rt, interview, now=now)
+    return planned
+
+
+def _settle_thank_you(rt: Runtime, interview: Interview, *, now: datetime) -> None:
+    # The thank-you step is done once every draft is sent or rejected.
+    states = {r["state"] for r in rt.store.all(
+        "SELECT state FROM drafts WHERE interview_id = ?", (interview.id,))}
+    if states and states <= {DraftState.SENT.value, DraftState.REJECTED.value}:
+        rt.store.execute(
+            "UPDATE tasks SET state = ?, done_at = coalesce(done_at, ?) "
+            "WHERE interview_id = ? AND kind = ? AND state = ?",
+            (TaskState.DONE.value, to_db(now), interview.id, TaskKind.THANK_YOU.value,
+             TaskState.WAITING.value))
+
+
+def sync_all_plans(rt: Runtime, *, now: datetime) -> None:
+    for interview in interviews.all_interviews(rt.store):
+        try:
+            with rt.store.transaction():
+                sync_plan(rt, interview, now=now)
+        except FollowupError as err:
+            log.error("interview %d: cannot plan: %s", interview.id, err)
+
+
+# --- acting on due tasks -----------------------------------------------------------
+
+
+def due_tasks(rt: Runtime, *, now: datetime) -> list[tuple[Interview, dict]]:
+    rows = rt.store.all(
+        "SELECT t.* FROM tasks t JOIN interviews i ON i.id = t.interview_id "
+        "WHERE t.state = ? AND t.due_utc <= ? AND i.state IN ({}) ORDER BY t.due_utc".format(
+            ",".join("?" * len(ACTS_ON))),
+        (TaskState.PENDING.value, to_db(now), *[s.value for s in ACTS_ON]))
+    return [(interviews.get(rt.store, r["interview_id"]), dict(r)) for r in rows]
+
+
+def run_due_tasks(rt: Runtime, *, now: datetime) -> int:
+    """Act on every due task; returns how many were carried out."""
+    acted = 0
+    for interview, task in due_tasks(rt, now=now):
+        kind = TaskKind(task["kind"])
+        due = from_db(task["due_utc"])
+        assert due is not None
+        late = bool(task["late"]) or now - due > LATE_AFTER
+        try:
+            if _act(rt, interview, kind, task, due=due, late=late, now=now):
+                acted += 1
+        except FollowupError as err:  # a broken template or a send that must wait
+            log.error("interview %d: %s not done: %s", interview.id, kind.value, err)
+    return acted
+
+
+def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: dict, *, due: datetime,
+         late: bool, now: datetime) -> bool:
+    if kind is TaskKind.THANK_YOU:
+        with rt.store.transaction():
+            debrief = interviews.get_debrief(rt.store, interview.id)
+            made = drafts.make_drafts(rt.store, rt.env, interview, debrief, rt.me, now=now,
+                                      late=late)
+            _set_task(rt, task["id"], TaskState.WAITING, late=late)
+        if made:
+            log.info("interview %d: %d thank-you draft(s) made%s", interview.id, len(made),
+                     " (late)" if late else "")
+        return True
+    if kind is TaskKind.PREP:
+        email = render.render_prep_reminder(rt.env, interview=interview, me=rt.me)
+        return _notify(rt, email, purpose="prep_reminder", task=task, due=due, now=now,
+                       state=TaskState.DONE, late=late)
+    if kind is TaskKind.DEBRIEF:
+        token = drafts.new_token()
+        email = render.render_debrief_request(rt.env, interview=interview, token=token,
+                                              me=rt.me)
+        return _notify(rt, email, purpose="debrief_request", task=task, due=due, now=now,
+                       state=TaskState.WAITING, token=token, late=late)
+    call = int(kind.value[-1])
+    return _call_reminder(rt, interview, call, task, due=due, late=late, now=now)
+
+
+def _call_reminder(rt: Runtime, interview: Interview, call: int, task: dict, *,
+                   due: datetime, late: bool, now: datetime) -> bool:
+    if not interview.interviewers:
+        log.warning("interview %d: call %d has no one to call; add them with "
+                    "`followup add` or the debrief", interview.id, call)
+    person = interview.interviewers[0] if interview.interviewers else rt.me
+    token = drafts.new_token()
+    debrief = interviews.get_debrief(rt.store, interview.id)
+    as_task = Task(TaskKind(task["kind"]), due, TaskState.PENDING, late)
+    email = render.render_call_reminder(
+        rt.env, interview=interview, call=call, person=person, debrief=debrief, due=due,
+        late=late, window_passed=plan.call_window_passed(as_task, now=now,
+                                                          settings=rt.plan_settings),
+        token=token, me=rt.me)
+    script = render.call_script(call, debrief, interview, person, me=rt.me)
+    ics = calendar_file.call_reminder_ics(
+        uid=f"followup-{interview.id}-call-{call}@followup", stamp=now,
+        summary=f"Follow-up call {call}: {person.name or person.email} ({interview.company})",
+        description=script, start=max(due, now), sequence=int(now.timestamp()) // 60)
+    return _notify(rt, email, purpose=f"call_{call}_reminder", task=task, due=due, now=now,
+                   state=TaskState.WAITING, token=token, late=late,
+                   attachments=[(ics, "text/calendar", f"followup-call-{call}.ics")])
+
+
+def _notify(rt: Runtime, email, *, purpose: str, task: dict, due: datetime, now: datetime,
+            state: TaskState, late: bool, token: str | None = None,
+            attachments=()) -> bool:
+    """Email the user about a task, at most once per task and due time."""
+    me = rt.me
+    msg = build_message(sender=rt.me, to=[me], subject=email.subject, body=email.body,
+                        html=email.html, message_id=new_message_id(rt.settings.transport.sender),
+                        date=now, kind=purpose, attachments=attachments, automatic=True)
+    return rt.outbox.send_notice(
+        msg, purpose=purpose, ref=f"task:{task['id']}:{task['due_utc']}", now=now,
+        on_sent=lambda: _set_task(rt, task["id"], state, token=token, late=late))
+
+
+def _set_task(rt: Runtime, task_id: int, state: TaskState, *, token: str | None = None,
+              late: bool = False) -> None:
+    rt.store.execute("UPDATE tasks SET state = ?, token = ?, late = max(late, ?) WHERE id = ?",
+                     (state.value, token, int(late), task_id))
+
+
+def answer_debrief(store, env, me, interview_id: int, debrief, *, now: datetime) -> int:
+    """Store the user's debrief (replacing an earlier one), close the debrief
+    step, and rewrite waiting drafts with it. Returns how many were rewritten.
+    Call inside a transaction."""
+    interviews.save_debrief(store, interview_id, debrief, now=now)
+    store.execute("UPDATE tasks SET state = ?, done_at = ?, token = NULL WHERE interview_id = ? "
+                  "AND kind = ? AND state IN (?, ?)",
+                  (TaskState.DONE.value, to_db(now), interview_id, TaskKind.DEBRIEF.value,
+                   TaskState.PENDING.value, TaskState.WAITING.value))
+    interview = interviews.get(store, interview_id)
+    return drafts.refresh_drafts(store, env, interview, debrief, me, now=now)
+
+
+# --- approval ----------------------------------------------------------------------
+
+
+def auto_approve(rt: Runtime, *, now: datetime) -> int:
+    """approval.mode = "auto": the user opted out of reviewing drafts."""
+    if rt.settings.approval.mode != "auto":
+        return 0
+    count = 0
+    for draft in drafts.list_drafts(rt.store):
+        if draft.state is DraftState.WAITING:
+            with rt.store.transaction():
+                drafts.approve(rt.store, draft.id, sender=rt.settings.transport.sender, now=now)
+            count += 1
+    return count
+
+
+def request_approvals(rt: Runtime, *, now: datetime) -> int:
+    """Email each new waiting draft to the user, with its token (email_requests)."""
+    if not rt.settings.approval.email_requests or rt.settings.approval.mode == "auto":
+        return 0
+    sent = 0
+    rows = rt.store.all("SELECT id FROM drafts WHERE state = ? AND request_sent = 0 AND "
+                        "token IS NOT NULL", (DraftState.WAITING.value,))
+    for row in rows:
+        draft = drafts.get(rt.store, row["id"])
+        interview = interviews.get(rt.store, draft.interview_id)
+        if interview.state not in ACTS_ON:
+            continue
+        try:
+            email = render.render_approval_request(
+                rt.env, draft_subject=draft.subject, draft_body=draft.body,
+                recipients=[draft.to], warnings=draft.warnings, token=draft.token or "",
+                interview=interview, me=rt.me)
+        except FollowupError as err:
+            log.error("draft %d: approval request not sent: %s", draft.id, err)
+            continue
+        msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
+                            message_id=new_message_id(rt.settings.transport.sender), date=now,
+                            kind="approval_request", automatic=True)
+
+        def mark(draft_id=draft.id) -> None:
+            rt.store.execute("UPDATE drafts SET request_sent = 1 WHERE id = ?", (draft_id,))
+
+        if rt.outbox.send_notice(msg, purpose="approval_request",
+                                 ref=f"approval:{draft.id}:{draft.token}", now=now, on_sent=mark):
+            sent += 1
+    return sent
+
+
+def remind_deadline(rt: Runtime, *, now: datetime) -> int:
+    """One reminder per interview whose drafts still wait at the approval deadline."""
+    reminded = 0
+    for interview in interviews.all_interviews(rt.store, (InterviewState.ACTIVE.value,)):
+        waiting = [d for d in drafts.list_drafts(rt.store, interview_id=interview.id)
+                   if d.state is DraftState.WAITING]
+        if not waiting or now < plan.approval_deadline_at(interview, rt.plan_settings):
+            continue
+        if now.astimezone(interview.start.tzinfo).date() != interview.start.date():
+            continue  # the same-day promise is gone; no nagging the day after
+        try:
+            email = render.render_approval_deadline(rt.env, interview=interview,
+                                                    count=len(waiting), me=rt.me)
+        except FollowupError as err:
+            log.error("interview %d: deadline reminder not sent: %s", interview.id, err)
+            continue
+        msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
+                            message_id=new_message_id(rt.settings.transport.sender), date=now,
+                            kind="approval_deadline", automatic=True)
+        if rt.outbox.send_notice(msg, purpose="approval_deadline",
+                                 ref=f"deadline:{interview.id}", now=now):
+            reminded += 1
+    return reminded
+
+
+def send_approved(rt: Runtime, *, now: datetime) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for draft in drafts.due_for_sending(rt.store, now=now):
+        msg = drafts.message(draft, me=rt.me, sender=rt.settings.transport.sender, now=now)
+        try:
+            state = rt.outbox.send_draft(draft.id, msg, now=now)
+        except FollowupError as err:  # cannot reach or log in to the server: next pass
+            log.error("sending stopped for this pass: %s", err)
+            counts["deferred"] = counts.get("deferred", 0) + 1
+            break
+        counts[state] = counts.get(state, 0) + 1
+    return counts

@@ -1,0 +1,167 @@
+"""What one incoming message does: a new or changed interview, a reply from the
+user (approve / edit / reject / debrief / call done), or nothing.
+
+Each message is handled in one transaction together with the record that it
+was seen and the source's position, so a crash neither skips nor repeats it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+from email.utils import getaddresses
+
+from followup import actions, detect, drafts, interviews, replies
+from followup.model import DraftState, FollowupError, TaskKind, TaskState
+from followup.outbox import MARK_HEADER
+from followup.runtime import Runtime
+from followup.sources import Incoming
+from followup.store import to_db
+
+log = logging.getLogger(__name__)
+
+
+def wanted(rt: Runtime):
+    """Which headers earn a body fetch: possible invites, and mail from the user."""
+    mine = rt.settings.me.addresses
+
+    def predicate(header: bytes) -> bool:
+        if detect.looks_like_candidate(header):
+            return True
+        return bool(_senders(header) & mine)
+
+    return predicate
+
+
+def _senders(header: bytes) -> set[str]:
+    try:
+        parsed = BytesHeaderParser(policy=default_policy).parsebytes(header)
+        return {a.lower() for _, a in getaddresses([str(parsed.get("From", ""))]) if a}
+    except Exception:  # noqa: BLE001 - a mangled header is just "no sender"
+        return set()
+
+
+def handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
+    """Process one message inside a transaction; returns its outcome."""
+    with rt.store.transaction():
+        outcome, reason, message_id = _outcome(rt, msg, now)
+        if msg.raw is not None:
+            rt.store.execute(
+                "INSERT OR IGNORE INTO messages (folder, key, message_id, outcome, reason, "
+                "seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (msg.folder, msg.key, message_id, outcome, reason, to_db(now)))
+        rt.source.mark_done(rt.store, msg)
+    if outcome == "rejected":
+        log.warning("%s %s: skipped: %s", msg.folder, msg.key, reason)
+    elif outcome not in ("skipped", "ignored", "duplicate", "own"):
+        log.info("%s %s: %s %s", msg.folder, msg.key, outcome, reason)
+    return outcome
+
+
+def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str | None]:
+    if msg.raw is None:
+        return "skipped", msg.reason, None
+    try:
+        header = BytesHeaderParser(policy=default_policy).parsebytes(msg.header or msg.raw)
+        message_id = str(header.get("Message-ID", "")).strip() or None
+        is_ours = header.get(MARK_HEADER) is not None
+    except Exception as err:  # noqa: BLE001 - bad input is logged and skipped, never fatal
+        return "rejected", f"unreadable header ({err.__class__.__name__})", None
+    if is_ours and _sender_is_me(rt, header):
+        return "own", "our own message", message_id
+    if message_id and rt.store.one(
+            "SELECT 1 FROM messages WHERE message_id = ? AND outcome != 'rejected'",
+            (message_id,)):
+        return "duplicate", "Message-ID seen before", message_id
+    if _sender_is_me(rt, header):
+        reply = replies.parse_reply(msg.raw)
+        if reply.token:
+            outcome, reason = _handle_reply(rt, reply, now)
+            return outcome, reason, message_id
+    found = detect.detect(msg.raw, my_addresses=rt.settings.me.addresses,
+                          default_timezone=rt.settings.me.timezone)
+    if found.event is None:
+        return "ignored", found.reason, message_id
+    interview_id, outcome = interviews.record_event(
+        rt.store, found.event, now=now, source=message_id or msg.key,
+        default_timezone=rt.settings.me.timezone)
+    if outcome == "ignored":
+        return "ignored", found.reason or "not an interview", message_id
+    return outcome, f"interview {interview_id}: {found.event.title}", message_id
+
+
+def _sender_is_me(rt: Runtime, header) -> bool:
+    senders = {a.lower() for _, a in getaddresses([str(header.get("From", ""))]) if a}
+    return bool(senders) and senders <= rt.settings.me.addresses
+
+
+# --- replies from the user -----------------------------------------------------
+
+
+def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str, str]:
+    """A reply carrying one of our tokens. It acts only if `replies.authorize` allows."""
+    assert reply.token
+    mine = rt.settings.me.addresses
+    draft = drafts.by_token(rt.store, reply.token)
+    if draft is not None:
+        refused = replies.authorize(reply, my_addresses=mine, expected_token=draft.token or "")
+        if refused:
+            return "rejected", f"reply for draft {draft.id} refused: {refused}"
+        return _draft_reply(rt, draft, reply, now)
+    task = rt.store.one("SELECT * FROM tasks WHERE token = ?", (reply.token,))
+    if task is not None:
+        refused = replies.authorize(reply, my_addresses=mine, expected_token=task["token"])
+        if refused:
+            return "rejected", f"reply for {task['kind']} refused: {refused}"
+        return _task_reply(rt, task, reply, now)
+    return "rejected", "reply token matches nothing waiting (used, replaced, or forged)"
+
+
+def _draft_reply(rt: Runtime, draft: drafts.Draft, reply: replies.Reply, now: datetime
+                 ) -> tuple[str, str]:
+    if draft.state is not DraftState.WAITING:
+        return "rejected", f"draft {draft.id} is {draft.state.value}"
+    if reply.action is replies.Action.APPROVE:
+        drafts.approve(rt.store, draft.id, sender=rt.settings.transport.sender, now=now)
+        return "reply", f"draft {draft.id} approved by email"
+    if reply.action is replies.Action.EDIT and reply.edited_text:
+        drafts.edit(rt.store, draft.id, reply.edited_text, now=now)
+        drafts.approve(rt.store, draft.id, sender=rt.settings.transport.sender, now=now)
+        return "reply", f"draft {draft.id} edited and approved by email"
+    if reply.action is replies.Action.REJECT:
+        drafts.reject(rt.store, draft.id, now=now)
+        return "reply", f"draft {draft.id} rejected by email"
+    return "rejected", f"reply for draft {draft.id} not understood ({reply.reason})"
+
+
+def _task_reply(rt: Runtime, task, reply: replies.Reply, now: datetime) -> tuple[str, str]:
+    kind = TaskKind(task["kind"])
+    if kind is TaskKind.DEBRIEF and reply.debrief is not None:
+        actions.answer_debrief(rt.store, rt.env, rt.me, task["interview_id"], reply.debrief,
+                               now=now)
+        return "reply", f"debrief for interview {task['interview_id']} saved from email"
+    if kind.value.startswith("call_") and reply.action is replies.Action.DONE:
+        mark_task(rt, task["interview_id"], kind, TaskState.DONE, now=now)
+        return "reply", f"{kind.value} of interview {task['interview_id']} marked made"
+    return "rejected", f"reply for {kind.value} not understood ({reply.reason})"
+
+
+def mark_task(rt: Runtime, interview_id: int, kind: TaskKind, state: TaskState, *,
+              now: datetime) -> None:
+    """A task the user finished (a call made: the next one is planned from now)."""
+    row = rt.store.one("SELECT state FROM tasks WHERE interview_id = ? AND kind = ?",
+                       (interview_id, kind.value))
+    if row is None:
+        rt.store.execute(
+            "INSERT INTO tasks (interview_id, kind, due_utc, state, done_at) "
+            "VALUES (?, ?, ?, ?, ?)", (interview_id, kind.value, to_db(now), state.value,
+                                       to_db(now)))
+        return
+    if row["state"] == TaskState.CANCELLED.value:
+        raise FollowupError(f"interview {interview_id}: {kind.value} was cancelled")
+    rt.store.execute("UPDATE tasks SET state = ?, done_at = ?, token = NULL "
+                     "WHERE interview_id = ? AND kind = ?",
+                     (state.value, to_db(now), interview_id, kind.value))
+

@@ -1,0 +1,174 @@
+"""Interviews in the store: record detected events, confirm, stop, debrief.
+
+The decisions (is this an update? a cancel? does it need confirmation?) are
+made from plain data; this module only reads and writes rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from followup import detect
+from followup.model import (
+    Debrief,
+    FollowupError,
+    Interview,
+    InterviewEvent,
+    InterviewState,
+    Method,
+    Person,
+)
+from followup.store import Store, from_db, to_db
+
+ACTIVE_STATES = (InterviewState.ACTIVE.value, InterviewState.PAUSED.value)
+
+
+def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: str,
+                 default_timezone: str) -> tuple[int | None, str]:
+    """Insert or update the interview an event describes. Returns (id, outcome).
+
+    Outcomes: "new", "update" (higher SEQUENCE: times moved), "cancel",
+    "duplicate" (same UID, same or lower SEQUENCE), "ignored" (not an interview).
+    Call inside a transaction.
+    """
+    row = store.one("SELECT id, sequence, state FROM interviews WHERE event_uid = ?",
+                    (event.uid,))
+    if event.method is Method.CANCEL:
+        if row is None:
+            return None, "ignored"
+        store.execute("UPDATE interviews SET state = ?, sequence = max(sequence, ?), "
+                      "updated_at = ? WHERE id = ?",
+                      (InterviewState.CANCELLED.value, event.sequence, to_db(now), row["id"]))
+        return row["id"], "cancel"
+    if not event.is_interview or event.start is None:
+        return None, "ignored"
+    start = event.start
+    end = event.end or start + timedelta(hours=1)
+    zone = event.timezone or default_timezone
+    fields = {
+        "sequence": event.sequence, "title": event.title, "company": event.company or "",
+        "role": event.role or "", "start_utc": to_db(start), "end_utc": to_db(end),
+        "timezone": zone, "location": event.location, "video_link": event.video_link,
+        "updated_at": to_db(now),
+    }
+    if row is not None:
+        if event.sequence <= row["sequence"]:
+            return row["id"], "duplicate"
+        assignments = ", ".join(f"{k} = :{k}" for k in fields)
+        store.execute(f"UPDATE interviews SET {assignments} WHERE id = :id",
+                      {**fields, "id": row["id"]})
+        _merge_people(store, row["id"], event.interviewers)
+        return row["id"], "update"
+    state = (InterviewState.ACTIVE if event.confidence >= detect.CONFIRMED_THRESHOLD
+             else InterviewState.NEEDS_CONFIRMATION)
+    cursor = store.execute(
+        "INSERT INTO interviews (event_uid, state, confidence, source, created_at, "
+        + ", ".join(fields) + ") VALUES (:event_uid, :state, :confidence, :source, :created_at, "
+        + ", ".join(f":{k}" for k in fields) + ")",
+        {**fields, "event_uid": event.uid, "state": state.value,
+         "confidence": event.confidence, "source": source, "created_at": to_db(now)},
+    )
+    interview_id = int(cursor.lastrowid)
+    _merge_people(store, interview_id, event.interviewers)
+    return interview_id, "new"
+
+
+def _merge_people(store: Store, interview_id: int, people: tuple[Person, ...]) -> None:
+    # A reschedule may add or rename attendees; never drop one the user corrected.
+    for person in people:
+        store.execute(
+            "INSERT INTO people (interview_id, name, email, phone) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (interview_id, email) DO UPDATE SET "
+            "phone = coalesce(people.phone, excluded.phone)",
+            (interview_id, person.name, person.email.lower(), person.phone),
+        )
+
+
+def add_manual(store: Store, *, company: str, role: str, start: datetime, end: datetime,
+               timezone: str, people: list[Person], now: datetime, location: str | None = None,
+               ) -> int:
+    """An interview the user records by hand (e.g. scheduled on the phone)."""
+    event = InterviewEvent(
+        is_interview=True, confidence=1.0, method=Method.REQUEST,
+        uid=f"manual-{to_db(now)}-{company}-{start.isoformat()}", sequence=0,
+        title=f"Interview: {role} at {company}", company=company, role=role,
+        start=start, end=end, timezone=timezone, location=location, video_link=None,
+        organizer=None, interviewers=tuple(people),
+    )
+    interview_id, _ = record_event(store, event, now=now, source="manual",
+                                   default_timezone=timezone)
+    assert interview_id is not None
+    return interview_id
+
+
+def get(store: Store, interview_id: int) -> Interview:
+    row = store.one("SELECT * FROM interviews WHERE id = ?", (interview_id,))
+    if row is None:
+        raise FollowupError(f"no interview with id {interview_id} (see `followup status`)")
+    return _interview(store, row)
+
+
+def all_interviews(store: Store, states: tuple[str, ...] | None = None) -> list[Interview]:
+    rows = store.all("SELECT * FROM interviews ORDER BY start_utc")
+    return [_interview(store, r) for r in rows if states is None or r["state"] in states]
+
+
+def _interview(store: Store, row) -> Interview:
+    zone = ZoneInfo(row["timezone"])
+    people = tuple(Person(p["name"], p["email"], p["phone"]) for p in store.all(
+        "SELECT * FROM people WHERE interview_id = ? ORDER BY id", (row["id"],)))
+    start, end = from_db(row["start_utc"]), from_db(row["end_utc"])
+    assert start is not None and end is not None
+    return Interview(
+        id=row["id"], company=row["company"], role=row["role"],
+        start=start.astimezone(zone), end=end.astimezone(zone), timezone=row["timezone"],
+        state=InterviewState(row["state"]), interviewers=people, location=row["location"],
+        video_link=row["video_link"], title=row["title"],
+    )
+
+
+def set_state(store: Store, interview_id: int, state: InterviewState, *, now: datetime,
+              reason: str | None = None) -> None:
+    get(store, interview_id)  # clear error for a wrong id
+    store.execute("UPDATE interviews SET state = ?, stop_reason = coalesce(?, stop_reason), "
+                  "updated_at = ? WHERE id = ?", (state.value, reason, to_db(now), interview_id))
+
+
+def confirm(store: Store, interview_id: int, *, now: datetime) -> Interview:
+    interview = get(store, interview_id)
+    if interview.state is not InterviewState.NEEDS_CONFIRMATION:
+        raise FollowupError(f"interview {interview_id} is {interview.state.value}, "
+                            "not waiting for confirmation")
+    set_state(store, interview_id, InterviewState.ACTIVE, now=now)
+    return get(store, interview_id)
+
+
+def save_debrief(store: Store, interview_id: int, debrief: Debrief, *, now: datetime) -> None:
+    """A later answer replaces an earlier one."""
+    get(store, interview_id)
+    values = {f: getattr(debrief, f) for f in Debrief.FIELDS}
+    store.execute(
+        "INSERT INTO debriefs (interview_id, answered_at, " + ", ".join(values) + ") "
+        "VALUES (:id, :at, " + ", ".join(f":{f}" for f in values) + ") "
+        "ON CONFLICT (interview_id) DO UPDATE SET answered_at = excluded.answered_at, "
+        + ", ".join(f"{f} = excluded.{f}" for f in values),
+        {**values, "id": interview_id, "at": to_db(now)},
+    )
+
+
+def get_debrief(store: Store, interview_id: int) -> Debrief | None:
+    row = store.one("SELECT * FROM debriefs WHERE interview_id = ?", (interview_id,))
+    if row is None:
+        return None
+    return Debrief(**{f: row[f] for f in Debrief.FIELDS})
+
+
+def update_person(store: Store, interview_id: int, email: str, *, name: str | None = None,
+                  new_email: str | None = None, phone: str | None = None) -> None:
+    """The debrief's spelling check: correct a name, address or phone."""
+    store.execute(
+        "UPDATE people SET name = coalesce(?, name), email = coalesce(?, email), "
+        "phone = coalesce(?, phone) WHERE interview_id = ? AND email = ?",
+        (name, new_email.lower() if new_email else None, phone, interview_id, email.lower()),
+    )

@@ -1,0 +1,240 @@
+"""Every message the service emits goes through here, exactly once.
+
+The send is a recorded state machine. Before the transport is called, a row in
+`sends` (state "sending", Message-ID fixed) is committed; after it returns, the
+row becomes "sent" in the same transaction that moves the draft or task on. A
+crash in between leaves "sending" behind, and `reconcile()` decides from
+evidence — the transport's own record, or the Sent folder — never by
+resending blindly; without evidence the message is "unknown" (maybe sent) and
+the user decides.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+
+from followup.model import DraftState, FollowupError, Person
+from followup.replies import clean_header
+from followup.store import Store, to_db
+from followup.transports import (
+    AmbiguousSendError,
+    PermanentSendError,
+    TransientSendError,
+    Transport,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=1)
+GIVE_UP_AFTER = 12  # transient failures in a row before a draft is marked failed
+
+# Our own messages carry this header so the inbox watcher skips them when they
+# come back to the user's inbox (approval requests, reminders).
+MARK_HEADER = "X-Followup"
+
+
+def new_message_id(sender: str) -> str:
+    domain = sender.rpartition("@")[2] or "followup.invalid"
+    return make_msgid(idstring=secrets.token_hex(8), domain=clean_header(domain))
+
+
+def build_message(*, sender: Person, to: Sequence[Person], subject: str, body: str,
+                  message_id: str, date: datetime, kind: str, html: str | None = None,
+                  attachments: Sequence[tuple[bytes, str, str]] = (),
+                  automatic: bool = False) -> EmailMessage:
+    """A plain-text message (HTML alternative only if given), with headers that
+    cannot be injected: names and subject are cleaned of CR, LF and controls."""
+    msg = EmailMessage()
+    msg["From"] = formataddr((clean_header(sender.name), clean_header(sender.email)))
+    msg["To"] = ", ".join(formataddr((clean_header(p.name), clean_header(p.email))) for p in to)
+    msg["Subject"] = clean_header(subject)
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = message_id
+    msg[MARK_HEADER] = kind
+    if automatic:  # RFC 3834: reminders to the user must not trigger auto-replies
+        msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(body)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    for data, mimetype, filename in attachments:
+        maintype, _, subtype = mimetype.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return msg
+
+
+class Outbox:
+    def __init__(self, store: Store, transport: Transport, *,
+                 save_copy: Callable[[bytes], None] | None = None,
+                 find_sent: Callable[[str], bool | None] | None = None,
+                 provider_keeps_copy: bool = False):
+        self.store = store
+        self.transport = transport
+        self.save_copy = save_copy  # APPEND to \Sent where the provider keeps none
+        self.find_sent = find_sent
+        self.provider_keeps_copy = provider_keeps_copy
+
+    # notices to the user ----------------------------------------------------
+
+    def already_sent(self, ref: str) -> bool:
+        return self.store.one("SELECT 1 FROM sends WHERE ref = ? AND state != 'failed'",
+                              (ref,)) is not None
+
+    def send_notice(self, msg: EmailMessage, *, purpose: str, ref: str, now: datetime,
+                    on_sent: Callable[[], None] = lambda: None) -> bool:
+        """Send a message to the user at most once per `ref`. `on_sent` runs in
+        the transaction that records the send. False: try again later."""
+        if self.already_sent(ref):
+            return True
+        message_id = msg["Message-ID"]
+        with self.store.transaction():
+            self._begin(message_id, purpose, msg, now, ref=ref)
+        try:
+            self.transport.send(msg)
+        except TransientSendError as err:
+            log.warning("%s to %s not sent, will retry: %s", purpose, msg["To"], err)
+            with self.store.transaction():
+                self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
+            return False
+        except (PermanentSendError, AmbiguousSendError) as err:
+            state = "failed" if isinstance(err, PermanentSendError) else "unknown"
+            log.error("%s to %s %s: %s", purpose, msg["To"], state, err)
+            with self.store.transaction():
+                self._finish(message_id, state, now, str(err))
+                if state == "unknown":
+                    on_sent()  # to the user only: a possible duplicate beats a loop
+            return state == "unknown"
+        with self.store.transaction():
+            self._finish(message_id, "sent", now)
+            on_sent()
+        log.info("sent %s to %s", purpose, msg["To"])
+        return True
+
+    # drafts to interviewers -------------------------------------------------
+
+    def send_draft(self, draft_id: int, msg: EmailMessage, *, now: datetime) -> str:
+        """Send one approved draft; returns its new state."""
+        message_id = msg["Message-ID"]
+        with self.store.transaction():
+            row = self.store.one("SELECT state, message_id FROM drafts WHERE id = ?",
+                                 (draft_id,))
+            if row is None or row["state"] != DraftState.APPROVED.value:
+                return row["state"] if row else "missing"
+            if row["message_id"] != message_id:
+                raise FollowupError(f"draft {draft_id}: Message-ID changed after approval")
+            self._begin(message_id, "thank_you", msg, now, draft_id=draft_id)
+            self._draft_state(draft_id, DraftState.SENDING, now)
+        try:
+            self.transport.send(msg)
+        except TransientSendError as err:
+            return self._retry_later(draft_id, message_id, now, str(err))
+        except PermanentSendError as err:
+            log.error("draft %d to %s failed: %s", draft_id, msg["To"], err)
+            with self.store.transaction():
+                self._finish(message_id, "failed", now, str(err))
+                self._draft_state(draft_id, DraftState.FAILED, now, error=str(err))
+            return DraftState.FAILED.value
+        except AmbiguousSendError as err:
+            return self._resolve_unclear(draft_id, message_id, now, str(err))
+        if self.save_copy is not None:
+            try:
+                self.save_copy(msg.as_bytes())
+            except FollowupError as err:  # the mail went out; a missing copy is not fatal
+                log.warning("draft %d sent, but no Sent copy was saved: %s", draft_id, err)
+        with self.store.transaction():
+            self._finish(message_id, "sent", now)
+            self._draft_state(draft_id, DraftState.SENT, now)
+        log.info("sent thank-you (draft %d) to %s", draft_id, msg["To"])
+        return DraftState.SENT.value
+
+    def _retry_later(self, draft_id: int, message_id: str, now: datetime, error: str) -> str:
+        with self.store.transaction():
+            attempts = self.store.one("SELECT attempts FROM drafts WHERE id = ?",
+                                      (draft_id,))["attempts"] + 1
+            self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
+            if attempts >= GIVE_UP_AFTER:
+                self._draft_state(draft_id, DraftState.FAILED, now,
+                                  error=f"gave up after {attempts} tries: {error}")
+                log.error("draft %d failed after %d tries: %s", draft_id, attempts, error)
+                return DraftState.FAILED.value
+            delay = min(MAX_BACKOFF, timedelta(minutes=2 ** attempts))
+            self.store.execute(
+                "UPDATE drafts SET state = ?, attempts = ?, retry_at = ?, last_error = ?, "
+                "updated_at = ? WHERE id = ?",
+                (DraftState.APPROVED.value, attempts, to_db(now + delay), error, to_db(now),
+                 draft_id))
+        log.warning("draft %d not sent (try %d), retrying in %s: %s", draft_id, attempts,
+                    delay, error)
+        return DraftState.APPROVED.value
+
+    # after a crash ----------------------------------------------------------
+
+    def reconcile(self, *, now: datetime) -> dict[str, int]:
+        """Settle every send left in "sending" by a crash. Returns counts by outcome."""
+        counts: dict[str, int] = {}
+        for row in self.store.all("SELECT * FROM sends WHERE state = 'sending'"):
+            outcome = self._settle(row, now)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        return counts
+
+    def _settle(self, row, now: datetime) -> str:
+        message_id, draft_id = row["message_id"], row["draft_id"]
+        evidence = self.transport.was_delivered(message_id)
+        if evidence is None and self.find_sent is not None:
+            try:
+                evidence = self.find_sent(message_id)
+            except FollowupError as err:
+                log.warning("cannot look for %s in Sent: %s", message_id, err)
+                return "pending"  # try again next pass, when the server may be back
+            if evidence is False and not self.provider_keeps_copy:
+                evidence = None  # we file the copy after sending: absence proves nothing
+        if evidence is True:
+            with self.store.transaction():
+                self._finish(message_id, "sent", now)
+                if draft_id is not None:
+                    self._draft_state(draft_id, DraftState.SENT, now)
+            log.info("reconciled %s: it was sent", message_id)
+            return "sent"
+        if evidence is False:
+            with self.store.transaction():
+                self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
+                if draft_id is not None:
+                    self._draft_state(draft_id, DraftState.APPROVED, now)
+            log.info("reconciled %s: it was not sent; will send", message_id)
+            return "resend"
+        return self._resolve_unclear(draft_id, message_id, now,
+                                     "interrupted while sending: it may have gone out")
+
+    def _resolve_unclear(self, draft_id: int | None, message_id: str, now: datetime,
+                         error: str) -> str:
+        with self.store.transaction():
+            self._finish(message_id, "unknown", now, error)
+            if draft_id is not None:
+                self._draft_state(draft_id, DraftState.UNKNOWN, now, error=error)
+        log.error("%s: maybe sent (%s); check your Sent folder, then "
+                  "`followup resolve %s sent|resend`", message_id, error, draft_id or "")
+        return DraftState.UNKNOWN.value
+
+    # rows -------------------------------------------------------------------
+
+    def _begin(self, message_id: str, purpose: str, msg: EmailMessage, now: datetime, *,
+               draft_id: int | None = None, ref: str | None = None) -> None:
+        self.store.execute(
+            "INSERT INTO sends (message_id, draft_id, purpose, ref, recipients, state, "
+            "started_at) VALUES (?, ?, ?, ?, ?, 'sending', ?)",
+            (message_id, draft_id, purpose, ref, msg["To"], to_db(now)))
+
+    def _finish(self, message_id: str, state: str, now: datetime, error: str | None = None
+                ) -> None:
+        self.store.execute("UPDATE sends SET state = ?, finished_at = ?, error = ? "
+                           "WHERE message_id = ?", (state, to_db(now), error, message_id))
+
+    def _draft_state(self, draft_id: int, state: DraftState, now: datetime, *,
+                     error: str | None = None) -> None:
+        self.store.execute(
+            "UPDATE drafts SET state = ?, last_error = coalesce(?, last_error), updated_at = ? "
+            "WHERE id = ?", (state.value, error, to_db(now), draft_id))

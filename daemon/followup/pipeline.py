@@ -1,0 +1,73 @@
+"""One pass of the service: sync, detect, plan, act on due tasks, send.
+
+`followup run --once`, the daemon's loop and `followup demo` all call
+`run_pass()`; there is no second path.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from followup import actions, inbound
+from followup.model import FollowupError
+from followup.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassReport:
+    messages: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    tasks_done: int = 0
+    approvals_requested: int = 0
+    sends: dict[str, int] = field(default_factory=dict)
+    reconciled: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def sync(rt: Runtime, report: PassReport, *, now: datetime) -> None:
+    """Read every new message once. A broken connection ends the sync for this
+    pass (it resumes from the last recorded UID); a bad message never does."""
+    wanted = inbound.wanted(rt)
+    try:
+        for msg in rt.source.fetch_new(rt.store, wanted):
+            report.messages += 1
+            try:
+                outcome = inbound.handle(rt, msg, now=now)
+            except FollowupError as err:
+                log.error("%s %s: %s", msg.folder, msg.key, err)
+                outcome = "rejected"
+            report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+    except FollowupError as err:
+        report.errors.append(str(err))
+        log.error("sync stopped: %s", err)
+        return
+    with rt.store.transaction():
+        rt.store.set_health("last_sync", now.isoformat(timespec="seconds"), now=now)
+
+
+def run_pass(rt: Runtime, *, now: datetime | None = None) -> PassReport:
+    now = now or rt.clock()
+    report = PassReport()
+    report.reconciled = rt.outbox.reconcile(now=now)
+    if rt.source is not None:
+        sync(rt, report, now=now)
+    actions.sync_all_plans(rt, now=now)
+    report.tasks_done = actions.run_due_tasks(rt, now=now)
+    actions.auto_approve(rt, now=now)
+    report.approvals_requested = actions.request_approvals(rt, now=now)
+    actions.remind_deadline(rt, now=now)
+    report.sends = actions.send_approved(rt, now=now)
+    with rt.store.transaction():
+        if report.sends.get("sent"):
+            rt.store.set_health("last_send", now.isoformat(timespec="seconds"), now=now)
+        if report.errors:
+            rt.store.set_health("last_error", report.errors[-1], now=now)
+    return report

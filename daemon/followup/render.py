@@ -1,0 +1,598 @@
+"""Jinja2 rendering of drafts and reminders, phrase checks, call scripts.
+
+Pure: the only I/O is the Jinja loader reading template files; no clock.
+Template text comes from the built-in folder or the user's template folder,
+never from an email; values taken from mail are data only (sandboxed
+environment, header values cleaned).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import resources
+from .model import Debrief, FollowupError, Interview, InterviewState, Person, RenderedEmail
+from .replies import DEBRIEF_QUESTIONS, clean_header, debrief_form, format_token
+
+__all__ = [
+    "make_environment",
+    "TemplateError",
+    "render_email",
+    "render_thank_you",
+    "render_approval_request",
+    "render_debrief_request",
+    "render_prep_reminder",
+    "render_call_reminder",
+    "render_approval_deadline",
+    "render_plan_paused",
+    "call_script",
+    "CLOSING_LINE",
+    "estimate_speaking_seconds",
+    "phrase_warnings",
+    "FLAGGED_PHRASES",
+    "clean_header",
+    "check_templates",
+    "sample_context",
+    "Sample",
+    "BUILTIN_TEMPLATES",
+]
+
+CLOSING_LINE = "I really want to work with you. Is now a good time to set up a second interview?"
+MAX_CALL_SECONDS = 180  # the coach: keep each call under 3 minutes
+
+BUILTIN_TEMPLATES = (
+    "thank_you",
+    "approval_request",
+    "debrief_request",
+    "prep_reminder",
+    "call_reminder",
+    "approval_deadline",
+    "plan_paused",
+)
+
+
+class TemplateError(FollowupError):
+    """A template could not be rendered; the message names the file and the problem."""
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def _local(dt: datetime, tz: str | None = None) -> datetime:
+    if tz:
+        try:
+            return dt.astimezone(ZoneInfo(tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return dt
+
+
+def format_when(dt: datetime | None, tz: str | None = None) -> str:
+    """'Tuesday, December 1, 2026 at 2:00 PM CST' (in the given IANA zone)."""
+    if dt is None:
+        return ""
+    d = _local(dt, tz)
+    hour = d.hour % 12 or 12
+    ampm = "AM" if d.hour < 12 else "PM"
+    zone = d.tzname() or ""
+    return f"{d:%A}, {d:%B} {d.day}, {d.year} at {hour}:{d.minute:02d} {ampm} {zone}".rstrip()
+
+
+def format_date(dt: datetime | None, tz: str | None = None) -> str:
+    """'Tuesday, December 1' (in the given IANA zone)."""
+    if dt is None:
+        return ""
+    d = _local(dt, tz)
+    return f"{d:%A}, {d:%B} {d.day}"
+
+
+def _sentence(text: str | None) -> str:
+    """Debrief text as one sentence: whitespace collapsed, ends with punctuation."""
+    text = " ".join((text or "").split())
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text
+
+
+def _clause(text: str | None) -> str:
+    """Debrief text to insert mid-sentence: whitespace collapsed, no final period."""
+    return " ".join((text or "").split()).rstrip(" .;,")
+
+
+def make_environment(user_dir: Path | None = None) -> SandboxedEnvironment:
+    """Sandboxed Jinja2 environment: user templates first, then the built-ins."""
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(resources.templates_dir())))
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "htm"), default_for_string=False, default=False
+        ),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = format_when
+    env.filters["date"] = format_date
+    env.filters["sentence"] = _sentence
+    env.filters["clause"] = _clause
+    env.filters["header"] = clean_header
+    env.followup_user_dir = Path(user_dir) if user_dir is not None else None  # type: ignore[attr-defined]
+    return env
+
+
+def _template_file(tb: TracebackType | None, default: str) -> str:
+    """The innermost template file in a traceback (errors inside an include)."""
+    name = default
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".txt", ".html", ".htm")):
+            name = Path(filename).name
+        tb = tb.tb_next
+    return name
+
+
+def _render_file(env: SandboxedEnvironment, filename: str, context: dict[str, Any]) -> str:
+    try:
+        return env.get_template(filename).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Path(exc.filename).name if exc.filename else (exc.name or filename)
+        raise TemplateError(f"{where}: line {exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        missing = exc.name if exc.name != filename else filename
+        raise TemplateError(f"{filename}: template not found: {missing}") from exc
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"{_template_file(exc.__traceback__, filename)}: {exc.message}") from exc
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"{_template_file(exc.__traceback__, filename)}: unsafe: {exc}") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"{_template_file(exc.__traceback__, filename)}: {exc}") from exc
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
+        raise TemplateError(
+            f"{_template_file(exc.__traceback__, filename)}: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _tidy_body(text: str) -> str:
+    lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").split("\n")]
+    body = "\n".join(lines).strip("\n")
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    return body + "\n"
+
+
+def render_email(env: SandboxedEnvironment, name: str, /, **context: Any) -> RenderedEmail:
+    """Render name.txt (and name.html if present): first line 'Subject: …', then the body."""
+    base = name[:-4] if name.endswith(".txt") else name
+    filename = base + ".txt"
+    text = _render_file(env, filename, context).lstrip("\r\n")
+    first, _, rest = text.partition("\n")
+    if not first.lower().startswith("subject:"):
+        raise TemplateError(f"{filename}: the first line must be 'Subject: <subject>'")
+    subject = clean_header(first[len("subject:"):])
+    if not subject:
+        raise TemplateError(f"{filename}: the subject is empty")
+    body = _tidy_body(rest)
+    html = None
+    try:
+        env.get_template(base + ".html")
+    except jinja2.TemplateNotFound:
+        pass
+    else:
+        html = _render_file(env, base + ".html", context)
+    warnings = phrase_warnings(subject + "\n" + body)
+    return RenderedEmail(subject=subject, body=body, html=html, warnings=warnings)
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _position(interview: Interview) -> str:
+    role, company = clean_header(interview.role), clean_header(interview.company)
+    if role and company:
+        return f"the {role} role at {company}"
+    if role:
+        return f"the {role} role"
+    if company:
+        return f"the role at {company}"
+    return "the role"
+
+
+def _base(interview: Interview, me: Person) -> dict[str, Any]:
+    return {
+        "interview": interview,
+        "me": me,
+        "company": clean_header(interview.company) or "the company",
+        "role": clean_header(interview.role),
+        "position": _position(interview),
+        "when": format_when(interview.start, interview.timezone),
+        "day": format_date(interview.start, interview.timezone),
+        "interviewers": interview.interviewers,
+    }
+
+
+def render_thank_you(
+    env: SandboxedEnvironment, *, interview: Interview, person: Person,
+    debrief: Debrief | None, me: Person,
+) -> RenderedEmail:
+    """The same-day thank-you to one interviewer, restating what went well."""
+    ctx = _base(interview, me)
+    ctx.update(person=person, debrief=debrief,
+               went_well=(debrief.went_well.strip() if debrief else ""),
+               topics=(debrief.topics.strip() if debrief else ""))
+    return render_email(env, "thank_you", **ctx)
+
+
+def render_approval_request(
+    env: SandboxedEnvironment, *, draft_subject: str, draft_body: str,
+    recipients: Sequence[Person], warnings: Sequence[str], token: str,
+    interview: Interview, me: Person,
+) -> RenderedEmail:
+    """Asks the user to approve, edit or reject one draft."""
+    ctx = _base(interview, me)
+    ctx.update(draft_subject=clean_header(draft_subject), draft_body=draft_body.rstrip("\n"),
+               recipients=tuple(recipients), warnings=tuple(warnings), token=token,
+               token_tag=format_token(token))
+    return render_email(env, "approval_request", **ctx)
+
+
+def render_debrief_request(
+    env: SandboxedEnvironment, *, interview: Interview, token: str, me: Person
+) -> RenderedEmail:
+    """The debrief prompt sent right after the interview."""
+    ctx = _base(interview, me)
+    ctx.update(token=token, token_tag=format_token(token),
+               form=debrief_form(interview, None, comments=False),
+               questions=tuple(h for _, h in DEBRIEF_QUESTIONS))
+    return render_email(env, "debrief_request", **ctx)
+
+
+def render_prep_reminder(
+    env: SandboxedEnvironment, *, interview: Interview, me: Person
+) -> RenderedEmail:
+    """The evening-before reminder."""
+    return render_email(env, "prep_reminder", **_base(interview, me))
+
+
+_CALL_GOALS = {
+    1: "fix something you said in the interview that you wish you had not said",
+    2: "give the answer you wish you had given in the interview",
+    3: "show how you have made up for the requirement you did not meet",
+}
+_CALL_FIELD = {1: "wish_not_said", 2: "wish_said", 3: "unmet_requirement"}
+
+
+def _speaking_time(seconds: int) -> str:
+    if seconds < 60:
+        return f"about {seconds} seconds"
+    minutes, secs = divmod(seconds, 60)
+    return f"about {minutes} min {secs:02d} s"
+
+
+def render_call_reminder(
+    env: SandboxedEnvironment, *, interview: Interview, call: int, person: Person,
+    debrief: Debrief | None, due: datetime, late: bool, window_passed: bool,
+    token: str, me: Person,
+) -> RenderedEmail:
+    """Reminder for follow-up call 1, 2 or 3, with its script."""
+    if call not in _CALL_GOALS:
+        raise ValueError(f"call must be 1, 2 or 3, not {call!r}")
+    script = call_script(call, debrief, interview, person, me=me)
+    seconds = estimate_speaking_seconds(script)
+    field_name = _CALL_FIELD[call]
+    ctx = _base(interview, me)
+    ctx.update(
+        call=call, person=person, debrief=debrief, due=due,
+        due_text=format_when(due, interview.timezone), late=late,
+        window_passed=window_passed, token=token, token_tag=format_token(token),
+        goal=_CALL_GOALS[call], script=script, closing_line=CLOSING_LINE,
+        speaking_seconds=seconds, speaking_time=_speaking_time(seconds),
+        too_long=seconds >= MAX_CALL_SECONDS,
+        missing_answer=not (debrief and getattr(debrief, field_name).strip()),
+    )
+    return render_email(env, "call_reminder", **ctx)
+
+
+def render_approval_deadline(
+    env: SandboxedEnvironment, *, interview: Interview, count: int, me: Person
+) -> RenderedEmail:
+    """Drafts still waiting for approval at the deadline on interview day."""
+    ctx = _base(interview, me)
+    ctx.update(count=count)
+    return render_email(env, "approval_deadline", **ctx)
+
+
+def render_plan_paused(
+    env: SandboxedEnvironment, *, interview: Interview, sender: str, subject: str,
+    why: str, me: Person,
+) -> RenderedEmail:
+    """A message from the company paused the plan: what arrived and why we paused."""
+    ctx = _base(interview, me)
+    ctx.update(sender=clean_header(sender), subject=clean_header(subject),
+               why=" ".join(why.split()))
+    return render_email(env, "plan_paused", **ctx)
+
+
+# --------------------------------------------------------------------------- call scripts
+
+
+def call_script(
+    call: int, debrief: Debrief | None, interview: Interview, person: Person,
+    *, me: Person | None = None,
+) -> str:
+    """What to say on follow-up call 1, 2 or 3; always ends with CLOSING_LINE.
+    Missing debrief answers become [bracketed] prompts for the user to fill in."""
+    if call not in _CALL_GOALS:
+        raise ValueError(f"call must be 1, 2 or 3, not {call!r}")
+    d = debrief or Debrief()
+    name = clean_header(person.name) or "there"
+    intro = f"Hello {name}"
+    intro += f", this is {clean_header(me.name)}." if me and me.name else "."
+    day = format_date(interview.start, interview.timezone)
+    parts = [f"{intro} We met on {day} about {_position(interview)}, "
+             "and I have one quick point to add."]
+    if call == 1:
+        said = _clause(d.wish_not_said)
+        if said:
+            parts.append(f"In our conversation I said {said}. That did not come out the way "
+                         "I meant it. What I should have said is this: "
+                         "[in one or two sentences, what is true and what you meant].")
+        else:
+            parts.append("I want to be sure I left you with the right picture of how I would "
+                         "do this job: [one concrete example that shows you can do it].")
+    elif call == 2:
+        wish = _clause(d.wish_said)
+        if wish:
+            parts.append(f"After we spoke I realised I never mentioned {wish}. "
+                         "[Say it in two or three sentences, with one concrete result.]")
+        else:
+            parts.append("After we spoke I thought of a better answer to one of your "
+                         "questions: [the answer that came to you after the interview].")
+    else:
+        unmet = _clause(d.unmet_requirement)
+        done = _clause(d.made_up_for)
+        if unmet:
+            parts.append(f"You mentioned the role needs {unmet}, and I took that seriously.")
+        else:
+            parts.append("You mentioned one requirement I did not fully meet, "
+                         "[name the requirement], and I took that seriously.")
+        if done:
+            parts.append(f"Since our interview, {done}.")
+        else:
+            parts.append("Since our interview, [the training or practice you have done, "
+                         "e.g. a few hours with someone who uses it every day].")
+        parts.append("It prepared me to [how it helps you do the job]. I know there is more "
+                     "to learn, and I am glad to keep at it.")
+    parts.append(CLOSING_LINE)
+    return "\n\n".join(parts)
+
+
+def estimate_speaking_seconds(text: str, words_per_minute: int = 150) -> int:
+    """Seconds it takes to say `text` aloud at `words_per_minute` (rounded up)."""
+    if words_per_minute <= 0:
+        raise ValueError("words_per_minute must be positive")
+    words = re.findall(r"[^\W_]+(?:['\u2019-][^\W_]+)*", text)
+    return math.ceil(len(words) * 60 / words_per_minute)
+
+
+# --------------------------------------------------------------------------- phrases
+
+# Pushy or needy phrases and their kin (the coach: never ask whether they have
+# decided; keep pressing out of every message).
+FLAGGED_PHRASES: tuple[str, ...] = (
+    "have you made a decision",
+    "made a decision yet",
+    "has a decision been made",
+    "have you decided",
+    "decided yet",
+    "any update",
+    "any updates",
+    "any news",
+    "any word",
+    "just checking in",
+    "just following up",
+    "just wanted to follow up",
+    "touching base",
+    "touch base",
+    "circling back",
+    "circle back",
+    "still considering me",
+    "still being considered",
+    "still in the running",
+    "when will I hear",
+    "when can I expect to hear",
+    "status of my application",
+    "did I get the job",
+    "sorry to bother",
+    "sorry to bug",
+    "I really need this job",
+    "I need this job",
+    "desperate",
+    "begging",
+)
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    for lineno, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        line = line.lower().replace("'", "").replace("\u2019", "")
+        out.extend((w, lineno) for w in re.findall(r"[a-z0-9]+", line))
+    return out
+
+
+_PHRASE_WORDS = [
+    (p, re.findall(r"[a-z0-9]+", p.lower().replace("'", ""))) for p in FLAGGED_PHRASES
+]
+
+
+def phrase_warnings(text: str) -> tuple[str, ...]:
+    """One warning per pushy/needy phrase found (case, whitespace, line breaks and
+    punctuation do not matter); each names the phrase and the line it starts on."""
+    tokens = _tokens(text)
+    words = [w for w, _ in tokens]
+    lines = text.replace("\r\n", "\n").split("\n")
+    matches: list[tuple[int, int, str]] = []
+    for phrase, pw in _PHRASE_WORDS:
+        n = len(pw)
+        for i in range(len(words) - n + 1):
+            if words[i : i + n] == pw:
+                matches.append((i, i + n, phrase))
+    # overlapping matches ("have you made a decision yet") are reported once,
+    # under the longest phrase that starts first
+    matches.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    found: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, phrase in matches:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        lineno = tokens[start][1]
+        snippet = " ".join(lines[lineno - 1].split())
+        if len(snippet) > 80:
+            snippet = snippet[:77] + "..."
+        found.append(f'line {lineno}: "{phrase}" sounds pushy or needy: {snippet}')
+    return tuple(found)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Sample data for checking templates and for tests."""
+
+    interview: Interview
+    person: Person
+    me: Person
+    debrief: Debrief
+    token: str
+    due: datetime
+
+
+def sample_context() -> Sample:
+    tz = ZoneInfo("America/Chicago")
+    start = datetime(2026, 12, 1, 14, 0, tzinfo=tz)
+    jane = Person("Jane Doe", "jane.doe@acme.example", "+1 312 555 0142")
+    raj = Person("Raj Patel", "raj.patel@acme.example")
+    interview = Interview(
+        id=1, company="Acme Analytics", role="Backend Engineer", start=start,
+        end=start + timedelta(hours=1), timezone="America/Chicago",
+        state=InterviewState.ACTIVE, interviewers=(jane, raj),
+        location="Acme HQ, 100 Main Street, Chicago", video_link=None,
+        title="Interview: Backend Engineer",
+    )
+    debrief = Debrief(
+        topics="the payments migration; the on-call rotation; code review habits",
+        went_well="our discussion of how I cut checkout latency by 40% at my last job",
+        wish_not_said="that I find on-call work tedious",
+        wish_said="how I mentored two junior engineers through their first launch",
+        unmet_requirement="hands-on experience with Kafka",
+        made_up_for="I spent six hours this week building a small Kafka pipeline with a "
+                    "friend who runs it in production",
+    )
+    me = Person("Sam Rivera", "sam@example.org", "+1 312 555 0100")
+    return Sample(interview=interview, person=jane, me=me, debrief=debrief,
+                  token="q3v9Zk2LwX8pR4tN7yB1cA", due=start + timedelta(days=4, hours=-4))
+
+
+def _render_builtin(env: SandboxedEnvironment, name: str, s: Sample,
+                    debrief: Debrief | None) -> list[RenderedEmail]:
+    iv, me = s.interview, s.me
+    if name == "thank_you":
+        return [render_thank_you(env, interview=iv, person=s.person, debrief=debrief, me=me)]
+    if name == "approval_request":
+        draft = render_thank_you(env, interview=iv, person=s.person, debrief=debrief, me=me)
+        return [render_approval_request(
+            env, draft_subject=draft.subject, draft_body=draft.body, recipients=[s.person],
+            warnings=(), token=s.token, interview=iv, me=me)]
+    if name == "debrief_request":
+        return [render_debrief_request(env, interview=iv, token=s.token, me=me)]
+    if name == "prep_reminder":
+        return [render_prep_reminder(env, interview=iv, me=me)]
+    if name == "call_reminder":
+        return [
+            render_call_reminder(env, interview=iv, call=c, person=s.person, debrief=debrief,
+                                 due=s.due, late=late, window_passed=late, token=s.token, me=me)
+            for c in (1, 2, 3) for late in (False, True)
+        ]
+    if name == "approval_deadline":
+        return [render_approval_deadline(env, interview=iv, count=n, me=me) for n in (1, 2)]
+    if name == "plan_paused":
+        return [render_plan_paused(env, interview=iv, sender="Jane Doe <jane.doe@acme.example>",
+                                   subject="Next steps", why="a second interview was proposed",
+                                   me=me)]
+    raise ValueError(name)
+
+
+def _sample_vars(s: Sample) -> dict[str, Any]:
+    """Every variable any built-in template gets, for rendering extra user templates."""
+    ctx = _base(s.interview, s.me)
+    script = call_script(1, s.debrief, s.interview, s.person, me=s.me)
+    ctx.update(
+        person=s.person, debrief=s.debrief, went_well=s.debrief.went_well,
+        topics=s.debrief.topics, token=s.token, token_tag=format_token(s.token),
+        draft_subject="Thank you", draft_body="Dear Jane Doe,\n\nThank you.\n",
+        recipients=(s.person,), warnings=(), form=debrief_form(s.interview, None, comments=False),
+        questions=tuple(h for _, h in DEBRIEF_QUESTIONS), call=1, due=s.due,
+        due_text=format_when(s.due, s.interview.timezone), late=False, window_passed=False,
+        goal=_CALL_GOALS[1], script=script, closing_line=CLOSING_LINE,
+        speaking_seconds=estimate_speaking_seconds(script),
+        speaking_time=_speaking_time(estimate_speaking_seconds(script)), too_long=False,
+        missing_answer=False, count=2, sender="Jane Doe <jane.doe@acme.example>",
+        subject="Next steps", why="a second interview was proposed",
+    )
+    return ctx
+
+
+def _source_warnings(env: SandboxedEnvironment, filename: str) -> list[str]:
+    try:
+        source, _, _ = env.loader.get_source(env, filename)  # type: ignore[union-attr]
+    except jinja2.TemplateNotFound:
+        return []
+    return [f"{filename}: template text: {w}" for w in phrase_warnings(source)]
+
+
+def check_templates(env: SandboxedEnvironment) -> list[str]:
+    """Render every template against sample data; one line per problem (empty = all good)."""
+    s = sample_context()
+    errors: list[str] = []
+    for name in BUILTIN_TEMPLATES:
+        problems: list[str] = []
+        for debrief in (s.debrief, None):
+            try:
+                for rendered in _render_builtin(env, name, s, debrief):
+                    problems.extend(f"{name}.txt: rendered text: {w}" for w in rendered.warnings)
+            except TemplateError as exc:
+                problems.append(str(exc))
+        for filename in (f"{name}.txt", f"{name}.html"):
+            problems.extend(_source_warnings(env, filename))
+        for p in problems:  # same problem from several sample renders: report once
+            if p not in errors:
+                errors.append(p)
+    user_dir: Path | None = getattr(env, "followup_user_dir", None)
+    if user_dir is not None and user_dir.is_dir():
+        builtin_files = {f"{n}.txt" for n in BUILTIN_TEMPLATES}
+        for path in sorted(user_dir.glob("*.txt")):
+            if path.name in builtin_files:
+                continue
+            try:
+                text = _render_file(env, path.name, _sample_vars(s))
+            except TemplateError as exc:
+                errors.append(str(exc))
+                continue
+            errors.extend(f"{path.name}: rendered text: {w}" for w in phrase_warnings(text))
+            errors.extend(_source_warnings(env, path.name))
+    return list(dict.fromkeys(errors))  # an error in an included file: report it once

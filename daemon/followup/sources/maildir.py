@@ -1,0 +1,60 @@
+"""A local Maildir (mbsync, offlineimap, `followup demo`): read-only.
+
+Only reads files; never renames them into cur/ or sets flags, so the user's
+mail client sees exactly what it saw before.
+"""
+
+from __future__ import annotations
+
+import mailbox
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from followup.detect import MAX_MESSAGE_BYTES
+from followup.model import FollowupError
+from followup.sources import Incoming, Wanted, header_block
+from followup.store import Store, to_db, utcnow
+
+
+class MaildirSource:
+    def __init__(self, path: Path):
+        if not (path / "cur").is_dir() or not (path / "new").is_dir():
+            raise FollowupError(f"{path}: not a Maildir (it needs cur/ and new/ folders)")
+        self.path = path
+        self.folder = f"maildir:{path}"
+        self.box = mailbox.Maildir(path, factory=None, create=False)
+
+    def fetch_new(self, store: Store, wanted: Wanted) -> Iterator[Incoming]:
+        known = {r["key"] for r in store.all("SELECT key FROM messages WHERE folder = ?",
+                                             (self.folder,))}
+        for key in sorted(set(self.box.keys()) - known):
+            path = self.path / self.box._lookup(key)  # noqa: SLF001 - only a path join
+            try:
+                size = path.stat().st_size
+                with path.open("rb") as handle:
+                    data = handle.read(min(size, MAX_MESSAGE_BYTES))
+            except OSError as err:  # the mail client moved it meanwhile: next pass
+                yield Incoming(self.folder, key, b"", None, f"unreadable: {err.strerror}")
+                continue
+            header = header_block(data)
+            if size > MAX_MESSAGE_BYTES:
+                yield Incoming(self.folder, key, header, None, f"too large ({size} bytes)")
+            elif wanted(header) or b"text/calendar" in data.lower():
+                yield Incoming(self.folder, key, header, data)
+            else:
+                yield Incoming(self.folder, key, header, None, "not a candidate")
+
+    def mark_done(self, store: Store, msg: Incoming) -> None:
+        # Maildir has no UIDs: the messages row is the only memory of a key.
+        store.execute(
+            "INSERT OR IGNORE INTO messages (folder, key, outcome, reason, seen_at) "
+            "VALUES (?, ?, 'skipped', ?, ?)", (msg.folder, msg.key, msg.reason, to_db(utcnow())))
+
+    def wait(self, seconds: float) -> bool:
+        """No push for local files: sleep, then look again."""
+        time.sleep(max(0.0, seconds))
+        return True
+
+    def close(self) -> None:
+        pass

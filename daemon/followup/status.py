@@ -1,0 +1,113 @@
+"""What `followup status` and `followup drafts` show: plain data for --json,
+and rich tables for a terminal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from followup import drafts, interviews, render
+from followup.model import Interview
+from followup.store import Store, from_db
+
+
+def interview_json(store: Store, interview: Interview) -> dict[str, Any]:
+    tasks = store.all("SELECT * FROM tasks WHERE interview_id = ? ORDER BY due_utc",
+                      (interview.id,))
+    zone = interview.start.tzinfo
+    return {
+        "id": interview.id, "company": interview.company, "role": interview.role,
+        "start": interview.start.isoformat(), "end": interview.end.isoformat(),
+        "state": interview.state.value,
+        "interviewers": [p.to_json() for p in interview.interviewers],
+        "tasks": [{"kind": t["kind"],
+                   "due": from_db(t["due_utc"]).astimezone(zone).isoformat(),  # type: ignore[union-attr]
+                   "state": t["state"], "late": bool(t["late"])} for t in tasks],
+    }
+
+
+def status_json(store: Store) -> list[dict[str, Any]]:
+    return [interview_json(store, i) for i in interviews.all_interviews(store)]
+
+
+def health_lines(store: Store, *, now: datetime) -> list[str]:
+    health = store.health()
+    lines = []
+    beat = health.get("heartbeat")
+    if beat and beat[1] and (now - beat[1]).total_seconds() < 15 * 60:
+        lines.append(f"service: running (pid {beat[0]})")
+    else:
+        lines.append("service: not running (start it with `followup service install`)")
+    for key, label in (("last_sync", "last sync"), ("last_send", "last send"),
+                       ("last_error", "last error")):
+        if key in health:
+            value, when = health[key]
+            lines.append(f"{label}: {value if key == 'last_error' else ''}"
+                         f"{' at ' if key == 'last_error' else ''}{when:%Y-%m-%d %H:%M} UTC")
+    return lines
+
+
+def print_status(console, store: Store, *, now: datetime) -> None:
+    from rich.table import Table
+
+    for line in health_lines(store, now=now):
+        console.print(line, highlight=False)
+    rows = interviews.all_interviews(store)
+    if not rows:
+        console.print("No interviews yet. They appear here when a confirmation arrives "
+                      "(or add one: `followup add`).")
+        return
+    table = Table(show_lines=True)
+    for column in ("id", "interview", "when", "with", "state", "next step"):
+        table.add_column(column)
+    for interview in rows:
+        data = interview_json(store, interview)
+        pending = [t for t in data["tasks"] if t["state"] in ("pending", "waiting")]
+        step = "—"
+        if pending:
+            first = pending[0]
+            due = datetime.fromisoformat(first["due"])
+            step = f"{first['kind']} {first['state']} {due:%a %b %d %H:%M}"
+        table.add_row(
+            str(interview.id), f"{interview.company}\n{interview.role}".strip(),
+            f"{interview.start:%a %b %d %H:%M} {interview.start.tzname()}",
+            "\n".join(p.name or p.email for p in interview.interviewers) or "—",
+            interview.state.value.replace("_", " "), step)
+    console.print(table)
+    waiting = len([d for d in drafts.list_drafts(store) if d.state.value == "waiting"])
+    if waiting:
+        console.print(f"{waiting} draft(s) wait for you: `followup review`")
+
+
+def print_interview(console, store: Store, interview: Interview, me) -> None:
+    data = interview_json(store, interview)
+    console.print(f"[bold]{interview.id}. {interview.title or interview.company}[/bold] "
+                  f"({interview.state.value})")
+    console.print(f"When: {interview.start:%A %B %d, %Y %H:%M}-{interview.end:%H:%M} "
+                  f"{interview.start.tzname()}", highlight=False)
+    if interview.video_link or interview.location:
+        console.print(f"Where: {interview.video_link or interview.location}", highlight=False)
+    for person in interview.interviewers:
+        console.print(f"With: {person.name} <{person.email}>"
+                      + (f" {person.phone}" if person.phone else ""), highlight=False)
+    console.print("\n[bold]Plan[/bold]")
+    for task in data["tasks"]:
+        console.print(f"  {task['kind']:<10} {task['due'][:16].replace('T', ' ')}  "
+                      f"{task['state']}{' (late)' if task['late'] else ''}", highlight=False)
+    debrief = interviews.get_debrief(store, interview.id)
+    if debrief:
+        console.print("\n[bold]Debrief[/bold]")
+        for field in debrief.FIELDS:
+            value = getattr(debrief, field)
+            if value:
+                console.print(f"  {field.replace('_', ' ')}: {value}", highlight=False)
+    if interview.interviewers:
+        person = interview.interviewers[0]
+        for call in (1, 2, 3):
+            script = render.call_script(call, debrief, interview, person, me=me)
+            seconds = render.estimate_speaking_seconds(script)
+            console.print(f"\n[bold]Call {call} script[/bold] (about {seconds} s)")
+            console.print(script, highlight=False, markup=False)
+    for draft in drafts.list_drafts(store, include_all=True, interview_id=interview.id):
+        console.print(f"\nDraft {draft.id} to {draft.to.name} <{draft.to.email}>: "
+                      f"{draft.state.value}", highlight=False)

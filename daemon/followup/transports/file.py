@@ -1,0 +1,43 @@
+"""The `file` transport: each message becomes an .eml file (the dry run, the demo)."""
+
+from __future__ import annotations
+
+import os
+import re
+from email.message import EmailMessage
+from pathlib import Path
+
+from followup.transports import PermanentSendError, TransientSendError
+
+
+class FileTransport:
+    kind = "file"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, message_id: str) -> Path:
+        return self.folder / (re.sub(r"[^A-Za-z0-9@._-]", "", message_id) + ".eml")
+
+    def send(self, msg: EmailMessage) -> None:
+        message_id = msg["Message-ID"]
+        if not message_id:
+            raise PermanentSendError("file transport: message has no Message-ID")
+        target = self._path(message_id)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".part")
+            with partial.open("wb") as handle:
+                handle.write(msg.as_bytes())
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, target)  # whole file or none: reconciliation relies on it
+        except OSError as err:
+            raise TransientSendError(f"{target}: cannot write: {err.strerror}") from None
+        self.last_path = target
+
+    def was_delivered(self, message_id: str) -> bool | None:
+        return self._path(message_id).exists()
+
+    def close(self) -> None:
+        pass
