@@ -284,3 +284,46 @@ def send_approved(rt: Runtime, *, now: datetime) -> dict[str, int]:
             break
         counts[state] = counts.get(state, 0) + 1
     return counts
+
+
+# --- for the daemon ------------------------------------------------------------------
+
+
+def next_wake(rt: Runtime, *, now: datetime) -> datetime | None:
+    """The earliest moment something is due: a task, a send retry, an approval deadline."""
+    candidates: list[datetime] = []
+    row = rt.store.one(
+        "SELECT min(t.due_utc) AS due FROM tasks t JOIN interviews i ON i.id = t.interview_id "
+        "WHERE t.state = ? AND i.state = ?", (TaskState.PENDING.value,
+                                               InterviewState.ACTIVE.value))
+    if row and row["due"]:
+        candidates.append(from_db(row["due"]))  # type: ignore[arg-type]
+    row = rt.store.one("SELECT min(retry_at) AS due FROM drafts WHERE state = ?",
+                       (DraftState.APPROVED.value,))
+    if row and row["due"]:
+        candidates.append(from_db(row["due"]))  # type: ignore[arg-type]
+    for interview in interviews.all_interviews(rt.store, (InterviewState.ACTIVE.value,)):
+        deadline = plan.approval_deadline_at(interview, rt.plan_settings)
+        if deadline > now and any(d.state is DraftState.WAITING for d in drafts.list_drafts(
+                rt.store, interview_id=interview.id)):
+            candidates.append(deadline)
+    return min(candidates) if candidates else None
+
+
+def summary_line(rt: Runtime, *, now: datetime) -> str:
+    """One line for systemd's STATUS=: what it watches, what waits, what is next."""
+    parts = [f"watching {rt.settings.source.folder if rt.settings.source.kind == 'imap' else 'Maildir'}"]
+    waiting = sum(1 for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING)
+    if waiting:
+        parts.append(f"{waiting} draft(s) waiting")
+    row = rt.store.one(
+        "SELECT t.kind, t.due_utc, i.company FROM tasks t JOIN interviews i "
+        "ON i.id = t.interview_id WHERE t.state = ? AND i.state = ? ORDER BY t.due_utc LIMIT 1",
+        (TaskState.PENDING.value, InterviewState.ACTIVE.value))
+    if row:
+        due = from_db(row["due_utc"])
+        assert due is not None
+        local = due.astimezone(rt.plan_settings.zone)
+        parts.append(f"next: {row['kind'].replace('_', ' ')} with {row['company']} "
+                     f"on {local:%a %H:%M}")
+    return "; ".join(parts)

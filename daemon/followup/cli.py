@@ -213,12 +213,15 @@ def run(config_path: Path | None, once: bool, verbose: bool) -> None:
         raise SystemExit(service.serve(config_path))
     from followup import pipeline
     from followup.runtime import open_runtime
+    from followup.service import RunLock
 
-    rt = open_runtime(load_settings(config_path))
-    try:
-        report = pipeline.run_pass(rt)
-    finally:
-        rt.close()
+    settings = load_settings(config_path)
+    with RunLock(settings.storage_path):
+        rt = open_runtime(settings)
+        try:
+            report = pipeline.run_pass(rt)
+        finally:
+            rt.close()
     click.echo(summary(report))
     if not report.ok:
         raise FollowupError(report.errors[-1])
@@ -653,3 +656,46 @@ def templates_check(config_path: Path | None) -> None:
         raise FollowupError(f"{len(problems)} template problem(s)")
     where = settings.templates_dir or "built-ins only"
     click.echo(f"All templates render ({where}).")
+
+
+# --- the service ----------------------------------------------------------------
+
+
+@main.group()
+def service() -> None:
+    """The background service (a systemd user unit)."""
+
+
+@service.command(name="install")
+@config_option
+@click.option("--no-start", is_flag=True, help="Write the unit only; do not enable or start it.")
+def service_install(config_path: Path | None, no_start: bool) -> None:
+    """Install the systemd user unit for this install, enable and start it."""
+    from followup import systemd_unit
+
+    settings = load_settings(config_path)  # a broken config fails here, not in the unit
+    path = systemd_unit.install(config_path=config_path and config_path.resolve(),
+                                state_dir=settings.storage_path.parent, enable=not no_start)
+    click.echo(f"Wrote {path}")
+    if no_start:
+        click.echo("Start it with: systemctl --user enable --now followup")
+    else:
+        click.echo("followup is running and starts with your session.")
+    click.echo("To keep it running when you are logged out: loginctl enable-linger $USER")
+
+
+@main.command()
+@click.option("-f", "--follow", is_flag=True, help="Keep printing new lines.")
+@click.option("-n", "--lines", default=50, show_default=True, help="How many lines to show.")
+def logs(follow: bool, lines: int) -> None:
+    """The service's log (journalctl --user -u followup)."""
+    import os
+    import shutil
+
+    if shutil.which("journalctl") is None:
+        raise FollowupError("journalctl not found: without systemd, `followup run` logs to "
+                            "its standard error")
+    argv = ["journalctl", "--user", "-u", "followup", "-n", str(lines), "--no-pager"]
+    if follow:
+        argv.append("-f")
+    os.execvp(argv[0], argv)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,12 +33,15 @@ class PassReport:
         return not self.errors
 
 
-def sync(rt: Runtime, report: PassReport, *, now: datetime) -> None:
+def sync(rt: Runtime, report: PassReport, *, now: datetime,
+         stop: Callable[[], bool] = lambda: False) -> None:
     """Read every new message once. A broken connection ends the sync for this
     pass (it resumes from the last recorded UID); a bad message never does."""
     wanted = inbound.wanted(rt)
     try:
         for msg in rt.source.fetch_new(rt.store, wanted):
+            if stop():  # SIGTERM: finish this message, not the whole mailbox
+                return
             report.messages += 1
             try:
                 outcome = inbound.handle(rt, msg, now=now)
@@ -53,12 +57,15 @@ def sync(rt: Runtime, report: PassReport, *, now: datetime) -> None:
         rt.store.set_health("last_sync", now.isoformat(timespec="seconds"), now=now)
 
 
-def run_pass(rt: Runtime, *, now: datetime | None = None) -> PassReport:
+def run_pass(rt: Runtime, *, now: datetime | None = None,
+             stop: Callable[[], bool] = lambda: False) -> PassReport:
     now = now or rt.clock()
     report = PassReport()
     report.reconciled = rt.outbox.reconcile(now=now)
     if rt.source is not None:
-        sync(rt, report, now=now)
+        sync(rt, report, now=now, stop=stop)
+    if stop():
+        return report
     actions.sync_all_plans(rt, now=now)
     report.tasks_done = actions.run_due_tasks(rt, now=now)
     actions.auto_approve(rt, now=now)

@@ -34,3 +34,8 @@ def example_config() -> Path:
 def demo_mailbox() -> Path:
     """The sample messages `followup demo` runs the pipeline on."""
     return _PACKAGE / "demo"
+
+
+def systemd_dir() -> Path:
+    """The user unit template."""
+    return _find("systemd")

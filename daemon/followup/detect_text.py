@@ -1,0 +1,536 @@
+"""Text helpers for detection: HTML to text, dates and zones in prose, company/role,
+people, phone numbers and video links.
+
+Pure: no I/O, no clock. Every function takes plain strings and returns plain data;
+callers (detect.py) catch exceptions, but these functions try not to raise anyway.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Collection
+from datetime import date, datetime, time, timedelta
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+
+# Scanning is linear, but cap the text anyway so a huge body costs little.
+MAX_TEXT_CHARS = 200_000
+
+# --------------------------------------------------------------------------- HTML
+
+
+class _TextExtractor(HTMLParser):
+    """Collects visible text (block tags become newlines) and every href."""
+
+    BLOCK = {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", "td", "th"}
+    SKIP = {"script", "style", "head", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hrefs: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+        if tag == "a":
+            for key, value in attrs:
+                if key == "href" and value:
+                    self.hrefs.append(value)
+        if tag == "td":
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, list[str]]:
+    """Visible text of an HTML document and the links it holds."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(markup[:MAX_TEXT_CHARS])
+        parser.close()
+    except Exception:  # html.parser is lenient, but never let markup stop detection
+        return html.unescape(re.sub(r"<[^>]{0,2000}>", " ", markup[:MAX_TEXT_CHARS])), []
+    text = "".join(parser.parts).replace("\xa0", " ")
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"\n\s*\n+", "\n\n", text)
+    return text.strip(), parser.hrefs
+
+
+def normalise_space(s: str) -> str:
+    return re.sub(r"\s+", " ", s or "").strip()
+
+
+# ---------------------------------------------------------------------- zones
+
+# Abbreviations people write in mail. Wall time "2 PM CST" in December means the
+# zone's local time, so mapping to the IANA zone (not a fixed offset) is right.
+ZONE_ABBREVIATIONS = {
+    "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
+    "CST": "America/Chicago", "CDT": "America/Chicago", "CT": "America/Chicago",
+    "MST": "America/Denver", "MDT": "America/Denver", "MT": "America/Denver",
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
+    "AKST": "America/Anchorage", "HST": "Pacific/Honolulu",
+    "GMT": "Europe/London", "BST": "Europe/London", "UTC": "UTC",
+    "WET": "Europe/Lisbon", "CET": "Europe/Berlin", "CEST": "Europe/Berlin",
+    "EET": "Europe/Helsinki", "EEST": "Europe/Helsinki", "MSK": "Europe/Moscow",
+    "IST": "Asia/Kolkata", "SGT": "Asia/Singapore", "JST": "Asia/Tokyo",
+    "KST": "Asia/Seoul", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
+    "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
+}
+
+ZONE_NAMES = {
+    "eastern": "America/New_York", "central": "America/Chicago",
+    "mountain": "America/Denver", "pacific": "America/Los_Angeles",
+    "central european": "Europe/Berlin", "british": "Europe/London",
+    "india": "Asia/Kolkata", "indian": "Asia/Kolkata",
+}
+
+_ZONE_RE = re.compile(
+    r"(?P<iana>\b(?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Za-z_]{2,30}(?:/[A-Za-z_]{2,30})?)"
+    r"|(?P<named>\b(?:Central European|Eastern|Central|Mountain|Pacific|British|India|Indian)"
+    r"\s+(?:Standard\s+|Daylight\s+|Summer\s+)?Time\b)"
+    r"|\((?P<gmtoff>(?:GMT|UTC)\s?[+-]\d{1,2}(?::?\d\d)?)\)"
+    r"|\b(?P<abbr>[A-Z]{2,4})\b"
+)
+
+
+def valid_zone(name: str | None) -> str | None:
+    """The IANA name if zoneinfo knows it, else None."""
+    if not name or len(name) > 64 or ".." in name or name.startswith("/"):
+        return None
+    try:
+        ZoneInfo(name)
+        return name
+    except Exception:
+        return None
+
+
+def find_zone(text: str) -> str | None:
+    """First time-zone mention in `text`, as an IANA name."""
+    for m in _ZONE_RE.finditer(text[:MAX_TEXT_CHARS]):
+        if m.group("iana"):
+            zone = valid_zone(m.group("iana"))
+            if zone:
+                return zone
+        elif m.group("named"):
+            key = re.sub(r"\s+(standard|daylight|summer)?\s*time$", "", m.group("named").lower())
+            key = normalise_space(key)
+            if key in ZONE_NAMES:
+                return ZONE_NAMES[key]
+        elif m.group("gmtoff"):
+            # "(GMT-05:00) Eastern Time": prefer the name that usually follows.
+            tail = text[m.end(): m.end() + 40]
+            named = find_zone_named_only(tail)
+            if named:
+                return named
+            return _fixed_offset_zone(m.group("gmtoff"))
+        elif m.group("abbr") in ZONE_ABBREVIATIONS:
+            return ZONE_ABBREVIATIONS[m.group("abbr")]
+    return None
+
+
+def find_zone_named_only(text: str) -> str | None:
+    for m in _ZONE_RE.finditer(text):
+        if m.group("named") or m.group("iana"):
+            return find_zone(m.group(0))
+    return None
+
+
+def _fixed_offset_zone(s: str) -> str | None:
+    """GMT-05:00 → Etc/GMT+5 (POSIX sign is inverted); only whole hours exist there."""
+    m = re.search(r"([+-])(\d{1,2})(?::?(\d\d))?", s)
+    if not m or (m.group(3) and m.group(3) != "00"):
+        return None
+    hours = int(m.group(2))
+    if hours == 0:
+        return "UTC"
+    sign = "-" if m.group(1) == "+" else "+"
+    return valid_zone(f"Etc/GMT{sign}{hours}")
+
+
+# ----------------------------------------------------------------- dates in prose
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+        r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE_RE = re.compile(
+    r"\b" + _MON + r"\s{1,3}(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s{1,3}(?P<year>\d{4})\b)?"
+    r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s{1,3}(?:of\s)?" + _MON.replace("mon>", "mon2>")
+    + r"(?:,?\s{1,3}(?P<year2>\d{4})\b)?"
+    r"|\b(?P<iy>20\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b"
+    r"|\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>20\d\d)\b",
+    re.IGNORECASE,
+)
+_T = r"(?P<h{n}>\d{{1,2}})(?:[:.](?P<mi{n}>\d\d))?\s?(?P<ap{n}>[ap]\.?m\b\.?)?"
+_TIME_RE = re.compile(
+    r"(?<![\d/:-])" + _T.format(n=1)
+    + r"(?:\s{0,2}(?:-|–|—|to|until)\s{0,2}" + _T.format(n=2) + r")?",
+    re.IGNORECASE,
+)
+_DURATION_RE = re.compile(r"\b(\d{2,3})[- ]?min(?:ute)?s?\b|\b(\d)[- ]?hours?\b", re.IGNORECASE)
+
+
+def _hour(h: str, mi: str | None, ap: str | None) -> time | None:
+    hour, minute = int(h), int(mi or 0)
+    if ap:
+        if not 1 <= hour <= 12:
+            return None
+        pm = ap.lower().startswith("p")
+        hour = hour % 12 + (12 if pm else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _find_time(window: str) -> tuple[time, time | None] | None:
+    """First clock time in the window ("2:00 PM", "14:00", "2pm - 3pm")."""
+    for m in _TIME_RE.finditer(window):
+        if not (m.group("mi1") or m.group("ap1")):
+            continue  # a bare number is a day or a count, not a time
+        ap1, ap2 = m.group("ap1"), m.group("ap2")
+        start = _hour(m.group("h1"), m.group("mi1"), ap1 or ap2)
+        if start is None:
+            continue
+        end = None
+        if m.group("h2") and (m.group("mi2") or ap2 or ap1):
+            end = _hour(m.group("h2"), m.group("mi2"), ap2 or ap1)
+        return start, end
+    return None
+
+
+def _date_of(m: re.Match, ref: date | None) -> date | None:
+    g = m.groupdict()
+    try:
+        if g["iy"]:
+            return date(int(g["iy"]), int(g["im"]), int(g["id"]))
+        if g["uy"]:
+            return date(int(g["uy"]), int(g["um"]), int(g["ud"]))
+        mon = MONTHS[(g["mon"] or g["mon2"]).lower()[:3]]
+        day = int(g["day"] or g["day2"])
+        year = g["year"] or g["year2"]
+        if year:
+            return date(int(year), mon, day)
+        if ref is None:
+            return None
+        # No year: the next such date on or after the message date.
+        for y in (ref.year, ref.year + 1, ref.year + 2):
+            try:
+                d = date(y, mon, day)
+            except ValueError:
+                continue  # 29 February in a common year
+            if d >= ref:
+                return d
+    except (ValueError, KeyError, TypeError):
+        return None
+    return None
+
+
+def find_datetime(text: str, ref: date | None, default_tz: str
+                  ) -> tuple[datetime, datetime | None, str, bool] | None:
+    """First date with a clock time in prose.
+
+    Returns (start, end or None, IANA zone, zone_was_explicit). `ref` is the
+    message date, used to infer a missing year.
+    """
+    text = text[:MAX_TEXT_CHARS]
+    for m in _DATE_RE.finditer(text):
+        day = _date_of(m, ref)
+        if day is None:
+            continue
+        after = text[m.end(): m.end() + 60]
+        found = _find_time(after)
+        zone_from = m.end()
+        if found:
+            tm = _TIME_RE.search(after)
+            zone_from = m.end() + (tm.end() if tm else 0)
+        else:
+            before = text[max(0, m.start() - 40): m.start()]
+            found = _find_time(before)
+            if not found:
+                continue
+        zone = find_zone(text[zone_from: zone_from + 60]) or find_zone(text)
+        explicit = zone is not None
+        zone = zone or default_tz
+        tz = ZoneInfo(zone)
+        start = datetime.combine(day, found[0], tz)
+        end = datetime.combine(day, found[1], tz) if found[1] else None
+        if end is not None and end <= start:
+            end = None
+        return start, end, zone, explicit
+    return None
+
+
+def find_duration(text: str) -> timedelta | None:
+    m = _DURATION_RE.search(text[:MAX_TEXT_CHARS])
+    if not m:
+        return None
+    minutes = int(m.group(1)) if m.group(1) else int(m.group(2)) * 60
+    return timedelta(minutes=minutes) if 10 <= minutes <= 480 else None
+
+
+# ------------------------------------------------------------- company and role
+
+_IW = r"(?:interview|phone\s+screen|screening(?:\s+call)?|onsite|on-site|technical\s+screen)"
+_PREFIX_RE = re.compile(
+    r"^\s*(?:(?:re|fwd?|aw|tr|sv)\s*:\s*|\[[^\]]{0,40}\]\s*|(?:updated\s+)?invitation\s*:\s*|"
+    r"invitation\s+updated\s*:\s*|(?:new\s+)?event\s*:\s*|canceled\s*(?:event)?\s*:\s*|"
+    r"cancelled\s*(?:event)?\s*:\s*|accepted\s*:\s*|confirmed\s*:\s*|reminder\s*:\s*)+",
+    re.IGNORECASE,
+)
+_SUBJECT_PATTERNS = [
+    # "Acme <> Jane Smith - Backend Engineer Interview"
+    re.compile(r"^(?P<company>[^<>]{2,60}?)\s*<>\s*[^-–|:]{2,60}?\s*[-–|:]\s*(?P<role>.{2,80}?)\s+" + _IW + r"\b", re.I),
+    # "Interview: Backend Engineer at Acme", "Phone Screen - Backend Engineer @ Acme"
+    re.compile(_IW + r"(?:\s+confirmation|\s+invitation|\s+scheduled|\s+confirmed)?\s*[:\-–|]\s*(?P<role>.{2,80}?)\s+(?:at|@|with)\s+(?P<company>[^-–|()]{2,60}?)(?:\s+[-–|(].*)?\s*$", re.I),
+    # "Interview with Acme for Backend Engineer"
+    re.compile(_IW + r"\s+with\s+(?P<company>.{2,60}?)\s+for\s+(?:the\s+|a\s+|an\s+)?(?P<role>.{2,80}?)(?:\s+(?:role|position|opening))?\s*$", re.I),
+    # "Backend Engineer interview at Acme" / "... with Acme"
+    re.compile(r"^(?:your\s+)?(?P<role>.{2,80}?)\s+" + _IW + r"\s+(?:at|with)\s+(?P<company>.{2,60}?)\s*$", re.I),
+    # "Hiring manager interview - Staff Engineer" / "Onsite interview - Pied Piper"
+    re.compile(_IW + r"(?:\s+day)?\s*[:\-–|]\s*(?P<either>[^@:()]{2,80}?)\s*$", re.I),
+    # "Interview with Acme is confirmed", "Your interview with Acme"
+    re.compile(_IW + r"\s+with\s+(?P<company>[^,.!:;()]{2,60}?)(?:\s+(?:is|has|on|for|-)\b|[,.!:;(]|\s*$)", re.I),
+    # "Hooli Technical Interview - Sam Seeker": a capitalised name before the interview words
+    re.compile(r"^(?P<either>[A-Z][\w&.']{0,30}(?:\s[A-Z][\w&.']{0,30}){0,3}?)\s+(?:technical\s+|final\s+|onsite\s+|"
+               r"phone\s+|first\s+|second\s+|round\s+\d\s+)?" + _IW + r"\b", re.I),
+]
+_BODY_ROLE_RE = re.compile(
+    r"\b(?:for|about)\s+(?:the|our|a|an)\s+(?P<role>[A-Z][\w/&+.,' -]{2,60}?)\s+(?:role|position|opening)\b"
+    r"(?:\s+(?:at|with)\s+(?P<company>[A-Z][\w&.'-]{0,30}(?:\s[A-Z][\w&.'-]{0,30}){0,4}))?"
+)
+_GENERIC_COMPANY = {"us", "me", "you", "our team", "the team", "the hiring team", "hiring manager"}
+
+
+def clean_title(title: str) -> str:
+    """Drop mail prefixes and Google's " @ Tue Dec 1 ... (addr)" suffix."""
+    t = _PREFIX_RE.sub("", normalise_space(title))
+    t = re.sub(r"\s+@\s+(?:mon|tue|wed|thu|fri|sat|sun)\w*\b.*$", "", t, flags=re.I)
+    return t.strip()
+
+
+def _tidy(s: str | None) -> str | None:
+    if not s:
+        return None
+    s = normalise_space(s).strip(" -–|:,.;\"'")
+    s = re.sub(r",?\s+(?:inc|llc|ltd|gmbh|corp)\.?$", "", s, flags=re.I)
+    return s or None
+
+
+ROLE_WORDS = re.compile(
+    r"\b(?:engineer|developer|designer|analyst|manager|scientist|lead|architect|director|"
+    r"specialist|consultant|accountant|editor|intern|administrator|coordinator|representative|"
+    r"associate|officer|head|vp|programmer|researcher|writer|technician|sre|devops|"
+    r"product|sales|marketing|support|tester|qa)\b|工程师",
+    re.IGNORECASE,
+)
+# Words that name the kind of interview, not the job.
+_NOT_A_ROLE = re.compile(
+    r"(?:your|an?|the|recruiter|technical|hiring manager|final|final round|first round|"
+    r"second round|onsite|on-site|phone|video|virtual|panel|initial|intro|\d+ minute)",
+    re.IGNORECASE,
+)
+_COMPANY_TAIL = re.compile(
+    r"\s+(?:is|has\s+been|have\s+been|was|on|at|@)\s+(?:confirmed|scheduled|set|booked|updated|"
+    r"rescheduled|cancel\w*|mon|tue|wed|thu|fri|sat|sun|\d).*$",
+    re.IGNORECASE,
+)
+
+
+def company_role_from_title(title: str, not_company: Collection[str] = ()) -> tuple[str | None, str | None]:
+    """Company and role from a summary or subject; names in `not_company` (people) are dropped."""
+    t = clean_title(title)
+    for pattern in _SUBJECT_PATTERNS:
+        m = pattern.search(t)
+        if not m:
+            continue
+        groups = m.groupdict()
+        company, role = groups.get("company"), groups.get("role")
+        if groups.get("either"):
+            # Ambiguous "X interview - Y": Y is a role if it reads like a job title.
+            if ROLE_WORDS.search(groups["either"]):
+                role = groups["either"]
+            else:
+                company = groups["either"]
+        company = _tidy(_COMPANY_TAIL.sub("", company or ""))
+        role = _tidy(role)
+        if company and (company.lower() in _GENERIC_COMPANY
+                        or company.lower() in {n.lower() for n in not_company}):
+            company = None
+        if role and _NOT_A_ROLE.fullmatch(role):
+            role = None
+        if company and _NOT_A_ROLE.fullmatch(company):
+            company = None  # "Recruiter Phone Screen": a kind of interview, not a firm
+        if company or role:
+            return company, role
+        # everything this pattern found was filtered out: try the next one
+    return None, None
+
+
+_LABELLED_ROLE_RE = re.compile(
+    r"^\s*(?:position|role|job(?:\s+title)?|job\s+opening|requisition)\s*:\s*"
+    r"(?P<role>[^\n]{2,80}?)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def company_role_from_body(text: str) -> tuple[str | None, str | None]:
+    text = text[:MAX_TEXT_CHARS]
+    m = _BODY_ROLE_RE.search(text)
+    if m:
+        return _tidy(_COMPANY_TAIL.sub("", m.group("company") or "")), _tidy(m.group("role"))
+    # Scheduling tools often write the job as a labelled line: "Position: Product Designer",
+    # and the company in a sentence: "Your interview with Globex is confirmed for …".
+    role = None
+    labelled = _LABELLED_ROLE_RE.search(text)
+    if labelled:
+        role = _tidy(re.sub(r"\s*\(.*?\)\s*$", "", labelled.group("role")))
+    company = None
+    for line in text.splitlines()[:80]:
+        if re.search(r"\binterview\s+with\b", line, re.IGNORECASE):
+            sentence = re.split(r"(?<=[.!?])\s", line.strip())[0]
+            company, _ = company_role_from_title(sentence)
+            if company:
+                break
+    return company, role
+
+
+FREEMAIL = {
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "yahoo.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+    "protonmail.com", "gmx.com", "gmx.de", "web.de", "mail.com", "yandex.ru",
+    "fastmail.com", "zoho.com", "qq.com", "163.com",
+}
+# Scheduling vendors: their domain says nothing about the employer.
+VENDOR_DOMAINS = {
+    "greenhouse.io", "lever.co", "hire.lever.co", "myworkday.com", "workday.com",
+    "goodtime.io", "calendly.com", "ashbyhq.com", "zoom.us", "google.com",
+    "microsoft.com", "smartrecruiters.com", "icims.com", "jobvite.com", "gem.com",
+    "modernloop.io", "prelude.co", "onmicrosoft.com", "meetup.com", "example.net", "example.com", "example.org",
+}
+
+
+def company_from_domain(email: str) -> str | None:
+    """acme.com → "Acme"; careers.acme.co.uk → "Acme"; freemail and vendors → None."""
+    domain = email.rpartition("@")[2].lower().strip(">. ")
+    if not domain or "." not in domain:
+        return None
+    if any(domain == v or domain.endswith("." + v) for v in FREEMAIL | VENDOR_DOMAINS):
+        return None
+    labels = domain.split(".")
+    # Skip second-level public suffixes like co.uk / com.au.
+    if len(labels) >= 3 and labels[-2] in {"co", "com", "ac", "org", "net", "gov", "edu"} and len(labels[-1]) == 2:
+        name = labels[-3]
+    else:
+        name = labels[-2]
+    if not name or name in {"mail", "email", "calendar"}:
+        return None
+    return name.capitalize()
+
+
+# ------------------------------------------------------------------ people
+
+_EMAIL = r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}"
+_NAME = r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-\u4e00-\u9fff]{0,30}(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ][\w'’.\-]{0,30}){0,3}"
+_PERSON_RE = re.compile(r"(?P<name>" + _NAME + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
+_INTERVIEWER_LINE_RE = re.compile(
+    r"(?:interviewers?|meeting with|you(?:'ll| will) (?:be )?(?:meet|speak|talk)(?:ing)? with|"
+    r"speaking with|interview(?:ing)? with|hosted by)[ \t]*:?[ \t]*(?P<rest>(?:[^\n]|\n(?![ \t]*\n)){2,400})",
+    re.IGNORECASE,
+)
+_NAME_ONLY_RE = re.compile(r"^\s*(?P<name>" + _NAME + r")\s*(?:[,(–-].*)?$")
+
+
+def people_in_text(text: str) -> list[tuple[str, str]]:
+    """(name, email) pairs the body names as interviewers.
+
+    "Jane Doe (jane@acme.com)" and "Jane Doe <jane@acme.com>" anywhere in an
+    interviewer sentence or list; email "" when only a name is given.
+    """
+    text = text[:MAX_TEXT_CHARS]
+    found: list[tuple[str, str]] = []
+    for line in _INTERVIEWER_LINE_RE.finditer(text):
+        rest = line.group("rest")
+        pairs = [(normalise_space(m.group("name")), m.group("email")) for m in _PERSON_RE.finditer(rest)]
+        if not pairs and not found:
+            # "Interviewers: Jane Doe, John Roe" without addresses; a list may follow on next lines
+            chunk = rest if rest.strip() else ""
+            for piece in re.split(r",|\band\b|;", chunk):
+                piece = re.sub(r"\s*\(.*$", "", piece).strip(" .")
+                if re.fullmatch(_NAME, piece) and 1 <= len(piece.split()) <= 4 and len(piece.split()) >= 2:
+                    pairs.append((piece, ""))
+        found.extend(pairs)
+    # Bulleted "Name (email) – Title" lines after an "Interviewers:" heading.
+    for m in re.finditer(r"interviewers?[ \t]*:?[ \t]*\n(?P<block>(?:[^\n]{0,200}\n?){1,16})", text, re.I):
+        for line in m.group("block").splitlines():
+            line = line.strip(" \t-*•·")
+            if not line:
+                continue  # HTML lists come out with blank lines between items
+            pm = _PERSON_RE.search(line)
+            name_only = _NAME_ONLY_RE.match(line)
+            if pm:
+                found.append((normalise_space(pm.group("name")), pm.group("email")))
+            elif name_only and 2 <= len(name_only.group("name").split()) <= 4:
+                found.append((name_only.group("name").strip(), ""))
+            else:
+                break  # the list has ended
+    return found
+
+
+def phones_near(text: str, keys: list[str]) -> dict[str, str]:
+    """Phone numbers in `text`, each given to the nearest key (name or email) before it.
+
+    Returns key → E.164 number. Region "US" lets national US numbers parse;
+    +-prefixed international numbers parse regardless.
+    """
+    text = text[:MAX_TEXT_CHARS]
+    result: dict[str, str] = {}
+    lowered = text.lower()
+    try:
+        matches = list(phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200))
+    except Exception:
+        return result
+    for match in matches:
+        best, best_pos = None, -1
+        for key in keys:
+            if not key:
+                continue
+            pos = lowered.rfind(key.lower(), max(0, match.start - 300), match.start)
+            if pos > best_pos:
+                best, best_pos = key, pos
+        if best and best not in result:
+            result[best] = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return result
+
+
+# ---------------------------------------------------------------- video links
+
+_URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}|\\^`]{3,500}", re.IGNORECASE)
+VIDEO_HOSTS = ("zoom.us", "zoom.com", "meet.google.com", "teams.microsoft.com", "teams.live.com",
+               "webex.com", "whereby.com", "chime.aws", "bluejeans.com", "gotomeeting.com",
+               "meet.jit.si")
+
+
+def find_video_link(*texts: str) -> str | None:
+    for text in texts:
+        for m in _URL_RE.finditer((text or "")[:MAX_TEXT_CHARS]):
+            url = m.group(0).rstrip(".,;:>")
+            host = re.sub(r"^https?://", "", url, flags=re.I).split("/")[0].split("?")[0].lower()
+            if any(host == h or host.endswith("." + h) for h in VIDEO_HOSTS):
+                return url
+    return None

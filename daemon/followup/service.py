@@ -1,0 +1,194 @@
+"""The daemon: `followup run`. Sleeps until the next due task or new mail.
+
+Due times live in the store, so a restart loses nothing: each wake-up runs the
+same `pipeline.run_pass()` as `run --once`, then sleeps until the earliest of
+the next due task, a retry, the next `schedule` job, the watchdog ping, or new
+mail (IDLE). Signals: SIGTERM/SIGINT finish the current message and exit 0;
+SIGHUP reloads the config (a broken one is refused and the old one kept).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import random
+import signal
+import time
+from datetime import datetime
+from pathlib import Path
+
+import schedule
+
+from followup import actions, config, pipeline, systemd_unit
+from followup.model import FollowupError
+from followup.runtime import Runtime, open_runtime, system_clock
+
+log = logging.getLogger(__name__)
+
+MAX_SLEEP = 9 * 60.0  # also IMAP IDLE's renewal interval
+SAFETY_PASS_MINUTES = 30  # a full pass even when IDLE reported nothing
+MAX_BACKOFF = 300.0
+CLOCK_JUMP = 120.0  # wall clock moved this much more than the monotonic one: suspend/NTP
+
+
+class _Wake(BaseException):
+    """Raised by a signal handler to cut a sleep or IDLE short (not an Exception,
+    so no adapter's error handling swallows it)."""
+
+
+class RunLock:
+    """One process at a time runs passes against a database (daemon or --once)."""
+
+    def __init__(self, storage_path: Path):
+        self.path = storage_path.with_suffix(".lock")
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = self.path.open("a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "?"
+            self.handle.close()
+            raise FollowupError(f"{self.path}: another followup is running (pid {holder})"
+                                ) from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(str(os.getpid()))
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+
+class Service:
+    def __init__(self, config_path: Path | None):
+        self.config_path = config_path
+        self.settings = config.load(config_path)
+        self.rt: Runtime | None = None
+        self.stopping = False
+        self.reload_requested = False
+        self.waiting = False
+        self.failures = 0
+        self.wakeups = 0
+        self.watchdog = systemd_unit.watchdog_seconds()
+        self.scheduler = schedule.Scheduler()
+        self.scheduler.every(SAFETY_PASS_MINUTES).minutes.do(lambda: None)
+        self.scheduler.every(6).hours.do(self.housekeeping)
+
+    # signals ---------------------------------------------------------------
+
+    def _on_stop(self, signum: int, frame: object) -> None:
+        self.stopping = True
+        if self.waiting:
+            raise _Wake
+
+    def _on_hup(self, signum: int, frame: object) -> None:
+        self.reload_requested = True
+        if self.waiting:
+            raise _Wake
+
+    def install_signals(self) -> None:
+        signal.signal(signal.SIGTERM, self._on_stop)
+        signal.signal(signal.SIGINT, self._on_stop)
+        signal.signal(signal.SIGHUP, self._on_hup)
+
+    # the loop --------------------------------------------------------------
+
+    def run(self) -> int:
+        self.install_signals()
+        with RunLock(self.settings.storage_path):
+            self.rt = open_runtime(self.settings)
+            ready = False
+            try:
+                while not self.stopping:
+                    self.reload_if_asked()
+                    now = system_clock()
+                    report = pipeline.run_pass(self.rt, now=now, stop=lambda: self.stopping)
+                    self.failures = self.failures + 1 if report.errors else 0
+                    self.heartbeat(now)
+                    if not ready:
+                        systemd_unit.notify("READY=1", f"STATUS={self.summary(now)}")
+                        ready = True
+                        log.info("followup running: %s", self.summary(now))
+                    else:
+                        systemd_unit.notify(f"STATUS={self.summary(now)}", "WATCHDOG=1")
+                    self.scheduler.run_pending()
+                    if self.stopping:
+                        break
+                    self.sleep(self.seconds_to_sleep(now))
+            finally:
+                systemd_unit.notify("STOPPING=1")
+                self.rt.close()
+        log.info("followup stopped")
+        return 0
+
+    def seconds_to_sleep(self, now: datetime) -> float:
+        candidates = [MAX_SLEEP, self.scheduler.idle_seconds or MAX_SLEEP]
+        due = actions.next_wake(self.rt, now=now)
+        if due is not None:
+            candidates.append((due - now).total_seconds() + 1)
+        if self.watchdog:
+            candidates.append(self.watchdog)
+        if self.failures:  # capped exponential backoff with jitter while servers are away
+            candidates = [min(MAX_BACKOFF, 2.0 ** min(self.failures, 9)) * random.uniform(0.8, 1.2)]
+        return max(1.0, min(candidates))
+
+    def sleep(self, seconds: float) -> None:
+        """Wait for new mail or the deadline; a signal ends the wait at once."""
+        self.wakeups += 1
+        wall, mono = time.time(), time.monotonic()
+        self.waiting = True
+        try:
+            if self.stopping or self.reload_requested:
+                return
+            if self.failures:
+                time.sleep(seconds)
+            else:
+                self.rt.source.wait(seconds)
+        except _Wake:
+            pass
+        except FollowupError as err:
+            log.warning("waiting for mail: %s", err)
+            self.failures += 1
+        finally:
+            self.waiting = False
+        drift = (time.time() - wall) - (time.monotonic() - mono)
+        if abs(drift) > CLOCK_JUMP:
+            log.info("the clock jumped %+.0f s (suspend or NTP): catching up", drift)
+
+    def reload_if_asked(self) -> None:
+        if not self.reload_requested:
+            return
+        self.reload_requested = False
+        try:
+            settings = config.load(self.config_path)
+        except FollowupError as err:
+            log.error("config reload refused, keeping the old one: %s", err)
+            return
+        assert self.rt is not None
+        self.rt.close()
+        self.settings = settings
+        self.rt = open_runtime(settings)
+        log.info("config reloaded from %s", settings.path)
+
+    def heartbeat(self, now: datetime) -> None:
+        with self.rt.store.transaction():
+            self.rt.store.set_health("heartbeat", str(os.getpid()), now=now)
+
+    def housekeeping(self) -> None:
+        self.rt.store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.rt.store.execute("PRAGMA optimize")
+
+    def summary(self, now: datetime) -> str:
+        return actions.summary_line(self.rt, now=now)
+
+
+def serve(config_path: Path | None) -> int:
+    return Service(config_path).run()
+
+
+__all__ = ["serve", "Service", "RunLock"]

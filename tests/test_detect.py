@@ -1,0 +1,321 @@
+"""Detection: table-driven over the hand-written fixtures, targeted cases, and a
+property test that no input makes detect() raise."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
+
+from followup.detect import (  # noqa: E402
+    CONFIRMED_THRESHOLD,
+    INTERVIEW_THRESHOLD,
+    MAX_PART_BYTES,
+    detect,
+    looks_like_candidate,
+)
+from followup.model import Detection, Method  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures" / "messages"
+EXPECTED = FIXTURES / "expected"
+ME = ("sam.seeker@example.net", "sam@seeker.example")
+TZ = "America/Chicago"
+FIXTURE_FILES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".eml", ".ics"))
+
+
+def run(name: str | bytes, **kw) -> Detection:
+    raw = name if isinstance(name, bytes) else (FIXTURES / name).read_bytes()
+    kw.setdefault("my_addresses", ME)
+    kw.setdefault("default_timezone", TZ)
+    return detect(raw, **kw)
+
+
+# ---------------------------------------------------------------- table-driven
+
+
+def test_there_are_enough_fixtures():
+    assert len(FIXTURE_FILES) >= 30
+    for path in FIXTURE_FILES:
+        assert (EXPECTED / f"{path.stem}.json").exists(), path.name
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
+def test_fixture_matches_expected(path: Path):
+    expected = json.loads((EXPECTED / f"{path.stem}.json").read_text(encoding="utf-8"))
+    result = run(path.name)
+    if expected.get("event", "present") is None:
+        assert result.event is None, result.event
+        assert result.reason == expected["reason"]
+    else:
+        assert result.event is not None, result.reason
+        assert result.event.to_json() == expected
+
+
+# ------------------------------------------------------------------- targeted
+
+
+def test_thresholds_are_ordered():
+    assert 0 < INTERVIEW_THRESHOLD < CONFIRMED_THRESHOLD <= 1
+
+
+def test_google_chain_update_and_cancel_share_uid():
+    first, update, cancel = (run(n).event for n in
+                             ("01_google_invite.eml", "02_google_update.eml", "03_google_cancel.eml"))
+    assert first.uid == update.uid == cancel.uid
+    assert (first.sequence, update.sequence, cancel.sequence) == (0, 1, 2)
+    assert first.method is update.method is Method.REQUEST
+    assert cancel.method is Method.CANCEL
+    assert update.start == datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo(TZ))
+
+
+def test_google_invite_people_rooms_and_robots():
+    ev = run("01_google_invite.eml").event
+    emails = [p.email for p in ev.interviewers]
+    assert emails == ["jane.doe@acme.com", "raj.patel@acme.com"]  # no room, no robot, not me
+    assert ev.organizer.email == "no-reply@acme.com"
+    assert ev.video_link == "https://meet.google.com/abc-defg-hij"
+    assert ev.interviewers[0].phone == "+13125550147"
+    assert ev.confidence >= CONFIRMED_THRESHOLD and ev.is_interview
+
+
+def test_windows_zone_names_map_to_iana():
+    assert run("04_outlook_vtimezone.eml").event.timezone == "America/Los_Angeles"
+    ev = run("05_outlook_teams.eml").event
+    assert ev.timezone == "Europe/Berlin"
+    assert ev.start.utcoffset().total_seconds() == 3600
+    assert ev.video_link.startswith("https://teams.microsoft.com/")
+
+
+def test_my_addresses_are_case_insensitive():
+    ev = run("22_missing_dtend_duration.ics").event
+    assert all("seeker" not in p.email for p in ev.interviewers)
+
+
+def test_without_my_addresses_the_user_is_listed():
+    ev = run("22_missing_dtend_duration.ics", my_addresses=()).event
+    assert "sam.seeker@example.net" in [p.email for p in ev.interviewers]
+
+
+def test_quoted_cn_with_comma_and_folding():
+    """Outlook's quoted CN="Doe, Jane" survives folding and reads "Jane Doe" (for the greeting)."""
+    ev = run("17_folded_quoted_cn.ics").event
+    names = [p.name for p in ev.interviewers]
+    assert "Jane Doe" in names and "Tom Smykowski" in names
+    assert ev.start == datetime(2026, 12, 14, 11, 0, tzinfo=ZoneInfo("America/Denver"))
+    assert all(p.email != "data-platform@initrode.com" for p in ev.interviewers)  # group
+
+
+def test_non_ascii_names():
+    ev = run("18_nonascii_rfc2047.eml").event
+    assert [p.name for p in ev.interviewers] == ["José Müller", "李雷"]
+    ev = run("19_nonascii_utf8.ics").event
+    assert "韩梅梅" in [p.name for p in ev.interviewers]
+
+
+def test_floating_time_uses_default_timezone():
+    ev = run("20_floating_time.ics", default_timezone="Europe/Paris").event
+    assert ev.timezone == "Europe/Paris"
+    assert ev.start == datetime(2026, 12, 9, 13, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_all_day_event_is_low_confidence():
+    ev = run("21_all_day.ics").event
+    assert ev.start == datetime(2026, 12, 15, 0, 0, tzinfo=ZoneInfo(TZ))
+    assert ev.confidence < CONFIRMED_THRESHOLD
+
+
+def test_missing_dtend():
+    ev = run("22_missing_dtend_duration.ics").event
+    assert (ev.end - ev.start).total_seconds() == 45 * 60
+    ev = run("23_missing_dtend.ics").event
+    assert (ev.end - ev.start).total_seconds() == 3600
+
+
+@pytest.mark.parametrize("name", ["24_standup_rrule.eml", "25_dentist.ics", "30_webinar.eml"])
+def test_events_that_are_not_interviews(name):
+    ev = run(name).event
+    assert ev is not None and not ev.is_interview
+    assert ev.confidence < INTERVIEW_THRESHOLD
+
+
+@pytest.mark.parametrize("name,reason", [
+    ("26_newsletter.eml", "no calendar part and no interview wording"),
+    ("27_reply.ics", "calendar reply"),
+    ("31_rejection.eml", "interview wording but no date and time"),
+    ("32_absurd_date.ics", "date out of range"),
+])
+def test_not_an_event(name, reason):
+    result = run(name)
+    assert result.event is None and result.reason == reason
+
+
+def test_confirmation_email_cst_year_from_date_header():
+    ev = run("15_recruiter_cst.eml").event
+    assert ev.method is None
+    assert ev.uid == "<CADanaLee-20261125@mail.acme.com>"
+    assert ev.start == datetime(2026, 12, 1, 14, 0, tzinfo=ZoneInfo("America/Chicago"))
+    assert (ev.end - ev.start).total_seconds() == 45 * 60
+    assert (ev.company, ev.role) == ("Acme", "Backend Engineer")
+    assert [(p.name, p.email, p.phone) for p in ev.interviewers] == [
+        ("Jane Doe", "jane@acme.com", "+13125550147"), ("Raj Patel", "raj@acme.com", None)]
+
+
+def test_year_rolls_over_for_a_january_date_mailed_in_december():
+    raw = (b"From: a@acme.com\r\nSubject: Interview confirmed\r\nDate: Tue, 15 Dec 2026 10:00:00 +0000\r\n"
+           b"Message-ID: <x@acme.com>\r\n\r\nYour interview is on January 5 at 10:00 AM EST.\r\n")
+    ev = run(raw).event
+    assert ev.start == datetime(2027, 1, 5, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+@pytest.mark.parametrize("text,zone", [
+    ("at 2:00 PM (GMT-05:00) Eastern Time", "America/New_York"),
+    ("at 2:00 PM America/Chicago", "America/Chicago"),
+    ("at 2:00 PM CET", "Europe/Berlin"),
+    ("at 2:00 PM BST", "Europe/London"),
+    ("at 2:00 PM PST", "America/Los_Angeles"),
+])
+def test_zone_spellings(text, zone):
+    raw = (b"From: a@acme.com\r\nSubject: Interview\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\n"
+           b"Your interview is confirmed for December 3 " + text.encode() + b".\r\n")
+    assert run(raw).event.timezone == zone
+
+
+def test_html_only_confirmations():
+    ev = run("11_greenhouse_html.eml").event
+    assert ev.video_link == "https://meet.google.com/mdx-ml-eng"
+    assert [p.email for p in ev.interviewers] == ["nina.sharp@massivedynamic.com",
+                                                   "walter@massivedynamic.com"]
+    ev = run("14_goodtime_html.eml").event
+    assert (ev.end - ev.start).total_seconds() == 2 * 3600
+
+
+def test_forwarded_invite_inside_message_rfc822():
+    ev = run("33_nested_forward.eml").event
+    assert ev.uid == "vandelay-phone-screen-1@google.com"
+    assert ev.interviewers[0].phone == "+12125550173"
+
+
+def test_bad_input_never_raises():
+    for raw in (b"", b"\x00\xff" * 100, b"BEGIN:VCALENDAR\r\n", b"BEGIN:VEVENT\r\nDTSTART:x\r\n",
+                b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n" * 50):
+        assert isinstance(detect(raw), Detection)
+
+
+def test_bad_default_timezone_falls_back_to_utc():
+    ev = run("20_floating_time.ics", default_timezone="Not/AZone").event
+    assert ev.timezone == "UTC"
+
+
+def test_deeply_nested_rfc822_is_cut_off():
+    inner = (FIXTURES / "33_nested_forward.eml").read_bytes()
+    raw = inner
+    for _ in range(200):
+        raw = b"Subject: fwd\r\nContent-Type: message/rfc822\r\n\r\n" + raw
+    assert isinstance(detect(raw), Detection)
+
+
+def test_huge_calendar_part_is_skipped():
+    big = b"X-PAD:" + b"a" * (MAX_PART_BYTES + 10) + b"\r\n"
+    raw = (b"Subject: hello\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n" + big +
+           b"BEGIN:VEVENT\r\nSUMMARY:Interview\r\nDTSTART:20261201T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert run(raw).event is None
+
+
+def test_rrule_bomb_is_not_expanded():
+    raw = (b"BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Bomb\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n"
+           b"TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=SECONDLY\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+           b"BEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Interview\r\nDTSTART;TZID=Bomb:20261201T100000\r\n"
+           b"RRULE:FREQ=SECONDLY;COUNT=999999999\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    ev = run(raw).event
+    assert ev is not None and ev.confidence < CONFIRMED_THRESHOLD
+
+
+# ----------------------------------------------------------- pre-filter
+
+
+@pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if p.suffix == ".eml"
+                                  and p.stem not in ("24_standup_rrule", "26_newsletter")], ids=lambda p: p.name)
+def test_candidate_filter_keeps_every_interview_mail(path: Path):
+    head = path.read_bytes().split(b"\n\n", 1)[0]
+    assert looks_like_candidate(head)
+
+
+def test_candidate_filter_skips_a_plain_newsletter():
+    assert not looks_like_candidate(b"From: news@shop.example\r\nSubject: Black Friday deals\r\n"
+                                    b"Content-Type: text/html\r\n")
+
+
+def test_candidate_filter_never_raises():
+    assert looks_like_candidate(b"\xff\xfe\x00garbage") in (True, False)
+
+
+# ------------------------------------------------------------- properties
+
+_FIXTURE_BYTES = [p.read_bytes() for p in FIXTURE_FILES]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=4096))
+def test_arbitrary_bytes_never_raise(raw):
+    result = detect(raw, my_addresses=ME)
+    assert isinstance(result, Detection)
+    assert looks_like_candidate(raw) in (True, False)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_FIXTURE_BYTES), st.data())
+def test_mutated_fixtures_never_raise(raw, data):
+    buf = bytearray(raw)
+    for _ in range(data.draw(st.integers(1, 8))):
+        op = data.draw(st.sampled_from(["flip", "cut", "dup", "insert"]))
+        pos = data.draw(st.integers(0, max(0, len(buf) - 1)))
+        if op == "flip" and buf:
+            buf[pos] = data.draw(st.integers(0, 255))
+        elif op == "cut":
+            del buf[pos: pos + data.draw(st.integers(1, 400))]
+        elif op == "dup":
+            buf[pos:pos] = buf[pos: pos + data.draw(st.integers(1, 400))]
+        else:
+            buf[pos:pos] = data.draw(st.sampled_from(
+                [b"\r\n ", b"BEGIN:VEVENT\r\n", b"DTSTART:99991231T000000Z\r\n", b"=?utf-8?B?////?=",
+                 b"\xff\xfe", b"RRULE:FREQ=SECONDLY\r\n", b"--", b"Content-Type: message/rfc822\r\n\r\n"]))
+    result = detect(bytes(buf), my_addresses=ME, default_timezone=TZ)
+    assert isinstance(result, Detection)
+    if result.event is not None:
+        result.event.to_json()  # serialisable, whatever came in
+
+
+def test_team_mailbox_organizer_is_not_an_interviewer():
+    """A recruiting team's mailbox organises the invite but is no one to thank by name."""
+    raw = (FIXTURES / "01_google_invite.eml").read_bytes().replace(
+        b"no-reply@acme.com", b"recruiting@acme.com")
+    ev = detect(raw, my_addresses={"sam.seeker@example.net"}).event
+    assert "recruiting@acme.com" not in [p.email for p in ev.interviewers]
+    assert {"jane.doe@acme.com", "raj.patel@acme.com"} <= {p.email for p in ev.interviewers}
+
+
+def test_name_suffix_after_comma_is_not_reordered():
+    """ "King, Jr." is a name with a suffix, not "Last, First"."""
+    from followup.detect import natural_order
+
+    assert natural_order("King, Jr.") == "King, Jr."
+    assert natural_order("Núñez, Joanna") == "Joanna Núñez"
+
+
+def test_labelled_position_line_gives_the_role():
+    """Scheduling tools write the job as "Position: …" in the body."""
+    raw = (b"From: Talent <no-reply@greenhouse.io>\r\nTo: sam.seeker@example.net\r\n"
+           b"Subject: Interview confirmed: Globex\r\nDate: Wed, 25 Nov 2026 16:45:00 -0500\r\n"
+           b"Message-ID: <pos-1@greenhouse.io>\r\n\r\n"
+           b"Your interview with Globex is confirmed for Thursday, December 3 at 10:00 AM EST.\r\n"
+           b"Position: Product Designer\r\n")
+    ev = detect(raw, my_addresses={"sam.seeker@example.net"}).event
+    assert ev.role == "Product Designer" and ev.company == "Globex"
