@@ -74,3 +74,106 @@ def smtps(smtps_sink: SmtpSink) -> Iterator[SmtpSink]:
 
 # END mail-server fixtures
 # ============================================================================
+
+
+# BEGIN isolation and app fixtures
+# Every test runs with its own home: no real config, database or keyring is
+# ever touched, and passwords come from a real (file) keyring backend.
+import os  # noqa: E402
+import textwrap  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    for sub in ("config", "data", "state", "cache"):
+        (home / sub).mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(home / "config" / "followup" / "config.toml"))
+    monkeypatch.setenv("FOLLOWUP_STATE_DIR", str(home / "state" / "followup"))
+    # keyrings.alt's plaintext file backend under XDG_DATA_HOME: a real keyring,
+    # for this process and for every `followup` subprocess a test starts.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    for name in ("FOLLOWUP_IMAP_PASSWORD", "FOLLOWUP_SMTP_PASSWORD", "CREDENTIALS_DIRECTORY",
+                 "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM",
+                 "INVOCATION_ID", "SSL_CERT_FILE", "EDITOR", "VISUAL"):
+        monkeypatch.delenv(name, raising=False)
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    keyring.set_keyring(PlaintextKeyring())
+    return home
+
+
+ME = "sam.seeker@example.net"
+
+
+def write_config(path: Path, *, imap=None, smtp=None, maildir: Path | None = None,
+                 outbox: Path | None = None, extra: str = "") -> Path:
+    """A config for the test servers. imap: an Account; smtp: an SmtpSink."""
+    parts = [f"""
+        [me]
+        name = "Sam Seeker"
+        email = "{ME}"
+        aliases = ["sam@seeker.example"]
+        timezone = "America/Chicago"
+        country = "US"
+        phone = "+1 312 555 0100"
+        """]
+    if imap is not None:
+        parts.append(f"""
+        [source]
+        kind = "imap"
+        host = "127.0.0.1"
+        port = {imap.port}
+        security = "none"
+        username = "{imap.username}"
+        timeout = 10
+        """)
+    elif maildir is not None:
+        parts.append(f"""
+        [source]
+        kind = "maildir"
+        path = "{maildir}"
+        """)
+    if smtp is not None:
+        parts.append(f"""
+        [transport]
+        kind = "smtp"
+        host = "127.0.0.1"
+        port = {smtp.port}
+        security = "none"
+        username = "{smtp.username}"
+        from = "{ME}"
+        timeout = 10
+        """)
+    else:
+        parts.append(f"""
+        [transport]
+        kind = "file"
+        path = "{outbox or path.parent / 'outbox'}"
+        """)
+    parts.append(f"""
+        [storage]
+        path = "{path.parent / 'followup.db'}"
+        """)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(textwrap.dedent(p) for p in parts) + textwrap.dedent(extra),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def mail_env(imap_account, smtp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A config wired to a fresh Dovecot account and the SMTP sink, passwords in the env."""
+    config = write_config(tmp_path / "cfg" / "config.toml", imap=imap_account, smtp=smtp)
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(config))
+    monkeypatch.setenv("FOLLOWUP_IMAP_PASSWORD", imap_account.password)
+    monkeypatch.setenv("FOLLOWUP_SMTP_PASSWORD", smtp.password)
+    return config
+# END isolation and app fixtures

@@ -747,8 +747,9 @@ class ReceivedMessage:
 @dataclass
 class _Fault:
     stage: str  # "MAIL" | "RCPT" | "DATA"
-    kind: str  # "reply" | "drop" | "accept_then_drop"
+    kind: str  # "reply" | "drop" | "accept_then_drop" | "accept_then_hold"
     reply: str = ""
+    hold: float = 0.0
 
 
 class _Handler:
@@ -790,6 +791,11 @@ class _Handler:
         if fault is None:
             self.sink._record(msg)
             return "250 2.0.0 OK: queued"
+        if fault.kind == "accept_then_hold":
+            # Delivered, but the 250 comes late: a test kills the client meanwhile.
+            self.sink._record(msg)
+            await asyncio.sleep(fault.hold)
+            return "250 2.0.0 OK: queued (late)"
         if fault.kind == "accept_then_drop":
             self.sink._record(msg)
         elif fault.kind == "drop":
@@ -1011,6 +1017,11 @@ class SmtpSink:
         """Receive the next message's DATA, then close the connection without any reply
         and without delivering it (goes to ``dropped``)."""
         self._push(_Fault("DATA", "drop"), times)
+
+    def accept_then_hold_next(self, seconds: float = 30.0) -> None:
+        """Deliver the next message, then wait ``seconds`` before the 250 reply:
+        the window in which a test SIGKILLs the sender ("accepted, not committed")."""
+        self._push(_Fault("DATA", "accept_then_hold", hold=seconds), 1)
 
     def accept_then_drop_next(self, times: int = 1) -> None:
         """Deliver the next message (it appears in ``messages``), then close the

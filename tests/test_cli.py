@@ -1,0 +1,93 @@
+"""The command line as a user meets it: help for every command, the README, exits."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from followup import __version__
+from followup.cli import main
+from runner import followup
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def all_commands(group: click.Group = main, prefix: str = "") -> list[str]:
+    names = []
+    for name, command in group.commands.items():
+        names.append(f"{prefix}{name}")
+        if isinstance(command, click.Group):
+            names += all_commands(command, f"{prefix}{name} ")
+    return names
+
+
+@pytest.mark.parametrize("command", all_commands())
+def test_every_command_has_help_and_is_in_the_readme(command):
+    """Each command explains itself with --help and is documented in the README."""
+    result = followup(*command.split(), "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout and len(result.stdout.splitlines()) >= 4
+    assert f"followup {command}" in README, f"README does not mention `followup {command}`"
+
+
+def test_version():
+    result = followup("--version")
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_every_data_command_takes_json():
+    """status, drafts and parse print data: each has --json."""
+    for command in ("status", "drafts", "parse"):
+        assert "--json" in followup(command, "--help").stdout
+
+
+def test_unknown_option_is_a_usage_error():
+    result = followup("drafts", "--frobnicate")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_parse_json_follows_the_contract(tmp_path):
+    """`parse --json` prints exactly the keys of DESIGN.md §3, times with offsets."""
+    sample = Path(__file__).parent / "fixtures" / "messages" / "01_google_invite.eml"
+    result = followup("parse", str(sample), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"is_interview", "confidence", "method", "uid", "sequence", "title",
+                         "company", "role", "start", "end", "timezone", "location",
+                         "video_link", "organizer", "interviewers"}
+    assert data["is_interview"] is True and data["method"] == "REQUEST"
+    assert re.fullmatch(r"2026-12-01T14:00:00-06:00", data["start"])
+    assert {"name", "email", "phone"} == set(data["interviewers"][0])
+
+
+def test_parse_of_a_missing_file_is_a_usage_error(tmp_path):
+    result = followup("parse", str(tmp_path / "none.eml"))
+    assert result.returncode == 2 and "none.eml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_add_then_status_json_shows_the_plan(tmp_path):
+    """An interview added by hand appears in `status --json` with its six tasks."""
+    config = tmp_path / "c.toml"
+    config.write_text('[me]\nemail = "sam@example.net"\ntimezone = "America/New_York"\n'
+                      '[source]\nkind = "maildir"\npath = "/nonexistent"\n'
+                      '[transport]\nkind = "file"\n'
+                      f'[storage]\npath = "{tmp_path / "f.db"}"\n')
+    added = followup("add", "--config", str(config), "--company", "Acme", "--role", "SRE",
+                     "--at", "2026-12-02 09:30", "--with", "Jane Doe <Jane@Acme.com>")
+    assert added.returncode == 0, added.stderr
+    done = followup("done", "--config", str(config), "1", "call_1")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(followup("status", "--config", str(config), "--json").stdout)
+    assert data[0]["company"] == "Acme" and data[0]["start"] == "2026-12-02T09:30:00-05:00"
+    assert data[0]["interviewers"] == [{"name": "Jane Doe", "email": "jane@acme.com",
+                                        "phone": None}]
+    kinds = {t["kind"]: t["state"] for t in data[0]["tasks"]}
+    assert set(kinds) == {"prep", "debrief", "thank_you", "call_1", "call_2", "call_3"}
+    assert kinds["call_1"] == "done"
+    bad = followup("add", "--config", str(config), "--company", "X", "--at", "tomorrow")
+    assert bad.returncode == 2 and "--at" in bad.stderr

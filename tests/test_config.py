@@ -1,0 +1,139 @@
+"""Config: every key of DESIGN.md §3 with defaults; every error is one line, exit 2."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from followup import config, resources
+from followup.model import UsageError
+from runner import followup
+
+MINIMAL = '[me]\nemail = "sam@example.net"\n[source]\nhost = "imap.example.net"\n' \
+          '[transport]\nhost = "smtp.example.net"\n'
+
+
+def load_text(tmp_path: Path, text: str) -> config.Settings:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return config.load(path)
+
+
+def test_example_config_loads_and_shows_every_key():
+    """The shipped example names every known key, each with a comment."""
+    path = resources.example_config()
+    settings = config.load(path)
+    assert settings.me.email == "sam.seeker@example.net"
+    text = path.read_text(encoding="utf-8")
+    shown: dict[str, set[str]] = {}
+    section = ""
+    for line in text.splitlines():
+        if m := re.match(r"\[(\w+)\]", line):
+            section = m[1]
+        elif m := re.match(r"#?\s*(\w+)\s*=.*#", line):
+            shown.setdefault(section, set()).add(m[1])
+    for name, keys in config._SECTIONS.items():
+        assert keys <= shown.get(name, set()), f"[{name}] lacks {keys - shown.get(name, set())}"
+
+
+def test_defaults_are_sensible(tmp_path):
+    """A minimal config gets safe defaults: review mode, SSL, 14 days, 3-3-3 business days."""
+    s = load_text(tmp_path, MINIMAL)
+    assert s.approval.mode == "review" and s.approval.email_requests
+    assert s.approval.deadline == time(18, 0)
+    assert (s.source.port, s.source.security, s.source.folder) == (993, "ssl", "INBOX")
+    assert s.source.lookback_days == 14 and s.source.username == "sam@example.net"
+    assert (s.transport.port, s.transport.sender) == (465, "sam@example.net")
+    assert s.plan.call_gaps == (3, 3, 3) and s.plan.call_time == time(10, 0)
+    assert s.storage_path.name == "followup.db"
+
+
+@pytest.mark.parametrize("text, key, expected", [
+    (MINIMAL + "[source2]\n", "[source2]", "unknown section"),
+    (MINIMAL.replace('[source]\n', '[source]\nhots = "x"\n'), "[source] hots", "unknown key"),
+    (MINIMAL.replace('[me]\n', '[me]\ntimezone = "Mars/Olympus"\n'), "[me] timezone",
+     "IANA time zone"),
+    (MINIMAL + "[plan]\ncall_gaps = 3\n", "[plan] call_gaps", "expected a list"),
+    (MINIMAL + '[approval]\ndeadline = "6pm"\n', "[approval] deadline", 'like "18:00"'),
+    (MINIMAL.replace('host = "imap.example.net"', 'host = "imap.example.net"\nport = "993"'),
+     "[source] port", "expected an integer"),
+    (MINIMAL.replace('host = "imap.example.net"',
+                     'host = "imap.example.net"\nsecurity = "none"'),
+     "[source] security", "loopback"),
+    (MINIMAL.replace('host = "imap.example.net"', 'host = "imap.example.net"\npassword = "x"'),
+     "[source] password", "passwords never go in the config file"),
+    (MINIMAL.replace('[me]\nemail = "sam@example.net"', '[me]\nname = "Sam"'), "[me] email",
+     "required"),
+    (MINIMAL + "[approval]\nmode = \"yolo\"\n", "[approval] mode", "one of"),
+    ("[me\nemail=", "", "not valid TOML"),
+])
+def test_each_config_error_names_file_and_key(tmp_path, text, key, expected):
+    """A broken config of each kind is refused with the file, the key and what was expected."""
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError) as err:
+        config.load(path)
+    message = str(err.value)
+    assert str(path) in message and key in message and expected in message
+    assert "\n" not in message
+
+
+def test_security_none_is_fine_on_loopback(tmp_path):
+    """Plain IMAP is allowed to 127.0.0.1 (the test servers, a local bridge)."""
+    s = load_text(tmp_path, MINIMAL.replace('host = "imap.example.net"',
+                                            'host = "127.0.0.1"\nsecurity = "none"'))
+    assert s.source.security == "none" and s.source.port == 143
+
+
+@pytest.mark.parametrize("text", [
+    MINIMAL.replace('[me]\n', '[me]\ntimezone = "Nowhere/City"\n'),
+    MINIMAL + "[storage]\npath = 3\n",
+    "not toml at all [",
+])
+def test_cli_config_error_exits_2_with_one_line(tmp_path, text):
+    """The CLI prints one line naming the file, no traceback, and exits 2."""
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    result = followup("status", "--config", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0]
+
+
+def test_missing_config_says_how_to_make_one(tmp_path):
+    """A missing file exits 2 and points to `followup init` and `followup demo`."""
+    result = followup("status", "--config", str(tmp_path / "nope.toml"))
+    assert result.returncode == 2
+    assert "followup init" in result.stderr and "nope.toml" in result.stderr
+
+
+def test_followup_config_env_is_the_default(tmp_path, monkeypatch):
+    """$FOLLOWUP_CONFIG picks the file when --config is not given."""
+    path = tmp_path / "env.toml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(path))
+    assert config.default_config_path() == path
+    assert config.load().me.email == "sam@example.net"
+
+
+def test_init_writes_a_config_that_loads_with_detected_servers(tmp_path):
+    """`followup init` fills in a Gmail user's servers and keeps every comment."""
+    path = tmp_path / "new" / "config.toml"
+    result = followup("init", "--config", str(path), "--email", "sam.seeker@gmail.com",
+                      "--name", "Sam Seeker")
+    assert result.returncode == 0, result.stderr
+    settings = config.load(path)
+    assert settings.source.host == "imap.gmail.com"
+    assert settings.transport.host == "smtp.gmail.com"
+    assert settings.me.name == "Sam Seeker"
+    assert settings.templates_dir == path.parent / "templates"
+    assert (path.parent / "templates" / "examples" / "thank_you.txt").is_file()
+    text = path.read_text(encoding="utf-8")
+    assert text.count("#") >= tomllib.loads(text).__len__() * 3  # comments kept
+    again = followup("init", "--config", str(path), "--email", "x@gmail.com")
+    assert again.returncode == 2 and "already exists" in again.stderr
