@@ -27,6 +27,8 @@ from .model import Detection, InterviewEvent, Method, Person
 
 INTERVIEW_THRESHOLD = 0.5
 CONFIRMED_THRESHOLD = 0.75
+# Below is_interview, but worth asking the user about (`followup confirm`), never acted on.
+MAYBE_THRESHOLD = 0.4
 MAX_PART_BYTES = 2 * 1024 * 1024
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 MAX_DEPTH = 12  # nested message/rfc822 and multipart levels

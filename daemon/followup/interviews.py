@@ -41,7 +41,7 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
                       "updated_at = ? WHERE id = ?",
                       (InterviewState.CANCELLED.value, event.sequence, to_db(now), row["id"]))
         return row["id"], "cancel"
-    if not event.is_interview or event.start is None:
+    if event.start is None or event.confidence < detect.MAYBE_THRESHOLD:
         return None, "ignored"
     start = event.start
     end = event.end or start + timedelta(hours=1)

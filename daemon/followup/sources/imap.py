@@ -134,13 +134,19 @@ class ImapSource:
         self.drop()
 
     def _guard(self, action):
-        """Run one IMAP exchange; a broken connection is dropped and reported."""
+        """Run one IMAP exchange. A connection that went stale while we slept (server
+        restart, NAT timeout) is replaced once; a second failure is reported."""
         from imapclient.exceptions import IMAPClientError
 
+        reused = self.client is not None
         try:
             return action(self._connected())
         except (OSError, IMAPClientError) as err:
             self.drop()
+            if reused:
+                log.info("IMAP %s: connection went stale (%s); reconnecting", self.cfg.host,
+                         net.describe_network(err))
+                return self._guard(action)
             raise FollowupError(f"IMAP {self.cfg.host}:{self.cfg.port}: "
                                 f"connection lost ({net.describe_network(err)})") from None
 
