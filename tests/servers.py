@@ -13,6 +13,7 @@ login processes and ``nobody``/``nogroup`` for the mailboxes) and as a normal us
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import atexit
 import email
 import email.message
@@ -999,8 +1000,7 @@ class SmtpSink:
 
     def _push(self, fault: _Fault, times: int) -> None:
         with self._cond:
-            self._faults.extend(_Fault(fault.stage, fault.kind, fault.reply)
-                                for _ in range(times))
+            self._faults.extend(dataclasses.replace(fault) for _ in range(times))
 
     def fail_next(self, code: int, text: str = "", times: int = 1,
                   stage: str = "DATA") -> None:

@@ -536,6 +536,9 @@ def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
             click.echo(f"        warning: {warning}")
         if d.last_error and d.state.value in ("failed", "unknown"):
             click.echo(f"        {d.last_error}")
+        if d.state.value == "unknown":
+            click.echo(f"        maybe sent: look in your Sent folder, then "
+                       f"`followup resolve {d.id} sent` or `followup resolve {d.id} resend`")
     click.echo("Next: `followup review`, or `followup approve ID`.")
 
 

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr
 
 from followup.model import DraftState, FollowupError, Person
 from followup.replies import clean_header
@@ -39,8 +39,10 @@ MARK_HEADER = "X-Followup"
 
 
 def new_message_id(sender: str) -> str:
-    domain = sender.rpartition("@")[2] or "followup.invalid"
-    return make_msgid(idstring=secrets.token_hex(8), domain=clean_header(domain))
+    """Unique per message (yagmail's default hashes From/To/Subject: two thank-yous to
+    one person would collide), short enough that the header is never folded."""
+    domain = clean_header(sender.rpartition("@")[2]) or "followup.invalid"
+    return f"<fu.{secrets.token_hex(10)}@{domain}>"
 
 
 def build_message(*, sender: Person, to: Sequence[Person], subject: str, body: str,

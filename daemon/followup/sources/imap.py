@@ -246,19 +246,19 @@ class ImapSource:
     # our own messages -------------------------------------------------------
 
     def _sent_folder(self, client) -> str | None:
-        import imapclient
+        import imapclient.imapclient
 
-        return client.find_special_folder(imapclient.SENT)
+        return client.find_special_folder(imapclient.imapclient.SENT)
 
     def append_sent(self, raw: bytes) -> None:
         """File a copy of a message we sent in the \\Sent folder (never two copies)."""
-        import imapclient
+        import imapclient.imapclient
 
         def append(c):
             folder = self._sent_folder(c)
             if folder is None:
                 raise FollowupError("IMAP: no \\Sent folder to keep a copy in")
-            c.append(folder, raw, flags=[imapclient.SEEN])
+            c.append(folder, raw, flags=[imapclient.imapclient.SEEN])
 
         self._guard(append)
 

@@ -86,13 +86,17 @@ class SmtpTransport:
             raise TransientSendError(f"SMTP {self.where}: connection lost before DATA "
                                      f"({net.describe_network(err)})") from None
         try:
-            smtp.data(msg.as_bytes(policy=policy.SMTP))
+            # data() raises only when DATA itself is refused; the verdict on the
+            # message comes back as a reply code that must be checked here.
+            code, text = smtp.data(msg.as_bytes(policy=policy.SMTP))
         except smtplib.SMTPDataError as err:
             self._refused(err.smtp_code, err.smtp_error)
         except (OSError, smtplib.SMTPServerDisconnected) as err:
             self._drop()
             raise AmbiguousSendError(f"SMTP {self.where}: connection lost during DATA "
                                      f"({net.describe_network(err)})") from None
+        if code != 250:
+            self._refused(code, text)
 
     def _refused(self, code: int, text: bytes | str) -> None:
         self._drop()  # a half-done transaction: start the next one afresh
