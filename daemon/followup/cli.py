@@ -677,8 +677,11 @@ def service_install(config_path: Path | None, no_start: bool) -> None:
     from followup import systemd_unit
 
     settings = load_settings(config_path)  # a broken config fails here, not in the unit
+    writable = [settings.storage_path.parent]
+    if settings.transport.kind == "file" and settings.transport.path:
+        writable.append(settings.transport.path)
     path = systemd_unit.install(config_path=config_path and config_path.resolve(),
-                                state_dir=settings.storage_path.parent, enable=not no_start)
+                                writable=writable, enable=not no_start)
     click.echo(f"Wrote {path}")
     if no_start:
         click.echo("Start it with: systemctl --user enable --now followup")

@@ -39,14 +39,15 @@ def watchdog_seconds() -> float | None:
         return None
 
 
-def unit_text(*, exec_start: str, config_path: Path | None, state_dir: Path) -> str:
-    """The unit, from systemd/followup.service with this install's paths filled in."""
+def unit_text(*, exec_start: str, config_path: Path | None, writable: list[Path]) -> str:
+    """The unit, from systemd/followup.service with this install's paths filled in.
+    `writable`: the only paths the hardened service may write (database, outbox)."""
     from followup import resources
 
     template = (resources.systemd_dir() / "followup.service").read_text(encoding="utf-8")
     config_arg = f" --config {config_path}" if config_path else ""
     return (template.replace("@EXEC_START@", exec_start + config_arg)
-            .replace("@STATE_DIR@", str(state_dir)))
+            .replace("@WRITABLE@", " ".join(str(p) for p in writable)))
 
 
 def executable() -> str:
@@ -60,14 +61,16 @@ def executable() -> str:
     return f"{sys.executable} -m followup"
 
 
-def install(*, config_path: Path | None, state_dir: Path, enable: bool = True) -> Path:
+def install(*, config_path: Path | None, writable: list[Path], enable: bool = True) -> Path:
     """Write the user unit, reload systemd, enable and start it."""
+    for folder in writable:  # ReadWritePaths= needs them to exist at start
+        folder.mkdir(parents=True, exist_ok=True)
     unit_dir = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "systemd" / "user"
     unit_dir.mkdir(parents=True, exist_ok=True)
     path = unit_dir / "followup.service"
     exec_start = f"{executable()} run"
     path.write_text(unit_text(exec_start=exec_start, config_path=config_path,
-                              state_dir=state_dir), encoding="utf-8")
+                              writable=writable), encoding="utf-8")
     if enable:
         for args in (["daemon-reload"], ["enable", "--now", "followup.service"]):
             _systemctl(args)

@@ -1,0 +1,156 @@
+"""The daemon as systemd runs it: notify protocol, IDLE, signals, reload, secrets."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from mailgen import invite
+from runner import followup
+
+pytestmark = pytest.mark.integration
+
+
+class Notifications:
+    """A real NOTIFY_SOCKET: the unix datagram socket systemd would listen on."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(str(path))
+        self.sock.settimeout(0.2)
+        self.received: list[str] = []
+
+    def wait_for(self, line: str, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(line in message.splitlines() for message in self.received):
+                return
+            try:
+                self.received.append(self.sock.recv(4096).decode())
+            except TimeoutError:
+                pass
+        raise AssertionError(f"no {line!r} in {self.received}")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def daemon(mail_env, tmp_path):
+    """Start `followup run` like systemd does; yields (process, notifications, log path)."""
+    notes = Notifications(tmp_path / "notify.sock")
+    log = tmp_path / "daemon.log"
+    env = {**os.environ, "NOTIFY_SOCKET": str(notes.path), "WATCHDOG_USEC": "2000000",
+           "INVOCATION_ID": "test"}
+    with log.open("wb") as handle:
+        proc = subprocess.Popen([sys.executable, "-m", "followup", "run", "-v"], env=env,
+                                stdout=handle, stderr=subprocess.STDOUT)
+    yield proc, notes, log
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    notes.close()
+
+
+def interviews_in(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [r[0] for r in conn.execute("SELECT title FROM interviews")]
+
+
+def test_ready_watchdog_idle_reload_and_stop(daemon, mail_env, imap_account):
+    proc, notes, log = daemon
+    notes.wait_for("READY=1")
+    notes.wait_for("WATCHDOG=1", timeout=10)  # pinged at half of WATCHDOG_USEC
+    assert any(m.startswith("STATUS=watching INBOX") for msg in notes.received
+               for m in msg.splitlines())
+    # An invite arriving while the daemon idles is recorded (IMAP IDLE push).
+    start = datetime.now(UTC) + timedelta(days=3)
+    imap_account.append("INBOX", invite(uid="live-1", start=start,
+                                        people=[("Jane Doe", "jane@acme.example")]))
+    db = mail_env.parent / "followup.db"
+    deadline = time.monotonic() + 15
+    while not interviews_in(db) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert interviews_in(db) == ["Interview: Backend Engineer at Acme"]
+    # SIGHUP with a broken config: refused, the old one kept, still running.
+    good = mail_env.read_text()
+    mail_env.write_text(good + "\n[me]\nbroken = true\n")
+    proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while b"config reload refused" not in log.read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert b"config reload refused" in log.read_bytes()
+    assert proc.poll() is None
+    mail_env.write_text(good)
+    # SIGTERM: finishes and exits 0 within 10 s.
+    began = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    assert time.monotonic() - began < 10
+    lines = log.read_text().splitlines()
+    assert lines and all(line.startswith("<") for line in lines if line.strip())  # journal prefixes
+
+
+def test_dovecot_restart_while_idling_is_survived(daemon, mail_env, imap_account, dovecot):
+    proc, notes, log = daemon
+    notes.wait_for("READY=1")
+    time.sleep(0.5)  # the daemon is in IDLE now
+    dovecot.restart()
+    start = datetime.now(UTC) + timedelta(days=3)
+    imap_account.append("INBOX", invite(uid="after-restart", start=start,
+                                        people=[("Raj Patel", "raj@acme.example")]))
+    db = mail_env.parent / "followup.db"
+    deadline = time.monotonic() + 40  # first reconnect after a short backoff
+    while not interviews_in(db) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert interviews_in(db) == ["Interview: Backend Engineer at Acme"], log.read_text()[-2000:]
+    assert proc.poll() is None
+
+
+def test_a_second_instance_refuses_to_run(daemon, mail_env):
+    proc, notes, _ = daemon
+    notes.wait_for("READY=1")
+    other = followup("run", "--once")
+    assert other.returncode == 1 and "another followup is running" in other.stderr
+
+
+def test_no_secret_in_logs_database_or_json(mail_env, imap_account, smtp, tmp_path):
+    """A full pass with a known password: it is in no log line, no row, no --json output."""
+    start = datetime.now(UTC) - timedelta(hours=3)
+    imap_account.append("INBOX", invite(uid="secret-1", start=start,
+                                        people=[("Jane Doe", "jane@acme.example")]))
+    secrets = [imap_account.password, smtp.password]
+    logs = followup("run", "--once", "-v").stderr
+    bad = followup("check", env={"FOLLOWUP_IMAP_PASSWORD": "Wr0ng-Pa55word"})
+    outputs = [logs, bad.stdout + bad.stderr,
+               followup("status", "--json").stdout, followup("drafts", "--all", "--json").stdout]
+    with sqlite3.connect(mail_env.parent / "followup.db") as conn:
+        dump = "\n".join(conn.iterdump())
+    assert "jane@acme.example" in dump  # the dump is real
+    for secret in [*secrets, "Wr0ng-Pa55word"]:
+        for text in [*outputs, dump]:
+            assert secret not in text
+
+
+def test_service_install_writes_a_unit_that_systemd_accepts(mail_env, tmp_path):
+    """The unit runs this install's followup with this config; systemd-analyze finds no fault."""
+    result = followup("service", "install", "--no-start", "--config", str(mail_env),
+                      env={"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
+    assert result.returncode == 0, result.stderr
+    unit = tmp_path / "xdg" / "systemd" / "user" / "followup.service"
+    text = unit.read_text()
+    assert f"run --config {mail_env}" in text and "Type=notify" in text
+    assert f"ReadWritePaths={mail_env.parent}" in text
+    verify = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
+                            text=True)
+    assert verify.returncode == 0 and verify.stderr.strip() == "", verify.stderr
