@@ -330,3 +330,19 @@ def test_debrief_from_mapping_rejects_unknown_key():
     """An unknown key is a ValueError naming the key."""
     with pytest.raises(ValueError, match="went_wel"):
         debrief_from_mapping({"went_wel": "typo"})
+
+
+@pytest.mark.parametrize("text, news", [
+    ("We are pleased to offer you the position.", "an offer"),
+    ("Unfortunately we have decided to move forward with other candidates for the role.",
+     "a rejection"),
+    ("We'd love to set up a second interview with the team.", "next steps"),
+    ("Thanks Sam, great talking to you!", None),
+])
+def test_company_news_reads_the_new_text_only(text, news):
+    """Offer, rejection or next steps in what the company wrote; quoted text does not count."""
+    from followup.replies import company_news
+
+    quoted = "\r\n\r\nOn Tue, Dec 1, 2026 Sam wrote:\r\n> hoping for a second interview\r\n"
+    raw = (f"From: a@acme.example\r\nSubject: Re: Thank you\r\n\r\n{text}{quoted}").encode()
+    assert company_news(raw) == news

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from followup import calendar_file, drafts, interviews, plan, render
+from followup import calendar_file, desktop, drafts, interviews, plan, render
 from followup.model import (
     DraftState,
     FollowupError,
@@ -160,7 +160,7 @@ def _call_reminder(rt: Runtime, interview: Interview, call: int, task: dict, *,
     ics = calendar_file.call_reminder_ics(
         uid=f"followup-{interview.id}-call-{call}@followup", stamp=now,
         summary=f"Follow-up call {call}: {person.name or person.email} ({interview.company})",
-        description=script, start=max(due, now), sequence=int(now.timestamp()) // 60)
+        description=script, start=now if late else due, sequence=int(now.timestamp()) // 60)
     return _notify(rt, email, purpose=f"call_{call}_reminder", task=task, due=due, now=now,
                    state=TaskState.WAITING, token=token, late=late,
                    attachments=[(ics, "text/calendar", f"followup-call-{call}.ics")])
@@ -174,9 +174,12 @@ def _notify(rt: Runtime, email, *, purpose: str, task: dict, due: datetime, now:
     msg = build_message(sender=rt.me, to=[me], subject=email.subject, body=email.body,
                         html=email.html, message_id=new_message_id(rt.settings.transport.sender),
                         date=now, kind=purpose, attachments=attachments, automatic=True)
-    return rt.outbox.send_notice(
+    sent = rt.outbox.send_notice(
         msg, purpose=purpose, ref=f"task:{task['id']}:{task['due_utc']}", now=now,
         on_sent=lambda: _set_task(rt, task["id"], state, token=token, late=late))
+    if sent:
+        desktop.notify(email.subject, email.body.split("\n\n", 1)[0])
+    return sent
 
 
 def _set_task(rt: Runtime, task_id: int, state: TaskState, *, token: str | None = None,
@@ -270,6 +273,35 @@ def remind_deadline(rt: Runtime, *, now: datetime) -> int:
                                  ref=f"deadline:{interview.id}", now=now):
             reminded += 1
     return reminded
+
+
+def notify_paused(rt: Runtime, *, now: datetime) -> int:
+    """Tell the user, once, that a message from the company paused a plan."""
+    told = 0
+    for row in rt.store.all("SELECT id, paused_by, paused_subject, stop_reason, updated_at "
+                            "FROM interviews WHERE state = ? AND pause_notified = 0",
+                            (InterviewState.PAUSED.value,)):
+        interview = interviews.get(rt.store, row["id"])
+        try:
+            email = render.render_plan_paused(
+                rt.env, interview=interview, sender=row["paused_by"] or "",
+                subject=row["paused_subject"] or "", why=row["stop_reason"] or "", me=rt.me)
+        except FollowupError as err:
+            log.error("interview %d: pause notice not sent: %s", interview.id, err)
+            continue
+        msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
+                            message_id=new_message_id(rt.settings.transport.sender), date=now,
+                            kind="plan_paused", automatic=True)
+
+        def mark(interview_id=interview.id) -> None:
+            rt.store.execute("UPDATE interviews SET pause_notified = 1 WHERE id = ?",
+                             (interview_id,))
+
+        if rt.outbox.send_notice(msg, purpose="plan_paused",
+                                 ref=f"paused:{interview.id}:{row['updated_at']}", now=now,
+                                 on_sent=mark):
+            told += 1
+    return told
 
 
 def send_approved(rt: Runtime, *, now: datetime) -> dict[str, int]:

@@ -508,6 +508,27 @@ def stop(config_path: Path | None, interview_id: int, reason: str) -> None:
     click.echo(f"Plan for interview {interview_id} stopped ({reason}).")
 
 
+@main.command()
+@config_option
+@click.argument("interview_id", type=int)
+def resume(config_path: Path | None, interview_id: int) -> None:
+    """Resume a plan that a message from the company paused."""
+    from followup import actions, interviews
+    from followup.model import InterviewState
+    from followup.runtime import open_runtime
+
+    rt = open_runtime(load_settings(config_path), with_mail=False)
+    now = _now()
+    with rt.store.transaction():
+        interview = interviews.get(rt.store, interview_id)
+        if interview.state is not InterviewState.PAUSED:
+            raise FollowupError(f"interview {interview_id} is {interview.state.value}, "
+                                "not paused")
+        interviews.set_state(rt.store, interview_id, InterviewState.ACTIVE, now=now)
+        actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
+    click.echo(f"Plan for interview {interview_id} resumed.")
+
+
 # --- drafts -------------------------------------------------------------------
 
 

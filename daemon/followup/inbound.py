@@ -14,7 +14,7 @@ from email.policy import default as default_policy
 from email.utils import getaddresses
 
 from followup import actions, detect, drafts, interviews, replies
-from followup.model import DraftState, FollowupError, TaskKind, TaskState
+from followup.model import DraftState, FollowupError, InterviewState, TaskKind, TaskState
 from followup.outbox import MARK_HEADER
 from followup.runtime import Runtime
 from followup.sources import Incoming
@@ -27,10 +27,15 @@ def wanted(rt: Runtime):
     """Which headers earn a body fetch: possible invites, and mail from the user."""
     mine = rt.settings.me.addresses
 
+    people, domains = company_addresses(rt)
+
     def predicate(header: bytes) -> bool:
         if detect.looks_like_candidate(header):
             return True
-        return bool(_senders(header) & mine)
+        senders = _senders(header)
+        if senders & mine or senders & people.keys():
+            return True
+        return any(s.rpartition("@")[2] in domains for s in senders)
 
     return predicate
 
@@ -82,14 +87,72 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
             return outcome, reason, message_id
     found = detect.detect(msg.raw, my_addresses=rt.settings.me.addresses,
                           default_timezone=rt.settings.me.timezone)
-    if found.event is None:
-        return "ignored", found.reason, message_id
-    interview_id, outcome = interviews.record_event(
-        rt.store, found.event, now=now, source=message_id or msg.key,
-        default_timezone=rt.settings.me.timezone)
-    if outcome == "ignored":
-        return "ignored", found.reason or "not an interview", message_id
-    return outcome, f"interview {interview_id}: {found.event.title}", message_id
+    if found.event is not None:
+        interview_id, outcome = interviews.record_event(
+            rt.store, found.event, now=now, source=message_id or msg.key,
+            default_timezone=rt.settings.me.timezone)
+        if outcome != "ignored":
+            assert interview_id is not None
+            if outcome == "new":
+                ended = interviews.end_earlier_plans(
+                    rt.store, interviews.get(rt.store, interview_id), now=now)
+                if ended:
+                    log.info("second interview with %s: plan(s) %s ended",
+                             found.event.company, ended)
+            return outcome, f"interview {interview_id}: {found.event.title}", message_id
+    paused = _company_message(rt, header, msg.raw, now)
+    if paused:
+        return "paused", paused, message_id
+    return "ignored", found.reason or "not an interview", message_id
+
+
+# --- messages from the companies ------------------------------------------------
+
+FREEMAIL = frozenset({"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
+                      "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me",
+                      "protonmail.com", "gmx.com", "fastmail.com"})
+
+
+def company_addresses(rt: Runtime) -> tuple[dict[str, int], dict[str, int]]:
+    """Interviewers' addresses and their companies' domains -> interview id (active plans)."""
+    people, domains = {}, {}
+    for row in rt.store.all(
+            "SELECT p.email, p.interview_id FROM people p JOIN interviews i "
+            "ON i.id = p.interview_id WHERE i.state = ? ORDER BY i.start_utc",
+            (InterviewState.ACTIVE.value,)):
+        people[row["email"]] = row["interview_id"]
+        domain = row["email"].rpartition("@")[2]
+        if domain not in FREEMAIL:
+            domains[domain] = row["interview_id"]
+    return people, domains
+
+
+def _company_message(rt: Runtime, header, raw: bytes, now: datetime) -> str | None:
+    """Someone from the company wrote: a reply to our thank-you, an offer, a
+    rejection or next steps pauses the plan; anything else is left alone."""
+    senders = {a.lower() for _, a in getaddresses([str(header.get("From", ""))]) if a}
+    if len(senders) != 1:
+        return None
+    (sender,) = senders
+    people, domains = company_addresses(rt)
+    interview_id = people.get(sender) or domains.get(sender.rpartition("@")[2])
+    if interview_id is None:
+        return None
+    refs = set(str(header.get("In-Reply-To", "")).split()) | set(
+        str(header.get("References", "")).split())
+    ours = {r["message_id"] for r in rt.store.all(
+        "SELECT s.message_id FROM sends s JOIN drafts d ON d.id = s.draft_id "
+        "WHERE d.interview_id = ?", (interview_id,))}
+    news = replies.company_news(raw)
+    if refs & ours:
+        why = f"{sender} replied to your thank-you" + (f" and mentions {news}" if news else "")
+    elif news:
+        why = f"{sender} wrote and mentions {news}"
+    else:
+        return None
+    subject = " ".join(str(header.get("Subject", "")).split())
+    interviews.pause(rt.store, interview_id, now=now, sender=sender, subject=subject, why=why)
+    return f"interview {interview_id} paused: {why}"
 
 
 def _sender_is_me(rt: Runtime, header) -> bool:

@@ -141,7 +141,34 @@ def confirm(store: Store, interview_id: int, *, now: datetime) -> Interview:
         raise FollowupError(f"interview {interview_id} is {interview.state.value}, "
                             "not waiting for confirmation")
     set_state(store, interview_id, InterviewState.ACTIVE, now=now)
+    end_earlier_plans(store, get(store, interview_id), now=now)
     return get(store, interview_id)
+
+
+def end_earlier_plans(store: Store, interview: Interview, *, now: datetime) -> list[int]:
+    """A confirmed new interview with the same company is a second interview: the
+    earlier plan has done its job and ends (no more calls asking for one)."""
+    if interview.state is not InterviewState.ACTIVE or not interview.company.strip():
+        return []
+    ended = []
+    for row in store.all("SELECT id FROM interviews WHERE id != ? AND lower(company) = lower(?) "
+                         "AND state IN (?, ?) AND start_utc < ?",
+                         (interview.id, interview.company.strip(), InterviewState.ACTIVE.value,
+                          InterviewState.PAUSED.value, to_db(interview.start))):
+        set_state(store, row["id"], InterviewState.DONE, now=now,
+                  reason=f"second interview scheduled (interview {interview.id})")
+        ended.append(row["id"])
+    return ended
+
+
+def pause(store: Store, interview_id: int, *, now: datetime, sender: str, subject: str,
+          why: str) -> None:
+    """A message from the company: stop acting and tell the user (never guess)."""
+    store.execute(
+        "UPDATE interviews SET state = ?, stop_reason = ?, paused_by = ?, paused_subject = ?, "
+        "pause_notified = 0, updated_at = ? WHERE id = ? AND state = ?",
+        (InterviewState.PAUSED.value, why, sender, subject, to_db(now), interview_id,
+         InterviewState.ACTIVE.value))
 
 
 def save_debrief(store: Store, interview_id: int, debrief: Debrief, *, now: datetime) -> None:

@@ -520,3 +520,33 @@ def authorize(reply: Reply, *, my_addresses: Collection[str], expected_token: st
     ):
         return "token does not match this request"
     return None
+
+
+# --------------------------------------------------------------------------- company news
+
+_NEWS = [
+    ("an offer", re.compile(r"\boffer\s+(?:letter|of\s+employment)\b|\bpleased\s+to\s+offer\b|"
+                            r"\bextend\s+(?:you\s+)?an\s+offer\b|\bjob\s+offer\b", re.I)),
+    ("a rejection", re.compile(r"\bnot\s+(?:be\s+)?(?:moving|move)\s+forward\b|\bdecided\s+to\s+"
+                               r"(?:pursue|proceed\s+with)\s+other\b|\bunfortunately\b.{0,80}"
+                               r"\b(?:candidate|position|role|application)\b|\bposition\s+has\s+been"
+                               r"\s+filled\b|\bregret\s+to\s+inform\b", re.I | re.S)),
+    ("next steps", re.compile(r"\bnext\s+(?:steps?|round)\b|\bsecond\s+(?:interview|round)\b|"
+                              r"\bfinal\s+(?:interview|round)\b|\bmove\s+(?:you\s+)?forward\b", re.I)),
+]
+
+
+def company_news(raw: bytes) -> str | None:
+    """What a message from the company says about the process: "an offer",
+    "a rejection", "next steps", or None. Quoted text is ignored (our own
+    thank-you quoted back must not count). Never raises."""
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        new_lines, _ = _split_reply(_body_text(msg))
+        text = (_header(msg, "Subject") or "") + "\n" + "\n".join(new_lines)
+    except Exception:  # noqa: BLE001 - unreadable mail says nothing
+        return None
+    for label, pattern in _NEWS:
+        if pattern.search(text):
+            return label
+    return None

@@ -143,7 +143,18 @@ def _v2_health(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial, _v2_health]
+def _v3_pause_details(db: sqlite3.Connection) -> None:
+    # A plan paused by a message from the company keeps who wrote and what, so
+    # the user is told exactly once and `status` can show it.
+    _script(db, """
+        ALTER TABLE interviews ADD COLUMN paused_by TEXT;
+        ALTER TABLE interviews ADD COLUMN paused_subject TEXT;
+        ALTER TABLE interviews ADD COLUMN pause_notified INTEGER NOT NULL DEFAULT 0
+        """)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial, _v2_health,
+                                                          _v3_pause_details]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,165 @@
+"""The follow-up plan end to end (Dovecot + aiosmtpd, clock set by the test):
+reminders with calendar files, "done" replies, debrief by email, and a plan that
+stops itself when the company writes or a second interview is booked."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from followup import config, drafts, interviews
+from followup.model import DraftState, InterviewState
+from followup.pipeline import run_pass
+from followup.runtime import open_runtime
+from mailgen import ME, invite, reply
+
+pytestmark = pytest.mark.integration
+
+CHICAGO = ZoneInfo("America/Chicago")
+START = datetime(2026, 12, 1, 13, 0, tzinfo=CHICAGO)  # a Tuesday
+AFTER = START + timedelta(hours=2)
+CALL_1 = datetime(2026, 12, 4, 10, 0, tzinfo=CHICAGO)  # 3 business days later, 10:00
+JANE = ("Jane Doe", "jane.doe@acme.example")
+
+
+@pytest.fixture
+def rt(mail_env, imap_account):
+    imap_account.append("INBOX", invite(uid="plan-1", start=START, people=[JANE]))
+    runtime = open_runtime(config.load(mail_env), clock=lambda: AFTER)
+    yield runtime
+    runtime.close()
+
+
+def to_me(sink, kind: str) -> list:
+    return [m for m in sink.messages if m.rcpt_tos == [ME] and m.message["X-Followup"] == kind]
+
+
+def token_of(message) -> str:
+    return re.search(r"\[fu-([A-Za-z0-9_-]+)\]", str(message.message["Subject"]))[1]
+
+
+def test_call_reminder_arrives_with_a_valid_calendar_file(rt, smtp):
+    run_pass(rt, now=AFTER)
+    assert to_me(smtp, "call_1_reminder") == []  # not before its day
+    run_pass(rt, now=CALL_1 + timedelta(minutes=1))
+    (reminder,) = to_me(smtp, "call_1_reminder")
+    body = reminder.message.get_body(("plain",)).get_content()
+    assert "Jane Doe" in body
+    assert "I really want to work with you. Is now a good time to set up a second interview?" in body
+    (ics,) = [p for p in reminder.message.iter_attachments()
+              if p.get_content_type() == "text/calendar"]
+    event = next(iter(Calendar.from_ical(ics.get_content()).walk("VEVENT")))
+    assert event.decoded("DTSTART") == CALL_1.astimezone(event.decoded("DTSTART").tzinfo)
+    assert "Jane Doe" in str(event["SUMMARY"])
+    run_pass(rt, now=CALL_1 + timedelta(hours=1))
+    assert len(to_me(smtp, "call_1_reminder")) == 1  # once
+
+
+def test_done_reply_plans_the_next_call_from_that_moment(rt, smtp, imap_account):
+    run_pass(rt, now=CALL_1 + timedelta(minutes=1))
+    (reminder,) = to_me(smtp, "call_1_reminder")
+    imap_account.append("INBOX", reply(to_subject=str(reminder.message["Subject"]), body="done"))
+    made = datetime(2026, 12, 7, 11, 0, tzinfo=CHICAGO)  # Monday: the call was made late
+    run_pass(rt, now=made)
+    tasks = {r["kind"]: r for r in rt.store.all("SELECT * FROM tasks")}
+    assert tasks["call_1"]["state"] == "done"
+    due = datetime.fromisoformat(tasks["call_2"]["due_utc"]).astimezone(CHICAGO)
+    assert due == datetime(2026, 12, 10, 10, 0, tzinfo=CHICAGO)  # Mon + 3 business days
+
+
+def test_interviewer_reply_to_the_thank_you_pauses_the_plan(rt, smtp, imap_account):
+    run_pass(rt, now=AFTER)
+    (draft,) = drafts.list_drafts(rt.store)
+    with rt.store.transaction():
+        draft = drafts.approve(rt.store, draft.id, sender=ME, now=AFTER)
+    run_pass(rt, now=AFTER)
+    answer = (f"From: Jane Doe <jane.doe@acme.example>\r\nTo: {ME}\r\n"
+              f"Subject: Re: {draft.subject}\r\nIn-Reply-To: {draft.message_id}\r\n"
+              "Message-ID: <jane-answer@acme.example>\r\n"
+              "Date: Wed, 02 Dec 2026 09:00:00 -0600\r\n\r\nThanks Sam, great talking to you!\r\n")
+    imap_account.append("INBOX", answer.encode())
+    run_pass(rt, now=AFTER + timedelta(days=1))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.state is InterviewState.PAUSED
+    (notice,) = to_me(smtp, "plan_paused")
+    assert "jane.doe@acme.example" in notice.message.get_body(("plain",)).get_content()
+    run_pass(rt, now=CALL_1 + timedelta(minutes=1))
+    assert to_me(smtp, "call_1_reminder") == []  # paused: no reminders
+    assert len(to_me(smtp, "plan_paused")) == 1  # told once
+
+
+def test_offer_from_the_company_domain_pauses_the_plan(rt, smtp, imap_account):
+    run_pass(rt, now=AFTER)
+    news = (f"From: HR <people-ops@acme.example>\r\nTo: {ME}\r\nSubject: Your application\r\n"
+            "Message-ID: <offer@acme.example>\r\nDate: Thu, 03 Dec 2026 09:00:00 -0600\r\n\r\n"
+            "We are pleased to offer you the position. The offer letter is attached.\r\n")
+    imap_account.append("INBOX", news.encode())
+    run_pass(rt, now=AFTER + timedelta(days=2))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.state is InterviewState.PAUSED
+    assert "an offer" in to_me(smtp, "plan_paused")[0].message.get_body(("plain",)).get_content()
+
+
+def test_second_interview_with_the_company_ends_the_first_plan(rt, smtp, imap_account):
+    run_pass(rt, now=AFTER)
+    imap_account.append("INBOX", invite(uid="plan-2", start=START + timedelta(days=7),
+                                        people=[("Raj Patel", "raj.patel@acme.example")],
+                                        company="Acme", role="Backend Engineer (final)"))
+    run_pass(rt, now=AFTER + timedelta(days=1))
+    first, second = interviews.all_interviews(rt.store)
+    assert first.state is InterviewState.DONE and second.state is InterviewState.ACTIVE
+    states = {r["kind"]: r["state"] for r in rt.store.all(
+        "SELECT kind, state FROM tasks WHERE interview_id = ?", (first.id,))}
+    assert states["call_1"] == "cancelled"
+
+
+def test_debrief_by_email_rewrites_waiting_drafts(rt, smtp, imap_account):
+    run_pass(rt, now=AFTER)
+    (request,) = to_me(smtp, "debrief_request")
+    answers = ("What went well?\nExplaining how I cut the deploy time from an hour to "
+               "ten minutes\n\nWhat did I say that I wish I had not said?\nThat I dislike on-call\n")
+    imap_account.append("INBOX", reply(to_subject=str(request.message["Subject"]), body=answers))
+    run_pass(rt, now=AFTER + timedelta(minutes=10))
+    debrief = interviews.get_debrief(rt.store, 1)
+    assert debrief is not None and "deploy time" in debrief.went_well
+    (draft,) = drafts.list_drafts(rt.store)
+    assert "deploy time" in draft.body and draft.state is DraftState.WAITING
+
+
+def test_waiting_drafts_get_one_deadline_reminder(rt, smtp):
+    run_pass(rt, now=AFTER)
+    deadline = START.replace(hour=18, minute=1)
+    run_pass(rt, now=deadline)
+    run_pass(rt, now=deadline + timedelta(minutes=30))
+    assert len(to_me(smtp, "approval_deadline")) == 1
+
+
+def test_catch_up_after_downtime_runs_each_task_once_marked_late(rt, smtp):
+    """The service was off for two weeks: every missed step runs once, and the call
+    reminders say their window has gone rather than pretend."""
+    late = datetime(2026, 12, 16, 9, 0, tzinfo=CHICAGO)
+    run_pass(rt, now=late)
+    run_pass(rt, now=late + timedelta(minutes=5))
+    (reminder,) = to_me(smtp, "call_1_reminder")
+    body = reminder.message.get_body(("plain",)).get_content().lower()
+    assert "late" in body or "window" in body
+    (draft,) = drafts.list_drafts(rt.store)
+    assert draft.late
+
+
+def test_reminder_also_shows_on_the_desktop_when_there_is_one(rt, smtp, tmp_path, monkeypatch):
+    """With a session bus and notify-send present, the reminder also pops up."""
+    record = tmp_path / "notified.txt"
+    tool = tmp_path / "bin" / "notify-send"
+    tool.parent.mkdir()
+    tool.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> {record}\n')
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tool.parent}:{__import__('os').environ['PATH']}")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+    run_pass(rt, now=CALL_1 + timedelta(minutes=1))
+    assert "Call 1 of 3" in record.read_text()
+    assert len(to_me(smtp, "call_1_reminder")) == 1  # the email is the reminder; this is extra
