@@ -1,0 +1,115 @@
+"""Command-line flows a user goes through: import, confirm, review with $EDITOR,
+debrief from a file, templates check."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from mailgen import invite
+from runner import followup
+
+MESSAGES = Path(__file__).parent / "fixtures" / "messages"
+
+
+@pytest.fixture
+def cfg(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(textwrap.dedent(f"""
+        [me]
+        name = "Sam Seeker"
+        email = "sam.seeker@example.net"
+        timezone = "America/Chicago"
+        [source]
+        kind = "maildir"
+        path = "{tmp_path / 'Maildir'}"
+        [transport]
+        kind = "file"
+        path = "{tmp_path / 'outbox'}"
+        [storage]
+        path = "{tmp_path / 'followup.db'}"
+        [templates]
+        dir = "{tmp_path / 'templates'}"
+        """))
+    for sub in ("cur", "new", "tmp"):
+        (tmp_path / "Maildir" / sub).mkdir(parents=True)
+    (tmp_path / "templates").mkdir()
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(path))
+    return path
+
+
+def drafts_json(*flags: str) -> list[dict]:
+    return json.loads(followup("drafts", "--json", *flags).stdout)
+
+
+def past_invite(tmp_path: Path) -> Path:
+    """An invite for an interview that ended two hours ago (subprocesses use the real clock)."""
+    path = tmp_path / "invite.eml"
+    path.write_bytes(invite(uid="cli-1", start=datetime.now(UTC) - timedelta(hours=3),
+                            people=[("Bill Lumbergh", "bill@initrode.example"),
+                                    ("Jane Doe", "jane@initrode.example"),
+                                    ("Tom Smykowski", "tom@initrode.example")],
+                            company="Initrode"))
+    return path
+
+
+def test_import_then_review_approve_edit_reject(cfg, tmp_path):
+    """import records the invite; `review` approves one, edits one in $EDITOR, rejects one."""
+    imported = followup("import", str(past_invite(tmp_path)))
+    assert imported.returncode == 0, imported.stderr
+    # Drafts are made by a pass once the interview is over; the file transport sends nothing.
+    assert followup("run", "--once").returncode == 0
+    waiting = drafts_json()
+    assert len(waiting) == 3 and {d["state"] for d in waiting} == {"waiting"}
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nprintf 'Dear Jane,\\n\\nThank you for your time.\\n' > \"$1\"\n")
+    editor.chmod(0o755)
+    review = followup("review", input="a\ne\na\nr\n", env={"EDITOR": str(editor)})
+    assert review.returncode == 0, review.stderr
+    states = [d["state"] for d in drafts_json("--all")]
+    assert states == ["approved", "approved", "rejected"]
+    edited = drafts_json("--all")[1]
+    assert edited["body"] == "Dear Jane,\n\nThank you for your time.\n"
+    assert followup("run", "--once").returncode == 0
+    sent = sorted((tmp_path / "outbox").glob("*.eml"))
+    thank_yous = [p.read_text() for p in sent if "X-Followup: thank_you" in p.read_text()]
+    assert len(thank_yous) == 2 and any("Thank you for your time." in t for t in thank_yous)
+
+
+def test_confirm_a_maybe_interview(cfg):
+    """A low-confidence file import needs no confirm; a maybe-interview by mail does."""
+    low = MESSAGES / "20_floating_time.ics"
+    assert followup("import", str(low)).returncode == 0
+    (row,) = json.loads(followup("status", "--json").stdout)
+    assert row["state"] == "active"  # importing is the user saying "this is one"
+    again = followup("confirm", str(row["id"]))
+    assert again.returncode == 1 and "not waiting for confirmation" in again.stderr
+
+
+def test_debrief_from_file_rewrites_waiting_drafts(cfg, tmp_path):
+    assert followup("import", str(past_invite(tmp_path))).returncode == 0
+    assert followup("run", "--once").returncode == 0
+    answers = tmp_path / "answers.toml"
+    answers.write_text('went_well = "the whiteboard session on caching"\n'
+                       'wish_not_said = "that I had not used Kafka"\n')
+    result = followup("debrief", "1", "--from-file", str(answers))
+    assert result.returncode == 0, result.stderr
+    assert all("whiteboard session on caching" in d["body"] for d in drafts_json())
+    bad = tmp_path / "bad.toml"
+    bad.write_text('went_wel = "typo"\n')
+    refused = followup("debrief", "1", "--from-file", str(bad))
+    assert refused.returncode == 2 and "went_wel" in refused.stderr
+
+
+def test_templates_check_reports_a_broken_user_template(cfg, tmp_path):
+    assert followup("templates", "check").returncode == 0
+    (tmp_path / "templates" / "thank_you.txt").write_text(
+        "Subject: Thanks {{ person.name }}\n\nHi {{ persn.name }}, have you made a decision yet?\n")
+    result = followup("templates", "check")
+    assert result.returncode == 1
+    assert "thank_you.txt" in result.stdout and "persn" in result.stdout
+    assert "made a decision" in result.stdout  # the phrase check runs on templates too
