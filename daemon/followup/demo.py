@@ -81,6 +81,7 @@ def run(keep: Path | None = None) -> None:
                   "simulated clock, nothing leaves this machine.\n")
     step_now = STEPS[0][0]
     rt = open_runtime(settings, clock=lambda: step_now)
+    shown: set[Path] = set()
     try:
         for index, (step_now, label) in enumerate(STEPS):
             if index == 2:
@@ -89,7 +90,7 @@ def run(keep: Path | None = None) -> None:
             console.print(f"[bold cyan]{label}[/bold cyan]")
             if index == 0:
                 _show_detection(rt, console)
-            _show_outbox(console, root / "outbox", since=step_now)
+            _show_outbox(console, root / "outbox", shown)
             for line in report.errors:
                 console.print(f"  [red]error:[/red] {line}")
             console.print()
@@ -128,10 +129,10 @@ def _answer_debrief_and_approve(rt, console: Console, *, now: datetime) -> None:
                   "`followup approve --all`)[/dim]")
 
 
-def _show_outbox(console: Console, outbox: Path, *, since: datetime) -> None:
+def _show_outbox(console: Console, outbox: Path, shown: set[Path]) -> None:
+    """Print the emails this step wrote (those not in `shown` yet)."""
     if not outbox.is_dir():
         return
-    shown = getattr(_show_outbox, "shown", set())
     for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime):
         if path in shown:
             continue
@@ -146,7 +147,6 @@ def _show_outbox(console: Console, outbox: Path, *, since: datetime) -> None:
             body = msg.get_body(preferencelist=("plain",))
             text = body.get_content().strip() if body else ""
             console.print("    " + "\n    ".join(text.splitlines()[:6]) + "\n    …")
-    _show_outbox.shown = shown  # type: ignore[attr-defined]
 
 
 def _show_plan(rt, console: Console) -> None:

@@ -38,12 +38,12 @@ def health_lines(store: Store, *, now: datetime) -> list[str]:
         lines.append(f"service: running (pid {beat[0]})")
     else:
         lines.append("service: not running (start it with `followup service install`)")
-    for key, label in (("last_sync", "last sync"), ("last_send", "last send"),
-                       ("last_error", "last error")):
-        if key in health:
-            value, when = health[key]
-            lines.append(f"{label}: {value if key == 'last_error' else ''}"
-                         f"{' at ' if key == 'last_error' else ''}{when:%Y-%m-%d %H:%M} UTC")
+    for key, label in (("last_sync", "last sync"), ("last_send", "last send")):
+        if key in health and health[key][1]:
+            lines.append(f"{label}: {health[key][1]:%Y-%m-%d %H:%M} UTC")
+    if "last_error" in health and health["last_error"][1]:
+        value, when = health["last_error"]
+        lines.append(f"last error: {value} ({when:%Y-%m-%d %H:%M} UTC)")
     return lines
 
 
@@ -64,7 +64,11 @@ def print_status(console, store: Store, *, now: datetime) -> None:
         data = interview_json(store, interview)
         pending = [t for t in data["tasks"] if t["state"] in ("pending", "waiting")]
         step = "—"
-        if pending:
+        if interview.state.value == "paused":
+            reason = store.one("SELECT stop_reason FROM interviews WHERE id = ?",
+                               (interview.id,))[0]
+            step = f"paused: {reason}\n`followup resume {interview.id}` or `followup stop`"
+        elif pending:
             first = pending[0]
             due = datetime.fromisoformat(first["due"])
             step = f"{first['kind']} {first['state']} {due:%a %b %d %H:%M}"
