@@ -180,9 +180,9 @@ def check(config_path: Path | None) -> None:
 
 
 def _now():
-    from followup.runtime import system_clock
+    from followup.store import utcnow  # not runtime: it imports every adapter
 
-    return system_clock()
+    return utcnow()
 
 
 def _store(config_path: Path | None):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
-from followup import outbox, render
+from followup import outbox
 from followup.model import Debrief, DraftState, FollowupError, Interview, Person
 from followup.store import Store, to_db
 
@@ -84,6 +84,8 @@ def make_drafts(store: Store, env, interview: Interview, debrief: Debrief | None
     A template error for one interviewer is raised to the caller, which logs it
     and goes on: the other interviewers' drafts are still made next pass.
     """
+    from followup import render  # lazily: Jinja2 is not needed to list drafts
+
     made = []
     for person in interview.interviewers:
         exists = store.one("SELECT 1 FROM drafts WHERE interview_id = ? AND to_email = ?",
@@ -107,6 +109,8 @@ def refresh_drafts(store: Store, env, interview: Interview, debrief: Debrief | N
     """Re-render waiting drafts with the debrief (or corrected names). The user's
     own edits are never overwritten. Changed content gets a new token, so an
     approval request for the old text can no longer approve it."""
+    from followup import render  # lazily: Jinja2 is not needed to list drafts
+
     changed = 0
     people = {p.email: p for p in interview.interviewers}
     for row in store.all("SELECT * FROM drafts WHERE interview_id = ? AND state = ? AND "
@@ -128,6 +132,8 @@ def refresh_drafts(store: Store, env, interview: Interview, debrief: Debrief | N
 
 def edit(store: Store, draft_id: int, body: str, *, now: datetime,
          subject: str | None = None) -> Draft:
+    from followup import render  # lazily: Jinja2 is not needed to list drafts
+
     draft = get(store, draft_id)
     if draft.state is not DraftState.WAITING:
         raise FollowupError(f"draft {draft_id} is {draft.state.value}: only a waiting draft "

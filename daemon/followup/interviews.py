@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from followup import detect
 from followup.model import (
     Debrief,
     FollowupError,
@@ -32,6 +31,7 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
     "duplicate" (same UID, same or lower SEQUENCE), "ignored" (not an interview).
     Call inside a transaction.
     """
+    from followup import detect  # lazily: icalendar and phonenumbers slow `status` down
     row = store.one("SELECT id, sequence, state FROM interviews WHERE event_uid = ?",
                     (event.uid,))
     if event.method is Method.CANCEL:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from followup import drafts, interviews, render
+from followup import drafts, interviews
 from followup.model import Interview
 from followup.store import Store, from_db
 
@@ -106,6 +106,8 @@ def print_interview(console, store: Store, interview: Interview, me) -> None:
             if value:
                 console.print(f"  {field.replace('_', ' ')}: {value}", highlight=False)
     if interview.interviewers:
+        from followup import render  # only the full view needs the scripts
+
         person = interview.interviewers[0]
         for call in (1, 2, 3):
             script = render.call_script(call, debrief, interview, person, me=me)
