@@ -23,7 +23,7 @@ import icalendar
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from . import detect_text as tx
-from .model import Detection, InterviewEvent, Method, Person
+from .model import Detection, InterviewEvent, Method, Person, valid_address
 
 INTERVIEW_THRESHOLD = 0.5
 CONFIRMED_THRESHOLD = 0.75
@@ -411,6 +411,8 @@ def _people(organizer, attendees, my: set[str]) -> tuple[Person | None, list[Per
             continue
         if is_robot(addr) or is_resource(name, addr, cutype) or cutype == "GROUP":
             continue
+        if addr and not valid_address(addr):
+            continue  # "a@x.com, b@y.com" or non-ASCII: never a recipient we trust
         seen.add(key)
         people.append(Person(name, addr))
     return org_person, people

@@ -8,6 +8,7 @@ was seen and the source's position, so a crash neither skips nor repeats it.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
@@ -40,16 +41,60 @@ def wanted(rt: Runtime):
     return predicate
 
 
+@dataclass(frozen=True)
+class Header:
+    """The few header fields the pipeline reads, parsed once. The email package
+    raises all sorts of errors on hostile headers (IndexError for `From: a@`):
+    every field here falls back to "absent" instead."""
+
+    message_id: str | None
+    senders: frozenset[str]
+    subject: str
+    references: frozenset[str]
+    ours: bool
+
+    @classmethod
+    def parse(cls, data: bytes) -> Header:
+        parsed = BytesHeaderParser(policy=default_policy).parsebytes(data)
+        return cls(
+            message_id=_field(parsed, "Message-ID").strip() or None,
+            senders=frozenset(a.lower() for _, a in getaddresses([_field(parsed, "From")])
+                              if a),
+            subject=" ".join(_field(parsed, "Subject").split()),
+            references=frozenset(_field(parsed, "In-Reply-To").split()
+                                 + _field(parsed, "References").split()),
+            ours=bool(_field(parsed, MARK_HEADER)),
+        )
+
+
+def _field(parsed, name: str) -> str:
+    try:
+        return str(parsed.get(name, "") or "")
+    except Exception:  # noqa: BLE001 - a field the email package cannot read is absent
+        return ""
+
+
 def _senders(header: bytes) -> set[str]:
     try:
-        parsed = BytesHeaderParser(policy=default_policy).parsebytes(header)
-        return {a.lower() for _, a in getaddresses([str(parsed.get("From", ""))]) if a}
+        return set(Header.parse(header).senders)
     except Exception:  # noqa: BLE001 - a mangled header is just "no sender"
         return set()
 
 
+def record_rejected(rt: Runtime, msg: Incoming, reason: str, *, now: datetime) -> None:
+    """A message whose processing failed: remembered with the reason, never retried
+    (a bad message read again on every start would stop the service for good)."""
+    with rt.store.transaction():
+        rt.store.execute(
+            "INSERT OR IGNORE INTO messages (folder, key, outcome, reason, seen_at) "
+            "VALUES (?, ?, 'rejected', ?, ?)", (msg.folder, msg.key, reason[:500], to_db(now)))
+        rt.source.mark_done(rt.store, msg)
+
+
 def handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
     """Process one message inside a transaction; returns its outcome."""
+    if msg.transient:  # could not be read this time (moved by the mail client): next pass
+        return "skipped"
     with rt.store.transaction():
         outcome, reason, message_id = _outcome(rt, msg, now)
         if msg.raw is not None:
@@ -69,11 +114,10 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     if msg.raw is None:
         return "skipped", msg.reason, None
     try:
-        header = BytesHeaderParser(policy=default_policy).parsebytes(msg.header or msg.raw)
-        message_id = str(header.get("Message-ID", "")).strip() or None
-        is_ours = header.get(MARK_HEADER) is not None
+        header = Header.parse(msg.header or msg.raw)
     except Exception as err:  # noqa: BLE001 - bad input is logged and skipped, never fatal
         return "rejected", f"unreadable header ({err.__class__.__name__})", None
+    message_id, is_ours = header.message_id, header.ours
     if is_ours and _sender_is_me(rt, header):
         return "own", "our own message", message_id
     if message_id and rt.store.one(
@@ -127,19 +171,17 @@ def company_addresses(rt: Runtime) -> tuple[dict[str, int], dict[str, int]]:
     return people, domains
 
 
-def _company_message(rt: Runtime, header, raw: bytes, now: datetime) -> str | None:
+def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> str | None:
     """Someone from the company wrote: a reply to our thank-you, an offer, a
     rejection or next steps pauses the plan; anything else is left alone."""
-    senders = {a.lower() for _, a in getaddresses([str(header.get("From", ""))]) if a}
-    if len(senders) != 1:
+    if len(header.senders) != 1:
         return None
-    (sender,) = senders
+    (sender,) = header.senders
     people, domains = company_addresses(rt)
     interview_id = people.get(sender) or domains.get(sender.rpartition("@")[2])
     if interview_id is None:
         return None
-    refs = set(str(header.get("In-Reply-To", "")).split()) | set(
-        str(header.get("References", "")).split())
+    refs = header.references
     ours = {r["message_id"] for r in rt.store.all(
         "SELECT s.message_id FROM sends s JOIN drafts d ON d.id = s.draft_id "
         "WHERE d.interview_id = ?", (interview_id,))}
@@ -150,14 +192,13 @@ def _company_message(rt: Runtime, header, raw: bytes, now: datetime) -> str | No
         why = f"{sender} wrote and mentions {news}"
     else:
         return None
-    subject = " ".join(str(header.get("Subject", "")).split())
+    subject = header.subject
     interviews.pause(rt.store, interview_id, now=now, sender=sender, subject=subject, why=why)
     return f"interview {interview_id} paused: {why}"
 
 
-def _sender_is_me(rt: Runtime, header) -> bool:
-    senders = {a.lower() for _, a in getaddresses([str(header.get("From", ""))]) if a}
-    return bool(senders) and senders <= rt.settings.me.addresses
+def _sender_is_me(rt: Runtime, header: Header) -> bool:
+    return bool(header.senders) and header.senders <= rt.settings.me.addresses
 
 
 # --- replies from the user -----------------------------------------------------

@@ -6,6 +6,7 @@ made from plain data; this module only reads and writes rows.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,11 @@ from followup.model import (
     InterviewState,
     Method,
     Person,
+    valid_address,
 )
 from followup.store import Store, from_db, to_db
+
+log = logging.getLogger(__name__)
 
 ACTIVE_STATES = (InterviewState.ACTIVE.value, InterviewState.PAUSED.value)
 
@@ -77,6 +81,10 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
 def _merge_people(store: Store, interview_id: int, people: tuple[Person, ...]) -> None:
     # A reschedule may add or rename attendees; never drop one the user corrected.
     for person in people:
+        if not valid_address(person.email):
+            log.warning("interview %d: %r is not an address followup will write to; "
+                        "skipped", interview_id, person.email)
+            continue
         store.execute(
             "INSERT INTO people (interview_id, name, email, phone) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (interview_id, email) DO UPDATE SET "

@@ -7,6 +7,7 @@ the store keeps them as UTC instants plus the IANA zone they were given in.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,16 @@ class FollowupError(Exception):
 
 class UsageError(FollowupError):
     """A usage or configuration error: the message names the key or file (exit 2)."""
+
+
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
+                      r"\.[A-Za-z]{2,63}")
+
+
+def valid_address(text: str) -> bool:
+    """One plain ASCII addr-spec: the only kind followup will ever send to (no
+    lists, no display names, nothing a header or an envelope could misread)."""
+    return bool(_ADDRESS.fullmatch(text)) and ".." not in text and len(text) <= 254
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from followup import actions, inbound
 from followup.model import FollowupError
 from followup.runtime import Runtime
+from followup.store import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,17 @@ def sync(rt: Runtime, report: PassReport, *, now: datetime,
             report.messages += 1
             try:
                 outcome = inbound.handle(rt, msg, now=now)
-            except FollowupError as err:
-                log.error("%s %s: %s", msg.folder, msg.key, err)
+            except StoreError:
+                raise  # not this message's fault: it stays unread for the next pass
+            except Exception as err:  # noqa: BLE001 - invariant 6: one bad message is
+                # logged, remembered and skipped; it never stops the service
+                reason = f"{err.__class__.__name__}: {err}"
+                log.error("%s %s: skipped: %s", msg.folder, msg.key, reason)
+                inbound.record_rejected(rt, msg, reason, now=now)
                 outcome = "rejected"
             report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+    except StoreError:
+        raise
     except FollowupError as err:
         report.errors.append(str(err))
         log.error("sync stopped: %s", err)

@@ -22,6 +22,7 @@ import schedule
 
 from followup import actions, config, pipeline, systemd_unit
 from followup.model import FollowupError
+from followup.store import StoreError
 from followup.runtime import Runtime, open_runtime, system_clock
 
 log = logging.getLogger(__name__)
@@ -107,9 +108,15 @@ class Service:
                 while not self.stopping:
                     self.reload_if_asked()
                     now = system_clock()
-                    report = pipeline.run_pass(self.rt, now=now, stop=lambda: self.stopping)
-                    self.failures = self.failures + 1 if report.errors else 0
-                    self.heartbeat(now)
+                    try:
+                        report = pipeline.run_pass(self.rt, now=now, stop=lambda: self.stopping)
+                        self.failures = self.failures + 1 if report.errors else 0
+                        self.heartbeat(now)
+                    except StoreError as err:
+                        log.error("%s", err)
+                        self.failures += 1
+                        self.sleep(self.seconds_to_sleep(now))
+                        continue
                     if not ready:
                         systemd_unit.notify("READY=1", f"STATUS={self.summary(now)}")
                         ready = True

@@ -16,6 +16,11 @@ from pathlib import Path
 from followup.model import FollowupError
 
 
+class StoreError(FollowupError):
+    """The database cannot be read or written (disk full, I/O error, locked): the
+    unit of work was rolled back; the pass stops and is retried later."""
+
+
 def _script(db: sqlite3.Connection, sql: str) -> None:
     # executescript() would COMMIT first and break the migration's transaction.
     for statement in sql.split(";\n"):
@@ -183,10 +188,15 @@ class Store:
         except (OSError, sqlite3.Error) as err:
             raise FollowupError(f"{path}: cannot open the database: {err}") from None
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.execute("PRAGMA synchronous = FULL")  # a send's record must survive power loss
+        try:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db.execute("PRAGMA synchronous = FULL")  # a send's record must survive power loss
+        except sqlite3.Error as err:
+            self.db.close()
+            raise StoreError(f"{path}: cannot open the database: {err} "
+                             "(is the disk full?)") from None
         if migrate:
             self.migrate()
 
@@ -216,13 +226,19 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT; rollback on any error. Not re-entrant."""
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise StoreError(f"{self.path}: cannot write the database: {err}") from None
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("COMMIT")
+        except BaseException as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StoreError(f"{self.path}: cannot write the database: {exc}") from None
             raise
-        self.db.execute("COMMIT")
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)

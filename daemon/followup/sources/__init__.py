@@ -26,6 +26,7 @@ class Incoming:
     raw: bytes | None
     reason: str = ""
     uid: int = 0  # IMAP only
+    transient: bool = False  # unreadable this time: neither processed nor marked done
 
 
 def header_block(data: bytes) -> bytes:

@@ -146,7 +146,13 @@ class ImapSource:
             if reused:
                 log.info("IMAP %s: connection went stale (%s); reconnecting", self.cfg.host,
                          net.describe_network(err))
-                return self._guard(action)
+                folder = self.cfg.folder  # a new connection has nothing selected
+
+                def again(c):
+                    c.select_folder(folder, readonly=True)
+                    return action(c)
+
+                return self._guard(again)
             raise FollowupError(f"IMAP {self.cfg.host}:{self.cfg.port}: "
                                 f"connection lost ({net.describe_network(err)})") from None
 

@@ -35,7 +35,8 @@ class MaildirSource:
                 with path.open("rb") as handle:
                     data = handle.read(min(size, MAX_MESSAGE_BYTES))
             except OSError as err:  # the mail client moved it meanwhile: next pass
-                yield Incoming(self.folder, key, b"", None, f"unreadable: {err.strerror}")
+                yield Incoming(self.folder, key, b"", None, f"unreadable: {err.strerror}",
+                               transient=True)
                 continue
             header = header_block(data)
             if size > MAX_MESSAGE_BYTES:

@@ -24,15 +24,19 @@ class FileTransport:
         if not message_id:
             raise PermanentSendError("file transport: message has no Message-ID")
         target = self._path(message_id)
+        partial = target.with_suffix(".part")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".part")
             with partial.open("wb") as handle:
                 handle.write(msg.as_bytes())
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(partial, target)  # whole file or none: reconciliation relies on it
         except OSError as err:
+            try:
+                partial.unlink(missing_ok=True)
+            except OSError:
+                pass
             raise TransientSendError(f"{target}: cannot write: {err.strerror}") from None
         self.last_path = target
 

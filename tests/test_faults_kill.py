@@ -1,0 +1,165 @@
+"""Kill anywhere: `followup run --once` SIGKILLed at random moments never sends an
+approved email twice and never loses one (DESIGN §4.2).
+
+Several rounds of 20 approved thank-yous each; in each round the sender is killed
+after seeded random delays until a run finishes with every draft settled. The SMTP
+sink holds each 250 a little (accept_then_hold_next), so kills land mid-send, in
+the window between the server's acceptance and our commit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mailgen import invite
+from runner import followup
+
+pytestmark = pytest.mark.integration
+
+SEED = 20261201
+DRAFTS_PER_ROUND = 20
+MIN_KILLS = 50
+MAX_ROUNDS = 6
+HOLD = 0.02  # seconds the sink waits before each 250: the accepted-not-committed window
+
+
+def people(round_no: int) -> list[tuple[str, str]]:
+    return [(f"Person{round_no}x{i} Tester", f"p{round_no}.{i}@acme{round_no}.example")
+            for i in range(DRAFTS_PER_ROUND)]
+
+
+def integrity(db) -> str:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        con.close()
+
+
+def in_flight(db) -> int:
+    """Sends a killed process left in "sending" (before the next run reconciles them)."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT count(*) FROM sends WHERE state = 'sending' "
+                           "AND purpose = 'thank_you'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def draft_states(db) -> dict[str, tuple[str, str]]:
+    con = sqlite3.connect(db)
+    try:
+        return {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT to_email, state, message_id FROM drafts")}
+    finally:
+        con.close()
+
+
+def test_sigkill_at_random_moments_sends_each_approved_email_at_most_once(
+        mail_env, imap_account, smtp):
+    rng = random.Random(SEED)
+    db = mail_env.parent / "followup.db"
+    env = os.environ.copy()
+    kills = mid_send = runs_completed = 0
+    interviewers: set[str] = set()
+    round_no = 0
+    while (kills < MIN_KILLS or round_no == 0) and round_no < MAX_ROUNDS:
+        round_no += 1
+        group = people(round_no)
+        interviewers |= {e for _, e in group}
+        start = datetime.now(UTC) - timedelta(hours=3)  # ended: thank-yous due, real clock
+        imap_account.append("INBOX", invite(uid=f"kill-{round_no}", start=start, people=group,
+                                            company=f"Acme{round_no}"))
+        first = followup("run", "--once")
+        assert first.returncode == 0, first.stderr
+        approved = followup("approve", "--all")
+        assert approved.returncode == 0, approved.stderr
+        # Slow each 250 a little so kills land between acceptance and commit.
+        for _ in range(400):
+            smtp.accept_then_hold_next(HOLD)
+        attempts = 0
+        while True:
+            attempts += 1
+            assert attempts < 60, "drafts never settled"
+            proc = subprocess.Popen([sys.executable, "-m", "followup", "run", "--once"],
+                                    env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE)
+            # Kill anywhere: a third of the kills after a random delay over the whole
+            # run (start-up, reconcile, sync); the rest a few tens of ms after the
+            # sink accepted a message of this run, i.e. while sending.
+            seen = len(smtp.messages)
+            anywhere = rng.random() < 0.25
+            delay = rng.uniform(0.05, 0.9) if anywhere else rng.uniform(0.0, 0.06)
+            if kills >= MIN_KILLS:
+                delay = 60  # enough kills: let this run finish and settle the rest
+            elif not anywhere:
+                deadline = time.monotonic() + 20
+                while (len(smtp.messages) == seen and proc.poll() is None
+                       and time.monotonic() < deadline):
+                    time.sleep(0.005)
+            try:
+                _, err = proc.communicate(timeout=delay)
+                runs_completed += 1
+                assert proc.returncode == 0, err.decode()
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                proc.communicate(timeout=10)
+                kills += 1
+                if in_flight(db):
+                    mid_send += 1
+            assert integrity(db) == "ok", f"after kill {kills}"
+            states = draft_states(db)
+            if proc.returncode == 0 and all(s not in ("approved", "sending")
+                                            for s, _ in states.values()):
+                break
+    delivered = Counter(r for m in smtp.messages for r in m.rcpt_tos if r in interviewers)
+    states = draft_states(db)
+    by_state = Counter(state for state, _ in states.values())
+    duplicates = sum(n - 1 for n in delivered.values() if n > 1)
+    lost = [e for e, (state, _) in states.items()
+            if e in interviewers and delivered[e] == 0 and state != "unknown"]
+    maybe_sent = by_state["unknown"]
+    print(f"\nKILL-ANYWHERE: rounds={round_no} drafts={len(interviewers)} kills={kills} "
+          f"kills_mid_send={mid_send} completed_runs={runs_completed} "
+          f"delivered={sum(delivered.values())} distinct_delivered={len(delivered)} "
+          f"duplicates={duplicates} lost={len(lost)} maybe_sent={maybe_sent} "
+          f"states={dict(by_state)}")
+    assert kills >= MIN_KILLS
+    assert mid_send > 0, "no kill landed while a send was in flight"
+    assert duplicates == 0, {e: n for e, n in delivered.items() if n > 1}
+    assert lost == []
+    assert set(states) == interviewers
+    for email_, (state, message_id) in states.items():
+        assert state in ("sent", "unknown"), (email_, state)
+        if state == "sent":
+            assert delivered[email_] == 1, email_
+        copies = [m for m in smtp.messages if email_ in m.rcpt_tos]
+        assert all(m.message["Message-ID"].strip() == message_id for m in copies)
+        assert all(m.rcpt_tos == [email_] for m in copies)  # recipients frozen
+    # The user settles every maybe-sent draft; nothing more goes out for "sent".
+    before = len(smtp.messages)
+    for email_, (state, _) in states.items():
+        if state == "unknown":
+            (row,) = [d for d in json.loads(followup("drafts", "--json").stdout)
+                      if d["to"][0]["email"] == email_]
+            how = "sent" if delivered[email_] else "resend"
+            assert followup("resolve", str(row["id"]), how).returncode == 0
+    final = followup("run", "--once")
+    assert final.returncode == 0, final.stderr
+    resent = [m for m in smtp.messages[before:] if set(m.rcpt_tos) & interviewers]
+    assert sorted(r for m in resent for r in m.rcpt_tos) == sorted(
+        e for e, (s, _) in states.items() if s == "unknown" and not delivered[e])
+    total = Counter(r for m in smtp.messages for r in m.rcpt_tos if r in interviewers)
+    assert set(total) == interviewers and set(total.values()) == {1}
+    assert integrity(db) == "ok"
