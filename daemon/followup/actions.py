@@ -94,9 +94,9 @@ def sync_all_plans(rt: Runtime, *, now: datetime) -> None:
 def due_tasks(rt: Runtime, *, now: datetime) -> list[tuple[Interview, dict]]:
     rows = rt.store.all(
         "SELECT t.* FROM tasks t JOIN interviews i ON i.id = t.interview_id "
-        "WHERE t.state = ? AND t.due_utc <= ? AND i.state IN ({}) ORDER BY t.due_utc".format(
-            ",".join("?" * len(ACTS_ON))),
-        (TaskState.PENDING.value, to_db(now), *[s.value for s in ACTS_ON]))
+        "WHERE t.state = ? AND t.due_utc <= ? AND (t.retry_at IS NULL OR t.retry_at <= ?) "
+        "AND i.state IN ({}) ORDER BY t.due_utc".format(",".join("?" * len(ACTS_ON))),
+        (TaskState.PENDING.value, to_db(now), to_db(now), *[s.value for s in ACTS_ON]))
     return [(interviews.get(rt.store, r["interview_id"]), dict(r)) for r in rows]
 
 
@@ -111,9 +111,25 @@ def run_due_tasks(rt: Runtime, *, now: datetime) -> int:
         try:
             if _act(rt, interview, kind, task, due=due, late=late, now=now):
                 acted += 1
+                continue
+            reason = "the message could not be sent"
         except FollowupError as err:  # a broken template or a send that must wait
-            log.error("interview %d: %s not done: %s", interview.id, kind.value, err)
+            reason = str(err)
+        _retry_later(rt, task, reason, now=now)
     return acted
+
+
+TASK_MAX_BACKOFF = timedelta(hours=6)
+
+
+def _retry_later(rt: Runtime, task: dict, reason: str, *, now: datetime) -> None:
+    attempts = int(task.get("attempts") or 0) + 1
+    delay = min(TASK_MAX_BACKOFF, timedelta(minutes=2 ** min(attempts, 10)))
+    with rt.store.transaction():
+        rt.store.execute("UPDATE tasks SET attempts = ?, retry_at = ? WHERE id = ?",
+                         (attempts, to_db(now + delay), task["id"]))
+    log.error("interview %d: %s not done (try %d, next in %s): %s", task["interview_id"],
+              task["kind"], attempts, delay, reason)
 
 
 def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: dict, *, due: datetime,
@@ -176,7 +192,8 @@ def _notify(rt: Runtime, email, *, purpose: str, task: dict, due: datetime, now:
                         date=now, kind=purpose, attachments=attachments, automatic=True)
     sent = rt.outbox.send_notice(
         msg, purpose=purpose, ref=f"task:{task['id']}:{task['due_utc']}", now=now,
-        on_sent=lambda: _set_task(rt, task["id"], state, token=token, late=late))
+        apply=lambda: _set_task(rt, task["id"], state, token=token, late=late),
+        undo=lambda: _set_task(rt, task["id"], TaskState.PENDING, token=None, late=late))
     if sent:
         desktop.notify(email.subject, email.body.split("\n\n", 1)[0])
     return sent
@@ -241,11 +258,13 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
                             message_id=new_message_id(rt.settings.transport.sender), date=now,
                             kind="approval_request", automatic=True)
 
-        def mark(draft_id=draft.id) -> None:
-            rt.store.execute("UPDATE drafts SET request_sent = 1 WHERE id = ?", (draft_id,))
+        def mark(draft_id=draft.id, value=1) -> None:
+            rt.store.execute("UPDATE drafts SET request_sent = ? WHERE id = ?",
+                             (value, draft_id))
 
         if rt.outbox.send_notice(msg, purpose="approval_request",
-                                 ref=f"approval:{draft.id}:{draft.token}", now=now, on_sent=mark):
+                                 ref=f"approval:{draft.id}:{draft.token}", now=now, apply=mark,
+                                 undo=lambda draft_id=draft.id: mark(draft_id, 0)):
             sent += 1
     return sent
 
@@ -293,13 +312,13 @@ def notify_paused(rt: Runtime, *, now: datetime) -> int:
                             message_id=new_message_id(rt.settings.transport.sender), date=now,
                             kind="plan_paused", automatic=True)
 
-        def mark(interview_id=interview.id) -> None:
-            rt.store.execute("UPDATE interviews SET pause_notified = 1 WHERE id = ?",
-                             (interview_id,))
+        def mark(interview_id=interview.id, value=1) -> None:
+            rt.store.execute("UPDATE interviews SET pause_notified = ? WHERE id = ?",
+                             (value, interview_id))
 
         if rt.outbox.send_notice(msg, purpose="plan_paused",
                                  ref=f"paused:{interview.id}:{row['updated_at']}", now=now,
-                                 on_sent=mark):
+                                 apply=mark, undo=lambda i=interview.id: mark(i, 0)):
             told += 1
     return told
 
@@ -325,9 +344,9 @@ def next_wake(rt: Runtime, *, now: datetime) -> datetime | None:
     """The earliest moment something is due: a task, a send retry, an approval deadline."""
     candidates: list[datetime] = []
     row = rt.store.one(
-        "SELECT min(t.due_utc) AS due FROM tasks t JOIN interviews i ON i.id = t.interview_id "
-        "WHERE t.state = ? AND i.state = ?", (TaskState.PENDING.value,
-                                               InterviewState.ACTIVE.value))
+        "SELECT min(max(t.due_utc, coalesce(t.retry_at, ''))) AS due FROM tasks t "
+        "JOIN interviews i ON i.id = t.interview_id WHERE t.state = ? AND i.state = ?",
+        (TaskState.PENDING.value, InterviewState.ACTIVE.value))
     if row and row["due"]:
         candidates.append(from_db(row["due"]))  # type: ignore[arg-type]
     row = rt.store.one("SELECT min(retry_at) AS due FROM drafts WHERE state = ?",

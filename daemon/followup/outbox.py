@@ -87,32 +87,36 @@ class Outbox:
                               (ref,)) is not None
 
     def send_notice(self, msg: EmailMessage, *, purpose: str, ref: str, now: datetime,
-                    on_sent: Callable[[], None] = lambda: None) -> bool:
-        """Send a message to the user at most once per `ref`. `on_sent` runs in
-        the transaction that records the send. False: try again later."""
+                    apply: Callable[[], None] = lambda: None,
+                    undo: Callable[[], None] = lambda: None) -> bool:
+        """Send a message to the user at most once per `ref`.
+
+        `apply` (what the send means: a task now waits for a reply with this token)
+        runs in the same transaction that records the send, before the message
+        leaves, so a crash can never leave a sent reminder whose token we forgot.
+        `undo` runs if the message certainly did not go. False: try again later."""
         if self.already_sent(ref):
             return True
         message_id = msg["Message-ID"]
         with self.store.transaction():
             self._begin(message_id, purpose, msg, now, ref=ref)
+            apply()
         try:
             self.transport.send(msg)
-        except TransientSendError as err:
-            log.warning("%s to %s not sent, will retry: %s", purpose, msg["To"], err)
+        except (TransientSendError, PermanentSendError) as err:
+            log.warning("%s to %s not sent, will retry later: %s", purpose, msg["To"], err)
             with self.store.transaction():
                 self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
+                undo()
             return False
-        except (PermanentSendError, AmbiguousSendError) as err:
-            state = "failed" if isinstance(err, PermanentSendError) else "unknown"
-            log.error("%s to %s %s: %s", purpose, msg["To"], state, err)
+        except AmbiguousSendError as err:
+            # To the user only: a possible duplicate reminder beats a loop of them.
+            log.error("%s to %s maybe sent: %s", purpose, msg["To"], err)
             with self.store.transaction():
-                self._finish(message_id, state, now, str(err))
-                if state == "unknown":
-                    on_sent()  # to the user only: a possible duplicate beats a loop
-            return state == "unknown"
+                self._finish(message_id, "unknown", now, str(err))
+            return True
         with self.store.transaction():
             self._finish(message_id, "sent", now)
-            on_sent()
         log.info("sent %s to %s", purpose, msg["To"])
         return True
 

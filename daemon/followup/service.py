@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 MAX_SLEEP = 9 * 60.0  # also IMAP IDLE's renewal interval
 SAFETY_PASS_MINUTES = 30  # a full pass even when IDLE reported nothing
 MAX_BACKOFF = 300.0
+MIN_RETRY_SECONDS = 60.0
 CLOCK_JUMP = 120.0  # wall clock moved this much more than the monotonic one: suspend/NTP
 
 
@@ -136,8 +137,10 @@ class Service:
     def seconds_to_sleep(self, now: datetime) -> float:
         candidates = [MAX_SLEEP, self.scheduler.idle_seconds or MAX_SLEEP]
         due = actions.next_wake(self.rt, now=now)
-        if due is not None:
+        if due is not None and due > now:
             candidates.append((due - now).total_seconds() + 1)
+        elif due is not None:  # due but not done (e.g. a send refused): no busy loop
+            candidates.append(MIN_RETRY_SECONDS)
         if self.watchdog:
             candidates.append(self.watchdog)
         if self.failures:  # capped exponential backoff with jitter while servers are away

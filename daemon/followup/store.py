@@ -158,8 +158,17 @@ def _v3_pause_details(db: sqlite3.Connection) -> None:
         """)
 
 
+def _v4_task_retries(db: sqlite3.Connection) -> None:
+    # A task that cannot be carried out (a broken template, the mail server away)
+    # waits with a backoff instead of being retried on every wake-up.
+    _script(db, """
+        ALTER TABLE tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tasks ADD COLUMN retry_at TEXT
+        """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial, _v2_health,
-                                                          _v3_pause_details]
+                                                          _v3_pause_details, _v4_task_retries]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
