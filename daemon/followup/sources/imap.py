@@ -109,6 +109,8 @@ class ImapSource:
         self.clock = clock  # () -> aware datetime; only for the lookback window
         self.folder = f"imap:{source.folder}"
         self.client = None
+        self._selected_on = None  # the connection our folder is selected on
+        self._selected_info: dict = {}
         self.commands = 0  # IMAP commands issued (bench/)
 
     # connection -------------------------------------------------------------
@@ -124,6 +126,20 @@ class ImapSource:
         if self.client is not None:
             _close_quietly(self.client)
         self.client = None
+        self._selected_on = None
+
+    def _select(self, client):
+        """EXAMINE the folder once per connection. Re-selecting costs time in
+        proportion to the mailbox (31 ms at 50,000 messages on Dovecot); a kept
+        selection makes a quiet cycle one cheap UID SEARCH. A server cannot change
+        UIDVALIDITY under a selected mailbox without closing the connection.
+        Returns (the SELECT response, whether it is fresh)."""
+        if self._selected_on is client:
+            return self._selected_info, False
+        self._selected_info = client.select_folder(self.cfg.folder, readonly=True)
+        self._selected_on = client
+        self.commands += 1
+        return self._selected_info, True
 
     def close(self) -> None:
         if self.client is not None:
@@ -133,7 +149,7 @@ class ImapSource:
                 pass
         self.drop()
 
-    def _guard(self, action):
+    def _guard(self, action, *, retry: bool = True):
         """Run one IMAP exchange. A connection that went stale while we slept (server
         restart, NAT timeout) is replaced once; a second failure is reported."""
         from imapclient.exceptions import IMAPClientError
@@ -143,13 +159,11 @@ class ImapSource:
             return action(self._connected())
         except (OSError, IMAPClientError) as err:
             self.drop()
-            if reused:
+            if reused and retry:
                 log.info("IMAP %s: connection went stale (%s); reconnecting", self.cfg.host,
                          net.describe_network(err))
-                folder = self.cfg.folder  # a new connection has nothing selected
-
-                def again(c):
-                    c.select_folder(folder, readonly=True)
+                def again(c):  # a new connection has nothing selected yet
+                    self._select(c)
                     return action(c)
 
                 return self._guard(again)
@@ -161,10 +175,15 @@ class ImapSource:
     def fetch_new(self, store, wanted):
         from followup.sources import Incoming
 
-        info = self._guard(lambda c: c.select_folder(self.cfg.folder, readonly=True))
-        self.commands += 1
+        info, fresh = self._guard(self._select)
+        if not fresh:
+            # A server includes only messages it has announced (EXISTS) in a SEARCH;
+            # NOOP makes it announce what arrived since. Cheap at any mailbox size.
+            self._guard(lambda c: c.noop())
+            self.commands += 1
+            info, fresh = self._guard(self._select)  # reconnected meanwhile? fresh again
         uidvalidity = int(info[b"UIDVALIDITY"])
-        uidnext = info.get(b"UIDNEXT")
+        uidnext = info.get(b"UIDNEXT") if fresh else None
         row = store.one("SELECT uidvalidity, last_uid FROM sync_state WHERE folder = ?",
                         (self.folder,))
         if row is None or row["uidvalidity"] != uidvalidity:
@@ -183,7 +202,7 @@ class ImapSource:
         else:
             last = int(row["last_uid"])
             if uidnext is not None and int(uidnext) <= last + 1:
-                return  # nothing new: one EXAMINE was the whole cost
+                return  # nothing new: the EXAMINE we needed anyway said so
             uids = [u for u in self._guard(lambda c: c.search(["UID", f"{last + 1}:*"]))
                     if u > last]
             self.commands += 1
@@ -232,7 +251,7 @@ class ImapSource:
         if b"IDLE" not in self._guard(lambda c: c.capabilities()):
             time.sleep(min(seconds, self.cfg.poll_interval))
             return True
-        self._guard(lambda c: c.select_folder(self.cfg.folder, readonly=True))
+        self._guard(self._select)
 
         def idle(c):
             c.idle()
@@ -266,7 +285,9 @@ class ImapSource:
                 raise FollowupError("IMAP: no \\Sent folder to keep a copy in")
             c.append(folder, raw, flags=[imapclient.imapclient.SEEN])
 
-        self._guard(append)
+        # Never retried on a fresh connection: the server may have stored it already,
+        # and a second copy in Sent is what save_sent promises never to make.
+        self._guard(append, retry=False)
 
     def find_sent(self, message_id: str) -> bool | None:
         """Is a message with this Message-ID in the Sent folder? None: cannot tell."""
@@ -275,6 +296,7 @@ class ImapSource:
             folder = self._sent_folder(c)
             if folder is None:
                 return None
+            self._selected_on = None  # we leave the watched folder: select it again later
             c.select_folder(folder, readonly=True)
             found = c.search(["HEADER", "Message-ID", message_id])
             return bool(found)
