@@ -99,3 +99,25 @@ def test_untrusted_certificate_is_refused(imap_account, smtp, tmp_path):
                        FOLLOWUP_SMTP_PASSWORD=smtp.password)
     assert result.returncode == 1
     assert "TLS certificate not trusted" in result.stdout
+
+
+def test_passwords_from_systemd_credentials(imap_account, smtp, tmp_path):
+    """A headless host: the passwords come from $CREDENTIALS_DIRECTORY (LoadCredential=)."""
+    config = write_config(tmp_path / "c.toml", imap=imap_account, smtp=smtp)
+    creds = tmp_path / "credentials"
+    creds.mkdir(mode=0o700)
+    (creds / "imap-password").write_text(imap_account.password)
+    (creds / "smtp-password").write_text(smtp.password + "\n")
+    result = run_check(config, CREDENTIALS_DIRECTORY=str(creds))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"login ok as {imap_account.username}" in result.stdout
+
+
+def test_passwords_from_the_keyring(imap_account, smtp, tmp_path):
+    """`followup login` once, then every command finds the passwords in the keyring."""
+    config = write_config(tmp_path / "c.toml", imap=imap_account, smtp=smtp)
+    login = followup("login", "--config", str(config),
+                     input=f"{imap_account.password}\n{smtp.password}\n")
+    assert login.returncode == 0, login.stderr
+    result = run_check(config)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -215,7 +215,11 @@ def answer_debrief(store, env, me, interview_id: int, debrief, *, now: datetime)
                   (TaskState.DONE.value, to_db(now), interview_id, TaskKind.DEBRIEF.value,
                    TaskState.PENDING.value, TaskState.WAITING.value))
     interview = interviews.get(store, interview_id)
-    return drafts.refresh_drafts(store, env, interview, debrief, me, now=now)
+    try:
+        return drafts.refresh_drafts(store, env, interview, debrief, me, now=now)
+    except FollowupError as err:  # a broken template must not cost the user's answers
+        log.error("interview %d: debrief saved, drafts not rewritten: %s", interview_id, err)
+        return 0
 
 
 # --- approval ----------------------------------------------------------------------

@@ -647,7 +647,8 @@ def review(config_path: Path | None) -> None:
                 continue
             if choice == "a":
                 with store.transaction():
-                    drafts.approve(store, draft.id, sender=settings.transport.sender, now=now)
+                    drafts.approve(store, draft.id, sender=settings.transport.sender, now=now,
+                                   seen_token=draft.token)
                 click.echo("Approved.")
             elif choice == "r":
                 with store.transaction():

@@ -149,11 +149,18 @@ def edit(store: Store, draft_id: int, body: str, *, now: datetime,
     return get(store, draft_id)
 
 
-def approve(store: Store, draft_id: int, *, sender: str, now: datetime) -> Draft:
-    """waiting -> approved: the Message-ID is fixed now and the token spent."""
+def approve(store: Store, draft_id: int, *, sender: str, now: datetime,
+            seen_token: str | None = None) -> Draft:
+    """waiting -> approved: the Message-ID is fixed now and the token spent.
+    `seen_token`: the token of the text the user looked at; if the draft was
+    rewritten since (a debrief arrived), approval is refused rather than sending
+    words the user never saw."""
     draft = get(store, draft_id)
     if draft.state is not DraftState.WAITING:
         raise FollowupError(f"draft {draft_id} is {draft.state.value}, not waiting")
+    if seen_token is not None and draft.token != seen_token:
+        raise FollowupError(f"draft {draft_id} changed while you were reading it; "
+                            "review it again")
     store.execute(
         "UPDATE drafts SET state = ?, message_id = ?, approved_at = ?, token = NULL, "
         "updated_at = ? WHERE id = ? AND state = ?",

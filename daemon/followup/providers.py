@@ -12,7 +12,9 @@ class Provider:
     smtp_host: str
     smtp_port: int
     smtp_security: str
-    keeps_sent_copy: bool  # files a Sent copy of what we send by SMTP itself
+    # Files a Sent copy of SMTP mail itself. Only where that is known (Gmail, Office
+    # 365): reconciliation after a crash treats a missing copy as "not sent".
+    keeps_sent_copy: bool
     password_hint: str = ""
 
 
@@ -20,9 +22,9 @@ GMAIL = Provider("Gmail", "imap.gmail.com", "smtp.gmail.com", 465, "ssl", True,
                  "an app password (Google Account > Security > App passwords)")
 OUTLOOK = Provider("Outlook", "outlook.office365.com", "smtp.office365.com", 587, "starttls",
                    True, "your password, or an app password if two-step sign-in is on")
-YAHOO = Provider("Yahoo", "imap.mail.yahoo.com", "smtp.mail.yahoo.com", 465, "ssl", True,
+YAHOO = Provider("Yahoo", "imap.mail.yahoo.com", "smtp.mail.yahoo.com", 465, "ssl", False,
                  "an app password (Account security > Generate app password)")
-ICLOUD = Provider("iCloud", "imap.mail.me.com", "smtp.mail.me.com", 587, "starttls", True,
+ICLOUD = Provider("iCloud", "imap.mail.me.com", "smtp.mail.me.com", 587, "starttls", False,
                   "an app-specific password (appleid.apple.com)")
 FASTMAIL = Provider("Fastmail", "imap.fastmail.com", "smtp.fastmail.com", 465, "ssl", False,
                     "an app password (Settings > Privacy & Security)")

@@ -151,38 +151,46 @@ class Service:
         """Wait for new mail or the deadline; a signal ends the wait at once."""
         self.wakeups += 1
         wall, mono = time.time(), time.monotonic()
-        self.waiting = True
         try:
-            if self.stopping or self.reload_requested:
-                return
-            if self.failures:
-                time.sleep(seconds)
-            else:
-                self.rt.source.wait(seconds)
-        except _Wake:
-            pass
+            self._interruptible(time.sleep if self.failures else self.rt.source.wait, seconds)
         except FollowupError as err:
             log.warning("waiting for mail: %s", err)
             self.failures += 1
-        finally:
-            self.waiting = False
         drift = (time.time() - wall) - (time.monotonic() - mono)
         if abs(drift) > CLOCK_JUMP:
             log.info("the clock jumped %+.0f s (suspend or NTP): catching up", drift)
 
+    def _interruptible(self, block, seconds: float) -> None:
+        """Run one blocking call that a signal may cut short. `_Wake` can only be
+        raised while `waiting` is set, and it is caught here wherever it lands,
+        even in the finally clause."""
+        try:
+            try:
+                self.waiting = True
+                if not (self.stopping or self.reload_requested):
+                    block(seconds)
+            finally:
+                self.waiting = False
+        except _Wake:
+            pass
+
     def reload_if_asked(self) -> None:
+        """SIGHUP: the new config replaces the old only if it loads and opens."""
         if not self.reload_requested:
             return
         self.reload_requested = False
         try:
             settings = config.load(self.config_path)
+            if settings.storage_path != self.settings.storage_path:
+                raise FollowupError(f"{settings.path}: [storage] path changed; restart the "
+                                    "service to move the database")
+            runtime = open_runtime(settings)
         except FollowupError as err:
             log.error("config reload refused, keeping the old one: %s", err)
             return
         assert self.rt is not None
         self.rt.close()
-        self.settings = settings
-        self.rt = open_runtime(settings)
+        self.settings, self.rt = settings, runtime
         log.info("config reloaded from %s", settings.path)
 
     def heartbeat(self, now: datetime) -> None:

@@ -177,8 +177,10 @@ class ImapSource:
 
         info, fresh = self._guard(self._select)
         if not fresh:
-            # A server includes only messages it has announced (EXISTS) in a SEARCH;
-            # NOOP makes it announce what arrived since. Cheap at any mailbox size.
+            # A SEARCH covers only messages the server has announced; NOOP makes it
+            # announce what arrived since our last command. Anything arriving after
+            # the NOOP is announced with the SEARCH's reply and found next cycle.
+            # Both are cheap at any mailbox size (re-EXAMINE is not).
             self._guard(lambda c: c.noop())
             self.commands += 1
             info, fresh = self._guard(self._select)  # reconnected meanwhile? fresh again
@@ -191,14 +193,17 @@ class ImapSource:
                 log.warning("IMAP %s: UIDVALIDITY changed (%s -> %s): rescanning the last %d days",
                             self.cfg.folder, row["uidvalidity"], uidvalidity,
                             self.cfg.lookback_days)
-            with store.transaction():
-                store.execute(
-                    "INSERT INTO sync_state (folder, uidvalidity, last_uid) VALUES (?, ?, 0) "
-                    "ON CONFLICT (folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
-                    "last_uid = 0", (self.folder, uidvalidity))
             since = (self.clock() - timedelta(days=self.cfg.lookback_days)).date()
             uids = self._guard(lambda c: c.search(["SINCE", since]))
             self.commands += 1
+            # Start just below the window, so a first sync cut short resumes inside
+            # it rather than reading the whole mailbox from UID 1.
+            start = min(uids) - 1 if uids else max(0, int(info.get(b"UIDNEXT", 1)) - 1)
+            with store.transaction():
+                store.execute(
+                    "INSERT INTO sync_state (folder, uidvalidity, last_uid) VALUES (?, ?, ?) "
+                    "ON CONFLICT (folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
+                    "last_uid = excluded.last_uid", (self.folder, uidvalidity, start))
         else:
             last = int(row["last_uid"])
             if uidnext is not None and int(uidnext) <= last + 1:
@@ -264,7 +269,7 @@ class ImapSource:
             return responses
 
         responses = self._guard(idle)
-        self.commands += 3
+        self.commands += 2  # IDLE, DONE
         del client
         return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
 

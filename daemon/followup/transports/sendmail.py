@@ -28,6 +28,9 @@ class SendmailTransport:
                                     timeout=self.timeout, check=False)
         except FileNotFoundError:
             raise PermanentSendError(f"sendmail: {self.argv[0]!r} not found") from None
+        except OSError as err:  # not started: nothing was sent, try again later
+            raise TransientSendError(f"sendmail: cannot run {self.argv[0]!r}: "
+                                     f"{err.strerror}") from None
         except subprocess.TimeoutExpired:
             raise AmbiguousSendError(f"sendmail: {self.argv[0]!r} timed out after "
                                      f"{self.timeout} s; it may have queued the message"
