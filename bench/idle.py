@@ -38,7 +38,6 @@ from pathlib import Path
 
 import common
 from common import human_bytes, median, verdict
-
 from servers import Dovecot, TlsCert  # noqa: E402  (tests/, via common)
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")

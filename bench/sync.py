@@ -27,17 +27,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import common
-from common import ME, human_bytes, median, pct, table, tcp_bytes, verdict
-
+import mailmix  # noqa: E402
+from common import ME, human_bytes, median, pct, tcp_bytes, verdict
+from mailgen import invite  # noqa: E402
 from servers import Dovecot, TlsCert  # noqa: E402  (tests/, via common)
 
 from followup import config, detect, pipeline  # noqa: E402
 from followup.runtime import open_runtime  # noqa: E402
 from followup.sources import header_block  # noqa: E402
-
-import mailmix  # noqa: E402
-from mailgen import invite  # noqa: E402
-
 
 # --- filling the mailbox -------------------------------------------------------------
 

@@ -79,7 +79,6 @@ def smtps(smtps_sink: SmtpSink) -> Iterator[SmtpSink]:
 # BEGIN isolation and app fixtures
 # Every test runs with its own home: no real config, database or keyring is
 # ever touched, and passwords come from a real (file) keyring backend.
-import os  # noqa: E402
 import textwrap  # noqa: E402
 from pathlib import Path  # noqa: E402
 

@@ -34,7 +34,7 @@ def invite(*, uid: str, start: datetime, people: list[tuple[str, str]], minutes:
         f"ORGANIZER;CN={company} Recruiting:mailto:recruiting@{company.lower()}.example\r\n"
         f"{attendees}ATTENDEE;CN=Sam Seeker:mailto:{ME}\r\n"
         "END:VEVENT\r\nEND:VCALENDAR\r\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def reply(*, to_subject: str, body: str, sender: str = ME, quoted: str = "",
@@ -47,4 +47,4 @@ def reply(*, to_subject: str, body: str, sender: str = ME, quoted: str = "",
         f"Date: Tue, 01 Dec 2026 16:00:00 -0600\r\n{headers}"
         "Content-Type: text/plain; charset=UTF-8\r\n\r\n"
         f"{body}\r\n\r\nOn Tue, Dec 1, 2026 at 3:31 PM Sam Seeker <{ME}> wrote:\r\n{quote}"
-    ).encode("utf-8")
+    ).encode()

@@ -13,8 +13,8 @@ login processes and ``nobody``/``nogroup`` for the mailboxes) and as a normal us
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import atexit
+import dataclasses
 import email
 import email.message
 import email.policy
@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 import pytest
+from runner import followup
 
 from followup import __version__
 from followup.cli import main
-from runner import followup
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

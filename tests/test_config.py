@@ -8,10 +8,10 @@ from datetime import time
 from pathlib import Path
 
 import pytest
+from runner import followup
 
 from followup import config, resources
 from followup.model import UsageError
-from runner import followup
 
 MINIMAL = '[me]\nemail = "sam@example.net"\n[source]\nhost = "imap.example.net"\n' \
           '[transport]\nhost = "smtp.example.net"\n'

@@ -12,7 +12,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from mailgen import invite
 from runner import followup
 

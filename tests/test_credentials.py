@@ -7,10 +7,10 @@ import sys
 
 import keyring
 import pytest
+from runner import followup
 
 from followup import credentials
 from followup.model import FollowupError
-from runner import followup
 
 
 def test_lookup_order_credentials_dir_then_env_then_keyring(tmp_path, monkeypatch):

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from mailgen import ME, invite, reply
 
 from followup import config, drafts
 from followup.model import DraftState
 from followup.pipeline import run_pass
 from followup.runtime import open_runtime
-from mailgen import ME, invite, reply
 
 pytestmark = pytest.mark.integration
 

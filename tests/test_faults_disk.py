@@ -10,15 +10,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import write_config
+from mailgen import ME, invite
+from runner import followup
+
 from followup import config, drafts
 from followup.model import DraftState
 from followup.pipeline import run_pass
 from followup.runtime import open_runtime
 from followup.store import MIGRATIONS, SCHEMA_VERSION, Store
-from mailgen import ME, invite
-from runner import followup
 
 
 @pytest.fixture

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mailgen import ME, invite
 
 from followup import config, detect, drafts, replies
 from followup.model import DraftState
 from followup.pipeline import run_pass
 from followup.runtime import open_runtime
-from mailgen import ME, invite
 
 SEED = 424242
 START = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)  # 13:00 in Chicago

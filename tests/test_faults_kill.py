@@ -21,7 +21,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from mailgen import invite
 from runner import followup
 

@@ -17,13 +17,13 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from mailgen import ME, invite
+from runner import followup
 
 from followup import config, drafts, inbound
 from followup.model import DraftState
 from followup.pipeline import run_pass
 from followup.runtime import open_runtime
-from mailgen import ME, invite
-from runner import followup
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,9 @@ except ImportError:  # source checkout without an install: daemon/ is the source
 
 import holidays
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from followup.model import Interview, InterviewState, Task, TaskKind, TaskState, UsageError
 from followup.plan import (

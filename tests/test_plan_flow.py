@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from mailgen import ME, invite, reply
 
 from followup import config, drafts, interviews
 from followup.model import DraftState, InterviewState
 from followup.pipeline import run_pass
 from followup.runtime import open_runtime
-from mailgen import ME, invite, reply
 
 pytestmark = pytest.mark.integration
 

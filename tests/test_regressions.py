@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import write_config
+from mailgen import invite
+
 from followup import config, drafts, interviews
 from followup.model import valid_address
 from followup.pipeline import run_pass
 from followup.runtime import open_runtime
-from mailgen import invite
 
 CHICAGO = ZoneInfo("America/Chicago")
 START = datetime(2026, 12, 1, 13, 0, tzinfo=CHICAGO)

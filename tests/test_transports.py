@@ -8,13 +8,13 @@ from email import policy
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import write_config
+from mailgen import ME, invite
 
 from followup import config, drafts
 from followup.model import DraftState
 from followup.pipeline import run_pass
 from followup.runtime import open_runtime
-from conftest import write_config
-from mailgen import ME, invite
 
 CHICAGO = ZoneInfo("America/Chicago")
 START = datetime(2026, 12, 1, 13, 0, tzinfo=CHICAGO)

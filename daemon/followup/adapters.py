@@ -41,8 +41,8 @@ def check_all(settings: Settings) -> list[CheckResult]:
         ok = path is not None and (not path.exists() or os.access(path, os.W_OK))
         results.append(CheckResult(ok, (f"file transport {path}: " + ("writable" if ok else "not writable"),)))
     else:
-        import shutil
         import shlex
+        import shutil
 
         program = shlex.split(transport.command)[0] if transport.command else ""
         ok = bool(program and shutil.which(program))

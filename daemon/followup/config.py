@@ -10,7 +10,7 @@ import ipaddress
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -260,7 +260,9 @@ def from_mapping(data: Mapping[str, Any], path: Path) -> Settings:
         if name not in _SECTIONS:
             raise UsageError(f"{path}: [{name}]: unknown section "
                              f"(known: {', '.join(_SECTIONS)})")
-    sec: Callable[[str], _Section] = lambda n: _Section(path, n, data.get(n, {}), _SECTIONS[n])
+    def sec(name: str) -> _Section:
+        return _Section(path, name, data.get(name, {}), _SECTIONS[name])
+
     me = _load_me(sec("me"))
     source = _load_source(sec("source"), me)
     transport = _load_transport(sec("transport"), me, source)

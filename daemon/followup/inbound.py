@@ -75,8 +75,11 @@ def _field(parsed, name: str) -> str:
 
 
 def _senders(header: bytes) -> set[str]:
+    """From addresses for the pre-filter, which sees every header in the mailbox:
+    the fast compat32 parser and one field (the full parse comes for candidates)."""
     try:
-        return set(Header.parse(header).senders)
+        value = BytesHeaderParser().parsebytes(header).get("From", "")
+        return {a.lower() for _, a in getaddresses([str(value)]) if a}
     except Exception:  # noqa: BLE001 - a mangled header is just "no sender"
         return set()
 

@@ -22,8 +22,8 @@ import schedule
 
 from followup import actions, config, pipeline, systemd_unit
 from followup.model import FollowupError
-from followup.store import StoreError
 from followup.runtime import Runtime, open_runtime, system_clock
+from followup.store import StoreError
 
 log = logging.getLogger(__name__)
 

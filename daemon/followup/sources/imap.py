@@ -12,9 +12,9 @@ import time
 from datetime import timedelta
 
 from followup import net
-from followup.net import CheckResult
 from followup.config import Source
 from followup.model import FollowupError
+from followup.net import CheckResult
 
 log = logging.getLogger(__name__)
 

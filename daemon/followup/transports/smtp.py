@@ -8,15 +8,15 @@ newlines); only its login and the live smtplib connection are.
 from __future__ import annotations
 
 import smtplib
-from email import policy
-from email.utils import getaddresses, parseaddr
 import ssl
+from email import policy
 from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
 
 from followup import net
-from followup.net import CheckResult
 from followup.config import Transport
 from followup.model import FollowupError
+from followup.net import CheckResult
 from followup.transports import AmbiguousSendError, PermanentSendError, TransientSendError
 
 
