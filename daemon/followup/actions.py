@@ -186,17 +186,23 @@ def _notify(rt: Runtime, email, *, purpose: str, task: dict, due: datetime, now:
             state: TaskState, late: bool, token: str | None = None,
             attachments=()) -> bool:
     """Email the user about a task, at most once per task and due time."""
-    me = rt.me
-    msg = build_message(sender=rt.me, to=[me], subject=email.subject, body=email.body,
-                        html=email.html, message_id=new_message_id(rt.settings.transport.sender),
-                        date=now, kind=purpose, attachments=attachments, automatic=True)
-    sent = rt.outbox.send_notice(
-        msg, purpose=purpose, ref=f"task:{task['id']}:{task['due_utc']}", now=now,
+    sent = _email_user(
+        rt, email, purpose=purpose, ref=f"task:{task['id']}:{task['due_utc']}", now=now,
         apply=lambda: _set_task(rt, task["id"], state, token=token, late=late),
-        undo=lambda: _set_task(rt, task["id"], TaskState.PENDING, token=None, late=late))
+        undo=lambda: _set_task(rt, task["id"], TaskState.PENDING, token=None, late=late),
+        attachments=attachments)
     if sent:
         desktop.notify(email.subject, email.body.split("\n\n", 1)[0])
     return sent
+
+
+def _email_user(rt: Runtime, email, *, purpose: str, ref: str, now: datetime,
+                apply=lambda: None, undo=lambda: None, attachments=()) -> bool:
+    """Send a rendered notice to the user, at most once per `ref` (outbox.send_notice)."""
+    msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
+                        html=email.html, message_id=new_message_id(rt.settings.transport.sender),
+                        date=now, kind=purpose, attachments=attachments, automatic=True)
+    return rt.outbox.send_notice(msg, purpose=purpose, ref=ref, now=now, apply=apply, undo=undo)
 
 
 def _set_task(rt: Runtime, task_id: int, state: TaskState, *, token: str | None = None,
@@ -258,17 +264,13 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
         except FollowupError as err:
             log.error("draft %d: approval request not sent: %s", draft.id, err)
             continue
-        msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
-                            message_id=new_message_id(rt.settings.transport.sender), date=now,
-                            kind="approval_request", automatic=True)
-
         def mark(draft_id=draft.id, value=1) -> None:
             rt.store.execute("UPDATE drafts SET request_sent = ? WHERE id = ?",
                              (value, draft_id))
 
-        if rt.outbox.send_notice(msg, purpose="approval_request",
-                                 ref=f"approval:{draft.id}:{draft.token}", now=now, apply=mark,
-                                 undo=lambda draft_id=draft.id: mark(draft_id, 0)):
+        if _email_user(rt, email, purpose="approval_request",
+                       ref=f"approval:{draft.id}:{draft.token}", now=now, apply=mark,
+                       undo=lambda draft_id=draft.id: mark(draft_id, 0)):
             sent += 1
     return sent
 
@@ -289,11 +291,8 @@ def remind_deadline(rt: Runtime, *, now: datetime) -> int:
         except FollowupError as err:
             log.error("interview %d: deadline reminder not sent: %s", interview.id, err)
             continue
-        msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
-                            message_id=new_message_id(rt.settings.transport.sender), date=now,
-                            kind="approval_deadline", automatic=True)
-        if rt.outbox.send_notice(msg, purpose="approval_deadline",
-                                 ref=f"deadline:{interview.id}", now=now):
+        if _email_user(rt, email, purpose="approval_deadline", ref=f"deadline:{interview.id}",
+                       now=now):
             reminded += 1
     return reminded
 
@@ -312,17 +311,13 @@ def notify_paused(rt: Runtime, *, now: datetime) -> int:
         except FollowupError as err:
             log.error("interview %d: pause notice not sent: %s", interview.id, err)
             continue
-        msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
-                            message_id=new_message_id(rt.settings.transport.sender), date=now,
-                            kind="plan_paused", automatic=True)
-
         def mark(interview_id=interview.id, value=1) -> None:
             rt.store.execute("UPDATE interviews SET pause_notified = ? WHERE id = ?",
                              (value, interview_id))
 
-        if rt.outbox.send_notice(msg, purpose="plan_paused",
-                                 ref=f"paused:{interview.id}:{row['updated_at']}", now=now,
-                                 apply=mark, undo=lambda i=interview.id: mark(i, 0)):
+        if _email_user(rt, email, purpose="plan_paused",
+                       ref=f"paused:{interview.id}:{row['updated_at']}", now=now, apply=mark,
+                       undo=lambda i=interview.id: mark(i, 0)):
             told += 1
     return told
 

@@ -302,6 +302,18 @@ def _load_me(s: _Section) -> Me:
     )
 
 
+def _server(s: _Section, kind: str, example: str) -> tuple[str, str]:
+    """host and security of an IMAP or SMTP server; plain text only on loopback."""
+    security = s.choice("security", SECURITY, "ssl")
+    host = s.text("host")
+    if not host:
+        s.fail("host", f'required when kind = "{kind}" (e.g. "{example}")')
+    if security == "none" and not is_loopback(host):
+        s.fail("security", f'"none" sends the password in clear: allowed only for loopback '
+               f'hosts, not {host!r}; use "ssl" or "starttls"')
+    return host, security
+
+
 def _load_source(s: _Section, me: Me) -> Source:
     kind = s.choice("kind", ("imap", "maildir"), "imap")
     if kind == "maildir":
@@ -309,13 +321,7 @@ def _load_source(s: _Section, me: Me) -> Source:
         if path is None:
             s.fail("path", "required when kind = \"maildir\": the Maildir folder")
         return Source(kind=kind, path=path, poll_interval=s.number("poll_interval", 300, 5))
-    security = s.choice("security", SECURITY, "ssl")
-    host = s.text("host")
-    if not host:
-        s.fail("host", "required when kind = \"imap\" (e.g. \"imap.gmail.com\")")
-    if security == "none" and not is_loopback(host):
-        s.fail("security", f'"none" sends the password in clear: allowed only for loopback '
-               f"hosts, not {host!r}; use \"ssl\" or \"starttls\"")
+    host, security = _server(s, "imap", "imap.gmail.com")
     return Source(
         kind=kind, host=host, security=security,
         port=s.number("port", _DEFAULT_PORTS[security], 1, 65535),
@@ -338,13 +344,7 @@ def _load_transport(s: _Section, me: Me, source: Source) -> Transport:
         return Transport(kind=kind, sender=sender, save_sent=save_sent,
                          command=s.text("command", "sendmail -t -i"),
                          timeout=s.number("timeout", 60, 1, 3600))
-    security = s.choice("security", SECURITY, "ssl")
-    host = s.text("host")
-    if not host:
-        s.fail("host", "required when kind = \"smtp\" (e.g. \"smtp.gmail.com\")")
-    if security == "none" and not is_loopback(host):
-        s.fail("security", f'"none" sends the password in clear: allowed only for loopback '
-               f"hosts, not {host!r}; use \"ssl\" or \"starttls\"")
+    host, security = _server(s, "smtp", "smtp.gmail.com")
     return Transport(
         kind=kind, host=host, security=security, sender=sender, save_sent=save_sent,
         port=s.number("port", _DEFAULT_SMTP_PORTS[security], 1, 65535),
