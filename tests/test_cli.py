@@ -91,3 +91,18 @@ def test_add_then_status_json_shows_the_plan(tmp_path):
     assert kinds["call_1"] == "done"
     bad = followup("add", "--config", str(config), "--company", "X", "--at", "tomorrow")
     assert bad.returncode == 2 and "--at" in bad.stderr
+
+
+def test_status_prints_mail_data_that_looks_like_markup(tmp_path):
+    """Names and titles come from mail: "[/bold]" in one must print, not crash."""
+    config = tmp_path / "c.toml"
+    config.write_text('[me]\nemail = "sam@example.net"\n[source]\nkind = "maildir"\n'
+                      'path = "/nonexistent"\n[transport]\nkind = "file"\n'
+                      f'[storage]\npath = "{tmp_path / "f.db"}"\n')
+    added = followup("add", "--config", str(config), "--company", "Evil [/bold] Corp",
+                     "--at", "2026-12-02 09:30", "--with", '"Jane [red]Doe" <jane@acme.com>')
+    assert added.returncode == 0, added.stderr
+    for args in (("status",), ("status", "1")):
+        shown = followup(*args, "--config", str(config), env={"COLUMNS": "200"})
+        assert shown.returncode == 0, shown.stderr
+        assert "[/bold]" in shown.stdout and "Jane [red]Doe" in shown.stdout

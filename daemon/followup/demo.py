@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
+from rich.markup import escape
 
 from followup import actions, config, drafts, interviews, pipeline, resources
 from followup.model import Debrief, DraftState
@@ -141,12 +142,13 @@ def _show_outbox(console: Console, outbox: Path, shown: set[Path]) -> None:
         kind = msg.get("X-Followup", "")
         attach = [p.get_filename() for p in msg.iter_attachments()]
         subject = " ".join(str(msg["Subject"]).split())
-        console.print(f"  would send [bold]{kind}[/bold] to {msg['To']}: {subject}"
-                      + (f" (+ {', '.join(attach)})" if attach else ""))
+        # Data from mail is escaped: "[fu-…]" tokens are not rich markup.
+        console.print(f"  would send [bold]{kind}[/bold] to {escape(str(msg['To']))}: "
+                      f"{escape(subject)}" + (f" (+ {', '.join(attach)})" if attach else ""))
         if kind == "thank_you":
             body = msg.get_body(preferencelist=("plain",))
             text = body.get_content().strip() if body else ""
-            console.print("    " + "\n    ".join(text.splitlines()[:6]) + "\n    …")
+            console.print(escape("    " + "\n    ".join(text.splitlines()[:6]) + "\n    …"))
 
 
 def _show_plan(rt, console: Console) -> None:

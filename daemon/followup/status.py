@@ -11,6 +11,12 @@ from followup.model import Interview
 from followup.store import Store, from_db
 
 
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape  # rich loads only when printing
+
+    return rich_escape(text)
+
+
 def interview_json(store: Store, interview: Interview) -> dict[str, Any]:
     tasks = store.all("SELECT * FROM tasks WHERE interview_id = ? ORDER BY due_utc",
                       (interview.id,))
@@ -72,11 +78,11 @@ def print_status(console, store: Store, *, now: datetime) -> None:
             first = pending[0]
             due = datetime.fromisoformat(first["due"])
             step = f"{first['kind']} {first['state']} {due:%a %b %d %H:%M}"
-        table.add_row(
-            str(interview.id), f"{interview.company}\n{interview.role}".strip(),
+        table.add_row(  # every value from mail escaped: "[x]" is rich markup
+            str(interview.id), escape(f"{interview.company}\n{interview.role}".strip()),
             f"{interview.start:%a %b %d %H:%M} {interview.start.tzname()}",
-            "\n".join(p.name or p.email for p in interview.interviewers) or "—",
-            interview.state.value.replace("_", " "), step)
+            escape("\n".join(p.name or p.email for p in interview.interviewers)) or "—",
+            interview.state.value.replace("_", " "), escape(step))
     console.print(table)
     waiting = len([d for d in drafts.list_drafts(store) if d.state.value == "waiting"])
     if waiting:
@@ -85,14 +91,15 @@ def print_status(console, store: Store, *, now: datetime) -> None:
 
 def print_interview(console, store: Store, interview: Interview, me) -> None:
     data = interview_json(store, interview)
-    console.print(f"[bold]{interview.id}. {interview.title or interview.company}[/bold] "
+    console.print(f"[bold]{interview.id}. {escape(interview.title or interview.company)}[/bold] "
                   f"({interview.state.value})")
     console.print(f"When: {interview.start:%A %B %d, %Y %H:%M}-{interview.end:%H:%M} "
                   f"{interview.start.tzname()}", highlight=False)
     if interview.video_link or interview.location:
-        console.print(f"Where: {interview.video_link or interview.location}", highlight=False)
+        console.print(f"Where: {escape(interview.video_link or interview.location or '')}",
+                      highlight=False)
     for person in interview.interviewers:
-        console.print(f"With: {person.name} <{person.email}>"
+        console.print(escape(f"With: {person.name} <{person.email}>")
                       + (f" {person.phone}" if person.phone else ""), highlight=False)
     console.print("\n[bold]Plan[/bold]")
     for task in data["tasks"]:
@@ -104,7 +111,7 @@ def print_interview(console, store: Store, interview: Interview, me) -> None:
         for field in debrief.FIELDS:
             value = getattr(debrief, field)
             if value:
-                console.print(f"  {field.replace('_', ' ')}: {value}", highlight=False)
+                console.print(escape(f"  {field.replace('_', ' ')}: {value}"), highlight=False)
     if interview.interviewers:
         from followup import render  # only the full view needs the scripts
 
@@ -115,5 +122,5 @@ def print_interview(console, store: Store, interview: Interview, me) -> None:
             console.print(f"\n[bold]Call {call} script[/bold] (about {seconds} s)")
             console.print(script, highlight=False, markup=False)
     for draft in drafts.list_drafts(store, include_all=True, interview_id=interview.id):
-        console.print(f"\nDraft {draft.id} to {draft.to.name} <{draft.to.email}>: "
-                      f"{draft.state.value}", highlight=False)
+        console.print(escape(f"\nDraft {draft.id} to {draft.to.name} <{draft.to.email}>: "
+                             f"{draft.state.value}"), highlight=False)
