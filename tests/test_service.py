@@ -70,6 +70,7 @@ def test_ready_watchdog_idle_reload_and_stop(daemon, mail_env, imap_account):
     proc, notes, log = daemon
     notes.wait_for("READY=1")
     notes.wait_for("WATCHDOG=1", timeout=10)  # pinged at half of WATCHDOG_USEC
+    history = lambda: log.read_text()[-3000:]  # noqa: E731 - shown when an assert fails
     assert any(m.startswith("STATUS=watching INBOX") for msg in notes.received
                for m in msg.splitlines())
     # An invite arriving while the daemon idles is recorded (IMAP IDLE push).
@@ -80,7 +81,7 @@ def test_ready_watchdog_idle_reload_and_stop(daemon, mail_env, imap_account):
     deadline = time.monotonic() + 15
     while not interviews_in(db) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert interviews_in(db) == ["Interview: Backend Engineer at Acme"]
+    assert interviews_in(db) == ["Interview: Backend Engineer at Acme"], history()
     # SIGHUP with a broken config: refused, the old one kept, still running.
     good = mail_env.read_text()
     mail_env.write_text(good + "\n[me]\nbroken = true\n")
@@ -88,16 +89,16 @@ def test_ready_watchdog_idle_reload_and_stop(daemon, mail_env, imap_account):
     deadline = time.monotonic() + 10
     while b"config reload refused" not in log.read_bytes() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert b"config reload refused" in log.read_bytes()
-    assert proc.poll() is None
+    assert b"config reload refused" in log.read_bytes(), history()
+    assert proc.poll() is None, history()
     mail_env.write_text(good)
     # SIGTERM: finishes and exits 0 within 10 s.
     began = time.monotonic()
     proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=10) == 0
+    assert proc.wait(timeout=10) == 0, history()
     assert time.monotonic() - began < 10
     lines = log.read_text().splitlines()
-    assert lines and all(line.startswith("<") for line in lines if line.strip())  # journal prefixes
+    assert lines and all(line.startswith("<") for line in lines if line.strip()), history()
 
 
 def test_dovecot_restart_while_idling_is_survived(daemon, mail_env, imap_account, dovecot):
@@ -153,3 +154,25 @@ def test_service_install_writes_a_unit_that_systemd_accepts(mail_env, tmp_path):
     verify = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
                             text=True)
     assert verify.returncode == 0 and verify.stderr.strip() == "", verify.stderr
+
+
+def test_watchdog_is_fed_while_the_server_is_away(daemon, mail_env, dovecot):
+    """Backing off from a dead IMAP server must not starve systemd's watchdog."""
+    proc, notes, log = daemon
+    notes.wait_for("READY=1")
+    dovecot.stop()
+    try:
+        time.sleep(0.5)
+        notes.received.clear()
+        deadline = time.monotonic() + 10  # WATCHDOG_USEC=2 s: a ping every second
+        pings = 0
+        while time.monotonic() < deadline and pings < 6:
+            try:
+                message = notes.sock.recv(4096).decode()
+            except TimeoutError:
+                continue
+            pings += "WATCHDOG=1" in message.splitlines()
+        assert pings >= 6, log.read_text()[-2000:]  # backoff alone would give 3 or 4
+        assert proc.poll() is None
+    finally:
+        dovecot.start()

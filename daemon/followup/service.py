@@ -116,6 +116,7 @@ class Service:
                     except StoreError as err:
                         log.error("%s", err)
                         self.failures += 1
+                        systemd_unit.notify(f"STATUS=database error: {err}", "WATCHDOG=1")
                         self.sleep(self.seconds_to_sleep(now))
                         continue
                     if not ready:
@@ -141,10 +142,10 @@ class Service:
             candidates.append((due - now).total_seconds() + 1)
         elif due is not None:  # due but not done (e.g. a send refused): no busy loop
             candidates.append(MIN_RETRY_SECONDS)
-        if self.watchdog:
-            candidates.append(self.watchdog)
         if self.failures:  # capped exponential backoff with jitter while servers are away
             candidates = [min(MAX_BACKOFF, 2.0 ** min(self.failures, 9)) * random.uniform(0.8, 1.2)]
+        if self.watchdog:  # even while backing off: a silent service gets killed
+            candidates.append(self.watchdog)
         return max(1.0, min(candidates))
 
     def sleep(self, seconds: float) -> None:
