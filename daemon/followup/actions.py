@@ -264,6 +264,7 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
         except FollowupError as err:
             log.error("draft %d: approval request not sent: %s", draft.id, err)
             continue
+
         def mark(draft_id=draft.id, value=1) -> None:
             rt.store.execute("UPDATE drafts SET request_sent = ? WHERE id = ?",
                              (value, draft_id))
@@ -311,6 +312,7 @@ def notify_paused(rt: Runtime, *, now: datetime) -> int:
         except FollowupError as err:
             log.error("interview %d: pause notice not sent: %s", interview.id, err)
             continue
+
         def mark(interview_id=interview.id, value=1) -> None:
             rt.store.execute("UPDATE interviews SET pause_notified = ? WHERE id = ?",
                              (value, interview_id))
