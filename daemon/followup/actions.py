@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=15)  # a task acted on this long after its due was missed
 ACTS_ON = (InterviewState.ACTIVE,)  # needs-confirmation and paused plans wait for the user
-ENDED = (InterviewState.CANCELLED, InterviewState.STOPPED, InterviewState.DONE)
 
 
 # --- keeping tasks in step with the plan -----------------------------------------

@@ -14,7 +14,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import getaddresses
 
-from followup import actions, detect, drafts, interviews, replies
+from followup import actions, detect, detect_text, drafts, interviews, replies
 from followup.model import DraftState, FollowupError, InterviewState, TaskKind, TaskState
 from followup.outbox import MARK_HEADER
 from followup.runtime import Runtime
@@ -155,10 +155,6 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
 
 # --- messages from the companies ------------------------------------------------
 
-FREEMAIL = frozenset({"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
-                      "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me",
-                      "protonmail.com", "gmx.com", "fastmail.com"})
-
 
 def company_addresses(rt: Runtime) -> tuple[dict[str, int], dict[str, int]]:
     """Interviewers' addresses and their companies' domains -> interview id (active plans)."""
@@ -169,7 +165,7 @@ def company_addresses(rt: Runtime) -> tuple[dict[str, int], dict[str, int]]:
             (InterviewState.ACTIVE.value,)):
         people[row["email"]] = row["interview_id"]
         domain = row["email"].rpartition("@")[2]
-        if domain not in FREEMAIL:
+        if domain not in detect_text.FREEMAIL:  # gmail.com says nothing of an employer
             domains[domain] = row["interview_id"]
     return people, domains
 

@@ -24,8 +24,6 @@ from followup.store import Store, from_db, to_db
 
 log = logging.getLogger(__name__)
 
-ACTIVE_STATES = (InterviewState.ACTIVE.value, InterviewState.PAUSED.value)
-
 
 def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: str,
                  default_timezone: str) -> tuple[int | None, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from followup import credentials, providers, render
@@ -16,11 +16,7 @@ from followup.config import Settings
 from followup.model import Person
 from followup.outbox import Outbox
 from followup.plan import PlanSettings
-from followup.store import Store
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
+from followup.store import Store, utcnow
 
 
 @dataclass
@@ -82,7 +78,7 @@ def make_transport(settings: Settings):
     return SmtpTransport(t, credentials.require("smtp", t.username))
 
 
-def open_runtime(settings: Settings, *, clock: Callable[[], datetime] = system_clock,
+def open_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow,
                  with_mail: bool = True) -> Runtime:
     """with_mail=False: the store and templates only (for commands that need no server)."""
     store = Store(settings.storage_path)

@@ -22,8 +22,8 @@ import schedule
 
 from followup import actions, config, pipeline, systemd_unit
 from followup.model import FollowupError
-from followup.runtime import Runtime, open_runtime, system_clock
-from followup.store import StoreError
+from followup.runtime import Runtime, open_runtime
+from followup.store import StoreError, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,6 @@ class Service:
         self.reload_requested = False
         self.waiting = False
         self.failures = 0
-        self.wakeups = 0
         self.watchdog = systemd_unit.watchdog_seconds()
         self.scheduler = schedule.Scheduler()
         self.scheduler.every(SAFETY_PASS_MINUTES).minutes.do(lambda: None)
@@ -108,7 +107,7 @@ class Service:
             try:
                 while not self.stopping:
                     self.reload_if_asked()
-                    now = system_clock()
+                    now = utcnow()
                     try:
                         report = pipeline.run_pass(self.rt, now=now, stop=lambda: self.stopping)
                         self.failures = self.failures + 1 if report.errors else 0
@@ -150,7 +149,6 @@ class Service:
 
     def sleep(self, seconds: float) -> None:
         """Wait for new mail or the deadline; a signal ends the wait at once."""
-        self.wakeups += 1
         wall, mono = time.time(), time.monotonic()
         try:
             self._interruptible(time.sleep if self.failures else self.rt.source.wait, seconds)
