@@ -81,8 +81,7 @@ def person_name(value: object) -> str:
 def address(name: object, email: str) -> Address:
     """A recipient or sender: exactly one plain addr-spec, the name quoted by the email
     package (never joined by hand)."""
-    email = (email or "").strip()
-    if not valid_address(email):
+    if not isinstance(email, str) or not valid_address(email):
         raise UnsafeHeader(f"{header_text(email)!r} is not one plain email address")
     try:
         return Address(display_name=person_name(name), addr_spec=email)
