@@ -465,11 +465,11 @@ def test_encoded_address_in_a_name_cannot_add_a_recipient(mail_env, imap_account
     imap_account.append("INBOX", _hostile_invite(
         "ew-to", [(_b64_word(f"Bob <{EVIL}>,"), "jane@acme.example")]))
     (draft,) = _pass_approve_pass(mail_env)
-    assert draft.state is DraftState.SENT and draft.to.name == ""  # a name holding an address
     (sent,) = [m for m in smtp.messages if m.message["X-Followup"] == "thank_you"]
     assert sent.rcpt_tos == ["jane@acme.example"]
     assert [a.addr_spec for a in sent.message["To"].addresses] == ["jane@acme.example"]
     _assert_nothing_injected(smtp)
+    assert draft.state is DraftState.SENT and draft.to.name == ""  # a name holding an address
 
 
 BCC = f"x\r\nBcc: {EVIL}"
@@ -619,4 +619,4 @@ def test_sendmail_gets_the_approved_recipients_on_its_command_line(tmp_path, nam
     assert (to.display_name, to.addr_spec) == (expected_name, "jane@acme.example")
     for argv, m in runs:
         assert EVIL not in argv
-        assert not {"bcc", "cc", "reply-to"} & {k.lower() for k in m.keys()}
+        assert not {"bcc", "cc", "reply-to"} & {k.lower() for k in m}

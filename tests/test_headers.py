@@ -65,7 +65,7 @@ def test_leftover_encoded_words_can_never_be_decoded_later(raw):
                                subject=text, body="hi", message_id="<fu.1@example.net>",
                                date=NOW, kind="thank_you")
     assert [a.addr_spec for a in msg["To"].addresses] == ["jane@acme.example"]
-    assert "bcc" not in {k.lower() for k in msg.keys()}
+    assert "bcc" not in {k.lower() for k in msg}
 
 
 def test_header_text_is_bounded():
