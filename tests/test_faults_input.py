@@ -10,16 +10,22 @@ The pure parsers also get a hypothesis run (derandomized).
 from __future__ import annotations
 
 import base64
+import email
+import json
 import random
 import re
+import sys
 from datetime import UTC, datetime, timedelta
+from email import policy
 from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from conftest import write_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mailgen import ME, invite
+from runner import followup
 
 from followup import config, detect, drafts, replies
 from followup.model import DraftState
@@ -396,5 +402,243 @@ def test_a_20mb_message_keeps_memory_bounded(mail_env, imap_account, smtp):
         recorded = {r["event_uid"] for r in rt.store.all("SELECT event_uid FROM interviews")}
         assert "big-20-0" in recorded
         assert growth < MEMORY_CAP_MB
+    finally:
+        rt.close()
+
+
+# --- encoded-word injection: names, company, role decoded before any header -------
+
+EVIL = "evil@attacker.com"
+
+
+def _b64_word(text: str) -> str:
+    return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+
+
+def _hostile_invite(uid: str, people: list[tuple[str, str]], summary: str | None = None
+                    ) -> bytes:
+    raw = invite(uid=uid, start=START, people=people)
+    if summary is not None:
+        raw = raw.replace(b"SUMMARY:Interview: Backend Engineer at Acme",
+                          b"SUMMARY:" + summary.encode())
+    return raw
+
+
+def _pass_approve_pass(mail_env, *, prepare=lambda rt: None) -> list:
+    """One pass (drafts, requests, debrief request), approve every waiting draft, one
+    more pass (sends). No pass may crash. Returns every draft."""
+    rt = open_runtime(config.load(mail_env), clock=lambda: AFTER)
+    try:
+        assert run_pass(rt, now=AFTER).errors == []
+        with rt.store.transaction():
+            prepare(rt)
+            for d in drafts.list_drafts(rt.store):
+                if d.state is DraftState.WAITING:
+                    drafts.approve(rt.store, d.id, sender=ME, now=AFTER)
+        assert run_pass(rt, now=AFTER).errors == []
+        return drafts.list_drafts(rt.store, include_all=True)
+    finally:
+        rt.close()
+
+
+def _header_names(m) -> list[bytes]:
+    head = m.data.split(b"\r\n\r\n", 1)[0]
+    return [ln.split(b":", 1)[0].lower() for ln in head.split(b"\r\n")
+            if ln and not ln[:1].isspace()]
+
+
+def _assert_nothing_injected(sink) -> None:
+    assert sink.messages
+    for m in sink.messages:
+        assert EVIL not in m.rcpt_tos, m.rcpt_tos
+        names = _header_names(m)
+        assert not {b"bcc", b"cc", b"reply-to", b"sender", b"x-a"} & set(names), names
+        recipients = [a.addr_spec for h in ("To", "Cc", "Bcc")
+                      for v in m.message.get_all(h, []) for a in v.addresses]
+        assert recipients == m.rcpt_tos  # what the headers say is what the envelope did
+
+
+@pytest.mark.integration
+def test_encoded_address_in_a_name_cannot_add_a_recipient(mail_env, imap_account, smtp):
+    """CN="=?utf-8?b?…?=" decoding to `Bob <evil@attacker.com>,` once put the attacker
+    into To: and into RCPT TO."""
+    imap_account.append("INBOX", _hostile_invite(
+        "ew-to", [(_b64_word(f"Bob <{EVIL}>,"), "jane@acme.example")]))
+    (draft,) = _pass_approve_pass(mail_env)
+    (sent,) = [m for m in smtp.messages if m.message["X-Followup"] == "thank_you"]
+    assert sent.rcpt_tos == ["jane@acme.example"]
+    assert [a.addr_spec for a in sent.message["To"].addresses] == ["jane@acme.example"]
+    _assert_nothing_injected(smtp)
+    assert draft.state is DraftState.SENT and draft.to.name == ""  # a name holding an address
+
+
+BCC = f"x\r\nBcc: {EVIL}"
+REPLY_TO = f"x\r\nReply-To: {EVIL}"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("summary", [
+    f"Interview: {_b64_word(BCC)} at Acme",  # the role
+    f"Engineer interview at {_b64_word(REPLY_TO)}",  # the company
+    f"Interview: {_b64_word(_b64_word(BCC))} at Acme",  # double-encoded
+    f"Engineer interview at {_b64_word('=?utf-8?q?x=0D=0AReply-To:_' + EVIL + '?=')}",
+    f"Interview: {_b64_word(_b64_word(_b64_word(_b64_word(BCC))))} at Acme",  # too deep
+], ids=["role-bcc", "company-reply-to", "double-bcc", "b-then-q-reply-to", "four-deep"])
+def test_encoded_header_in_role_or_company_injects_nothing(mail_env, imap_account, smtp,
+                                                           summary):
+    """No Bcc/Reply-To in any thank-you, nor in the debrief request (it needs no
+    approval and carries a live token); the passes do not crash."""
+    imap_account.append("INBOX", _hostile_invite(
+        "ew-" + str(abs(hash(summary))), [("Jane Doe", "jane@acme.example")], summary))
+    (draft,) = _pass_approve_pass(mail_env)
+    assert draft.state is DraftState.SENT
+    kinds = {m.message["X-Followup"] for m in smtp.messages}
+    assert {"thank_you", "debrief_request"} <= kinds, kinds
+    _assert_nothing_injected(smtp)
+    rt = open_runtime(config.load(mail_env))
+    try:  # stored as it would be sent: what `status` shows is what goes out
+        row = rt.store.one("SELECT title, company, role FROM interviews")
+        for text in row:
+            assert "\r" not in text and "\n" not in text and "=?" not in text, text
+    finally:
+        rt.close()
+
+
+@pytest.mark.integration
+def test_a_draft_that_cannot_be_built_fails_alone(mail_env, imap_account, smtp):
+    """A name decoding to `Raj\\r\\nX-A: b` builds safely; a draft whose stored address
+    is not one plain address (poisoned by any path) fails with its reason, first in
+    the queue, and the drafts after it still go out in the same pass."""
+    imap_account.append("INBOX", _hostile_invite("ew-raj", [
+        ("Li Wei", "li.wei@acme.example"), (_b64_word("Raj\r\nX-A: b"), "raj@acme.example"),
+        ("Jane Doe", "jane@acme.example")]))
+
+    def poison(rt):
+        rt.store.execute("UPDATE drafts SET to_email = ? WHERE to_email = ?",
+                         (f"li.wei@acme.example, {EVIL}", "li.wei@acme.example"))
+
+    states = {d.to.email: d for d in _pass_approve_pass(mail_env, prepare=poison)}
+    bad = states[f"li.wei@acme.example, {EVIL}"]
+    assert bad.state is DraftState.FAILED and "not one plain email address" in bad.last_error
+    assert bad.id < min(states["raj@acme.example"].id, states["jane@acme.example"].id)
+    assert states["raj@acme.example"].state is DraftState.SENT
+    assert states["jane@acme.example"].state is DraftState.SENT
+    thank_yous = [m for m in smtp.messages if m.message["X-Followup"] == "thank_you"]
+    assert sorted(m.rcpt_tos[0] for m in thank_yous) == ["jane@acme.example",
+                                                        "raj@acme.example"]
+    (raj,) = [m for m in thank_yous if m.rcpt_tos == ["raj@acme.example"]]
+    assert raj.message["To"].addresses[0].display_name == "Raj X-A: b"
+    _assert_nothing_injected(smtp)
+    shown = followup("drafts")  # the reason is shown, and the user can get out of it
+    assert shown.returncode == 0 and "not one plain email address" in shown.stdout
+    rejected = followup("reject", str(bad.id))
+    assert rejected.returncode == 0, rejected.stderr
+    assert "Rejected" in rejected.stdout
+
+
+@pytest.mark.integration
+def test_an_approved_draft_rejected_before_the_pass_is_never_sent(mail_env, imap_account,
+                                                                  smtp):
+    imap_account.append("INBOX", _hostile_invite("rej-approved", [
+        ("Jane Doe", "jane@acme.example"), ("Li Wei", "li.wei@acme.example")]))
+
+    def approve_then_reject_li(rt):
+        (li,) = [d for d in drafts.list_drafts(rt.store) if d.to.email == "li.wei@acme.example"]
+        drafts.approve(rt.store, li.id, sender=ME, now=AFTER)
+        drafts.reject(rt.store, li.id, now=AFTER)
+
+    states = {d.to.email: d.state for d in _pass_approve_pass(
+        mail_env, prepare=approve_then_reject_li)}
+    assert states == {"jane@acme.example": DraftState.SENT,
+                      "li.wei@acme.example": DraftState.REJECTED}
+    assert [m.rcpt_tos for m in smtp.messages if m.message["X-Followup"] == "thank_you"] == [
+        ["jane@acme.example"]]
+
+
+@pytest.mark.integration
+def test_a_display_name_with_a_comma_is_one_address(mail_env, imap_account, smtp):
+    """`Zoë Smith, MBA` once went out as a broken To (msmtp sent RCPT TO:<Smith>)."""
+    imap_account.append("INBOX", _hostile_invite("zoe", [('"Zoë Smith, MBA"',
+                                                         "zoe@example.com")]))
+    (draft,) = _pass_approve_pass(mail_env)
+    assert draft.state is DraftState.SENT
+    (sent,) = [m for m in smtp.messages if m.message["X-Followup"] == "thank_you"]
+    assert sent.rcpt_tos == ["zoe@example.com"]
+    (to,) = sent.message["To"].addresses
+    assert (to.display_name, to.addr_spec) == ("Zoë Smith, MBA", "zoe@example.com")
+
+
+# --- the same through the sendmail transport (a recording command stands in for msmtp)
+
+
+def recording_sendmail(tmp_path, people, summary=None):
+    """A config reading a Maildir and sending through a program that records its argv
+    and the message, one JSON line per run."""
+    box = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    (box / "new" / "1.invite").write_bytes(_hostile_invite("sm-ew", people, summary))
+    log = tmp_path / "sendmail.jsonl"
+    program = tmp_path / "record-sendmail"
+    program.write_text(f"#!{sys.executable}\nimport json, sys\n"
+                       f"with open({str(log)!r}, 'a') as f:\n"
+                       "    f.write(json.dumps({'argv': sys.argv[1:], 'msg': "
+                       "sys.stdin.buffer.read().decode('utf-8', 'replace')}) + '\\n')\n")
+    program.chmod(0o755)
+    path = write_config(tmp_path / "c.toml", maildir=box)
+    text = path.read_text()  # swap write_config's file transport for the sendmail one
+    start, end = text.index("[transport]"), text.index("[storage]")
+    path.write_text(text[:start] + f'[transport]\nkind = "sendmail"\n'
+                    f'command = "{program} -t -i"\n\n' + text[end:])
+    return path, log
+
+
+def recorded(log) -> list[tuple[list[str], object]]:
+    runs = [json.loads(line) for line in log.read_text().splitlines()]
+    return [(r["argv"], email.message_from_string(r["msg"], policy=policy.default))
+            for r in runs]
+
+
+@pytest.mark.parametrize("name, summary, expected_name", [
+    (_b64_word(f"Bob <{EVIL}>,"), None, ""),
+    ("Jane Doe", f"Interview: {_b64_word(BCC)} at Acme", "Jane Doe"),
+    ('"Zoë Smith, MBA"', None, "Zoë Smith, MBA"),
+], ids=["encoded-address", "encoded-bcc", "comma-name"])
+def test_sendmail_gets_the_approved_recipients_on_its_command_line(tmp_path, name, summary,
+                                                                   expected_name):
+    path, log = recording_sendmail(tmp_path, [(name, "jane@acme.example")], summary)
+    (draft,) = _pass_approve_pass(path)
+    assert draft.state is DraftState.SENT
+    runs = recorded(log)
+    (thank_you,) = [(argv, m) for argv, m in runs if m["X-Followup"] == "thank_you"]
+    argv, msg = thank_you
+    assert "-t" not in argv  # never read recipients from the headers
+    assert argv[argv.index("--") + 1:] == ["jane@acme.example"]
+    assert argv[argv.index("-f") + 1] == ME
+    (to,) = msg["To"].addresses
+    assert (to.display_name, to.addr_spec) == (expected_name, "jane@acme.example")
+    for argv, m in runs:
+        assert EVIL not in argv
+        assert not {"bcc", "cc", "reply-to"} & {k.lower() for k in m}
+
+
+def test_a_notice_that_cannot_be_built_is_not_sent_and_does_not_raise(tmp_path, caplog):
+    """A notice to the user whose message cannot be built (here a lone surrogate the
+    encoder refuses) is logged and counts as not sent: the task retry path handles it."""
+    from followup import actions
+    from followup.model import RenderedEmail
+
+    box = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    rt = open_runtime(config.load(write_config(tmp_path / "c.toml", maildir=box,
+                                               outbox=tmp_path / "outbox")))
+    try:
+        broken = RenderedEmail(subject="Debrief " + _b64_word(BCC), body="Hi \udcff there")
+        assert actions._email_user(rt, broken, purpose="debrief_request", ref="t:1",
+                                   now=AFTER) is False
+        assert not list((tmp_path / "outbox").glob("*.eml"))
+        assert rt.store.one("SELECT count(*) AS n FROM sends")["n"] == 0
+        assert "debrief_request to you not sent: cannot build the message" in caplog.text
     finally:
         rt.close()

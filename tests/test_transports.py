@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.message
 from datetime import datetime, timedelta
 from email import policy
 from zoneinfo import ZoneInfo
@@ -15,6 +16,9 @@ from followup import config, drafts
 from followup.model import DraftState
 from followup.pipeline import run_pass
 from followup.runtime import open_runtime
+from followup.transports import PermanentSendError
+from followup.transports.file import FileTransport
+from followup.transports.sendmail import SendmailTransport
 
 CHICAGO = ZoneInfo("America/Chicago")
 START = datetime(2026, 12, 1, 13, 0, tzinfo=CHICAGO)
@@ -103,3 +107,22 @@ def test_file_transport_writes_one_eml_per_message_and_knows_it(tmp_path, maildi
     assert not list((tmp_path / "outbox").glob("*.part"))
     thank_you = [f for f in files if b"X-Followup: thank_you" in f.read_bytes()]
     assert len(thank_you) == 1 and draft.message_id.strip("<>") in thank_you[0].name
+
+
+@pytest.mark.parametrize("command, argv", [
+    ("sendmail -t -i", ["sendmail", "-i"]),
+    ("msmtp -ti -a work", ["msmtp", "-i", "-a", "work"]),
+    ("msmtp --read-recipients", ["msmtp"]),
+    ("sendmail -i", ["sendmail", "-i"]),
+])
+def test_sendmail_never_reads_recipients_from_headers(command, argv):
+    """-t would let a header add a recipient: it is dropped, the envelope is explicit."""
+    assert SendmailTransport(command, 5).argv == argv
+
+
+def test_transports_refuse_an_envelope_that_is_not_plain_addresses(tmp_path):
+    msg = email.message.EmailMessage()
+    msg["Message-ID"] = "<fu.1@example.net>"
+    for recipients in (["a@acme.example, evil@attacker.com"], [], "jane@acme.example"):
+        with pytest.raises(PermanentSendError):
+            FileTransport(tmp_path).send(msg, sender=ME, recipients=recipients)

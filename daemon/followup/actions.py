@@ -197,11 +197,18 @@ def _notify(rt: Runtime, email, *, purpose: str, task: dict, due: datetime, now:
 
 def _email_user(rt: Runtime, email, *, purpose: str, ref: str, now: datetime,
                 apply=lambda: None, undo=lambda: None, attachments=()) -> bool:
-    """Send a rendered notice to the user, at most once per `ref` (outbox.send_notice)."""
-    msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
-                        html=email.html, message_id=new_message_id(rt.settings.transport.sender),
-                        date=now, kind=purpose, attachments=attachments, automatic=True)
-    return rt.outbox.send_notice(msg, purpose=purpose, ref=ref, now=now, apply=apply, undo=undo)
+    """Send a rendered notice to the user, at most once per `ref` (outbox.send_notice).
+    False (not sent, the caller retries later) if the message cannot be built safely."""
+    try:
+        msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
+                            html=email.html,
+                            message_id=new_message_id(rt.settings.transport.sender),
+                            date=now, kind=purpose, attachments=attachments, automatic=True)
+    except FollowupError as err:
+        log.error("%s to you not sent: %s", purpose, err)
+        return False
+    return rt.outbox.send_notice(msg, recipients=[rt.me.email], purpose=purpose, ref=ref,
+                                 now=now, apply=apply, undo=undo)
 
 
 def _set_task(rt: Runtime, task_id: int, state: TaskState, *, token: str | None = None,
@@ -324,11 +331,20 @@ def notify_paused(rt: Runtime, *, now: datetime) -> int:
 
 
 def send_approved(rt: Runtime, *, now: datetime) -> dict[str, int]:
+    """Send every approved draft that is due. A draft whose message cannot be built
+    safely fails alone, with its reason; the drafts after it still go."""
     counts: dict[str, int] = {}
     for draft in drafts.due_for_sending(rt.store, now=now):
-        msg = drafts.message(draft, me=rt.me, sender=rt.settings.transport.sender, now=now)
         try:
-            state = rt.outbox.send_draft(draft.id, msg, now=now)
+            msg = drafts.message(draft, me=rt.me, sender=rt.settings.transport.sender, now=now)
+        except FollowupError as err:
+            log.error("draft %d to %s cannot be sent: %s", draft.id, draft.to.email, err)
+            with rt.store.transaction():
+                drafts.mark_failed(rt.store, draft.id, f"cannot be sent: {err}", now=now)
+            counts["failed"] = counts.get("failed", 0) + 1
+            continue
+        try:
+            state = rt.outbox.send_draft(draft.id, msg, recipients=[draft.to.email], now=now)
         except FollowupError as err:  # cannot reach or log in to the server: next pass
             log.error("sending stopped for this pass: %s", err)
             counts["deferred"] = counts.get("deferred", 0) + 1

@@ -590,7 +590,7 @@ def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: b
 @config_option
 @click.argument("draft_ids", nargs=-1, type=int, required=True)
 def reject(config_path: Path | None, draft_ids: tuple[int, ...]) -> None:
-    """Reject drafts: they are never sent."""
+    """Reject drafts not sent yet (waiting, approved, failed, maybe-sent): never sent."""
     from followup import drafts
 
     _, store = _store(config_path)
@@ -605,7 +605,8 @@ def reject(config_path: Path | None, draft_ids: tuple[int, ...]) -> None:
 @click.argument("draft_id", type=int)
 @click.argument("outcome", type=click.Choice(["sent", "resend"]))
 def resolve(config_path: Path | None, draft_id: int, outcome: str) -> None:
-    """Settle a maybe-sent draft: it was "sent" (check your Sent folder), or "resend" it."""
+    """Settle a maybe-sent or failed draft: it was "sent" (check your Sent folder), or
+    "resend" it."""
     from followup import drafts
 
     _, store = _store(config_path)

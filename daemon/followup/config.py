@@ -111,7 +111,7 @@ class Transport:
     security: str = "ssl"
     username: str = ""
     sender: str = ""  # the `from` key
-    command: str = "sendmail -t -i"
+    command: str = "sendmail -i"  # recipients are passed on the command line
     path: Path | None = None  # file transport: folder for .eml files
     save_sent: str = "auto"  # auto | always | never
     timeout: int = 60
@@ -342,7 +342,7 @@ def _load_transport(s: _Section, me: Me, source: Source) -> Transport:
                          path=s.path("path") or state_dir() / "outbox")
     if kind == "sendmail":
         return Transport(kind=kind, sender=sender, save_sent=save_sent,
-                         command=s.text("command", "sendmail -t -i"),
+                         command=s.text("command", "sendmail -i"),
                          timeout=s.number("timeout", 60, 1, 3600))
     host, security = _server(s, "smtp", "smtp.gmail.com")
     return Transport(

@@ -169,24 +169,34 @@ def approve(store: Store, draft_id: int, *, sender: str, now: datetime,
     return get(store, draft_id)
 
 
+UNSENT = (DraftState.WAITING, DraftState.APPROVED, DraftState.FAILED, DraftState.UNKNOWN)
+
+
 def reject(store: Store, draft_id: int, *, now: datetime) -> Draft:
+    """Any draft not sent nor being sent can be rejected; an approved one then never
+    goes (the send loop picks approved rows only, and send_draft re-checks the state
+    in its transaction). A maybe-sent one is rejected as "do not resend"."""
     draft = get(store, draft_id)
-    if draft.state not in (DraftState.WAITING, DraftState.FAILED):
-        raise FollowupError(f"draft {draft_id} is {draft.state.value}: only a waiting or "
-                            "failed draft can be rejected")
-    store.execute("UPDATE drafts SET state = ?, token = NULL, updated_at = ? WHERE id = ?",
-                  (DraftState.REJECTED.value, to_db(now), draft_id))
+    if draft.state not in UNSENT:
+        raise FollowupError(f"draft {draft_id} is {draft.state.value}: only a draft that "
+                            "was not sent can be rejected")
+    with_state = ",".join("?" * len(UNSENT))
+    store.execute(f"UPDATE drafts SET state = ?, token = NULL, retry_at = NULL, updated_at = ? "
+                  f"WHERE id = ? AND state IN ({with_state})",
+                  (DraftState.REJECTED.value, to_db(now), draft_id, *[s.value for s in UNSENT]))
     return get(store, draft_id)
 
 
 def resolve(store: Store, draft_id: int, outcome: str, *, now: datetime) -> Draft:
-    """The user settles a maybe-sent draft: it was "sent", or "resend" it."""
+    """The user settles a maybe-sent or failed draft: it was "sent", or "resend" it
+    (the same approved text, to the same frozen address, with fresh retries)."""
     draft = get(store, draft_id)
-    if draft.state is not DraftState.UNKNOWN:
-        raise FollowupError(f"draft {draft_id} is {draft.state.value}, not maybe-sent")
+    if draft.state not in (DraftState.UNKNOWN, DraftState.FAILED):
+        raise FollowupError(f"draft {draft_id} is {draft.state.value}, not maybe-sent "
+                            "or failed")
     state = DraftState.SENT if outcome == "sent" else DraftState.APPROVED
-    store.execute("UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?",
-                  (state.value, to_db(now), draft_id))
+    store.execute("UPDATE drafts SET state = ?, attempts = 0, retry_at = NULL, updated_at = ? "
+                  "WHERE id = ?", (state.value, to_db(now), draft_id))
     if state is DraftState.APPROVED:  # the same Message-ID: a server that has it drops it
         store.execute("DELETE FROM sends WHERE message_id = ?", (draft.message_id,))
     else:
@@ -201,8 +211,20 @@ def due_for_sending(store: Store, *, now: datetime) -> list[Draft]:
     return [_draft(r) for r in rows]
 
 
+def mark_failed(store: Store, draft_id: int, reason: str, *, now: datetime) -> None:
+    """An approved draft that can never be sent as it is (its message cannot be built
+    safely): failed, with the reason `followup drafts` shows."""
+    store.execute("UPDATE drafts SET state = ?, last_error = ?, updated_at = ? "
+                  "WHERE id = ? AND state = ?",
+                  (DraftState.FAILED.value, reason, to_db(now), draft_id,
+                   DraftState.APPROVED.value))
+
+
 def message(draft: Draft, *, me: Person, sender: str, now: datetime) -> EmailMessage:
-    assert draft.message_id, "only an approved draft has a Message-ID"
+    """The thank-you as it goes out, to the draft's frozen address only. Raises
+    headers.UnsafeHeader if it cannot be built safely."""
+    if not draft.message_id:
+        raise FollowupError(f"draft {draft.id} has no Message-ID: it was never approved")
     return outbox.build_message(
         sender=Person(me.name, sender), to=[draft.to], subject=draft.subject, body=draft.body,
         html=draft.html, message_id=draft.message_id, date=now, kind="thank_you")

@@ -10,6 +10,7 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from followup.headers import header_text, person_name
 from followup.model import (
     Debrief,
     FollowupError,
@@ -48,9 +49,11 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
     start = event.start
     end = event.end or start + timedelta(hours=1)
     zone = event.timezone or default_timezone
+    # Stored as they would be sent: decoded, cleaned (what `status` shows is what goes out).
     fields = {
-        "sequence": event.sequence, "title": event.title, "company": event.company or "",
-        "role": event.role or "", "start_utc": to_db(start), "end_utc": to_db(end),
+        "sequence": event.sequence, "title": header_text(event.title),
+        "company": header_text(event.company), "role": header_text(event.role),
+        "start_utc": to_db(start), "end_utc": to_db(end),
         "timezone": zone, "location": event.location, "video_link": event.video_link,
         "updated_at": to_db(now),
     }
@@ -81,13 +84,14 @@ def _merge_people(store: Store, interview_id: int, people: tuple[Person, ...]) -
     for person in people:
         if not valid_address(person.email):
             log.warning("interview %d: %r is not an address followup will write to; "
-                        "skipped", interview_id, person.email)
+                        "skipped", interview_id, header_text(person.email))
             continue
+        name = person_name(person.name)
         store.execute(
             "INSERT INTO people (interview_id, name, email, phone) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (interview_id, email) DO UPDATE SET "
             "phone = coalesce(people.phone, excluded.phone)",
-            (interview_id, person.name, person.email.lower(), person.phone),
+            (interview_id, name, person.email.lower(), person.phone),
         )
 
 

@@ -27,8 +27,10 @@ _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-
 
 def valid_address(text: str) -> bool:
     """One plain ASCII addr-spec: the only kind followup will ever send to (no
-    lists, no display names, nothing a header or an envelope could misread)."""
-    return bool(_ADDRESS.fullmatch(text)) and ".." not in text and len(text) <= 254
+    lists, no display names, nothing a header or an envelope could misread; no
+    "=?", which the email package would decode as an encoded-word)."""
+    return (bool(_ADDRESS.fullmatch(text)) and ".." not in text and "=?" not in text
+            and len(text) <= 254)
 
 
 @dataclass(frozen=True)

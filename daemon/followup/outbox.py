@@ -12,14 +12,16 @@ the user decides.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 
-from followup.model import DraftState, FollowupError, Person
-from followup.replies import clean_header
+from followup import headers
+from followup.model import DraftState, FollowupError, Person, valid_address
 from followup.store import Store, to_db
 from followup.transports import (
     AmbiguousSendError,
@@ -38,10 +40,17 @@ GIVE_UP_AFTER = 12  # transient failures in a row before a draft is marked faile
 MARK_HEADER = "X-Followup"
 
 
+# What new_message_id() makes: a Message-ID read from the store must still look like it.
+_MESSAGE_ID = re.compile(r"<[A-Za-z0-9._-]{1,64}@[A-Za-z0-9-]{1,63}"
+                         r"(?:\.[A-Za-z0-9-]{1,63}){0,16}>")
+
+
 def new_message_id(sender: str) -> str:
     """Unique per message (yagmail's default hashes From/To/Subject: two thank-yous to
     one person would collide), short enough that the header is never folded."""
-    domain = clean_header(sender.rpartition("@")[2]) or "followup.invalid"
+    domain = sender.rpartition("@")[2].lower()
+    if not valid_address(sender) or len(domain) > 200:
+        domain = "followup.invalid"
     return f"<fu.{secrets.token_hex(10)}@{domain}>"
 
 
@@ -49,24 +58,43 @@ def build_message(*, sender: Person, to: Sequence[Person], subject: str, body: s
                   message_id: str, date: datetime, kind: str, html: str | None = None,
                   attachments: Sequence[tuple[bytes, str, str]] = (),
                   automatic: bool = False) -> EmailMessage:
-    """A plain-text message (HTML alternative only if given), with headers that
-    cannot be injected: names and subject are cleaned of CR, LF and controls."""
+    """A plain-text message (HTML alternative only if given) whose headers are built
+    from decoded, cleaned text and validated addresses, then read back: recipients,
+    headers and subject must be exactly what we meant. Raises UnsafeHeader (a
+    FollowupError) with the reason otherwise; never the stdlib's ValueError."""
+    from_ = headers.address(sender.name, sender.email)
+    recipients = [headers.address(p.name, p.email) for p in to]
+    subject_text = headers.header_text(subject)
+    if not _MESSAGE_ID.fullmatch(message_id or ""):
+        raise headers.UnsafeHeader(f"{headers.header_text(message_id)!r} is not a Message-ID "
+                                   "followup writes")
     msg = EmailMessage()
-    msg["From"] = formataddr((clean_header(sender.name), clean_header(sender.email)))
-    msg["To"] = ", ".join(formataddr((clean_header(p.name), clean_header(p.email))) for p in to)
-    msg["Subject"] = clean_header(subject)
-    msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = message_id
-    msg[MARK_HEADER] = kind
-    if automatic:  # RFC 3834: reminders to the user must not trigger auto-replies
-        msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(body)
-    if html:
-        msg.add_alternative(html, subtype="html")
-    for data, mimetype, filename in attachments:
-        maintype, _, subtype = mimetype.partition("/")
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    try:
+        msg["From"] = from_
+        msg["To"] = recipients
+        msg["Subject"] = subject_text
+        msg["Date"] = format_datetime(date)
+        msg["Message-ID"] = message_id
+        msg[MARK_HEADER] = headers.header_text(kind)
+        if automatic:  # RFC 3834: reminders to the user must not trigger auto-replies
+            msg["Auto-Submitted"] = "auto-generated"
+        msg.set_content(body)
+        if html:
+            msg.add_alternative(html, subtype="html")
+        for data, mimetype, filename in attachments:
+            maintype, _, subtype = mimetype.partition("/")
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        headers.check_read_back(msg, sender=from_.addr_spec,
+                                recipients=[a.addr_spec for a in recipients],
+                                subject=subject_text)
+    except (ValueError, TypeError, LookupError, MessageError) as err:  # UnicodeError too
+        raise headers.UnsafeHeader(f"cannot build the message: {err}") from None
     return msg
+
+
+def envelope_sender(msg: EmailMessage) -> str:
+    """The From address build_message validated and read back."""
+    return msg["From"].addresses[0].addr_spec
 
 
 class Outbox:
@@ -86,7 +114,8 @@ class Outbox:
         return self.store.one("SELECT 1 FROM sends WHERE ref = ? AND state != 'failed'",
                               (ref,)) is not None
 
-    def send_notice(self, msg: EmailMessage, *, purpose: str, ref: str, now: datetime,
+    def send_notice(self, msg: EmailMessage, *, recipients: Sequence[str], purpose: str,
+                    ref: str, now: datetime,
                     apply: Callable[[], None] = lambda: None,
                     undo: Callable[[], None] = lambda: None) -> bool:
         """Send a message to the user at most once per `ref`.
@@ -102,7 +131,7 @@ class Outbox:
             self._begin(message_id, purpose, msg, now, ref=ref)
             apply()
         try:
-            self.transport.send(msg)
+            self.transport.send(msg, sender=envelope_sender(msg), recipients=recipients)
         except (TransientSendError, PermanentSendError) as err:
             log.warning("%s to %s not sent, will retry later: %s", purpose, msg["To"], err)
             with self.store.transaction():
@@ -122,8 +151,10 @@ class Outbox:
 
     # drafts to interviewers -------------------------------------------------
 
-    def send_draft(self, draft_id: int, msg: EmailMessage, *, now: datetime) -> str:
-        """Send one approved draft; returns its new state."""
+    def send_draft(self, draft_id: int, msg: EmailMessage, *, recipients: Sequence[str],
+                   now: datetime) -> str:
+        """Send one approved draft to exactly `recipients` (its frozen address);
+        returns its new state."""
         message_id = msg["Message-ID"]
         with self.store.transaction():
             row = self.store.one("SELECT state, message_id FROM drafts WHERE id = ?",
@@ -135,7 +166,7 @@ class Outbox:
             self._begin(message_id, "thank_you", msg, now, draft_id=draft_id)
             self._draft_state(draft_id, DraftState.SENDING, now)
         try:
-            self.transport.send(msg)
+            self.transport.send(msg, sender=envelope_sender(msg), recipients=recipients)
         except TransientSendError as err:
             return self._retry_later(draft_id, message_id, now, str(err))
         except PermanentSendError as err:

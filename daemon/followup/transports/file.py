@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
-from followup.transports import PermanentSendError, TransientSendError
+from followup.transports import PermanentSendError, TransientSendError, check_envelope
 
 
 class FileTransport:
@@ -19,7 +20,8 @@ class FileTransport:
     def _path(self, message_id: str) -> Path:
         return self.folder / (re.sub(r"[^A-Za-z0-9@._-]", "", message_id) + ".eml")
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> None:
+        check_envelope(sender, recipients)  # the dry run refuses what a real send would
         message_id = msg["Message-ID"]
         if not message_id:
             raise PermanentSendError("file transport: message has no Message-ID")

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
-from email.utils import getaddresses, parseaddr
 
 from followup import net
 from followup.config import Transport
 from followup.model import FollowupError
 from followup.net import CheckResult
-from followup.transports import AmbiguousSendError, PermanentSendError, TransientSendError
+from followup.transports import (
+    AmbiguousSendError,
+    PermanentSendError,
+    TransientSendError,
+    check_envelope,
+)
 
 
 class SmtpTransport:
@@ -58,10 +63,12 @@ class SmtpTransport:
             raise TransientSendError(f"SMTP {self.where}: unreachable ({net.describe_network(err)})") from None
         self._yag = yag
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> None:
         """Hand one message to the server, step by step, so every failure is classified:
         before DATA nothing was accepted (retry is safe); a connection lost inside
-        DATA may have been accepted (ambiguous: never resent blindly)."""
+        DATA may have been accepted (ambiguous: never resent blindly). RCPT TO is
+        exactly `recipients`, never what the headers say."""
+        recipients = check_envelope(sender, recipients)
         if self._yag is None:
             try:
                 self.connect()
@@ -70,8 +77,6 @@ class SmtpTransport:
             except FollowupError as err:  # login refused: nothing was sent, retry later
                 raise TransientSendError(str(err)) from None
         smtp = self._yag.smtp
-        sender = parseaddr(msg["From"])[1]
-        recipients = [a for _, a in getaddresses(msg.get_all("To", []) + msg.get_all("Cc", []))]
         try:
             smtp.ehlo_or_helo_if_needed()
             code, text = smtp.mail(sender)
