@@ -370,6 +370,8 @@ def ar_reply(*headers: str, body: str = "approve\n"):
     "Authentication-Results: mx.example.org; dmarc=fail (dmarc=pass header.from=example.org) "
     "header.from=example.org\n",
     "Authentication-Results: mx.example.org; none\n",
+    "Authentication-Results: mx.example.org; dkim=fail header.d=example.org; "
+    "dmarc=pass header.from=example.org\n",
 ])
 def test_trusted_server_without_a_pass_for_my_domain_refuses(header):
     """With trusted_authserv_id set, anything but DMARC/aligned-DKIM pass for my domain

@@ -703,9 +703,11 @@ def _aligned(domain: str, signer: str) -> bool:
 def _auth_refusal(header: AuthHeader, domain: str) -> str | None:
     """None if this trusted header proves the mail comes from `domain`."""
     shown = ", ".join(f"{r.method}={r.result}" for r in header.results) or "no result"
-    for r in header.results:
+    for r in header.results:  # any doubt refuses, even beside a pass
         if r.method == "dmarc" and r.result != "pass":
             return f"DMARC {r.result} ({shown})"
+        if r.method == "dkim" and r.result == "fail":
+            return f"DKIM fail ({shown})"
     for r in header.results:
         if r.method == "dmarc" and r.prop("header.from") == domain:
             return None
