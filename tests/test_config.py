@@ -45,6 +45,7 @@ def test_defaults_are_sensible(tmp_path):
     s = load_text(tmp_path, MINIMAL)
     assert s.approval.mode == "review" and s.approval.email_requests
     assert s.approval.deadline == time(18, 0)
+    assert s.approval.trusted_authserv_id == ""  # not named: the reply's token is the proof
     assert (s.source.port, s.source.security, s.source.folder) == (993, "ssl", "INBOX")
     assert s.source.lookback_days == 14 and s.source.username == "sam@example.net"
     assert (s.transport.port, s.transport.sender) == (465, "sam@example.net")
@@ -69,6 +70,8 @@ def test_defaults_are_sensible(tmp_path):
     (MINIMAL.replace('[me]\nemail = "sam@example.net"', '[me]\nname = "Sam"'), "[me] email",
      "required"),
     (MINIMAL + "[approval]\nmode = \"yolo\"\n", "[approval] mode", "one of"),
+    (MINIMAL + '[approval]\ntrusted_authserv_id = "mx.google.com; dmarc=pass"\n',
+     "[approval] trusted_authserv_id", "authserv-id"),
     ("[me\nemail=", "", "not valid TOML"),
 ])
 def test_each_config_error_names_file_and_key(tmp_path, text, key, expected):

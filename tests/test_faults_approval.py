@@ -1,14 +1,20 @@
 """Approval cannot be forged (DESIGN §4.1): only the user's own, authenticated reply
 carrying the draft's current token sends anything. Complements test_sending.py
-(wrong sender, look-alike address, no token, replay of an approve)."""
+(wrong sender, look-alike address, no token, replay of an approve).
+
+Authentication-Results count only from the server named by `[approval]
+trusted_authserv_id` (the `rt_trusted` fixture); without it the token is the
+proof and an edit must quote the request's Reference line unchanged."""
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import write_config
 from mailgen import ME, invite, reply
 
 from followup import config, drafts
@@ -34,6 +40,21 @@ def rt(mail_env, imap_account):
     runtime.close()
 
 
+@pytest.fixture
+def rt_trusted(mail_env, imap_account, smtp, tmp_path):
+    """Like rt, with the user's receiving server named: [approval] trusted_authserv_id."""
+    path = write_config(tmp_path / "trusted" / "config.toml", imap=imap_account, smtp=smtp,
+                        extra=f'[approval]\ntrusted_authserv_id = "{TRUSTED}"\n')
+    imap_account.append("INBOX", invite(uid="forge-1", start=START, people=PEOPLE))
+    runtime = open_runtime(config.load(path), clock=lambda: AFTER)
+    run_pass(runtime, now=AFTER)
+    yield runtime
+    runtime.close()
+
+
+TRUSTED = "mx.example.net"
+
+
 def to_interviewers(sink) -> list:
     return [m for m in sink.messages if set(m.rcpt_tos) & INTERVIEWERS]
 
@@ -44,6 +65,19 @@ def request_for(sink, who: str) -> tuple[str, str]:
         if m.message["X-Followup"] == "approval_request" and who in subject:
             return subject, re.search(r"\[fu-([A-Za-z0-9_-]+)\]", subject)[1]
     raise AssertionError(f"no approval request for {who}")
+
+
+def request_body(sink, who: str) -> str:
+    """The text of the approval request the user got for `who`'s draft."""
+    for m in sink.messages:
+        if m.message["X-Followup"] == "approval_request" and who in str(m.message["Subject"]):
+            return m.message.get_body(("plain",)).get_content()
+    raise AssertionError(f"no approval request for {who}")
+
+
+def with_from(raw: bytes, value: str) -> bytes:
+    """The reply with its From header replaced by `value` (bytes as written)."""
+    return raw.replace(f"From: Sam Seeker <{ME}>".encode(), f"From: {value}".encode(), 1)
 
 
 def states(rt) -> dict[str, DraftState]:
@@ -62,17 +96,8 @@ def forged_token(token: str) -> str:
     return token[:-1] + last
 
 
-AUTH_FAIL = [
-    "Authentication-Results: mx.example.net; dkim=fail header.d=example.net; "
-    "spf=pass; dmarc=pass\r\n",
-    "Authentication-Results: mx.example.net; dkim=pass; spf=fail; dmarc=fail "
-    "(p=REJECT) header.from=example.net\r\n",
-]
-
-
 @pytest.mark.parametrize("case", ["wrong_token", "random_token", "other_drafts_token_in_body",
-                                  "dkim_fail", "dmarc_fail", "two_from_addresses",
-                                  "token_only_in_quote_from_stranger"])
+                                  "two_from_addresses", "token_only_in_quote_from_stranger"])
 def test_forged_approvals_send_nothing(rt, smtp, imap_account, case):
     subject, token = request_for(smtp, "Li Wei")
     body, sender, headers = "approve", ME, ""
@@ -87,10 +112,6 @@ def test_forged_approvals_send_nothing(rt, smtp, imap_account, case):
         _, jane_token = request_for(smtp, "Jane Doe")
         subject = subject.replace(token, forged_token(token))
         body = f"approve\r\n[fu-{jane_token}]"
-    elif case == "dkim_fail":
-        headers = AUTH_FAIL[0]
-    elif case == "dmarc_fail":
-        headers = AUTH_FAIL[1]
     elif case == "two_from_addresses":
         raw = reply(to_subject=subject, body="approve", message_id=mid)
         raw = raw.replace(f"From: Sam Seeker <{ME}>".encode(),
@@ -113,10 +134,7 @@ def test_forged_approvals_send_nothing(rt, smtp, imap_account, case):
         assert states(rt)["jane.doe@acme.example"] is DraftState.WAITING
     else:  # the only thing a real token can do is approve its own draft, to its own recipient
         assert all(m.rcpt_tos == ["jane.doe@acme.example"] for m in sent)
-    if case in ("dkim_fail", "dmarc_fail"):
-        outcome, reason = outcome_of(rt, mid)
-        assert outcome == "rejected" and "DKIM or DMARC" in reason, reason
-    elif case in ("wrong_token", "random_token"):
+    if case in ("wrong_token", "random_token"):
         outcome, reason = outcome_of(rt, mid)
         assert outcome == "rejected" and reason, reason
 
@@ -125,6 +143,7 @@ def test_replayed_edit_after_sending_changes_and_sends_nothing(rt, smtp, imap_ac
     subject, token = request_for(smtp, "Jane Doe")
     edited = "Dear Jane,\n\nThank you for walking me through the on-call rotation.\n\nSam"
     imap_account.append("INBOX", reply(to_subject=subject, body=edited,
+                                       quoted=request_body(smtp, "Jane Doe"),
                                        message_id="<edit-1@example.net>"))
     run_pass(rt, now=AFTER)
     (msg,) = to_interviewers(smtp)
@@ -170,3 +189,162 @@ def test_reject_then_replayed_approve_sends_nothing(rt, smtp, imap_account):
     run_pass(rt, now=AFTER + timedelta(hours=1))
     assert to_interviewers(smtp) == []
     assert states(rt)["jane.doe@acme.example"] is DraftState.REJECTED
+
+
+# --- strict From ---------------------------------------------------------------------
+
+B64_ME = base64.b64encode(ME.encode()).decode()
+
+
+@pytest.mark.parametrize("from_value", [
+    f"{ME} <mallory@evil.example>",
+    f"{ME})<mallory@evil.example>",
+    f"<{ME}>@evil.example",
+    f"=?utf-8?b?{B64_ME}?=",
+    f"Sam Seeker <{ME}>\r\nFrom: Sam Seeker <{ME}>",  # two From headers
+    f"Team: {ME};",
+], ids=["addr_then_angle", "paren_angle", "angle_then_domain", "encoded_word", "two_from",
+        "group"])
+def test_forged_from_with_the_right_token_sends_nothing(rt, smtp, imap_account, from_value):
+    """The From forms the stdlib read as the user's address approve nothing, even
+    with the real token of a forwarded request."""
+    subject, _ = request_for(smtp, "Li Wei")
+    mid = "<forged-from@evil.example>"
+    # "Interview" in the subject: the pre-filter fetches the body whoever the sender is
+    raw = reply(to_subject=f"{subject} (Interview)", body="approve", message_id=mid)
+    imap_account.append("INBOX", with_from(raw, from_value))
+    run_pass(rt, now=AFTER)
+    run_pass(rt, now=AFTER + timedelta(hours=1))
+    assert to_interviewers(smtp) == []
+    assert set(states(rt).values()) == {DraftState.WAITING}
+    outcome, reason = outcome_of(rt, mid)
+    assert outcome == "rejected" and "sender refused" in reason, reason
+
+
+# --- Authentication-Results from the trusted server -----------------------------------
+
+AR_REFUSED = {
+    "nothing_passes": "spf=fail smtp.mailfrom=example.net; dkim=none; dmarc=none",
+    "dmarc_permerror": "spf=pass; dmarc=permerror header.from=example.net",
+    "dmarc_pass_for_attacker": "dkim=pass header.d=evil.example; spf=pass; "
+                               "dmarc=pass header.from=evil.example",
+    "dkim_fail": "dkim=fail header.d=example.net; spf=pass",
+    "dmarc_fail": "dkim=pass header.d=example.net; spf=fail; dmarc=fail (p=REJECT) "
+                  "header.from=example.net",
+}
+
+
+@pytest.mark.parametrize("results", AR_REFUSED.values(), ids=AR_REFUSED.keys())
+def test_trusted_server_without_a_pass_for_my_domain_sends_nothing(rt_trusted, smtp,
+                                                                    imap_account, results):
+    subject, _ = request_for(smtp, "Li Wei")
+    mid = "<ar-refused@example.net>"
+    imap_account.append("INBOX", reply(
+        to_subject=subject, body="approve", message_id=mid,
+        headers=f"Authentication-Results: {TRUSTED}; {results}\r\n"))
+    run_pass(rt_trusted, now=AFTER)
+    assert to_interviewers(smtp) == []
+    assert set(states(rt_trusted).values()) == {DraftState.WAITING}
+    outcome, reason = outcome_of(rt_trusted, mid)
+    assert outcome == "rejected" and "authentication failed" in reason, reason
+
+
+def test_pass_under_an_untrusted_authserv_id_sends_nothing(rt_trusted, smtp, imap_account):
+    """An attacker writes their own Authentication-Results: only the trusted id counts."""
+    subject, _ = request_for(smtp, "Li Wei")
+    mid = "<ar-untrusted@example.net>"
+    imap_account.append("INBOX", reply(
+        to_subject=subject, body="approve", message_id=mid,
+        headers="Authentication-Results: mx.evil.example; dkim=pass header.d=example.net; "
+                "dmarc=pass header.from=example.net\r\n"))
+    run_pass(rt_trusted, now=AFTER)
+    assert to_interviewers(smtp) == []
+    outcome, reason = outcome_of(rt_trusted, mid)
+    assert outcome == "rejected" and f"no Authentication-Results from {TRUSTED}" in reason
+
+
+def test_dmarc_pass_from_the_trusted_server_approves(rt_trusted, smtp, imap_account):
+    subject, _ = request_for(smtp, "Li Wei")
+    imap_account.append("INBOX", reply(
+        to_subject=subject, body="approve", message_id="<ar-pass@example.net>",
+        headers=f"Authentication-Results: {TRUSTED}; dkim=pass header.i=@example.net; "
+                "spf=pass smtp.mailfrom=example.net;\r\n dmarc=pass (p=NONE) "
+                "header.from=example.net\r\n"))
+    run_pass(rt_trusted, now=AFTER)
+    assert [m.rcpt_tos for m in to_interviewers(smtp)] == [["li.wei@acme.example"]]
+
+
+# --- edits: the quoted request, and our own request taken for the user's text ----------
+
+
+def test_forwarded_request_with_forged_edit_sends_nothing(rt, smtp, imap_account):
+    """Without trusted_authserv_id: someone the request was forwarded to writes an
+    'edit' in the user's name, quoting the forwarded copy. Nothing is sent."""
+    subject, _ = request_for(smtp, "Li Wei")
+    forwarded = ("---------- Forwarded message ---------\n"
+                 f"From: Sam Seeker <{ME}>\nDate: Tue, Dec 1, 2026 at 3:31 PM\n"
+                 f"Subject: {subject}\nTo: <mallory@evil.example>\n\n"
+                 + request_body(smtp, "Li Wei"))
+    mid = "<forged-edit@evil.example>"
+    imap_account.append("INBOX", reply(
+        to_subject=f"Fwd: {subject}", body="Dear Li,\n\nPlease wire the fee to the account "
+        "below before Friday.\n\nSam", quoted=forwarded, message_id=mid))
+    run_pass(rt, now=AFTER)
+    run_pass(rt, now=AFTER + timedelta(hours=1))
+    assert to_interviewers(smtp) == []
+    assert set(states(rt).values()) == {DraftState.WAITING}
+    outcome, reason = outcome_of(rt, mid)
+    assert outcome == "rejected" and "Reference: [fu-" in reason, reason
+
+
+def outlook_reply(subject: str, new_text: str, request: str, *, block: str,
+                  message_id: str) -> bytes:
+    """An Outlook reply: new text, a header block, the request unquoted (no '>')."""
+    body = f"{new_text}\r\n\r\n{block}\r\n\r\n{request}".replace("\r\n", "\n")
+    return (f"From: Sam Seeker <{ME}>\r\nTo: Sam Seeker <{ME}>\r\n"
+            f"Subject: RE: {subject}\r\nMessage-ID: {message_id}\r\n"
+            "Date: Tue, 01 Dec 2026 16:00:00 -0600\r\n"
+            "Content-Type: text/plain; charset=UTF-8\r\n\r\n"
+            + body.replace("\n", "\r\n")).encode()
+
+
+SPANISH_BLOCK = (f"De: Sam Seeker <{ME}>\nEnviado: martes, 1 de diciembre de 2026 15:31\n"
+                 f"Para: Sam Seeker <{ME}>\nAsunto: Approve your thank-you")
+
+
+def test_spanish_outlook_edit_sends_only_the_new_text(rt, smtp, imap_account):
+    """De:/Enviado:/Para:/Asunto: with no '>': only the text above the block is sent —
+    never the approval instructions or the token."""
+    subject, _ = request_for(smtp, "Jane Doe")
+    edited = "Dear Jane,\n\nThank you for walking me through the on-call rotation.\n\nSam"
+    imap_account.append("INBOX", outlook_reply(subject, edited, request_body(smtp, "Jane Doe"),
+                                               block=SPANISH_BLOCK,
+                                               message_id="<es-edit@example.net>"))
+    run_pass(rt, now=AFTER)
+    (msg,) = to_interviewers(smtp)
+    assert msg.rcpt_tos == ["jane.doe@acme.example"]
+    text = msg.message.get_body(("plain",)).get_content()
+    assert "on-call rotation" in text
+    assert "[fu-" not in text and "Nothing is sent" not in text and "Enviado" not in text
+
+
+def test_edit_still_holding_the_request_is_refused_and_the_user_told_once(rt, smtp,
+                                                                          imap_account):
+    """A client whose quote we cannot see (the request pasted under the new text, no
+    marker): nothing goes to the interviewer; the user gets one answer saying why."""
+    subject, _ = request_for(smtp, "Jane Doe")
+    edited = "Dear Jane,\n\nThank you for walking me through the on-call rotation.\n\nSam"
+    body = edited + "\n\n" + request_body(smtp, "Jane Doe")
+    mid = "<echo-edit@example.net>"
+    imap_account.append("INBOX", reply(to_subject=subject, body=body, message_id=mid))
+    run_pass(rt, now=AFTER)
+    run_pass(rt, now=AFTER + timedelta(hours=1))
+    assert to_interviewers(smtp) == []
+    assert states(rt)["jane.doe@acme.example"] is DraftState.WAITING
+    outcome, reason = outcome_of(rt, mid)
+    assert outcome == "refused" and "approval instructions" in reason, reason
+    answers = [m for m in smtp.messages if m.message["X-Followup"] == "reply_refused"]
+    assert len(answers) == 1 and answers[0].rcpt_tos == [ME]
+    text = answers[0].message.get_body(("plain",)).get_content()
+    assert "Nothing was sent" in text and "jane.doe@acme.example" in text
+    assert "approval instructions" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -83,7 +84,8 @@ def test_gmail_single_word_approve():
     assert r.message_id == "<CAF+gmail-approve@mail.gmail.com>"
     assert r.in_reply_to == "<request-1@followup.local>"
     assert r.edited_text is None
-    assert not r.auth_failed
+    assert r.sender_problem == ""
+    assert [h.authserv_id for h in r.auth] == ["mx.example.org"]
 
 
 def test_outlook_edit_keeps_only_new_text():
@@ -243,9 +245,8 @@ def test_authorize_accepts_alias():
     "Sam Rivera <sam@examp1e.org>",                  # look-alike domain
     "Sam Rivera <sam@example.org.evil.example>",     # suffix trick
     "Sam Rivera <xsam@example.org>",                 # prefix trick
-    '"sam@example.org" <attacker@evil.example>',     # display name is my address
-    "Sam Rivera <sam@exаmple.org>",                  # Cyrillic 'а'
     "Sam Rivera <attacker@evil.example>",            # my display name, foreign address
+    "Sam Rivera <sam@xn--exmple-4nf.org>",           # punycode look-alike
 ])
 def test_authorize_refuses_spoofed_sender(sender):
     """Look-alike addresses and matching display names with a foreign address are refused."""
@@ -277,21 +278,325 @@ def test_authorize_refuses_wrong_token():
     assert reason == "token does not match this request"
 
 
-def test_authorize_refuses_dkim_fail():
-    """Authentication-Results with dkim=fail marks the reply and authorize refuses it."""
-    r = parse_reply(message("approve\n", extra_headers=(
-        "Authentication-Results: mx.example.org; spf=pass; dkim=fail (bad signature) "
-        "header.d=example.org; dmarc=pass\n")))
-    assert r.auth_failed
+# ------------------------------------------------------------------ strict sender
+
+B64_ME = base64.b64encode(b"sam@example.org").decode()
+
+FORGED_FROM = [
+    # the four forms the stdlib read as the user's address (issue 10, item 3)
+    "sam@example.org <eve@evil.example>",
+    "sam@example.org)<eve@evil.example>",
+    "<sam@example.org>@evil.example",
+    f"=?utf-8?b?{B64_ME}?=",
+    # more encoded-words in or around the address
+    "=?utf-8?q?sam=40example=2Eorg?=",
+    "Sam <=?utf-8?q?sam=40example.org?=>",
+    f"Sam < =?utf-8?b?{B64_ME}?= >",
+    "sam@example.org =?utf-8?q?=3Ceve=40evil.example=3E?=",
+    "=?utf-8?q?sam=40example.org?= <eve@evil.example>",  # decoded display name = my address
+    # display names and comments holding an address
+    '"sam@example.org" <eve@evil.example>',
+    "eve@evil.example (sam@example.org)",
+    "sam@example.org (eve@evil.example)",
+    "Sam <sam@example.org> eve@evil.example",
+    # groups, lists, route addresses, quoted local parts
+    "Team: sam@example.org;",
+    "Team: sam@example.org, eve@evil.example;",
+    "sam@example.org, eve@evil.example",
+    "<@evil.example:sam@example.org>",
+    '"sam@example.org"@evil.example',
+    '"sam@example.org <"@evil.example',
+    # IDN look-alike (Cyrillic 'а', raw UTF-8 in the header)
+    "Sam Rivera <sam@exаmple.org>",
+]
+
+
+@pytest.mark.parametrize("sender", FORGED_FROM)
+def test_forged_from_is_refused(sender):
+    """Every From form that only looks like (or partly holds) my address is refused,
+    even with the right token."""
+    r = parse_reply(message("approve\n", sender=sender))
     reason = authorize(r, my_addresses=ME, expected_token=TOKEN)
-    assert reason is not None and "DKIM" in reason
+    assert reason is not None and reason.startswith("sender refused"), reason
+    assert r.sender == "" and r.action is Action.UNKNOWN
 
 
-def test_dmarc_fail_sets_auth_failed():
-    """dmarc=fail in Authentication-Results also marks the reply as failed authentication."""
-    r = parse_reply(message("approve\n", extra_headers=(
-        "Authentication-Results: mx.example.org;\n dkim=pass; dmarc = FAIL\n")))
-    assert r.auth_failed
+def test_two_from_headers_both_mine_are_refused():
+    """Two From headers are refused even when both hold my addresses."""
+    r = parse_reply(message("approve\n", extra_headers="From: Sam <sam.rivera@work.example>\n"))
+    reason = authorize(r, my_addresses=ME, expected_token=TOKEN)
+    assert reason is not None and "2 From headers" in reason
+
+
+@pytest.mark.parametrize("sender, name", [
+    ("Sam Rivera <sam@example.org>", "Sam Rivera"),
+    ("sam@example.org", ""),
+    ('"Rivera, Sam" <sam@example.org>', "Rivera, Sam"),
+    ("=?utf-8?q?Zo=C3=AB_Rivera?= <sam@example.org>", "Zoë Rivera"),
+    ("SAM@Example.ORG (Sam)", ""),
+    ("Sam Rivera\n <sam@example.org>", "Sam Rivera"),
+])
+def test_plain_from_forms_are_accepted(sender, name):
+    """The From forms mail clients really write are read as my address."""
+    r = parse_reply(message("approve\n", sender=sender))
+    assert (r.sender, r.sender_name, r.sender_problem) == ("sam@example.org", name, "")
+    assert authorize(r, my_addresses=ME, expected_token=TOKEN) is None
+
+
+# ------------------------------------------------------------------ Authentication-Results
+
+TRUSTED = "mx.example.org"
+GOOD_AR = ("Authentication-Results: mx.example.org; dkim=pass header.i=@example.org "
+           "header.s=s1 header.b=abc; spf=pass (domain of sam@example.org designates 192.0.2.1 "
+           "as permitted sender) smtp.mailfrom=sam@example.org;\n dmarc=pass (p=NONE sp=NONE "
+           "dis=NONE) header.from=example.org\n")
+
+
+def ar_reply(*headers: str, body: str = "approve\n"):
+    return parse_reply(message(body, extra_headers="".join(headers)))
+
+
+@pytest.mark.parametrize("header", [
+    "Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=example.org; dkim=none; "
+    "dmarc=none\n",
+    "Authentication-Results: mx.example.org; dmarc=permerror header.from=example.org\n",
+    "Authentication-Results: mx.example.org; dmarc=temperror header.from=example.org\n",
+    "Authentication-Results: mx.example.org; dkim=pass header.d=evil.example; spf=pass; "
+    "dmarc=pass header.from=evil.example\n",
+    "Authentication-Results: mx.example.org; dkim=pass header.d=org; dmarc=none\n",
+    "Authentication-Results: mx.example.org; spf=fail; dkim=fail (bad signature) "
+    "header.d=example.org; dmarc=pass\n",
+    "Authentication-Results: mx.example.org;\n dkim=pass header.d=example.org; dmarc = FAIL\n",
+    "Authentication-Results: mx.example.org; dmarc=fail (dmarc=pass header.from=example.org) "
+    "header.from=example.org\n",
+    "Authentication-Results: mx.example.org; none\n",
+    "Authentication-Results: mx.example.org; dkim=fail header.d=example.org; "
+    "dmarc=pass header.from=example.org\n",
+])
+def test_trusted_server_without_a_pass_for_my_domain_refuses(header):
+    """With trusted_authserv_id set, anything but DMARC/aligned-DKIM pass for my domain
+    from that server refuses: fail, none, permerror, a pass for another domain."""
+    reason = authorize(ar_reply(header), my_addresses=ME, expected_token=TOKEN,
+                       trusted_authserv_id=TRUSTED)
+    assert reason is not None and reason.startswith("authentication failed"), reason
+
+
+def test_pass_from_an_untrusted_server_does_not_count():
+    """Anyone can write an Authentication-Results header: only the trusted server's counts."""
+    r = ar_reply(GOOD_AR.replace("mx.example.org", "mx.evil.example"))
+    reason = authorize(r, my_addresses=ME, expected_token=TOKEN, trusted_authserv_id=TRUSTED)
+    assert reason is not None and "no Authentication-Results from mx.example.org" in reason
+
+
+def test_forged_pass_beside_the_real_verdict_does_not_win():
+    """A forged 'pass' header under the trusted id next to the server's real 'fail': refused."""
+    real = "Authentication-Results: mx.example.org; dkim=none; dmarc=fail header.from=example.org\n"
+    reason = authorize(ar_reply(real, GOOD_AR), my_addresses=ME, expected_token=TOKEN,
+                       trusted_authserv_id=TRUSTED)
+    assert reason is not None and "DMARC fail" in reason
+
+
+@pytest.mark.parametrize("header", [
+    GOOD_AR,
+    GOOD_AR.replace("mx.example.org", "MX.Example.ORG"),
+    "Authentication-Results: mx.example.org; dkim=pass header.d=example.org\n",
+    "Authentication-Results: mx.example.org; dkim=pass header.i=sam@mail.example.org\n",
+])
+def test_pass_from_the_trusted_server_accepts(header):
+    """DMARC pass for my domain, or DKIM pass aligned with it, from the trusted server."""
+    other = "Authentication-Results: mx.evil.example; dkim=fail; dmarc=fail\n"
+    r = ar_reply(other, header)
+    assert authorize(r, my_addresses=ME, expected_token=TOKEN, trusted_authserv_id=TRUSTED) is None
+
+
+def test_without_trusted_server_authentication_results_are_ignored():
+    """Not configured: no header is trusted, so none decides; the token is the proof."""
+    r = ar_reply("Authentication-Results: mx.example.org; dkim=fail; dmarc=fail\n")
+    assert authorize(r, my_addresses=ME, expected_token=TOKEN) is None
+
+
+def test_parse_auth_results_reads_methods_and_properties():
+    """RFC 8601 parsing: authserv-id, method=result, properties, comments dropped."""
+    from followup.replies import parse_auth_results
+
+    h = parse_auth_results('mx.example.org 1; dkim = pass (good) header.d="example.org"; '
+                           "spf=softfail smtp.mailfrom=a@b.example; dmarc=pass header.from=Ex.ORG")
+    assert h.authserv_id == "mx.example.org"
+    assert [(r.method, r.result) for r in h.results] == [("dkim", "pass"), ("spf", "softfail"),
+                                                          ("dmarc", "pass")]
+    assert h.results[0].prop("header.d") == "example.org"
+    assert h.results[2].prop("header.from") == "ex.org"
+
+
+# ------------------------------------------------------------------ edits need our quoted request
+
+EDIT = ("Dear Jane,\n\nThank you for the deep dive on the billing system today. I enjoyed "
+        "it.\n\nSam\n")
+REQUEST = ("Your thank-you draft for the Backend Engineer role at Acme is ready. Nothing is "
+           "sent until you approve it.\n\n----- draft begins -----\nDear Jane Doe,\n\n"
+           "Thank you for taking the time to meet with me today.\n----- draft ends -----\n\n"
+           f"Reference: {format_token(TOKEN)}\n")
+GMAIL_ATTRIBUTION = "On Tue, Dec 1, 2026 at 3:30 PM Sam Rivera <sam@example.org> wrote:\n"
+
+
+def quote(text: str, prefix: str = "> ") -> str:
+    return "".join(prefix + ln + "\n" for ln in text.splitlines())
+
+
+def test_edit_quoting_the_request_is_accepted_without_trusted_server():
+    r = parse_reply(message(EDIT + "\n" + GMAIL_ATTRIBUTION + quote(REQUEST)))
+    assert r.action is Action.EDIT and r.edited_text == EDIT
+    assert authorize(r, my_addresses=ME, expected_token=TOKEN) is None
+
+
+FORWARD = ("---------- Forwarded message ---------\nFrom: Sam Rivera <sam@example.org>\n"
+           "Date: Tue, Dec 1, 2026 at 3:30 PM\nSubject: Approve your thank-you "
+           f"{format_token(TOKEN)}\nTo: <eve@evil.example>\n\n")
+
+
+@pytest.mark.parametrize("case", ["no_quote", "forwarded_copy", "fwd_subject", "quoted_twice",
+                                  "reference_changed"])
+def test_edit_without_our_unchanged_quoted_request_is_refused(case):
+    """Without trusted_authserv_id the token alone counts; an edit (text we would send)
+    must also quote the request's Reference line unchanged, in a reply to the request
+    itself: a forged edit built on a forwarded request sends nothing."""
+    subject = f"Re: Approve your thank-you {format_token(TOKEN)}"
+    body = EDIT + "\n" + GMAIL_ATTRIBUTION
+    if case == "no_quote":
+        body = EDIT
+    elif case == "forwarded_copy":
+        body += quote(FORWARD + REQUEST)
+    elif case == "fwd_subject":
+        subject = f"Re: Fwd: Approve your thank-you {format_token(TOKEN)}"
+        body += quote(REQUEST)
+    elif case == "quoted_twice":
+        body += quote(quote(REQUEST))
+    elif case == "reference_changed":
+        body += quote(REQUEST.replace("Reference: ", "Reference (edited): "))
+    r = parse_reply(message(body, subject=subject))
+    assert r.action is Action.EDIT
+    reason = authorize(r, my_addresses=ME, expected_token=TOKEN)
+    assert reason is not None and "Reference: [fu-" in reason, reason
+
+
+def test_edit_with_trusted_pass_needs_no_quoted_request():
+    """The trusted server's DMARC pass proves the sender: an edit needs no quote then."""
+    r = parse_reply(message(EDIT, extra_headers=GOOD_AR))
+    assert r.action is Action.EDIT
+    assert authorize(r, my_addresses=ME, expected_token=TOKEN, trusted_authserv_id=TRUSTED) is None
+
+
+# ------------------------------------------------------------------ quoted text in every shape
+
+OUTLOOK_BLOCKS = {
+    "en_markdown_bold": "**From:** Sam Rivera <sam@example.org>\n**Sent:** Tuesday, December 1, "
+                        "2026 3:30 PM\n**To:** Sam Rivera <sam@example.org>\n**Subject:** Approve",
+    "en_date_no_sent": "From: Sam Rivera <sam@example.org>\nTo: Sam Rivera <sam@example.org>\n"
+                       "Subject: Approve your thank-you",
+    "fr": "De : Sam Rivera <sam@example.org>\nEnvoyé : mardi 1 décembre 2026 15:30\n"
+          "À : Sam Rivera <sam@example.org>\nObjet : Approve your thank-you",
+    "fr_nbsp_bold_rule": "________________________________\n*De\u00a0:* Sam Rivera "
+                         "<sam@example.org>\n*Envoyé\u00a0:* mardi 1 décembre 2026 15:30\n"
+                         "*À\u00a0:* Sam Rivera\n*Objet\u00a0:* Approve",
+    "de": "Von: Sam Rivera <sam@example.org>\nGesendet: Dienstag, 1. Dezember 2026 15:30\n"
+          "An: Sam Rivera <sam@example.org>\nBetreff: Approve your thank-you",
+    "es": "De: Sam Rivera <sam@example.org>\nEnviado: martes, 1 de diciembre de 2026 15:30\n"
+          "Para: Sam Rivera <sam@example.org>\nAsunto: Approve your thank-you",
+    "es_new_outlook": "De: Sam Rivera <sam@example.org>\nEnviado el: martes, 1 de diciembre de "
+                      "2026 15:30\nPara: Sam Rivera <sam@example.org>\nAsunto: Approve",
+    "es_no_sent_line": "De: Sam Rivera <sam@example.org>\nPara: Sam Rivera <sam@example.org>\n"
+                       "Asunto: Approve your thank-you",
+    "nl": "Van: Sam Rivera <sam@example.org>\nVerzonden: dinsdag 1 december 2026 15:30\n"
+          "Aan: Sam Rivera <sam@example.org>\nOnderwerp: Approve your thank-you",
+    "pt": "De: Sam Rivera <sam@example.org>\nEnviada em: terça-feira, 1 de dezembro de 2026 15:30"
+          "\nPara: Sam Rivera <sam@example.org>\nAssunto: Approve your thank-you",
+}
+
+
+@pytest.mark.parametrize("block", OUTLOOK_BLOCKS.values(), ids=OUTLOOK_BLOCKS.keys())
+def test_outlook_header_block_without_quote_marks_ends_the_new_text(block):
+    """An Outlook reply (no '>' at all) in any of the languages: only the text above
+    the header block is the edit; our request below it is not."""
+    r = parse_reply(message(EDIT + "\n" + block + "\n\n" + REQUEST))
+    assert r.action is Action.EDIT, r.reason
+    assert r.edited_text == EDIT
+    assert r.quoted_tokens == (TOKEN,)
+    assert authorize(r, my_addresses=ME, expected_token=TOKEN) is None
+
+
+ATTRIBUTIONS = {
+    "de_gmail": "Am Di., 1. Dez. 2026 um 15:30 Uhr schrieb Sam Rivera <sam@example.org>:",
+    "de_apple": "Am 01.12.2026 um 15:30 schrieb Sam Rivera <sam@example.org>:",
+    "de_wrapped": "Am Di., 1. Dez. 2026 um 15:30 Uhr schrieb Sam Rivera <\nsam@example.org>:",
+    "fr": "Le mar. 1 déc. 2026 à 15:30, Sam Rivera <sam@example.org> a écrit :",
+    "fr_wrapped_nbsp": "Le mar. 1 déc. 2026 à 15:30, Sam Rivera\n<sam@example.org> a\n"
+                       "écrit\u00a0:",
+    "es": "El mar, 1 dic 2026 a las 15:30, Sam Rivera (<sam@example.org>)\nescribió:",
+    "nl": "Op di 1 dec. 2026 om 15:30 schreef Sam Rivera <sam@example.org>:",
+    "pt": "Em ter., 1 de dez. de 2026 às 15:30, Sam Rivera <sam@example.org> escreveu:",
+    "it": "Il giorno mar 1 dic 2026 alle ore 15:30 Sam Rivera <sam@example.org> ha\nscritto:",
+}
+
+
+@pytest.mark.parametrize("line", ATTRIBUTIONS.values(), ids=ATTRIBUTIONS.keys())
+def test_attribution_lines_in_each_language_end_the_new_text(line):
+    """Gmail/Apple 'On … wrote:' in each language, wrapped or not, is not part of the edit."""
+    r = parse_reply(message(EDIT + "\n" + line + "\n\n" + quote(REQUEST)))
+    assert r.action is Action.EDIT, r.reason
+    assert r.edited_text == EDIT
+
+
+def test_spanish_outlook_reply_is_taken_only_for_its_new_text():
+    """The issue's case: De:/Enviado:/Para:/Asunto: with no '>' — the new text only,
+    never the approval instructions or the token."""
+    block = OUTLOOK_BLOCKS["es"]
+    r = parse_reply(message(EDIT + "\n" + block + "\n\n" + REQUEST))
+    assert r.edited_text == EDIT
+    assert "[fu-" not in r.edited_text and "Nothing is sent" not in r.edited_text
+
+
+def test_prose_starting_with_on_is_not_an_attribution():
+    """'On … wrote:' needs a date or an address; a sentence of the edit is kept."""
+    body = ("Dear Jane,\n\nOn reflection, here is what I wrote:\nI enjoyed the billing "
+            "deep dive.\n\nSam\n")
+    r = parse_reply(message(body))
+    assert r.action is Action.EDIT and "On reflection" in r.edited_text
+
+
+@pytest.mark.parametrize("new_text, held", [
+    (EDIT + "\n" + REQUEST, "the approval instructions"),  # a quote the parser did not see
+    (EDIT + f"\nReference: {format_token(TOKEN)}\n", "the reference"),
+    (EDIT + "\n----- draft begins -----\nDear Jane Doe,\n----- draft ends -----\n",
+     "the draft markers"),
+])
+def test_edit_still_holding_our_request_is_refused(new_text, held):
+    """New text that still holds the token or the request's instructions is not the
+    user's edit: UNKNOWN, with what it holds."""
+    r = parse_reply(message(new_text))
+    assert r.action is Action.UNKNOWN and r.edited_text is None
+    assert held in r.echo and held in r.reason
+
+
+@pytest.mark.parametrize("body", [
+    "On 1 " * 400_000,
+    ("On " + "1 " * 2000 + "\n") * 500,
+    ("Am 1 schrieb " * 100 + "\n") * 2000,
+    "From: x\n" * 200_000,
+    ("-" * 10_000 + " Original Message\n") * 200,
+    "**From" + " " * 2_000_000,
+    ("a écrit " + "\u00a0" * 1000) * 2000,
+    "Reference: [fu-" + "A" * 2_000_000,
+])
+def test_quote_parsing_is_fast_on_hostile_bodies(body):
+    """Two megabytes of text built to make a backtracking pattern crawl: well under a second."""
+    import time
+
+    from followup.replies import _split_reply
+
+    started = time.perf_counter()
+    _split_reply(body)
+    parse_reply(message(body[:2_000_000]))
+    assert time.perf_counter() - started < 2.0
 
 
 # ------------------------------------------------------------------ debrief form

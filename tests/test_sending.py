@@ -105,7 +105,10 @@ def test_edited_reply_sends_the_edited_text(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     subject, token = next((s, t) for s, t in approval_requests(smtp).items() if "Raj" in s)
     edited = "Dear Raj,\n\nThank you for the deep dive on the billing system today.\n\nSam"
-    imap_account.append("INBOX", reply(to_subject=subject, body=edited))
+    (request,) = [m for m in smtp.messages if str(m.message["Subject"]) == subject]
+    # an edit by email quotes the request it answers (its Reference line unchanged)
+    imap_account.append("INBOX", reply(to_subject=subject, body=edited,
+                                       quoted=request.message.get_body(("plain",)).get_content()))
     run_pass(rt, now=AFTER)
     (msg,) = to_interviewers(smtp)
     assert msg.rcpt_tos == ["raj.patel@acme.example"]

@@ -122,6 +122,9 @@ class Approval:
     mode: str = "review"  # review | auto
     email_requests: bool = True
     deadline: time = time(18, 0)
+    # authserv-id of the user's own receiving server (e.g. "mx.google.com"): only its
+    # Authentication-Results count, and then a reply needs DMARC (or aligned DKIM) pass
+    trusted_authserv_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,7 @@ _SECTIONS: dict[str, set[str]] = {
                "poll_interval", "timeout", "path"},
     "transport": {"kind", "host", "port", "security", "username", "from", "command", "path",
                   "save_sent", "timeout"},
-    "approval": {"mode", "email_requests", "deadline"},
+    "approval": {"mode", "email_requests", "deadline", "trusted_authserv_id"},
     "plan": {"call_gaps", "call_time", "prep_reminder", "prep_time", "debrief_delay_minutes"},
     "storage": {"path"},
     "templates": {"dir"},
@@ -358,7 +361,15 @@ def _load_approval(s: _Section) -> Approval:
         mode=s.choice("mode", ("review", "auto"), "review"),
         email_requests=s.flag("email_requests", True),
         deadline=s.clock("deadline", time(18, 0)),
+        trusted_authserv_id=_authserv_id(s, "trusted_authserv_id"),
     )
+
+
+def _authserv_id(s: _Section, key: str) -> str:
+    value = s.text(key, "")
+    if value and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})", value):
+        s.fail(key, f'expected your mail server\'s authserv-id like "mx.google.com", got {value!r}')
+    return value.lower()
 
 
 def _load_plan(s: _Section) -> PlanConfig:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import getaddresses
 
-from followup import actions, detect, detect_text, drafts, interviews, replies
+from followup import actions, detect, detect_text, drafts, interviews, render, replies
 from followup.model import DraftState, FollowupError, InterviewState, TaskKind, TaskState
 from followup.outbox import MARK_HEADER
 from followup.runtime import Runtime
@@ -202,20 +202,29 @@ def _sender_is_me(rt: Runtime, header: Header) -> bool:
 
 # --- replies from the user -----------------------------------------------------
 
+# A reply that was the user's, but looked like our own request: the user is told
+# (answer_refused) that nothing was sent, and why.
+REFUSED = "refused"
+ANSWER_WITHIN = timedelta(days=3)
+ANSWERS_PER_PASS = 20
+
 
 def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str, str]:
     """A reply carrying one of our tokens. It acts only if `replies.authorize` allows."""
     assert reply.token
     mine = rt.settings.me.addresses
+    trusted = rt.settings.approval.trusted_authserv_id
     draft = drafts.by_token(rt.store, reply.token)
     if draft is not None:
-        refused = replies.authorize(reply, my_addresses=mine, expected_token=draft.token or "")
+        refused = replies.authorize(reply, my_addresses=mine, expected_token=draft.token or "",
+                                    trusted_authserv_id=trusted)
         if refused:
             return "rejected", f"reply for draft {draft.id} refused: {refused}"
         return _draft_reply(rt, draft, reply, now)
     task = rt.store.one("SELECT * FROM tasks WHERE token = ?", (reply.token,))
     if task is not None:
-        refused = replies.authorize(reply, my_addresses=mine, expected_token=task["token"])
+        refused = replies.authorize(reply, my_addresses=mine, expected_token=task["token"],
+                                    trusted_authserv_id=trusted)
         if refused:
             return "rejected", f"reply for {task['kind']} refused: {refused}"
         return _task_reply(rt, task, reply, now)
@@ -236,6 +245,15 @@ def _draft_reply(rt: Runtime, draft: drafts.Draft, reply: replies.Reply, now: da
     if reply.action is replies.Action.REJECT:
         drafts.reject(rt.store, draft.id, now=now)
         return "reply", f"draft {draft.id} rejected by email"
+    to = f"{draft.to.name} <{draft.to.email}>" if draft.to.name else draft.to.email
+    if reply.echo:  # our own request taken for the user's text: say so, send nothing
+        return REFUSED, (f"your reply about the thank-you to {to} (draft {draft.id}) was read "
+                         f"as a new text, but it still holds {reply.echo} of the approval "
+                         "request, so it was not used")
+    if reply.action is replies.Action.DEBRIEF or "debrief headings" in reply.reason:
+        return REFUSED, (f"your reply about the thank-you to {to} (draft {draft.id}) holds "
+                         "the debrief questions where a new text of the thank-you was "
+                         "expected, so it was not used")
     return "rejected", f"reply for draft {draft.id} not understood ({reply.reason})"
 
 
@@ -268,3 +286,23 @@ def mark_task(rt: Runtime, interview_id: int, kind: TaskKind, state: TaskState, 
                      "WHERE interview_id = ? AND kind = ?",
                      (state.value, to_db(now), interview_id, kind.value))
 
+
+
+def answer_refused(rt: Runtime, *, now: datetime) -> int:
+    """Tell the user, once per incoming message, why a reply of theirs sent nothing."""
+    answered = 0
+    rows = rt.store.all(
+        "SELECT id, message_id, reason FROM messages WHERE outcome = ? AND seen_at >= ? "
+        "ORDER BY id LIMIT ?", (REFUSED, to_db(now - ANSWER_WITHIN), ANSWERS_PER_PASS))
+    for row in rows:
+        ref = f"refused:{row['message_id'] or 'message-' + str(row['id'])}"
+        if rt.outbox.already_sent(ref):
+            continue
+        try:
+            email = render.render_reply_refused(rt.env, why=row["reason"], me=rt.me)
+        except FollowupError as err:
+            log.error("answer to a refused reply not sent: %s", err)
+            continue
+        if actions._email_user(rt, email, purpose="reply_refused", ref=ref, now=now):
+            answered += 1
+    return answered

@@ -106,6 +106,7 @@ def run_pass(rt: Runtime, *, now: datetime | None = None,
     report.approvals_requested = actions.request_approvals(rt, now=now)
     actions.remind_deadline(rt, now=now)
     actions.notify_paused(rt, now=now)
+    inbound.answer_refused(rt, now=now)
     report.sends = actions.send_approved(rt, now=now)
     with rt.store.transaction():
         if report.sends.get("sent"):

@@ -59,6 +59,7 @@ BUILTIN_TEMPLATES = (
     "call_reminder",
     "approval_deadline",
     "plan_paused",
+    "reply_refused",
 )
 
 
@@ -327,6 +328,11 @@ def render_plan_paused(
     return render_email(env, "plan_paused", **ctx)
 
 
+def render_reply_refused(env: SandboxedEnvironment, *, why: str, me: Person) -> RenderedEmail:
+    """A reply of the user's was understood but not used (it held our own request)."""
+    return render_email(env, "reply_refused", why=" ".join(why.split()), me=me)
+
+
 # --------------------------------------------------------------------------- call scripts
 
 
@@ -535,6 +541,9 @@ def _render_builtin(env: SandboxedEnvironment, name: str, s: Sample,
         return [render_plan_paused(env, interview=iv, sender="Jane Doe <jane.doe@acme.example>",
                                    subject="Next steps", why="a second interview was proposed",
                                    me=me)]
+    if name == "reply_refused":
+        return [render_reply_refused(env, why="your reply was read as a new text, but it still "
+                                     "holds the approval instructions", me=me)]
     raise ValueError(name)
 
 

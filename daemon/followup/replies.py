@@ -1,13 +1,16 @@
 """Parse the user's replies to our requests: approve / reject / edit a draft,
 mark a call done, answer the debrief questions.  Pure: bytes in, data out.
 
-A reply may act only if `authorize` says so: it must come from one of the
-user's own addresses, carry the request's token, and not fail DKIM/DMARC.
+A reply may act only if `authorize` says so: its one From address, read
+strictly, is one of the user's own; it carries the request's token; and, where
+the user names their receiving server (`[approval] trusted_authserv_id`), that
+server's Authentication-Results vouch for the sender's domain.
 """
 
 from __future__ import annotations
 
 import email
+import email.errors
 import email.policy
 import email.utils
 import enum
@@ -21,7 +24,7 @@ from email.message import Message
 from html.parser import HTMLParser
 from typing import Any
 
-from .model import Debrief, Interview
+from .model import Debrief, Interview, valid_address
 
 __all__ = [
     "TOKEN_RE",
@@ -30,6 +33,11 @@ __all__ = [
     "Reply",
     "parse_reply",
     "authorize",
+    "AuthHeader",
+    "AuthResult",
+    "check_authentication",
+    "parse_auth_results",
+    "strict_sender",
     "DEBRIEF_QUESTIONS",
     "debrief_form",
     "parse_debrief_form",
@@ -190,8 +198,29 @@ class Action(enum.Enum):
 
 
 @dataclass(frozen=True)
+class AuthResult:
+    """One method's result in an Authentication-Results header (RFC 8601):
+    method "dmarc", result "pass", properties like ("header.from", "example.net")."""
+
+    method: str
+    result: str
+    properties: tuple[tuple[str, str], ...] = ()
+
+    def prop(self, name: str) -> str:
+        return next((v for k, v in self.properties if k == name), "")
+
+
+@dataclass(frozen=True)
+class AuthHeader:
+    """One Authentication-Results header: who wrote it, and what it says."""
+
+    authserv_id: str  # lowercased
+    results: tuple[AuthResult, ...]
+
+
+@dataclass(frozen=True)
 class Reply:
-    sender: str  # lowercased address, "" if there was not exactly one
+    sender: str  # the one strictly verified From address, lowercased; "" if none
     sender_name: str
     message_id: str | None
     in_reply_to: str | None
@@ -200,8 +229,11 @@ class Reply:
     action: Action
     edited_text: str | None = None
     debrief: Debrief | None = None
-    auth_failed: bool = False
     reason: str = ""
+    sender_problem: str = ""  # why the From header cannot be trusted ("" if it can)
+    auth: tuple[AuthHeader, ...] = ()  # every Authentication-Results header, top first
+    quoted_tokens: tuple[str, ...] = ()  # tokens on our request's quoted "Reference:" line
+    echo: str = ""  # what of our own request the new text still holds ("" if nothing)
 
 
 _COMMANDS: dict[str, Action] = {}
@@ -213,47 +245,99 @@ for _phrase in ("reject", "rejected", "no", "dont send", "do not send", "cancel"
 for _phrase in ("done", "called", "call done", "i called", "call made"):
     _COMMANDS[_phrase] = Action.DONE
 
-# Attribution lines that introduce a quote.
-_ATTRIBUTION_RE = re.compile(
-    r"^\s*(On|Am|Le|El|Il|Op)\s.{4,}?\s(wrote|schrieb|a écrit|escribió|ha scritto|schreef)\s*:\s*$",
-    re.IGNORECASE | re.DOTALL,
-)
+# Quoted text. Each pattern below is matched at the start of one line cut to
+# _LINE characters (or of a few such lines joined), and no two of its
+# quantifiers can match the same characters, so each runs in linear time on
+# hostile input.
+_LINE = 400
+_SP = "[ \t\u00a0\u202f]"  # French typography puts a (narrow) no-break space before ':'
+
+# Gmail / Apple Mail attribution, possibly wrapped over 2-3 lines: "On … wrote:",
+# "Am … schrieb …:", "Le … a écrit :", "El … escribió:", "Op … schreef …:",
+# "Em … escreveu:", "Il … ha scritto:".
+_ATTRIBUTION_OPEN_RE = re.compile(r"^[ \t]*(?:on|am|le|el|il|op|em)[ \t]", re.IGNORECASE)
+_ATTRIBUTION_END_RE = re.compile(
+    rf"(?:\bwrote|\ba {_SP}*[ée]crit|\bescribi[óo]|\bescreveu|\bha scritto){_SP}*:{_SP}*$",
+    re.IGNORECASE)
+_ATTRIBUTION_VERB_RE = re.compile(r"\b(?:schrieb|schreef)\b", re.IGNORECASE)  # name follows
+
 _ORIGINAL_RE = re.compile(
-    r"^\s*-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Forwarded message)\s*-{2,}\s*$",
+    r"^[ \t]*-{2,}[ \t]*(?:original message|ursprüngliche nachricht|message d'origine|"
+    r"mensaje original|oorspronkelijk bericht|mensagem original|messaggio originale|"
+    r"forwarded message|message transféré|weitergeleitete nachricht|mensaje reenviado|"
+    r"doorgestuurd bericht|mensagem encaminhada|messaggio inoltrato)[ \t]*-{2,}[ \t]*$",
     re.IGNORECASE,
 )
-_HEADER_LINE_RE = re.compile(r"^\s*\*?(From|De|Von)\s*:\*?\s", re.IGNORECASE)
-_SENT_LINE_RE = re.compile(r"^\s*\*?(Sent|Date|Gesendet|Envoyé|Datum)\s*:\*?\s", re.IGNORECASE)
+_FORWARD_RE = re.compile(
+    r"^[ \t]*(?:-{2,}[ \t]*(?:forwarded message|message transféré|weitergeleitete nachricht|"
+    r"mensaje reenviado|doorgestuurd bericht|mensagem encaminhada|messaggio inoltrato)"
+    r"|begin forwarded message|anfang der weitergeleiteten nachricht|"
+    r"début du message réexpédié|inicio del mensaje reenviado)",
+    re.IGNORECASE,
+)
+_FORWARD_SUBJECT_RE = re.compile(r"(?:^|[\s:\]])(?:fwd?|tr|wg|rv|enc|doorst)[ \t]*:",
+                                 re.IGNORECASE)
+
+
+def _field_re(names: str) -> re.Pattern[str]:
+    """An Outlook header-block line "Name: …", "*Name:* …" or "**Name**: …"."""
+    return re.compile(
+        rf"^[ \t]*(?:\*{{1,2}}[ \t]*)?(?:{names}){_SP}*(?::\*{{0,2}}|\*{{1,2}}{_SP}*:)"
+        rf"(?:{_SP}|$)",
+        re.IGNORECASE,
+    )
+
+
+# English, French, German, Spanish, Dutch, Portuguese, Italian Outlook blocks.
+_HEADER_LINE_RE = _field_re("from|de|von|van|da")
+_SENT_LINE_RE = _field_re("sent|date|gesendet|datum|envoyé|enviado(?: el)?|enviada(?: em)?|"
+                          "fecha|verzonden|data|inviato")
+_TO_LINE_RE = _field_re("to|à|a|an|para|aan")
+_SUBJECT_LINE_RE = _field_re("subject|objet|betreff|asunto|onderwerp|assunto|oggetto")
+_RULE_RE = re.compile(r"^[ \t]*_{8,}[ \t]*$")
 _MOBILE_SIG_RE = re.compile(
     r"^\s*(Sent from (my |Mail |Outlook|Yahoo|Proton)|Get Outlook for|Sent via )", re.IGNORECASE
 )
-_AUTH_FAIL_RE = re.compile(r"\b(dkim|dmarc)\s*=\s*fail\b", re.IGNORECASE)
+
+
+def _is_attribution(text: str) -> bool:
+    """'On … wrote:' and its kin (text: one line, or 2-3 wrapped lines joined)."""
+    text = text[: 3 * _LINE].rstrip()
+    if not _ATTRIBUTION_OPEN_RE.match(text) or not text.endswith(":"):
+        return False
+    if not any(ch.isdigit() or ch == "@" for ch in text):  # a date or an address
+        return False
+    return bool(_ATTRIBUTION_END_RE.search(text) or _ATTRIBUTION_VERB_RE.search(text))
+
+
+def _outlook_block(lines: list[str], i: int) -> bool:
+    """lines[i] is "From: …" and the next few lines are the rest of a header block."""
+    if not _HEADER_LINE_RE.match(lines[i][:_LINE]):
+        return False
+    window = [ln[:_LINE] for ln in lines[i + 1 : i + 6]]
+    if any(_SENT_LINE_RE.match(w) for w in window):
+        return True
+    return (any(_TO_LINE_RE.match(w) for w in window)
+            and any(_SUBJECT_LINE_RE.match(w) for w in window))
 
 
 def _quote_start(lines: list[str]) -> int:
     """Index of the first line of the quoted original (len(lines) if none)."""
     for i, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith(">"):
+        head = line[:_LINE]
+        if head.lstrip().startswith(">"):
             continue
-        # Gmail / Apple Mail attribution, possibly wrapped over up to 3 lines
-        if re.match(r"^\s*(On|Am|Le|El|Il|Op)\s", line, re.IGNORECASE):
-            joined = line
+        if _ATTRIBUTION_OPEN_RE.match(head):
+            joined = head
             for j in range(i, min(i + 3, len(lines))):
                 if j > i:
-                    joined += " " + lines[j]
-                if _ATTRIBUTION_RE.match(joined):
+                    joined += " " + lines[j][:_LINE].strip()
+                if _is_attribution(joined):
                     return i
-        if _ORIGINAL_RE.match(line):
+        if _ORIGINAL_RE.match(head) or _FORWARD_RE.match(head):
             return i
-        # Outlook: "From: …" followed within a few lines by "Sent: …" / "Date: …"
-        if _HEADER_LINE_RE.match(line):
-            window = lines[i + 1 : i + 4]
-            if any(_SENT_LINE_RE.match(w) for w in window):
-                start = i
-                if i > 0 and re.fullmatch(r"\s*_{8,}\s*", lines[i - 1]):
-                    start = i - 1
-                return start
+        if _outlook_block(lines, i):
+            return i - 1 if i > 0 and _RULE_RE.match(lines[i - 1][:_LINE]) else i
     return len(lines)
 
 
@@ -268,17 +352,25 @@ def _strip_signature(lines: list[str]) -> list[str]:
     return lines
 
 
+_MAX_LINES = 5000  # a reply is read this far; a thank-you and its quoted request are far shorter
+
+
+def _reply_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n", _MAX_LINES)[:_MAX_LINES]
+
+
 def _split_reply(text: str) -> tuple[list[str], list[str]]:
     """(new lines above the quote, everything from the quote on)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _reply_lines(text)
     cut = _quote_start(lines)
     new = [ln for ln in lines[:cut] if not ln.lstrip().startswith(">")]
-    return _strip_signature(new), lines[cut:]
+    quoted = [ln for ln in lines[:cut] if ln.lstrip().startswith(">")] + lines[cut:]
+    return _strip_signature(new), quoted
 
 
 def _inline_debrief(text: str) -> dict[str, str] | None:
     """Answers typed between quoted headings ("> What went well?" / answer)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _reply_lines(text)
     lines = _strip_signature(lines)
     kept: list[str] = []
     for line in lines:
@@ -289,7 +381,7 @@ def _inline_debrief(text: str) -> dict[str, str] | None:
             else:
                 kept.append("#")  # quoted non-heading text: ignored
             continue
-        if _ATTRIBUTION_RE.match(line):
+        if _is_attribution(line):
             continue
         kept.append(line)
     answers = _answers_from_lines(kept)
@@ -413,11 +505,32 @@ def _is_automatic(msg: Message) -> str | None:
     return None
 
 
-def _classify(new_lines: list[str]) -> tuple[Action, str | None, str]:
-    """(action, edited text, reason) from the new text above the quote."""
+# Distinctive lines of templates/approval_request.txt: new text that holds them is
+# our own request taken for the user's words (a quote the parser did not see).
+_REQUEST_LINES = (
+    ("the approval instructions", "nothing is sent until you approve it"),
+    ("the approval instructions", "how to answer - reply to this email"),
+    ("the approval instructions", "only replies from your own address are accepted"),
+    ("the approval instructions", "you can also do this on your computer with"),
+    ("the draft markers", "----- draft begins -----"),
+    ("the draft markers", "----- draft ends -----"),
+)
+
+
+def _echo(text: str) -> str:
+    """What of our approval request an edited text still holds ("" if nothing)."""
+    low = text.lower()
+    found = [what for what, line in _REQUEST_LINES if line in low]
+    if TOKEN_RE.search(text) or "[fu-" in low:
+        found.append("the reference [fu-…]")
+    return " and ".join(dict.fromkeys(found))
+
+
+def _classify(new_lines: list[str]) -> tuple[Action, str | None, str, str]:
+    """(action, edited text, reason, echo) from the new text above the quote."""
     nonblank = [ln for ln in new_lines if ln.strip()]
     if not nonblank:
-        return Action.UNKNOWN, None, "no new text above the quote"
+        return Action.UNKNOWN, None, "no new text above the quote", ""
     first = " ".join(_words(nonblank[0]))
     rest = nonblank[1:]
     if first in _COMMANDS:
@@ -425,12 +538,13 @@ def _classify(new_lines: list[str]) -> tuple[Action, str | None, str]:
         # a short sign-off ("Thanks, Sam") after the command word is fine;
         # anything longer is ambiguous: approve as is, or an edit?
         if len(rest) <= 3 and all(len(ln.strip()) <= 40 for ln in rest):
-            return action, None, f"command '{nonblank[0].strip()}'"
+            return action, None, f"command '{nonblank[0].strip()}'", ""
         return (
             Action.UNKNOWN,
             None,
             f"reply starts with '{nonblank[0].strip()}' but has more text; "
             "reply with the single word, or with the whole edited text",
+            "",
         )
     text = _tidy("\n".join(ln.rstrip() for ln in new_lines))
     if len(nonblank) == 1 and len(_words(text)) <= 6:
@@ -438,8 +552,209 @@ def _classify(new_lines: list[str]) -> tuple[Action, str | None, str]:
             Action.UNKNOWN,
             None,
             f"short reply '{text}' is not a command (approve, send, yes, reject, done)",
+            "",
         )
-    return Action.EDIT, text + "\n", "new text above the quoted draft"
+    echo = _echo(text)
+    if echo:
+        return (Action.UNKNOWN, None, f"the edited text still holds {echo} of our request, "
+                "so it is not your text alone", echo)
+    return Action.EDIT, text + "\n", "new text above the quoted draft", ""
+
+
+# --------------------------------------------------------------------------- the sender
+
+_MAX_FROM = 998  # RFC 5322 line limit
+
+
+def _raw_values(msg: Message, name: str) -> list[str]:
+    """A header's values as they were in the message (encoded-words not decoded),
+    unfolded."""
+    try:
+        return [" ".join(str(v).split()) for k, v in msg.raw_items() if k.lower() == name]
+    except Exception:  # noqa: BLE001 - a message the parser could not read
+        return []
+
+
+def strict_sender(msg: Message) -> tuple[str, str, str]:
+    """(address lowercased, display name, "") if the From header names exactly one
+    address beyond doubt; else ("", "", the problem). The stdlib's parsers each
+    read some forged forms as the user's address (`me@x <eve@evil>`,
+    `<me@x>@evil`, encoded-words): the two readings must agree, and nothing
+    that looks like an address may sit outside the one address."""
+    values = _raw_values(msg, "from")
+    if len(values) != 1:
+        return "", "", f"the message has {len(values)} From headers, not one"
+    value = values[0]
+    if len(value) > _MAX_FROM:
+        return "", "", "the From header is too long"
+    if "=?" in value:  # an encoded-word may only be a display name before <address>
+        _name, bracket, address_part = value.rpartition("<")
+        if not bracket or "=?" in address_part:
+            return "", "", "the From address is an encoded-word"
+    try:
+        header = msg["From"]
+        groups, addresses = header.groups, header.addresses
+        defects = [d for d in header.defects
+                   if not isinstance(d, email.errors.UndecodableBytesDefect)]
+    except Exception:  # noqa: BLE001 - the strict parser gave up on it
+        return "", "", "the From header cannot be read"
+    if len(groups) != 1 or groups[0].display_name is not None or len(addresses) != 1:
+        return "", "", "the From header does not hold exactly one address"
+    if defects:
+        return "", "", f"the From header is malformed ({type(defects[0]).__name__})"
+    lenient = email.utils.getaddresses([value])
+    strict_name, address = addresses[0].display_name, addresses[0].addr_spec
+    if len(lenient) != 1 or lenient[0][1].lower() != address.lower():
+        return "", "", "the From header reads as different addresses to different parsers"
+    if any(ch in name for name in (strict_name, lenient[0][0]) for ch in "@<>"):
+        return "", "", "the From display name holds an address"
+    if not valid_address(address):
+        return "", "", "the From address is not one plain address"
+    return address.lower(), clean_header(strict_name), ""
+
+
+# --------------------------------------------------------------------------- Authentication-Results
+
+_MAX_AUTH_HEADERS = 20
+_MAX_AUTH_LEN = 4000
+
+
+def _strip_comments(text: str) -> str:
+    """The text without (nested) comments; quoted strings kept. One pass."""
+    out: list[str] = []
+    depth, quoted, escaped = 0, False, False
+    for ch in text:
+        if escaped:
+            escaped = False
+            if not depth:
+                out.append(ch)
+            continue
+        if ch == "\\":
+            escaped = True
+            if not depth:
+                out.append(ch)
+        elif quoted:
+            quoted = ch != '"'
+            out.append(ch)
+        elif ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif not depth:
+            quoted = ch == '"'
+            out.append(ch)
+    return "".join(out)
+
+
+def _split_outside_quotes(text: str, sep: str) -> list[str]:
+    parts, current, quoted = [], [], False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == sep and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def parse_auth_results(value: str) -> AuthHeader | None:
+    """One Authentication-Results header value (RFC 8601), None if it has no authserv-id."""
+    text = _strip_comments(value[:_MAX_AUTH_LEN])
+    parts = _split_outside_quotes(text, ";")
+    head = parts[0].split()
+    if not head:
+        return None
+    results: list[AuthResult] = []
+    for part in parts[1:]:
+        # "dkim = pass" is allowed (CFWS around '='): rejoin without the spaces
+        tokens = "=".join(p.strip() for p in part.split("=")).split()
+        if not tokens or "=" not in tokens[0]:
+            continue  # "none", or junk
+        method, _, result = tokens[0].partition("=")
+        props = []
+        for token in tokens[1:]:
+            key, eq, val = token.partition("=")
+            if eq:
+                props.append((key.lower(), val.strip('"').lower()))
+        results.append(AuthResult(method.partition("/")[0].lower(), result.lower(),
+                                  tuple(props)))
+    return AuthHeader(head[0].strip('"').lower(), tuple(results))
+
+
+def _auth_headers(msg: Message) -> tuple[AuthHeader, ...]:
+    values = _raw_values(msg, "authentication-results")[:_MAX_AUTH_HEADERS]
+    return tuple(h for h in map(parse_auth_results, values) if h is not None)
+
+
+def _aligned(domain: str, signer: str) -> bool:
+    """The same domain, or one a subdomain of the other (relaxed alignment without
+    a public-suffix list: the shorter one must still have a dot)."""
+    if not domain or not signer:
+        return False
+    if domain == signer:
+        return True
+    short, long_ = sorted((domain, signer), key=len)
+    return "." in short and long_.endswith("." + short)
+
+
+def _auth_refusal(header: AuthHeader, domain: str) -> str | None:
+    """None if this trusted header proves the mail comes from `domain`."""
+    shown = ", ".join(f"{r.method}={r.result}" for r in header.results) or "no result"
+    for r in header.results:  # any doubt refuses, even beside a pass
+        if r.method == "dmarc" and r.result != "pass":
+            return f"DMARC {r.result} ({shown})"
+        if r.method == "dkim" and r.result == "fail":
+            return f"DKIM fail ({shown})"
+    for r in header.results:
+        if r.method == "dmarc" and r.prop("header.from") == domain:
+            return None
+    for r in header.results:
+        signer = r.prop("header.d") or r.prop("header.i").rpartition("@")[2]
+        if r.method == "dkim" and r.result == "pass" and _aligned(domain, signer):
+            return None
+    return f"no DMARC pass and no aligned DKIM pass for {domain} ({shown})"
+
+
+def check_authentication(auth: tuple[AuthHeader, ...], *, sender: str,
+                         trusted_authserv_id: str) -> str | None:
+    """None if the user's own receiving server vouches for the sender's domain.
+    Headers from any other server are ignored: anyone can write one."""
+    trusted = trusted_authserv_id.strip().lower()
+    mine = [h for h in auth if h.authserv_id == trusted]
+    if not mine:
+        return f"no Authentication-Results from {trusted} (trusted_authserv_id)"
+    domain = sender.rpartition("@")[2]
+    for header in mine:  # one forged "pass" above the real verdict must not win
+        refusal = _auth_refusal(header, domain)
+        if refusal:
+            return f"authentication failed: {refusal}"
+    return None
+
+
+# --------------------------------------------------------------------------- parse
+
+_REFERENCE_RE = re.compile(r"Reference: \[fu-([A-Za-z0-9_-]{22,64})\]")
+
+
+def _quoted_tokens(quoted: list[str], subject: str) -> tuple[str, ...]:
+    """Tokens on our request's "Reference: [fu-…]" line, quoted once and unchanged,
+    in a reply to the request itself (not to a forwarded copy of it)."""
+    if _FORWARD_SUBJECT_RE.search(subject[:_LINE]):
+        return ()
+    tokens = []
+    for line in quoted:
+        text = line[:_LINE].strip()
+        if _FORWARD_RE.match(text.lstrip("> ")):
+            return ()  # what follows was forwarded: anyone might have it
+        if text.startswith(">"):
+            text = text[1:].strip()
+        m = _REFERENCE_RE.fullmatch(text)
+        if m:
+            tokens.append(m.group(1))
+    return tuple(tokens)
 
 
 def parse_reply(raw: bytes) -> Reply:
@@ -450,39 +765,32 @@ def parse_reply(raw: bytes) -> Reply:
         return Reply(
             sender="", sender_name="", message_id=None, in_reply_to=None, subject="",
             token=None, action=Action.UNKNOWN, reason=f"unreadable message: {type(exc).__name__}",
+            sender_problem="unreadable message",
         )
 
 
 def _parse_reply(raw: bytes) -> Reply:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
-
-    sender, sender_name, sender_problem = "", "", None
-    from_values = _headers(msg, "From")
-    addresses = email.utils.getaddresses(from_values) if from_values else []
-    addresses = [(n, a) for n, a in addresses if a]
-    if len(from_values) != 1 or len(addresses) != 1 or "@" not in addresses[0][1]:
-        sender_problem = "the From header does not hold exactly one address"
-    else:
-        sender_name = clean_header(addresses[0][0])
-        sender = clean_header(addresses[0][1]).lower()
-
+    sender, sender_name, sender_problem = strict_sender(msg)
     subject = clean_header(_header(msg, "Subject") or "")
     message_id = clean_header(_header(msg, "Message-ID") or "") or None
     in_reply_to = clean_header(_header(msg, "In-Reply-To") or "") or None
-    auth_failed = any(_AUTH_FAIL_RE.search(v) for v in _headers(msg, "Authentication-Results"))
 
     body = _body_text(msg)
     token = None
     m = TOKEN_RE.search(subject) or TOKEN_RE.search(body)
     if m:
         token = m.group(1)
+    new_lines, quoted = _split_reply(body)
 
     def reply(action: Action, reason: str, edited: str | None = None,
-              debrief: Debrief | None = None) -> Reply:
+              debrief: Debrief | None = None, echo: str = "") -> Reply:
         return Reply(
             sender=sender, sender_name=sender_name, message_id=message_id,
             in_reply_to=in_reply_to, subject=subject, token=token, action=action,
-            edited_text=edited, debrief=debrief, auth_failed=auth_failed, reason=reason,
+            edited_text=edited, debrief=debrief, reason=reason,
+            sender_problem=sender_problem, auth=_auth_headers(msg),
+            quoted_tokens=_quoted_tokens(quoted, subject), echo=echo,
         )
 
     if sender_problem:
@@ -491,7 +799,6 @@ def _parse_reply(raw: bytes) -> Reply:
     if automatic:
         return reply(Action.UNKNOWN, automatic)
 
-    new_lines, _quoted = _split_reply(body)
     answers = _answers_from_lines(new_lines)
     if answers is not None:
         if any(answers.values()):
@@ -502,23 +809,41 @@ def _parse_reply(raw: bytes) -> Reply:
     if inline:
         return reply(Action.DEBRIEF, "answers typed under the quoted debrief headings",
                      debrief=Debrief(**inline))
-    action, edited, reason = _classify(new_lines)
-    return reply(action, reason, edited)
+    action, edited, reason, echo = _classify(new_lines)
+    return reply(action, reason, edited, echo=echo)
 
 
-def authorize(reply: Reply, *, my_addresses: Collection[str], expected_token: str) -> str | None:
-    """None if the reply may act; else the reason it is refused."""
+def _same_token(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def authorize(reply: Reply, *, my_addresses: Collection[str], expected_token: str,
+              trusted_authserv_id: str = "") -> str | None:
+    """None if the reply may act; else the reason it is refused.
+
+    Always: one strictly verified From address that is one of mine, and the
+    request's token. With `trusted_authserv_id` (the user's receiving server):
+    that server's Authentication-Results must show DMARC pass (or aligned DKIM
+    pass) for the sender's domain. Without it the token is the proof, and an
+    edit (text we would send) must also quote the request's "Reference:" line
+    unchanged."""
     mine = {a.strip().lower() for a in my_addresses if a and a.strip()}
-    if reply.auth_failed:
-        return "authentication failed: DKIM or DMARC fail in Authentication-Results"
-    if not reply.sender or reply.sender not in mine:
-        return f"sender {reply.sender or '(none)'} is not one of your addresses"
+    if reply.sender_problem or not reply.sender:
+        return f"sender refused: {reply.sender_problem or 'no From address'}"
+    if reply.sender not in mine:
+        return f"sender {reply.sender} is not one of your addresses"
     if not reply.token:
         return "no [fu-…] token in the reply"
-    if not expected_token or not hmac.compare_digest(
-        reply.token.encode("utf-8"), expected_token.encode("utf-8")
-    ):
+    if not _same_token(reply.token, expected_token):
         return "token does not match this request"
+    if trusted_authserv_id.strip():
+        return check_authentication(reply.auth, sender=reply.sender,
+                                    trusted_authserv_id=trusted_authserv_id)
+    if reply.action is Action.EDIT:
+        matches = [_same_token(t, expected_token) for t in reply.quoted_tokens]
+        if not any(matches):
+            return ("an edit by email must quote the request's 'Reference: [fu-…]' line "
+                    "unchanged (reply to the request itself, not to a forwarded copy)")
     return None
 
 
