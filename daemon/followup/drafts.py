@@ -199,14 +199,13 @@ def withdraw_for_interview(store: Store, interview_id: int, *, now: datetime, wh
     Waiting, failed and approved drafts whose send has not begun go; a draft in
     sending/unknown, or with a send recorded, belongs to the exactly-once
     machinery (outbox.py) and is left alone. Call inside a transaction."""
-    marks = ",".join("?" * len(keep)) or "NULL"
     rows = store.all(
-        "SELECT id FROM drafts d WHERE interview_id = ? AND state IN (?, ?, ?) "
-        f"AND to_email NOT IN ({marks}) AND NOT EXISTS (SELECT 1 FROM sends s "
-        "WHERE s.draft_id = d.id AND s.state IN ('sending', 'sent', 'unknown'))",
+        "SELECT id, to_email FROM drafts d WHERE interview_id = ? AND state IN (?, ?, ?) "
+        "AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.draft_id = d.id "
+        "AND s.state IN ('sending', 'sent', 'unknown'))",
         (interview_id, DraftState.WAITING.value, DraftState.APPROVED.value,
-         DraftState.FAILED.value, *keep))
-    ids = [int(r["id"]) for r in rows]
+         DraftState.FAILED.value))
+    ids = [int(r["id"]) for r in rows if r["to_email"] not in keep]
     for draft_id in ids:
         store.execute("UPDATE drafts SET state = ?, token = NULL, retry_at = NULL, "
                       "last_error = ?, updated_at = ? WHERE id = ?",
