@@ -350,7 +350,7 @@ def add(config_path: Path | None, company: str, role: str, at: str, minutes: int
         interview_id = interviews.add_manual(
             store, company=company, role=role, start=start,
             end=start + timedelta(minutes=minutes), timezone=zone_name, people=persons,
-            now=_now(), location=where)
+            now=_now(), location=where, max_people=settings.compose.max_interviewers)
     click.echo(f"Recorded interview {interview_id} with {company}. "
                f"See `followup status {interview_id}`.")
 

@@ -149,7 +149,7 @@ def _merge_people(store: Store, interview_id: int, people: tuple[Person, ...]) -
 
 def add_manual(store: Store, *, company: str, role: str, start: datetime, end: datetime,
                timezone: str, people: list[Person], now: datetime, location: str | None = None,
-               ) -> int:
+               max_people: int = DEFAULT_MAX_INTERVIEWERS) -> int:
     """An interview the user records by hand (e.g. scheduled on the phone)."""
     event = InterviewEvent(
         is_interview=True, confidence=1.0, method=Method.REQUEST,
@@ -159,7 +159,7 @@ def add_manual(store: Store, *, company: str, role: str, start: datetime, end: d
         organizer=None, interviewers=tuple(people),
     )
     interview_id, _ = record_event(store, event, now=now, source="manual",
-                                   default_timezone=timezone)
+                                   default_timezone=timezone, max_people=max_people)
     assert interview_id is not None
     return interview_id
 
