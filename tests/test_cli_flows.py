@@ -112,3 +112,76 @@ def test_templates_check_reports_a_broken_user_template(cfg, tmp_path):
     assert result.returncode == 1
     assert "thank_you.txt" in result.stdout and "persn" in result.stdout
     assert "made a decision" in result.stdout  # the phrase check runs on templates too
+
+
+def past_invite_of(tmp_path: Path, company: str, people: list[tuple[str, str]]) -> Path:
+    path = tmp_path / f"{company}.eml"
+    path.write_bytes(invite(uid=f"cli-{company}", start=datetime.now(UTC) - timedelta(hours=3),
+                            people=people, company=company))
+    return path
+
+
+def test_approve_all_over_two_interviews_needs_yes(cfg, tmp_path):
+    for company in ("Initrode", "Globex"):
+        people = [(f"Ann {company}", f"ann@{company.lower()}.example"),
+                  (f"Bob {company}", f"bob@{company.lower()}.example")]
+        assert followup("import", str(past_invite_of(tmp_path, company, people))).returncode == 0
+    assert followup("run", "--once").returncode == 0
+    assert len(drafts_json()) == 4
+    refused = followup("approve", "--all")
+    assert refused.returncode == 2
+    (line,) = refused.stderr.strip().splitlines()
+    assert "interview 1: 2" in line and "interview 2: 2" in line and "--yes" in line
+    assert {d["state"] for d in drafts_json("--all")} == {"waiting"}  # nothing approved
+    done = followup("approve", "--all", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert {d["state"] for d in drafts_json("--all")} == {"approved"}
+
+
+def test_confirm_only_picks_the_people_of_a_crowded_invite(cfg, tmp_path):
+    people = [(f"Person {i}", f"p{i}@initrode.example") for i in range(20)]
+    assert followup("import", str(past_invite_of(tmp_path, "Initrode", people))).returncode == 0
+    assert followup("run", "--once").returncode == 0
+    (row,) = json.loads(followup("status", "--json").stdout)
+    assert row["state"] == "needs_confirmation" and "max_interviewers" in row["reason"]
+    assert drafts_json("--all") == []
+    shown = followup("status", env={"COLUMNS": "200"})
+    assert "max_interviewers" in shown.stdout and "--only" in shown.stdout
+    plain = followup("confirm", "1")
+    assert plain.returncode == 2
+    (line,) = plain.stderr.strip().splitlines()
+    assert "--only EMAIL" in line and "20 people" in line
+    thirteen = [arg for i in range(13) for arg in ("--only", f"p{i}@initrode.example")]
+    too_many = followup("confirm", "1", *thirteen)
+    assert too_many.returncode == 2 and "max_interviewers" in too_many.stderr
+    picked = followup("confirm", "1", "--only", "p3@initrode.example", "--only",
+                      "P5@initrode.example")
+    assert picked.returncode == 0, picked.stderr
+    assert "for 2 people" in picked.stdout
+    assert followup("run", "--once").returncode == 0
+    assert sorted(d["to"][0]["email"] for d in drafts_json("--all")) == [
+        "p3@initrode.example", "p5@initrode.example"]
+    (row,) = json.loads(followup("status", "--json").stdout)
+    assert row["state"] == "active" and row["reason"] is None
+
+
+def test_stop_withdraws_unsent_drafts(cfg, tmp_path):
+    assert followup("import", str(past_invite(tmp_path))).returncode == 0
+    assert followup("run", "--once").returncode == 0
+    first, *_ = drafts_json()
+    assert followup("approve", str(first["id"])).returncode == 0
+    stopped = followup("stop", "1", "--reason", "rejected")
+    assert stopped.returncode == 0, stopped.stderr
+    assert "3 unsent draft(s) withdrawn" in stopped.stdout
+    everything = drafts_json("--all")
+    assert {d["state"] for d in everything} == {"withdrawn"}
+    assert "withdrawn" in followup("drafts", "--all").stdout
+    again = followup("approve", str(everything[1]["id"]))
+    assert again.returncode == 1
+    (line,) = again.stderr.strip().splitlines()
+    assert "withdrawn" in line and "no longer be approved" in line
+    assert followup("approve", "--all").returncode == 2  # nothing waits: nothing to approve
+    assert followup("run", "--once").returncode == 0
+    sent = [p for p in (tmp_path / "outbox").glob("*.eml")
+            if "X-Followup: thank_you" in p.read_text()]
+    assert sent == []

@@ -140,3 +140,13 @@ def test_init_writes_a_config_that_loads_with_detected_servers(tmp_path):
     assert text.count("#") >= tomllib.loads(text).__len__() * 3  # comments kept
     again = followup("init", "--config", str(path), "--email", "x@gmail.com")
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_compose_max_interviewers(tmp_path):
+    """[compose] max_interviewers: 12 by default, 1 to 100, anything else named."""
+    assert load_text(tmp_path, MINIMAL).compose.max_interviewers == 12
+    assert load_text(tmp_path, MINIMAL + "[compose]\nmax_interviewers = 30\n"
+                     ).compose.max_interviewers == 30
+    for bad in ("0", "101", '"12"'):
+        with pytest.raises(UsageError, match=r"\[compose\] max_interviewers"):
+            load_text(tmp_path, MINIMAL + f"[compose]\nmax_interviewers = {bad}\n")

@@ -642,3 +642,120 @@ def test_a_notice_that_cannot_be_built_is_not_sent_and_does_not_raise(tmp_path, 
         assert "debrief_request to you not sent: cannot build the message" in caplog.text
     finally:
         rt.close()
+
+
+# --- fan-out: one invite must not mail a crowd ----------------------------------------
+
+ACME = "acme.example"
+
+
+def crowd(n: int) -> list[tuple[str, str]]:
+    return [(f"Person {i}", f"person{i}@{ACME}") for i in range(n)]
+
+
+@pytest.mark.parametrize("address, listish", [
+    ("all-staff@acme.com", True), ("allstaff@acme.com", True), ("all@acme.com", True),
+    ("all.hands@acme.com", True), ("everyone@acme.com", True), ("team@acme.com", True),
+    ("staff@acme.com", True), ("list@acme.com", True), ("eng-all@acme.com", True),
+    ("sales-team@acme.com", True), ("dl-engineering@acme.com", True),
+    ("noreply@acme.com", True), ("no-reply@acme.com", True), ("donotreply@acme.com", True),
+    ("jane@lists.acme.com", True), ("everyone@lists.acme.com", True),
+    ("eng@groups.acme.com", True), ("eng@googlegroups.com", True), ("eng@groups.io", True),
+    ("jane.doe@acme.com", False), ("allan@acme.com", False), ("teammate@acme.com", False),
+    ("stafford@acme.com", False), ("dlee@acme.com", False), ("listy@acme.com", False),
+    ("raj@list.com", False), ("li.wei@mail.acme.com", False),
+])
+def test_list_like_addresses(address, listish):
+    from followup.model import list_like_address
+
+    assert list_like_address(address) is listish
+
+
+def _fanout_runtime(mail_env, imap_account, people, *, uid: str, extra: str = ""):
+    if extra:
+        mail_env.write_text(mail_env.read_text() + extra)
+    imap_account.append("INBOX", invite(uid=uid, start=START, people=people,
+                                        company="Acme"))
+    return open_runtime(config.load(mail_env), clock=lambda: AFTER)
+
+
+def _to_crowd(smtp) -> list:
+    return [m for m in smtp.messages if any(r.endswith("@" + ACME) for r in m.rcpt_tos)]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("mode", ["review", "auto"])
+def test_an_invite_with_1007_attendees_makes_no_draft_until_confirmed(
+        mail_env, imap_account, smtp, mode):
+    """1,007 attendees: at most 100 people stored, zero drafts, zero approval mails and
+    (in auto mode) zero thank-yous; the interview waits, saying why."""
+    from followup import interviews, status
+    from followup.model import InterviewState
+
+    rt = _fanout_runtime(mail_env, imap_account, crowd(1007), uid=f"crowd-{mode}",
+                         extra=f'\n[approval]\nmode = "{mode}"\n')
+    try:
+        report = run_pass(rt, now=AFTER)
+        run_pass(rt, now=AFTER + timedelta(hours=3))
+        assert report.errors == []
+        (interview,) = interviews.all_interviews(rt.store)
+        assert interview.state is InterviewState.NEEDS_CONFIRMATION
+        assert 0 < len(interview.interviewers) <= 100
+        assert drafts.list_drafts(rt.store, include_all=True) == []
+        assert [m for m in smtp.messages if m.message["X-Followup"] == "approval_request"] == []
+        assert _to_crowd(smtp) == []
+        reason = status.interview_json(rt.store, interview)["reason"]
+        assert "max_interviewers" in reason and "12" in reason
+    finally:
+        rt.close()
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("listish", ["all-staff@acme.example", "everyone@lists.acme.example",
+                                     "eng@googlegroups.com"])
+def test_a_list_address_among_three_people_needs_confirmation(mail_env, imap_account, smtp,
+                                                               listish):
+    from followup import interviews
+    from followup.model import InterviewState
+
+    people = [("Jane Doe", "jane.doe@acme.example"), ("All", listish),
+              ("Raj Patel", "raj.patel@acme.example")]
+    rt = _fanout_runtime(mail_env, imap_account, people, uid="lists-1")
+    try:
+        run_pass(rt, now=AFTER)
+        (interview,) = interviews.all_interviews(rt.store)
+        assert interview.state is InterviewState.NEEDS_CONFIRMATION
+        assert drafts.list_drafts(rt.store, include_all=True) == []
+        assert smtp.messages == []
+    finally:
+        rt.close()
+
+
+@pytest.mark.integration
+def test_confirm_only_makes_drafts_for_the_people_picked(mail_env, imap_account, smtp):
+    """After `confirm --only`, drafts (and approval requests) exist for those people only;
+    more than the cap, strangers and list addresses are refused."""
+    from followup import interviews
+    from followup.model import InterviewState, UsageError
+
+    people = [("All Staff", "all-staff@acme.example"), *crowd(40)]
+    rt = _fanout_runtime(mail_env, imap_account, people, uid="pick-1")
+    try:
+        run_pass(rt, now=AFTER)
+        (interview,) = interviews.all_interviews(rt.store)
+        for only in ((), tuple(f"person{i}@{ACME}" for i in range(13)),
+                     ("all-staff@acme.example",), ("stranger@evil.example",)):
+            with pytest.raises(UsageError), rt.store.transaction():
+                interviews.confirm(rt.store, interview.id, now=AFTER, only=only)
+        assert interviews.get(rt.store, interview.id).state is InterviewState.NEEDS_CONFIRMATION
+        picked = {f"person{i}@{ACME}" for i in (3, 7)}
+        with rt.store.transaction():
+            interviews.confirm(rt.store, interview.id, now=AFTER, only=tuple(picked))
+        run_pass(rt, now=AFTER + timedelta(minutes=1))
+        made = drafts.list_drafts(rt.store, include_all=True)
+        assert {d.to.email for d in made} == picked
+        requests = [m for m in smtp.messages if m.message["X-Followup"] == "approval_request"]
+        assert len(requests) == 2 and all(m.rcpt_tos == [ME] for m in requests)
+        assert _to_crowd(smtp) == []
+    finally:
+        rt.close()

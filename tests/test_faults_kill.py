@@ -69,6 +69,9 @@ def test_sigkill_at_random_moments_sends_each_approved_email_at_most_once(
         mail_env, imap_account, smtp):
     rng = random.Random(SEED)
     db = mail_env.parent / "followup.db"
+    # 20 interviewers a round: more than the default cap, which would hold the invite.
+    cap = f"\n[compose]\nmax_interviewers = {DRAFTS_PER_ROUND}\n"
+    mail_env.write_text(mail_env.read_text() + cap)
     env = os.environ.copy()
     kills = mid_send = runs_completed = 0
     interviewers: set[str] = set()

@@ -163,3 +163,105 @@ def test_reminder_also_shows_on_the_desktop_when_there_is_one(rt, smtp, tmp_path
     run_pass(rt, now=CALL_1 + timedelta(minutes=1))
     assert "Call 1 of 3" in record.read_text()
     assert len(to_me(smtp, "call_1_reminder")) == 1  # the email is the reminder; this is extra
+
+
+# --- drafts follow their interview: withdrawn when the plan ends -------------------
+
+RAJ = ("Raj Patel", "raj.patel@acme.example")
+
+
+def one_waiting_one_approved(rt, imap_account, *, uid: str):
+    """An interview with two drafts: Jane's approved (not sent yet), Raj's waiting."""
+    imap_account.append("INBOX", invite(uid=uid, start=START, people=[JANE, RAJ]))
+    run_pass(rt, now=AFTER)
+    mine = [d for d in drafts.list_drafts(rt.store) if d.interview_id == 2]
+    jane = next(d for d in mine if d.to.email == JANE[1])
+    raj = next(d for d in mine if d.to.email == RAJ[1])
+    with rt.store.transaction():
+        drafts.approve(rt.store, jane.id, sender=ME, now=AFTER)
+    return [jane.id, raj.id]
+
+
+def assert_withdrawn_and_never_sent(rt, smtp, ids, *, later):
+    from followup.model import FollowupError
+
+    states = {d.id: d.state for d in drafts.list_drafts(rt.store, include_all=True)}
+    assert [states[i] for i in ids] == [DraftState.WITHDRAWN] * len(ids)
+    assert all(drafts.get(rt.store, i).token is None for i in ids)
+    for draft_id in ids:
+        with pytest.raises(FollowupError, match="withdrawn"), rt.store.transaction():
+            drafts.approve(rt.store, draft_id, sender=ME, now=later)
+    run_pass(rt, now=later)
+    run_pass(rt, now=later + timedelta(hours=3))
+    assert [m for m in smtp.messages if m.message["X-Followup"] == "thank_you"] == []
+
+
+def test_cancel_withdraws_waiting_and_approved_drafts(rt, smtp, imap_account):
+    ids = one_waiting_one_approved(rt, imap_account, uid="cancel-me")
+    imap_account.append("INBOX", invite(uid="cancel-me", start=START, people=[JANE, RAJ],
+                                        method="CANCEL", sequence=1))
+    run_pass(rt, now=AFTER)  # the cancel is read before anything is sent
+    assert interviews.get(rt.store, 2).state is InterviewState.CANCELLED
+    assert_withdrawn_and_never_sent(rt, smtp, ids, later=AFTER + timedelta(minutes=5))
+
+
+def test_stop_withdraws_waiting_and_approved_drafts(rt, smtp, imap_account):
+    ids = one_waiting_one_approved(rt, imap_account, uid="stop-me")
+    with rt.store.transaction():
+        withdrawn = interviews.set_state(rt.store, 2, InterviewState.STOPPED, now=AFTER,
+                                         reason="rejected")
+    assert sorted(withdrawn) == sorted(ids)
+    assert "rejected" in drafts.get(rt.store, ids[0]).last_error
+    assert_withdrawn_and_never_sent(rt, smtp, ids, later=AFTER + timedelta(minutes=5))
+
+
+def test_a_second_interview_withdraws_the_first_ones_unsent_drafts(rt, smtp, imap_account):
+    ids = one_waiting_one_approved(rt, imap_account, uid="first-round")
+    imap_account.append("INBOX", invite(uid="final-round", start=START + timedelta(days=7),
+                                        people=[("Li Wei", "li.wei@acme.example")],
+                                        role="Backend Engineer (final)"))
+    run_pass(rt, now=AFTER + timedelta(minutes=1))
+    assert interviews.get(rt.store, 2).state is InterviewState.DONE
+    assert_withdrawn_and_never_sent(rt, smtp, ids, later=AFTER + timedelta(minutes=5))
+
+
+def test_a_draft_maybe_sent_is_left_to_the_outbox(rt, smtp, imap_account):
+    """A send already begun (sending / maybe sent) belongs to the exactly-once machinery:
+    stopping the plan withdraws the waiting draft and leaves that one alone."""
+    jane_id, raj_id = one_waiting_one_approved(rt, imap_account, uid="half-sent")
+    with rt.store.transaction():
+        rt.store.execute("UPDATE drafts SET state = 'unknown' WHERE id = ?", (jane_id,))
+        rt.store.execute("INSERT INTO sends (message_id, draft_id, purpose, recipients, state, "
+                         "started_at) VALUES (?, ?, 'thank_you', ?, 'unknown', ?)",
+                         (drafts.get(rt.store, jane_id).message_id, jane_id, JANE[1],
+                          AFTER.isoformat()))
+        interviews.set_state(rt.store, 2, InterviewState.STOPPED, now=AFTER, reason="offer")
+    assert drafts.get(rt.store, jane_id).state is DraftState.UNKNOWN
+    assert drafts.get(rt.store, raj_id).state is DraftState.WITHDRAWN
+
+
+def test_thank_you_step_ends_when_the_other_drafts_were_withdrawn(rt, smtp, imap_account):
+    """Jane's thank-you went out; a reschedule then names 30 people, the user keeps only
+    Jane: Raj's waiting draft is withdrawn and the thank-you step is done, not waiting."""
+    imap_account.append("INBOX", invite(uid="grows", start=START, people=[JANE, RAJ]))
+    run_pass(rt, now=AFTER)
+    jane = next(d for d in drafts.list_drafts(rt.store)
+                if d.interview_id == 2 and d.to.email == JANE[1])
+    with rt.store.transaction():
+        drafts.approve(rt.store, jane.id, sender=ME, now=AFTER)
+    run_pass(rt, now=AFTER)
+    crowd = [(f"P {i}", f"p{i}@acme.example") for i in range(30)]
+    imap_account.append("INBOX", invite(uid="grows", start=START, people=[JANE, RAJ, *crowd],
+                                        sequence=1))
+    run_pass(rt, now=AFTER + timedelta(minutes=5))
+    assert interviews.get(rt.store, 2).state is InterviewState.NEEDS_CONFIRMATION
+    with rt.store.transaction():
+        interviews.confirm(rt.store, 2, now=AFTER, only=(JANE[1],))
+    for minutes in (10, 15):
+        run_pass(rt, now=AFTER + timedelta(minutes=minutes))
+    states = {d.to.email: d.state for d in drafts.list_drafts(rt.store, include_all=True)
+              if d.interview_id == 2}
+    assert states == {JANE[1]: DraftState.SENT, RAJ[1]: DraftState.WITHDRAWN}
+    (task,) = rt.store.all("SELECT state FROM tasks WHERE interview_id = 2 AND "
+                           "kind = 'thank_you'")
+    assert task["state"] == "done"

@@ -201,3 +201,27 @@ def test_auto_mode_sends_without_review(mail_env, imap_account, smtp):
     finally:
         runtime.close()
     assert [m.rcpt_tos for m in to_interviewers(smtp)] == [["jane.doe@acme.example"]]
+
+
+
+def test_auto_mode_never_approves_past_the_cap(mail_env, imap_account, smtp):
+    """Three drafts made under a cap of 3; then the cap is 2 and the mode auto: the
+    drafts wait for the user rather than go out."""
+    base = mail_env.read_text()
+    mail_env.write_text(base + "\n[compose]\nmax_interviewers = 3\n")
+    imap_account.append("INBOX", invite(uid="auto-cap", start=START, people=PEOPLE))
+    runtime = open_runtime(config.load(mail_env))
+    try:
+        run_pass(runtime, now=AFTER)
+    finally:
+        runtime.close()
+    mail_env.write_text(base + '\n[compose]\nmax_interviewers = 2\n[approval]\nmode = "auto"\n')
+    runtime = open_runtime(config.load(mail_env))
+    try:
+        run_pass(runtime, now=AFTER + timedelta(minutes=5))
+        run_pass(runtime, now=AFTER + timedelta(hours=2))
+        states = {d.state for d in drafts.list_drafts(runtime.store, include_all=True)}
+    finally:
+        runtime.close()
+    assert states == {DraftState.WAITING}
+    assert to_interviewers(smtp) == []

@@ -66,11 +66,16 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
     return planned
 
 
+_SETTLED = frozenset({DraftState.SENT.value, DraftState.REJECTED.value,
+                      DraftState.WITHDRAWN.value})
+
+
 def _settle_thank_you(rt: Runtime, interview: Interview, *, now: datetime) -> None:
-    # The thank-you step is done once every draft is sent or rejected.
+    # The thank-you step is done once every draft is sent, rejected or withdrawn
+    # (a withdrawn one is never sent: waiting for it would wait forever).
     states = {r["state"] for r in rt.store.all(
         "SELECT state FROM drafts WHERE interview_id = ?", (interview.id,))}
-    if states and states <= {DraftState.SENT.value, DraftState.REJECTED.value}:
+    if states and states <= _SETTLED:
         rt.store.execute(
             "UPDATE tasks SET state = ?, done_at = coalesce(done_at, ?) "
             "WHERE interview_id = ? AND kind = ? AND state = ?",
@@ -137,7 +142,8 @@ def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: dict, *, due: 
         with rt.store.transaction():
             debrief = interviews.get_debrief(rt.store, interview.id)
             made = drafts.make_drafts(rt.store, rt.env, interview, debrief, rt.me, now=now,
-                                      late=late)
+                                      late=late,
+                                      max_people=rt.settings.compose.max_interviewers)
             _set_task(rt, task["id"], TaskState.WAITING, late=late)
         if made:
             log.info("interview %d: %d thank-you draft(s) made%s", interview.id, len(made),
@@ -237,16 +243,34 @@ def answer_debrief(store, env, me, interview_id: int, debrief, *, now: datetime)
 # --- approval ----------------------------------------------------------------------
 
 
+_GOING = (DraftState.APPROVED, DraftState.SENDING, DraftState.SENT, DraftState.UNKNOWN)
+
+
 def auto_approve(rt: Runtime, *, now: datetime) -> int:
-    """approval.mode = "auto": the user opted out of reviewing drafts."""
+    """approval.mode = "auto": the user opted out of reviewing drafts, not out of
+    the cap: only an active plan's drafts, and never more than [compose]
+    max_interviewers per interview (over it, every draft waits for the user)."""
     if rt.settings.approval.mode != "auto":
         return 0
+    cap = rt.settings.compose.max_interviewers
     count = 0
-    for draft in drafts.list_drafts(rt.store):
-        if draft.state is DraftState.WAITING:
-            with rt.store.transaction():
+    by_interview: dict[int, list[drafts.Draft]] = {}
+    for draft in drafts.list_drafts(rt.store, include_all=True):
+        by_interview.setdefault(draft.interview_id, []).append(draft)
+    for interview_id, own in by_interview.items():
+        waiting = [d for d in own if d.state is DraftState.WAITING]
+        if not waiting or interviews.get(rt.store, interview_id).state not in ACTS_ON:
+            continue
+        going = sum(1 for d in own if d.state in _GOING)
+        if going + len(waiting) > cap:
+            log.warning("interview %d: %d drafts would pass [compose] max_interviewers = %d; "
+                        "not approved automatically (review them)", interview_id,
+                        going + len(waiting), cap)
+            continue
+        with rt.store.transaction():
+            for draft in waiting:
                 drafts.approve(rt.store, draft.id, sender=rt.settings.transport.sender, now=now)
-            count += 1
+        count += len(waiting)
     return count
 
 

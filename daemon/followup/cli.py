@@ -350,7 +350,7 @@ def add(config_path: Path | None, company: str, role: str, at: str, minutes: int
         interview_id = interviews.add_manual(
             store, company=company, role=role, start=start,
             end=start + timedelta(minutes=minutes), timezone=zone_name, people=persons,
-            now=_now(), location=where)
+            now=_now(), location=where, max_people=settings.compose.max_interviewers)
     click.echo(f"Recorded interview {interview_id} with {company}. "
                f"See `followup status {interview_id}`.")
 
@@ -378,7 +378,8 @@ def import_(config_path: Path | None, file: Path) -> None:
                     confidence=max(found.event.confidence, detect.CONFIRMED_THRESHOLD))
     with store.transaction():
         interview_id, outcome = interviews.record_event(
-            store, event, now=_now(), source=str(file), default_timezone=settings.me.timezone)
+            store, event, now=_now(), source=str(file), default_timezone=settings.me.timezone,
+            max_people=settings.compose.max_interviewers)
     click.echo(f"{file}: interview {interview_id} ({outcome}): {event.title}")
 
 
@@ -413,14 +414,28 @@ def status(config_path: Path | None, interview_id: int | None, as_json: bool) ->
 @main.command()
 @config_option
 @click.argument("interview_id", type=int)
-def confirm(config_path: Path | None, interview_id: int) -> None:
-    """Accept a low-confidence detection as an interview (its plan starts)."""
+@click.option("--only", "only", multiple=True, metavar="EMAIL",
+              help="Keep only this person (repeat for each); the others get no draft.")
+@click.option("--allow-list-address", is_flag=True,
+              help="Let --only keep an address that looks like a mailing list (team@, all@…).")
+def confirm(config_path: Path | None, interview_id: int, only: tuple[str, ...],
+            allow_list_address: bool) -> None:
+    """Accept an interview that waits for you (its plan starts).
+
+    It waits when detection was unsure, or when the invite names more people
+    than [compose] max_interviewers or a list address (all-staff@, everyone@,
+    …@googlegroups.com): then pick who gets a thank-you with --only EMAIL, at
+    most max_interviewers of them, list addresses only with --allow-list-address.
+    """
     from followup import interviews
 
-    _, store = _store(config_path)
+    settings, store = _store(config_path)
     with store.transaction():
-        interview = interviews.confirm(store, interview_id, now=_now())
-    click.echo(f"Interview {interview.id} with {interview.company or interview.title} confirmed.")
+        interview = interviews.confirm(store, interview_id, now=_now(), only=only,
+                                       max_people=settings.compose.max_interviewers,
+                                       allow_lists=allow_list_address)
+    click.echo(f"Interview {interview.id} with {interview.company or interview.title} confirmed"
+               + (f" for {len(interview.interviewers)} people." if only else "."))
 
 
 @main.command()
@@ -502,10 +517,11 @@ def stop(config_path: Path | None, interview_id: int, reason: str) -> None:
     rt = open_runtime(load_settings(config_path), with_mail=False)
     now = _now()
     with rt.store.transaction():
-        interviews.set_state(rt.store, interview_id, InterviewState.STOPPED, now=now,
-                             reason=reason)
+        withdrawn = interviews.set_state(rt.store, interview_id, InterviewState.STOPPED,
+                                         now=now, reason=reason)
         actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
-    click.echo(f"Plan for interview {interview_id} stopped ({reason}).")
+    click.echo(f"Plan for interview {interview_id} stopped ({reason})"
+               + (f"; {len(withdrawn)} unsent draft(s) withdrawn." if withdrawn else "."))
 
 
 @main.command()
@@ -566,16 +582,27 @@ def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
 @main.command()
 @config_option
 @click.argument("draft_ids", nargs=-1, type=int)
-@click.option("--all", "approve_all", is_flag=True, help="Approve every waiting draft.")
-def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: bool) -> None:
+@click.option("--all", "approve_all", is_flag=True,
+              help="Approve every waiting draft (of one interview; more need --yes).")
+@click.option("--yes", is_flag=True, help="With --all: approve drafts of several interviews.")
+def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: bool,
+            yes: bool) -> None:
     """Approve drafts for sending (the service sends them on its next pass)."""
     from followup import drafts
     from followup.model import DraftState
 
     settings, store = _store(config_path)
     if approve_all:
-        draft_ids = tuple(d.id for d in drafts.list_drafts(store)
-                          if d.state is DraftState.WAITING)
+        waiting = [d for d in drafts.list_drafts(store) if d.state is DraftState.WAITING]
+        per_interview: dict[int, int] = {}
+        for d in waiting:
+            per_interview[d.interview_id] = per_interview.get(d.interview_id, 0) + 1
+        if len(per_interview) > 1 and not yes:  # one slip must not mail several companies
+            counts = ", ".join(f"interview {i}: {n}" for i, n in sorted(per_interview.items()))
+            raise UsageError(f"--all would approve {len(waiting)} drafts of "
+                             f"{len(per_interview)} interviews ({counts}); add --yes, "
+                             "or give draft IDs")
+        draft_ids = tuple(d.id for d in waiting)
     if not draft_ids:
         raise UsageError("give draft IDs or --all (see `followup drafts`)")
     now = _now()

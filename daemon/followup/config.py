@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-from followup.model import UsageError
+from followup.model import DEFAULT_MAX_INTERVIEWERS, MAX_INTERVIEWERS, UsageError
 
 APP = "followup"
 SECURITY = ("ssl", "starttls", "none")
@@ -128,6 +128,12 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class Compose:
+    # More people than this (or a list address): no drafts until the user picks them.
+    max_interviewers: int = DEFAULT_MAX_INTERVIEWERS
+
+
+@dataclass(frozen=True)
 class PlanConfig:
     call_gaps: tuple[int, int, int] = (3, 3, 3)
     call_time: time = time(10, 0)
@@ -146,6 +152,7 @@ class Settings:
     plan: PlanConfig = field(default_factory=PlanConfig)
     storage_path: Path = field(default_factory=lambda: state_dir() / "followup.db")
     templates_dir: Path | None = None
+    compose: Compose = field(default_factory=Compose)
 
 
 # --- loading ---------------------------------------------------------------
@@ -235,6 +242,7 @@ _SECTIONS: dict[str, set[str]] = {
     "plan": {"call_gaps", "call_time", "prep_reminder", "prep_time", "debrief_delay_minutes"},
     "storage": {"path"},
     "templates": {"dir"},
+    "compose": {"max_interviewers"},
 }
 
 _DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
@@ -273,7 +281,9 @@ def from_mapping(data: Mapping[str, Any], path: Path) -> Settings:
     plan = _load_plan(sec("plan"))
     storage = sec("storage").path("path") or state_dir() / "followup.db"
     templates = sec("templates").path("dir")
-    return Settings(path, me, source, transport, approval, plan, storage, templates)
+    compose = Compose(max_interviewers=sec("compose").number(
+        "max_interviewers", Compose.max_interviewers, 1, MAX_INTERVIEWERS))
+    return Settings(path, me, source, transport, approval, plan, storage, templates, compose)
 
 
 def _holiday_countries() -> set[str]:

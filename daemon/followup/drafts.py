@@ -1,7 +1,9 @@
-"""Thank-you drafts in the store: make, re-render, edit, approve, reject, resolve.
+"""Thank-you drafts in the store: make, re-render, edit, approve, reject, resolve,
+withdraw.
 
 Recipients and Message-ID are frozen at approval: after that only the sending
-state machine (outbox.py) touches a draft.
+state machine (outbox.py) touches a draft, or its interview's end withdraws it
+before any send began.
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from followup import outbox
-from followup.model import Debrief, DraftState, FollowupError, Interview, Person
+from followup.model import (
+    DEFAULT_MAX_INTERVIEWERS,
+    Debrief,
+    DraftState,
+    FollowupError,
+    Interview,
+    Person,
+)
 from followup.store import Store, to_db
 
 NEEDS_USER = (DraftState.WAITING.value, DraftState.UNKNOWN.value, DraftState.FAILED.value)
@@ -65,6 +74,7 @@ def get(store: Store, draft_id: int) -> Draft:
 
 def list_drafts(store: Store, *, include_all: bool = False, interview_id: int | None = None,
                 ) -> list[Draft]:
+    """Drafts that need the user; include_all: every draft (withdrawn ones too)."""
     rows = store.all("SELECT * FROM drafts ORDER BY interview_id, id")
     drafts = [_draft(r) for r in rows]
     if interview_id is not None:
@@ -78,14 +88,23 @@ def by_token(store: Store, token: str) -> Draft | None:
 
 
 def make_drafts(store: Store, env, interview: Interview, debrief: Debrief | None, me: Person,
-                *, now: datetime, late: bool) -> list[int]:
+                *, now: datetime, late: bool, max_people: int = DEFAULT_MAX_INTERVIEWERS,
+                ) -> list[int]:
     """One draft per interviewer who has none yet (call inside a transaction).
 
     A template error for one interviewer is raised to the caller, which logs it
     and goes on: the other interviewers' drafts are still made next pass.
+    More people than `max_people`: no draft at all, the interview waits for the
+    user to pick them (`followup confirm --only`).
     """
-    from followup import render  # lazily: Jinja2 is not needed to list drafts
+    # lazily: interviews imports this module; Jinja2 is not needed to list drafts
+    from followup import interviews, render
 
+    # Recorded within the cap, but the cap may have been lowered since: no mass mail.
+    # List addresses here were confirmed by the user (--allow-list-address).
+    if interviews.hold_if_fanout(store, interview.id, cap=max_people, now=now,
+                                 allow_lists=True):
+        return []
     made = []
     for person in interview.interviewers:
         exists = store.one("SELECT 1 FROM drafts WHERE interview_id = ? AND to_email = ?",
@@ -156,6 +175,9 @@ def approve(store: Store, draft_id: int, *, sender: str, now: datetime,
     rewritten since (a debrief arrived), approval is refused rather than sending
     words the user never saw."""
     draft = get(store, draft_id)
+    if draft.state is DraftState.WITHDRAWN:
+        why = draft.last_error or "withdrawn: its plan ended"
+        raise FollowupError(f"draft {draft_id} is {why}: it can no longer be approved")
     if draft.state is not DraftState.WAITING:
         raise FollowupError(f"draft {draft_id} is {draft.state.value}, not waiting")
     if seen_token is not None and draft.token != seen_token:
@@ -167,6 +189,28 @@ def approve(store: Store, draft_id: int, *, sender: str, now: datetime,
         (DraftState.APPROVED.value, outbox.new_message_id(sender), to_db(now), to_db(now),
          draft_id, DraftState.WAITING.value))
     return get(store, draft_id)
+
+
+def withdraw_for_interview(store: Store, interview_id: int, *, now: datetime, why: str,
+                           keep: tuple[str, ...] = ()) -> list[int]:
+    """The interview was cancelled, stopped or ended: its unsent drafts are withdrawn
+    (never approved or sent after this). `keep`: addresses whose drafts stay.
+
+    Waiting, failed and approved drafts whose send has not begun go; a draft in
+    sending/unknown, or with a send recorded, belongs to the exactly-once
+    machinery (outbox.py) and is left alone. Call inside a transaction."""
+    rows = store.all(
+        "SELECT id, to_email FROM drafts d WHERE interview_id = ? AND state IN (?, ?, ?) "
+        "AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.draft_id = d.id "
+        "AND s.state IN ('sending', 'sent', 'unknown'))",
+        (interview_id, DraftState.WAITING.value, DraftState.APPROVED.value,
+         DraftState.FAILED.value))
+    ids = [int(r["id"]) for r in rows if r["to_email"] not in keep]
+    for draft_id in ids:
+        store.execute("UPDATE drafts SET state = ?, token = NULL, retry_at = NULL, "
+                      "last_error = ?, updated_at = ? WHERE id = ?",
+                      (DraftState.WITHDRAWN.value, f"withdrawn: {why}", to_db(now), draft_id))
+    return ids
 
 
 UNSENT = (DraftState.WAITING, DraftState.APPROVED, DraftState.FAILED, DraftState.UNKNOWN)

@@ -137,7 +137,8 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     if found.event is not None:
         interview_id, outcome = interviews.record_event(
             rt.store, found.event, now=now, source=message_id or msg.key,
-            default_timezone=rt.settings.me.timezone)
+            default_timezone=rt.settings.me.timezone,
+            max_people=rt.settings.compose.max_interviewers)
         if outcome != "ignored":
             assert interview_id is not None
             if outcome == "new":

@@ -10,8 +10,11 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from followup import drafts
 from followup.headers import header_text, person_name
 from followup.model import (
+    DEFAULT_MAX_INTERVIEWERS,
+    MAX_INTERVIEWERS,
     Debrief,
     FollowupError,
     Interview,
@@ -19,20 +22,29 @@ from followup.model import (
     InterviewState,
     Method,
     Person,
+    TaskKind,
+    TaskState,
+    UsageError,
+    fanout_problem,
+    list_like_address,
     valid_address,
 )
 from followup.store import Store, from_db, to_db
 
 log = logging.getLogger(__name__)
 
+_ENDED = (InterviewState.CANCELLED, InterviewState.STOPPED, InterviewState.DONE)
+
 
 def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: str,
-                 default_timezone: str) -> tuple[int | None, str]:
+                 default_timezone: str, max_people: int = DEFAULT_MAX_INTERVIEWERS,
+                 ) -> tuple[int | None, str]:
     """Insert or update the interview an event describes. Returns (id, outcome).
 
     Outcomes: "new", "update" (higher SEQUENCE: times moved), "cancel",
     "duplicate" (same UID, same or lower SEQUENCE), "ignored" (not an interview).
-    Call inside a transaction.
+    More than `max_people` people, or a list address: the interview needs
+    confirmation (the user picks the people). Call inside a transaction.
     """
     from followup import detect  # lazily: icalendar and phonenumbers slow `status` down
     row = store.one("SELECT id, sequence, state FROM interviews WHERE event_uid = ?",
@@ -43,6 +55,7 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
         store.execute("UPDATE interviews SET state = ?, sequence = max(sequence, ?), "
                       "updated_at = ? WHERE id = ?",
                       (InterviewState.CANCELLED.value, event.sequence, to_db(now), row["id"]))
+        drafts.withdraw_for_interview(store, row["id"], now=now, why="the interview was cancelled")
         return row["id"], "cancel"
     if event.start is None or event.confidence < detect.MAYBE_THRESHOLD:
         return None, "ignored"
@@ -63,7 +76,9 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
         assignments = ", ".join(f"{k} = :{k}" for k in fields)
         store.execute(f"UPDATE interviews SET {assignments} WHERE id = :id",
                       {**fields, "id": row["id"]})
-        _merge_people(store, row["id"], event.interviewers)
+        _merge_people(store, row["id"], _within_bound(store, row["id"], event.interviewers))
+        hold_if_fanout(store, row["id"], named=len(event.interviewers), cap=max_people,
+                       now=now)
         return row["id"], "update"
     state = (InterviewState.ACTIVE if event.confidence >= detect.CONFIRMED_THRESHOLD
              else InterviewState.NEEDS_CONFIRMATION)
@@ -75,8 +90,49 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
          "confidence": event.confidence, "source": source, "created_at": to_db(now)},
     )
     interview_id = int(cursor.lastrowid)
-    _merge_people(store, interview_id, event.interviewers)
+    _merge_people(store, interview_id, _within_bound(store, interview_id, event.interviewers))
+    hold_if_fanout(store, interview_id, named=len(event.interviewers), cap=max_people, now=now)
     return interview_id, "new"
+
+
+def _within_bound(store: Store, interview_id: int, people: tuple[Person, ...],
+                  ) -> tuple[Person, ...]:
+    """Storage is bounded whatever the invite holds: at most MAX_INTERVIEWERS people."""
+    stored = {r["email"] for r in store.all("SELECT email FROM people WHERE interview_id = ?",
+                                            (interview_id,))}
+    fresh = [p for p in people if p.email.lower() not in stored]
+    room = max(0, MAX_INTERVIEWERS - len(stored))
+    if len(fresh) > room:
+        log.warning("interview %d: %d people not stored (at most %d per interview)",
+                    interview_id, len(fresh) - room, MAX_INTERVIEWERS)
+    known = [p for p in people if p.email.lower() in stored]
+    return tuple(known + fresh[:room])
+
+
+def fanout_reason(store: Store, interview_id: int, *, cap: int, named: int = 0,
+                  allow_lists: bool = False) -> str | None:
+    """Why this interview's people need the user's pick (see model.fanout_problem)."""
+    emails = [r["email"] for r in store.all("SELECT email FROM people WHERE interview_id = ?",
+                                            (interview_id,))]
+    return fanout_problem(emails, cap=cap, named=named, allow_lists=allow_lists)
+
+
+def hold_if_fanout(store: Store, interview_id: int, *, cap: int, now: datetime, named: int = 0,
+                   allow_lists: bool = False) -> str | None:
+    """A plan that has not ended waits for `followup confirm --only` (no drafts, no
+    mail) when it has too many people or a list address. Returns the reason."""
+    reason = fanout_reason(store, interview_id, cap=cap, named=named, allow_lists=allow_lists)
+    if reason is None:
+        return None
+    row = store.one("SELECT state FROM interviews WHERE id = ?", (interview_id,))
+    if InterviewState(row["state"]) in _ENDED:
+        return reason
+    log.warning("interview %d needs confirmation: %s", interview_id, reason)
+    # stop_reason holds the reason for the current state (paused, stopped, or this).
+    store.execute("UPDATE interviews SET state = ?, stop_reason = ?, updated_at = ? "
+                  "WHERE id = ?", (InterviewState.NEEDS_CONFIRMATION.value,
+                                   f"needs confirmation: {reason}", to_db(now), interview_id))
+    return reason
 
 
 def _merge_people(store: Store, interview_id: int, people: tuple[Person, ...]) -> None:
@@ -97,7 +153,7 @@ def _merge_people(store: Store, interview_id: int, people: tuple[Person, ...]) -
 
 def add_manual(store: Store, *, company: str, role: str, start: datetime, end: datetime,
                timezone: str, people: list[Person], now: datetime, location: str | None = None,
-               ) -> int:
+               max_people: int = DEFAULT_MAX_INTERVIEWERS) -> int:
     """An interview the user records by hand (e.g. scheduled on the phone)."""
     event = InterviewEvent(
         is_interview=True, confidence=1.0, method=Method.REQUEST,
@@ -107,7 +163,7 @@ def add_manual(store: Store, *, company: str, role: str, start: datetime, end: d
         organizer=None, interviewers=tuple(people),
     )
     interview_id, _ = record_event(store, event, now=now, source="manual",
-                                   default_timezone=timezone)
+                                   default_timezone=timezone, max_people=max_people)
     assert interview_id is not None
     return interview_id
 
@@ -139,20 +195,66 @@ def _interview(store: Store, row) -> Interview:
 
 
 def set_state(store: Store, interview_id: int, state: InterviewState, *, now: datetime,
-              reason: str | None = None) -> None:
+              reason: str | None = None) -> list[int]:
+    """Returns the drafts withdrawn: an ended plan sends nothing more."""
     get(store, interview_id)  # clear error for a wrong id
     store.execute("UPDATE interviews SET state = ?, stop_reason = coalesce(?, stop_reason), "
                   "updated_at = ? WHERE id = ?", (state.value, reason, to_db(now), interview_id))
+    if state not in _ENDED:
+        return []
+    why = f"plan {state.value}" + (f": {reason}" if reason else "")
+    return drafts.withdraw_for_interview(store, interview_id, now=now, why=why)
 
 
-def confirm(store: Store, interview_id: int, *, now: datetime) -> Interview:
+def confirm(store: Store, interview_id: int, *, now: datetime, only: tuple[str, ...] = (),
+            max_people: int = DEFAULT_MAX_INTERVIEWERS, allow_lists: bool = False) -> Interview:
+    """Accept an interview that waits for the user; `only`: keep just these people
+    (required when the invite named too many people or a list address)."""
     interview = get(store, interview_id)
     if interview.state is not InterviewState.NEEDS_CONFIRMATION:
         raise FollowupError(f"interview {interview_id} is {interview.state.value}, "
                             "not waiting for confirmation")
+    if only:
+        _keep_only(store, interview, only, max_people=max_people, allow_lists=allow_lists,
+                   now=now)
+    elif reason := fanout_reason(store, interview_id, cap=max_people):
+        raise UsageError(f"interview {interview_id}: {reason}; pick the people: "
+                         f"`followup confirm {interview_id} --only EMAIL [--only EMAIL ...]`")
+    store.execute("UPDATE interviews SET stop_reason = NULL WHERE id = ? AND "
+                  "stop_reason LIKE 'needs confirmation:%'", (interview_id,))
+    _redo_thank_you(store, interview_id)
     set_state(store, interview_id, InterviewState.ACTIVE, now=now)
     end_earlier_plans(store, get(store, interview_id), now=now)
     return get(store, interview_id)
+
+
+def _keep_only(store: Store, interview: Interview, only: tuple[str, ...], *, max_people: int,
+               allow_lists: bool, now: datetime) -> None:
+    chosen = list(dict.fromkeys(e.strip().lower() for e in only))
+    known = {p.email for p in interview.interviewers}
+    for email in chosen:
+        if email not in known:
+            raise UsageError(f"--only {email}: not one of the people of interview "
+                             f"{interview.id} (see `followup status {interview.id}`)")
+        if list_like_address(email) and not allow_lists:
+            raise UsageError(f"--only {email}: looks like a mailing list; add "
+                             "--allow-list-address if it really is one person")
+    if len(chosen) > max_people:
+        raise UsageError(f"--only: {len(chosen)} people, more than [compose] "
+                         f"max_interviewers = {max_people}")
+    marks = ",".join("?" * len(chosen))
+    store.execute(f"DELETE FROM people WHERE interview_id = ? AND email NOT IN ({marks})",
+                  (interview.id, *chosen))
+    drafts.withdraw_for_interview(store, interview.id, now=now, keep=tuple(chosen),
+                                  why="not picked by `followup confirm --only`")
+
+
+def _redo_thank_you(store: Store, interview_id: int) -> None:
+    # A thank-you step held back for confirmation makes its drafts on the next pass
+    # (only for people who have none yet).
+    store.execute("UPDATE tasks SET state = ? WHERE interview_id = ? AND kind = ? AND state = ?",
+                  (TaskState.PENDING.value, interview_id, TaskKind.THANK_YOU.value,
+                   TaskState.WAITING.value))
 
 
 def end_earlier_plans(store: Store, interview: Interview, *, now: datetime) -> list[int]:
@@ -165,7 +267,7 @@ def end_earlier_plans(store: Store, interview: Interview, *, now: datetime) -> l
                          "AND state IN (?, ?) AND start_utc < ?",
                          (interview.id, interview.company.strip(), InterviewState.ACTIVE.value,
                           InterviewState.PAUSED.value, to_db(interview.start))):
-        set_state(store, row["id"], InterviewState.DONE, now=now,
+        set_state(store, row["id"], InterviewState.DONE, now=now,  # withdraws its drafts
                   reason=f"second interview scheduled (interview {interview.id})")
         ended.append(row["id"])
     return ended

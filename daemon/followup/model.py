@@ -33,6 +33,44 @@ def valid_address(text: str) -> bool:
             and len(text) <= 254)
 
 
+# Mailboxes that reach many people or nobody: a thank-you to one would go to a
+# whole company, so such an interview waits for the user to pick the people.
+_LIST_WORD = (r"all|staff|team|teams|everyone|everybody|employees|members|list|lists|group"
+              r"|groups|dl|distro|distribution|announce|announcements")
+_LIST_LOCALPART = re.compile(
+    rf"^(?:(?:{_LIST_WORD})(?:[-_.+].*)?|all[-_.]?(?:{_LIST_WORD}|hands|company|people|users)"
+    rf"|.*[-_.](?:{_LIST_WORD})|no-?reply|do-?not-?reply|donotreply)$", re.IGNORECASE)
+_LIST_DOMAIN_LABELS = frozenset({"lists", "list", "groups", "mailman", "listserv"})
+_LIST_DOMAINS = ("googlegroups.com", "groups.io")
+
+
+def list_like_address(email: str) -> bool:
+    """all-staff@, everyone@, team@, noreply@, anything@lists.… or @googlegroups.com."""
+    local, _, domain = email.lower().rpartition("@")
+    labels = domain.split(".")
+    return (bool(_LIST_LOCALPART.match(local))
+            or any(label in _LIST_DOMAIN_LABELS for label in labels[:-2])  # lists.acme.com
+            or any(domain == d or domain.endswith("." + d) for d in _LIST_DOMAINS))
+
+
+DEFAULT_MAX_INTERVIEWERS = 12  # [compose] max_interviewers
+MAX_INTERVIEWERS = 100  # the hard bound: never more people than this stored per interview
+
+
+def fanout_problem(emails: list[str], *, cap: int, named: int | None = None,
+                   allow_lists: bool = False) -> str | None:
+    """Why these recipients need the user's pick before any draft is made, or None.
+    `named`: how many people the invite itself named (more than were kept)."""
+    count = max(len(emails), named or 0)
+    if count > cap:
+        return (f"{count} people, more than the {cap} followup writes to "
+                "([compose] max_interviewers)")
+    lists = [e for e in emails if list_like_address(e)]
+    if lists and not allow_lists:
+        return f"{lists[0]} looks like a mailing list"
+    return None
+
+
 @dataclass(frozen=True)
 class Person:
     name: str
@@ -173,6 +211,7 @@ class DraftState(str, enum.Enum):
     UNKNOWN = "unknown"  # maybe sent: the user decides
     REJECTED = "rejected"
     FAILED = "failed"
+    WITHDRAWN = "withdrawn"  # its interview was cancelled, stopped or ended: never sent
 
 
 @dataclass(frozen=True)

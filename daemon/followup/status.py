@@ -24,12 +24,20 @@ def interview_json(store: Store, interview: Interview) -> dict[str, Any]:
     return {
         "id": interview.id, "company": interview.company, "role": interview.role,
         "start": interview.start.isoformat(), "end": interview.end.isoformat(),
-        "state": interview.state.value,
+        "state": interview.state.value, "reason": state_reason(store, interview),
         "interviewers": [p.to_json() for p in interview.interviewers],
         "tasks": [{"kind": t["kind"],
                    "due": from_db(t["due_utc"]).astimezone(zone).isoformat(),  # type: ignore[union-attr]
                    "state": t["state"], "late": bool(t["late"])} for t in tasks],
     }
+
+
+def state_reason(store: Store, interview: Interview) -> str | None:
+    """Why a plan is paused, stopped, ended or waits for confirmation (None: no reason)."""
+    if interview.state.value == "active":
+        return None
+    row = store.one("SELECT stop_reason FROM interviews WHERE id = ?", (interview.id,))
+    return row["stop_reason"] if row else None
 
 
 def status_json(store: Store) -> list[dict[str, Any]]:
@@ -78,6 +86,10 @@ def print_status(console, store: Store, *, now: datetime) -> None:
             first = pending[0]
             due = datetime.fromisoformat(first["due"])
             step = f"{first['kind']} {first['state']} {due:%a %b %d %H:%M}"
+        if interview.state.value == "needs_confirmation":
+            reason = data["reason"]
+            step = (f"{reason}\n`followup confirm {interview.id} --only EMAIL`" if reason
+                    else f"is it an interview? `followup confirm {interview.id}`")
         table.add_row(  # every value from mail escaped: "[x]" is rich markup
             str(interview.id), escape(f"{interview.company}\n{interview.role}".strip()),
             f"{interview.start:%a %b %d %H:%M} {interview.start.tzname()}",
@@ -93,6 +105,8 @@ def print_interview(console, store: Store, interview: Interview, me) -> None:
     data = interview_json(store, interview)
     console.print(f"[bold]{interview.id}. {escape(interview.title or interview.company)}[/bold] "
                   f"({interview.state.value})")
+    if data["reason"]:
+        console.print(escape(f"Why: {data['reason']}"), highlight=False)
     console.print(f"When: {interview.start:%A %B %d, %Y %H:%M}-{interview.end:%H:%M} "
                   f"{interview.start.tzname()}", highlight=False)
     if interview.video_link or interview.location:
