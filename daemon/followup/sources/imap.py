@@ -20,14 +20,35 @@ log = logging.getLogger(__name__)
 
 
 def connect(source: Source, password: str):  # -> imapclient.IMAPClient
-    """Connected and logged in, or FollowupError with one line naming host and cause."""
-    import imapclient
+    """Connected and logged in, or FollowupError with one line naming host and cause.
+    Connect, TLS, greeting and login together take at most `timeout` seconds."""
+    where = f"{source.host}:{source.port}"
+    with net.Deadline(source.timeout) as deadline:
+        try:
+            return _open(source, password, deadline)
+        except FollowupError:
+            if deadline.expired:
+                raise FollowupError(f"IMAP {where}: {_too_slow(source)}") from None
+            raise
+        except Exception as err:  # noqa: BLE001 - imaplib's errors on a cut socket vary
+            if deadline.expired:
+                raise FollowupError(f"IMAP {where}: {_too_slow(source)}") from None
+            raise FollowupError(f"IMAP {where}: connection lost "
+                                f"({net.describe_network(err)})") from None
+
+
+def _too_slow(source: Source) -> str:
+    return (f"no greeting and login within {source.timeout} s "
+            "(server stalled or trickling; see [source] timeout)")
+
+
+def _open(source: Source, password: str, deadline: net.Deadline):
     from imapclient.exceptions import IMAPClientError, LoginError
 
     where = f"{source.host}:{source.port}"
     context = net.client_context()
     try:
-        client = imapclient.IMAPClient(
+        client = _client_class(deadline)(
             source.host, port=source.port, ssl=source.security == "ssl",
             ssl_context=context, timeout=source.timeout,
         )
@@ -53,9 +74,40 @@ def connect(source: Source, password: str):  # -> imapclient.IMAPClient
         raise
     except (OSError, IMAPClientError) as err:
         _close_quietly(client)
-        raise FollowupError(f"IMAP {where}: connection lost ({net.describe_network(err)})") from None
+        raise FollowupError(f"IMAP {where}: connection lost "
+                            f"({net.describe_network(err)})") from None
     return client
 
+
+def _client_class(deadline: net.Deadline):
+    """IMAPClient whose socket `deadline` watches from before the TLS handshake and
+    the greeting (imapclient opens the connection inside its constructor)."""
+    import socket
+
+    import imapclient
+    from imapclient import imap4, tls
+
+    class Plain(imap4.IMAP4WithTimeout):
+        def _create_socket(self, timeout=None):
+            sock = super()._create_socket(timeout)
+            deadline.watch(sock)
+            return sock
+
+    class Tls(tls.IMAP4_TLS):
+        def _create_socket(self, timeout=None):
+            sock = socket.create_connection((self.host, self.port),
+                                            timeout=timeout or self._timeout)
+            deadline.watch(sock)
+            return tls.wrap_socket(sock, self.ssl_context, self.host)
+
+    class Client(imapclient.IMAPClient):
+        def _create_IMAP4(self):  # noqa: N802 - imapclient's name
+            connect = self._timeout.connect
+            if self.ssl:
+                return Tls(self.host, self.port, self.ssl_context, connect)
+            return Plain(self.host, self.port, connect)
+
+    return Client
 
 
 def _close_quietly(client) -> None:
