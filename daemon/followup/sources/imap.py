@@ -15,6 +15,7 @@ from followup import net
 from followup.config import Source
 from followup.model import FollowupError
 from followup.net import CheckResult
+from followup.store import to_db, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,8 @@ def check(source: Source, password: str) -> CheckResult:
 
 # --- the watcher -------------------------------------------------------------
 
-FETCH_CHUNK = 500  # UIDs per FETCH: bounded memory on a first sync of 50,000
+FETCH_CHUNK = 500  # UIDs per header FETCH: bounded memory on a first sync of 50,000
+BODY_BATCH_BYTES = 16 * 1024 * 1024  # candidate bodies per FETCH, by RFC822.SIZE
 IDLE_RENEW_SECONDS = 9 * 60  # servers and NAT boxes drop quiet connections early
 
 
@@ -269,33 +271,55 @@ class ImapSource:
                                          wanted, Incoming)
 
     def _fetch_chunk(self, uids, uidvalidity, wanted, Incoming):
-        from followup.detect import MAX_MESSAGE_BYTES
-
+        """Headers of the chunk in one FETCH; candidate bodies in byte-bounded FETCHes,
+        fetched only when the pipeline reaches them, each dropped once yielded."""
         heads = self._guard(lambda c: c.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE",
                                                      "RFC822.SIZE"]))
         self.commands += 1
-        candidates, notes = [], {}
+        notes, sizes, pending = {}, {}, []
+        cap = self.cfg.max_message_bytes
         for uid in uids:
             data = heads.get(uid, {})
-            header = data.get(b"BODY[HEADER]", b"")
-            size = int(data.get(b"RFC822.SIZE", 0))
-            if not (wanted(header) or _has_calendar(data.get(b"BODYSTRUCTURE"))):
+            sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
+            if not (wanted(data.get(b"BODY[HEADER]", b""))
+                    or _has_calendar(data.get(b"BODYSTRUCTURE"))):
                 notes[uid] = "not a candidate"
-            elif size > MAX_MESSAGE_BYTES:
-                notes[uid] = f"too large ({size} bytes)"
+            elif sizes[uid] > cap:
+                notes[uid] = _too_large(sizes[uid], self.cfg.max_message_mb)
             else:
-                candidates.append(uid)
-        bodies = {}
-        if candidates:
-            bodies = self._guard(lambda c: c.fetch(candidates, ["BODY.PEEK[]"]))
-            self.commands += 1
+                pending.append(uid)
+        candidates = set(pending)
+        bodies: dict = {}
         for uid in uids:
-            header = heads.get(uid, {}).get(b"BODY[HEADER]", b"")
-            raw = bodies.get(uid, {}).get(b"BODY[]")
-            yield Incoming(self.folder, f"{uidvalidity}:{uid}", header, raw,
-                           notes.get(uid, "" if raw is not None else "vanished"), uid)
+            header = heads.pop(uid, {}).get(b"BODY[HEADER]", b"")
+            raw, note = None, notes.get(uid, "")
+            if uid in candidates:
+                if uid not in bodies:
+                    bodies = self._fetch_bodies(_next_batch(pending, sizes))
+                raw = bodies.pop(uid, {}).get(b"BODY[]")
+                if raw is None:
+                    note = "vanished"
+                elif len(raw) > cap:  # the server's RFC822.SIZE was missing or wrong
+                    raw, note = None, _too_large(len(raw), self.cfg.max_message_mb)
+            if note.startswith("too large"):
+                log.warning("%s %s:%s: skipped: %s", self.folder, uidvalidity, uid, note)
+            msg = Incoming(self.folder, f"{uidvalidity}:{uid}", header, raw, note, uid,
+                           record=note.startswith("too large"))
+            raw = None  # the body lives only in `msg`: freed once the pipeline drops it
+            yield msg
+            del msg
+
+    def _fetch_bodies(self, batch: list[int]) -> dict:
+        bodies = self._guard(lambda c: c.fetch(batch, ["BODY.PEEK[]"]))
+        self.commands += 1
+        return bodies
 
     def mark_done(self, store, msg) -> None:
+        if msg.record:  # no body read, but the reason must be on record, not silent
+            store.execute(
+                "INSERT OR IGNORE INTO messages (folder, key, outcome, reason, seen_at) "
+                "VALUES (?, ?, 'skipped', ?, ?)", (msg.folder, msg.key, msg.reason,
+                                                   to_db(utcnow())))
         store.execute("UPDATE sync_state SET last_uid = max(last_uid, ?) WHERE folder = ?",
                       (msg.uid, self.folder))
 
@@ -359,6 +383,20 @@ class ImapSource:
             return bool(found)
 
         return self._guard(find)
+
+
+def _next_batch(pending: list[int], sizes: dict[int, int]) -> list[int]:
+    """Take the next candidates off `pending`, at most BODY_BATCH_BYTES of them by
+    RFC822.SIZE (always at least one)."""
+    batch, total = [], 0
+    while pending and (not batch or total + sizes[pending[0]] <= BODY_BATCH_BYTES):
+        total += sizes[pending[0]]
+        batch.append(pending.pop(0))
+    return batch
+
+
+def _too_large(size: int, cap_mb: int) -> str:
+    return f"too large ({size} bytes; [source] max_message_mb = {cap_mb})"
 
 
 def _has_calendar(structure) -> bool:
