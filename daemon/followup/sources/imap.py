@@ -242,12 +242,18 @@ class ImapSource:
         uidnext = info.get(b"UIDNEXT") if fresh else None
         row = store.one("SELECT uidvalidity, last_uid FROM sync_state WHERE folder = ?",
                         (self.folder,))
-        if row is None or row["uidvalidity"] != uidvalidity:
-            if row is not None:
+        if row is None or row["uidvalidity"] != uidvalidity or _past(row, uidnext):
+            if row is not None and row["uidvalidity"] != uidvalidity:
                 log.warning("IMAP %s: UIDVALIDITY changed (%s -> %s): rescanning the last %d days",
                             self.cfg.folder, row["uidvalidity"], uidvalidity,
                             self.cfg.lookback_days)
-            since = (self.clock() - timedelta(days=self.cfg.lookback_days)).date()
+            elif row is not None:
+                # A mailbox restored under the same UIDVALIDITY: waiting for UIDs the
+                # server has not given yet would read nothing till then.
+                log.warning("IMAP %s: stored position %s is past the server's UIDNEXT %s: "
+                            "rescanning the last %d days", self.cfg.folder, row["last_uid"],
+                            uidnext, self.cfg.lookback_days)
+            since = self._window_start()
             uids = self._guard(lambda c: c.search(["SINCE", since]))
             self.commands += 1
             # Start just below the window, so a first sync cut short resumes inside
@@ -269,6 +275,34 @@ class ImapSource:
         for start in range(0, len(uids), FETCH_CHUNK):
             yield from self._fetch_chunk(sorted(uids)[start:start + FETCH_CHUNK], uidvalidity,
                                          wanted, Incoming)
+
+    def _window_start(self):
+        """The first day of the lookback window, counted from the earlier of our clock
+        and the newest message's INTERNALDATE (the server's clock): a clock running
+        ahead must not put the window after all the mail. A clock running behind only
+        makes the window longer, which misses nothing."""
+        from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+
+        def newest(c):
+            try:
+                last = c.search(["UID", "*"])  # the message with the highest UID
+            except IMAPClientAbortError:
+                raise
+            except IMAPClientError:  # an empty mailbox: `*` names no message
+                return {}
+            return c.fetch(last[-1:], ["INTERNALDATE"]) if last else {}
+
+        anchor = self.clock().date()
+        found = self._guard(newest)
+        self.commands += 2
+        for data in found.values():
+            when = data.get(b"INTERNALDATE")
+            if when is not None and when.date() < anchor:
+                log.warning("IMAP %s: our clock (%s) is ahead of the newest message (%s): "
+                            "the lookback window counts from the message", self.cfg.folder,
+                            anchor, when.date())
+                anchor = when.date()
+        return anchor - timedelta(days=self.cfg.lookback_days)
 
     def _fetch_chunk(self, uids, uidvalidity, wanted, Incoming):
         """Headers of the chunk in one FETCH; candidate bodies in byte-bounded FETCHes,
@@ -383,6 +417,11 @@ class ImapSource:
             return bool(found)
 
         return self._guard(find)
+
+
+def _past(row, uidnext) -> bool:
+    """Is the stored position beyond what the server has given out (UIDNEXT - 1)?"""
+    return uidnext is not None and int(row["last_uid"]) >= int(uidnext)
 
 
 def _next_batch(pending: list[int], sizes: dict[int, int]) -> list[int]:
