@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from mailgen import invite
+from runner import followup
 
 from followup import config, interviews
 from followup.model import InterviewState
@@ -214,3 +215,36 @@ def test_a_position_past_the_servers_uidnext_is_brought_back(rt, imap_account):
     assert len(interviews.all_interviews(rt.store)) == 1
     assert rt.store.one("SELECT last_uid FROM sync_state")["last_uid"] == max(
         imap_account.uids("INBOX"))
+
+
+def test_a_plan_the_user_resumed_stays_resumed_after_a_uidvalidity_change(mail_env,
+                                                                          imap_account):
+    """A company mail without a Message-ID pauses the plan; the user resumes it; a
+    UIDVALIDITY change shows that mail again under a new key: it is the same mail
+    (same header), so the plan stays active."""
+    start = BEFORE + timedelta(days=7)
+    imap_account.append("INBOX", invite(uid="resume-1", start=start,
+                                        people=[("Li Wei", "li.wei@acme.example")]),
+                        when=BEFORE)
+    news = (b"From: Li Wei <li.wei@acme.example>\r\nTo: sam.seeker@example.net\r\n"
+            b"Subject: Next steps\r\nDate: Tue, 24 Nov 2026 08:00:00 -0600\r\n\r\n"
+            b"We would like to move you to the next round: next steps to follow.\r\n")
+    runtime = open_runtime(config.load(mail_env), clock=lambda: BEFORE)
+    try:
+        run_pass(runtime, now=BEFORE)
+        (interview,) = interviews.all_interviews(runtime.store)
+        assert interview.state is InterviewState.ACTIVE
+        imap_account.append("INBOX", news, when=BEFORE)
+        run_pass(runtime, now=BEFORE)
+        assert interviews.get(runtime.store, interview.id).state is InterviewState.PAUSED
+        done = followup("resume", str(interview.id))
+        assert done.returncode == 0, done.stderr
+        assert interviews.get(runtime.store, interview.id).state is InterviewState.ACTIVE
+        imap_account.change_uidvalidity("INBOX")
+        runtime.source.drop()  # the server closes connections on a UIDVALIDITY change
+        report = run_pass(runtime, now=BEFORE)
+        assert report.ok, report.errors
+        assert report.outcomes.get("duplicate", 0) == 2  # the invite and the news, again
+        assert interviews.get(runtime.store, interview.id).state is InterviewState.ACTIVE
+    finally:
+        runtime.close()
