@@ -747,8 +747,8 @@ class ReceivedMessage:
 
 @dataclass
 class _Fault:
-    stage: str  # "MAIL" | "RCPT" | "DATA"
-    kind: str  # "reply" | "drop" | "accept_then_drop" | "accept_then_hold"
+    stage: str  # "GREETING" | "MAIL" | "RCPT" | "DATA"
+    kind: str  # "reply" | "drop" | "accept_then_drop" | "accept_then_hold" | "trickle"
     reply: str = ""
     hold: float = 0.0
 
@@ -889,6 +889,24 @@ class SmtpSink:
             def _create_session(self):
                 return _Session(self.loop)
 
+            async def _handle_client(self):
+                fault = sink._take_fault("GREETING")
+                if fault is None:
+                    return await super()._handle_client()
+                # trickle_greeting_next(): a greeting that never ends, one byte at a time,
+                # until the client gives up or `fault.reply` seconds have passed
+                end = time.monotonic() + float(fault.reply)
+                greeting = b"220-" + b"s" * 100_000
+                for i in range(len(greeting)):
+                    if self.transport is None or self.transport.is_closing():
+                        return None
+                    if time.monotonic() > end:
+                        break
+                    self.transport.write(greeting[i:i + 1])
+                    await asyncio.sleep(fault.hold)
+                self.transport.close()
+                return None
+
         class _Controller(Controller):
             def factory(self):
                 return _SMTP(self.handler, **self.SMTP_kwargs)
@@ -1027,6 +1045,12 @@ class SmtpSink:
         """Deliver the next message (it appears in ``messages``), then close the
         connection before the 250 reply: "sent but not acknowledged"."""
         self._push(_Fault("DATA", "accept_then_drop"), times)
+
+    def trickle_greeting_next(self, every: float = 0.5, seconds: float = 30.0) -> None:
+        """The next connection gets its 220 greeting one byte every ``every`` seconds,
+        never finished: each read succeeds, only a total deadline gives up. After
+        ``seconds`` the sink closes the connection."""
+        self._push(_Fault("GREETING", "trickle", reply=str(seconds), hold=every), 1)
 
     @property
     def pending_faults(self) -> int:

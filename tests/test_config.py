@@ -51,6 +51,7 @@ def test_defaults_are_sensible(tmp_path):
     assert (s.transport.port, s.transport.sender) == (465, "sam@example.net")
     assert s.plan.call_gaps == (3, 3, 3) and s.plan.call_time == time(10, 0)
     assert s.storage_path.name == "followup.db"
+    assert s.source.max_message_mb == 25 and s.source.max_message_bytes == 25 * 1024 * 1024
 
 
 @pytest.mark.parametrize("text, key, expected", [
@@ -72,6 +73,8 @@ def test_defaults_are_sensible(tmp_path):
     (MINIMAL + "[approval]\nmode = \"yolo\"\n", "[approval] mode", "one of"),
     (MINIMAL + '[approval]\ntrusted_authserv_id = "mx.google.com; dmarc=pass"\n',
      "[approval] trusted_authserv_id", "authserv-id"),
+    (MINIMAL.replace('host = "imap.example.net"', 'host = "imap.example.net"\n'
+                     'max_message_mb = 200'), "[source] max_message_mb", "from 1 to 25"),
     ("[me\nemail=", "", "not valid TOML"),
 ])
 def test_each_config_error_names_file_and_key(tmp_path, text, key, expected):

@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+from conftest import write_config
 from mailgen import ME, invite
 from runner import followup
 
@@ -363,3 +367,100 @@ def test_rcpt_refused_then_accepted_sends_once(rt, smtp):
     run_pass(rt, now=AFTER + timedelta(hours=2))
     run_pass(rt, now=AFTER + timedelta(hours=3))
     assert len(to_li(smtp)) == 1
+
+
+# --- a server trickling its greeting: total deadlines, not per-read timeouts ----------
+
+DEADLINE = 2  # seconds: [source]/[transport] timeout in these tests
+SLACK = 3.0
+
+
+class TricklingServer:
+    """A loopback TCP server that answers every connection with a greeting that never
+    ends, one byte every `every` seconds: no read ever times out. It hangs up after
+    `seconds` (so code without a deadline fails the test rather than hangs it)."""
+
+    def __init__(self, every: float = 0.3, seconds: float = DEADLINE + SLACK + 3):
+        self.every, self.seconds = every, seconds
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.sendall(b"* OK ")
+                end = time.monotonic() + self.seconds
+                while not self.closed.wait(self.every) and time.monotonic() < end:
+                    conn.sendall(b"x")
+            except OSError:  # the client gave up
+                return
+
+    def close(self) -> None:
+        self.closed.set()
+        self.sock.close()
+
+
+def _short_timeouts(path):
+    path.write_text(path.read_text().replace("timeout = 10", f"timeout = {DEADLINE}"))
+    return path
+
+
+def test_imap_greeting_trickled_byte_by_byte_ends_the_pass_at_the_deadline(tmp_path,
+                                                                            monkeypatch):
+    server = TricklingServer()
+    try:
+        cfg = _short_timeouts(write_config(tmp_path / "cfg" / "config.toml",
+                                           imap=SimpleNamespace(port=server.port,
+                                                                username="sam")))
+        monkeypatch.setenv("FOLLOWUP_IMAP_PASSWORD", "secret")
+        rt = open_runtime(config.load(cfg), clock=lambda: AFTER)
+        try:
+            t0 = time.monotonic()
+            report = run_pass(rt, now=AFTER)
+            elapsed = time.monotonic() - t0
+        finally:
+            rt.close()
+    finally:
+        server.close()
+    assert elapsed < DEADLINE + SLACK, elapsed
+    (line,) = report.errors
+    assert f"127.0.0.1:{server.port}" in line and f"within {DEADLINE} s" in line, line
+    assert "\n" not in line
+
+
+def test_smtp_greeting_trickled_byte_by_byte_fails_the_send_at_the_deadline(
+        tmp_path, monkeypatch, imap_account, smtp):
+    cfg = _short_timeouts(write_config(tmp_path / "cfg" / "config.toml", imap=imap_account,
+                                       smtp=smtp))
+    monkeypatch.setenv("FOLLOWUP_IMAP_PASSWORD", imap_account.password)
+    monkeypatch.setenv("FOLLOWUP_SMTP_PASSWORD", smtp.password)
+    imap_account.append("INBOX", invite(uid="trickle-1", start=CHICAGO_START,
+                                        people=[("Li Wei", "li.wei@acme.example")]))
+    rt = open_runtime(config.load(cfg), clock=lambda: AFTER)
+    try:
+        run_pass(rt, now=AFTER)
+        with rt.store.transaction():
+            (d,) = drafts.list_drafts(rt.store)
+            drafts.approve(rt.store, d.id, sender=ME, now=AFTER)
+        rt.close()  # the next pass opens a new SMTP connection: its greeting trickles
+        rt = open_runtime(config.load(cfg), clock=lambda: AFTER)
+        smtp.trickle_greeting_next(every=0.3, seconds=DEADLINE + SLACK + 3)
+        t0 = time.monotonic()
+        run_pass(rt, now=AFTER)
+        elapsed = time.monotonic() - t0
+        d = drafts.get(rt.store, d.id)
+    finally:
+        rt.close()
+    assert elapsed < DEADLINE + SLACK, elapsed
+    assert to_li(smtp) == [] and d.state is DraftState.APPROVED  # retried later
+    assert f"within {DEADLINE} s" in d.last_error and "\n" not in d.last_error, d.last_error

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from mailgen import invite
+from runner import followup
 
 from followup import config, interviews
 from followup.model import InterviewState
@@ -153,3 +155,96 @@ def test_low_confidence_waits_for_confirmation(rt, imap_account):
         interviews.confirm(rt.store, maybe.id, now=after)
     run_pass(rt, now=after)
     assert count(rt, "drafts") == 1  # one interviewer, now acted on
+
+
+# --- the sync position: bounded by the server, never by a wrong clock -----------------
+
+
+def test_clock_400_days_ahead_on_first_sync_still_reads_the_window(mail_env, imap_account):
+    """SEARCH SINCE a date in the future finds nothing: the window counts from the newest
+    message's INTERNALDATE instead, so the invite already there is read, and so is the
+    one that arrives next."""
+    imap_account.append("INBOX", fixture("01_google_invite.eml"),
+                        when=BEFORE - timedelta(days=1))
+    ahead = BEFORE + timedelta(days=400)
+    runtime = open_runtime(config.load(mail_env), clock=lambda: ahead)
+    try:
+        assert run_pass(runtime, now=ahead).ok
+        assert len(interviews.all_interviews(runtime.store)) == 1
+        imap_account.append("INBOX", fixture("15_recruiter_cst.eml"), when=BEFORE)
+        assert run_pass(runtime, now=ahead).ok
+        assert len(interviews.all_interviews(runtime.store)) == 2
+    finally:
+        runtime.close()
+
+
+def test_clock_jumping_forward_then_back_loses_no_mail(mail_env, imap_account):
+    """A UIDVALIDITY change while the clock is 400 days ahead rescans a window that still
+    holds the mail; back on time, the next message is read too; nothing twice."""
+    now = [BEFORE]
+    runtime = open_runtime(config.load(mail_env), clock=lambda: now[0])
+    try:
+        imap_account.append("INBOX", fixture("01_google_invite.eml"), when=BEFORE)
+        assert run_pass(runtime, now=now[0]).ok
+        now[0] = BEFORE + timedelta(days=400)
+        imap_account.change_uidvalidity("INBOX")
+        imap_account.append("INBOX", fixture("15_recruiter_cst.eml"), when=BEFORE)
+        runtime.source.drop()  # the server closes connections on a UIDVALIDITY change
+        assert run_pass(runtime, now=now[0]).ok
+        assert len(interviews.all_interviews(runtime.store)) == 2
+        now[0] = BEFORE
+        later = invite(uid="after-the-jump", start=BEFORE + timedelta(days=7),
+                       people=[("Li Wei", "li.wei@acme.example")])
+        imap_account.append("INBOX", later, when=BEFORE)
+        assert run_pass(runtime, now=now[0]).ok
+        assert len(interviews.all_interviews(runtime.store)) == 3
+    finally:
+        runtime.close()
+
+
+def test_a_position_past_the_servers_uidnext_is_brought_back(rt, imap_account):
+    """A stored last_uid beyond UIDNEXT - 1 (a mailbox restored under the same
+    UIDVALIDITY) would read nothing until the server's UIDs caught up."""
+    imap_account.append("INBOX", NEWSLETTER)
+    run_pass(rt, now=BEFORE)
+    with rt.store.transaction():
+        rt.store.execute("UPDATE sync_state SET last_uid = 1000")
+    rt.source.drop()
+    imap_account.append("INBOX", fixture("01_google_invite.eml"))
+    assert run_pass(rt, now=BEFORE).ok
+    assert len(interviews.all_interviews(rt.store)) == 1
+    assert rt.store.one("SELECT last_uid FROM sync_state")["last_uid"] == max(
+        imap_account.uids("INBOX"))
+
+
+def test_a_plan_the_user_resumed_stays_resumed_after_a_uidvalidity_change(mail_env,
+                                                                          imap_account):
+    """A company mail without a Message-ID pauses the plan; the user resumes it; a
+    UIDVALIDITY change shows that mail again under a new key: it is the same mail
+    (same header), so the plan stays active."""
+    start = BEFORE + timedelta(days=7)
+    imap_account.append("INBOX", invite(uid="resume-1", start=start,
+                                        people=[("Li Wei", "li.wei@acme.example")]),
+                        when=BEFORE)
+    news = (b"From: Li Wei <li.wei@acme.example>\r\nTo: sam.seeker@example.net\r\n"
+            b"Subject: Next steps\r\nDate: Tue, 24 Nov 2026 08:00:00 -0600\r\n\r\n"
+            b"We would like to move you to the next round: next steps to follow.\r\n")
+    runtime = open_runtime(config.load(mail_env), clock=lambda: BEFORE)
+    try:
+        run_pass(runtime, now=BEFORE)
+        (interview,) = interviews.all_interviews(runtime.store)
+        assert interview.state is InterviewState.ACTIVE
+        imap_account.append("INBOX", news, when=BEFORE)
+        run_pass(runtime, now=BEFORE)
+        assert interviews.get(runtime.store, interview.id).state is InterviewState.PAUSED
+        done = followup("resume", str(interview.id))
+        assert done.returncode == 0, done.stderr
+        assert interviews.get(runtime.store, interview.id).state is InterviewState.ACTIVE
+        imap_account.change_uidvalidity("INBOX")
+        runtime.source.drop()  # the server closes connections on a UIDVALIDITY change
+        report = run_pass(runtime, now=BEFORE)
+        assert report.ok, report.errors
+        assert report.outcomes.get("duplicate", 0) == 2  # the invite and the news, again
+        assert interviews.get(runtime.store, interview.id).state is InterviewState.ACTIVE
+    finally:
+        runtime.close()

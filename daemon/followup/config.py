@@ -101,6 +101,11 @@ class Source:
     poll_interval: int = 300  # seconds, where the server has no IDLE
     timeout: int = 60  # seconds, every socket operation
     path: Path | None = None  # maildir
+    max_message_mb: int = 25  # a bigger candidate is recorded as skipped, never read
+
+    @property
+    def max_message_bytes(self) -> int:
+        return self.max_message_mb * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -235,7 +240,7 @@ class _Section:
 _SECTIONS: dict[str, set[str]] = {
     "me": {"name", "email", "aliases", "timezone", "country", "subdivision", "phone"},
     "source": {"kind", "host", "port", "security", "username", "folder", "lookback_days",
-               "poll_interval", "timeout", "path"},
+               "poll_interval", "timeout", "path", "max_message_mb"},
     "transport": {"kind", "host", "port", "security", "username", "from", "command", "path",
                   "save_sent", "timeout"},
     "approval": {"mode", "email_requests", "deadline", "trusted_authserv_id"},
@@ -333,7 +338,8 @@ def _load_source(s: _Section, me: Me) -> Source:
         path = s.path("path")
         if path is None:
             s.fail("path", "required when kind = \"maildir\": the Maildir folder")
-        return Source(kind=kind, path=path, poll_interval=s.number("poll_interval", 300, 5))
+        return Source(kind=kind, path=path, poll_interval=s.number("poll_interval", 300, 5),
+                      max_message_mb=_max_message_mb(s))
     host, security = _server(s, "imap", "imap.gmail.com")
     return Source(
         kind=kind, host=host, security=security,
@@ -343,7 +349,13 @@ def _load_source(s: _Section, me: Me) -> Source:
         lookback_days=s.number("lookback_days", 14, 1, 3650),
         poll_interval=s.number("poll_interval", 300, 5, 86400),
         timeout=s.number("timeout", 60, 1, 3600),
+        max_message_mb=_max_message_mb(s),
     )
+
+
+def _max_message_mb(s: _Section) -> int:
+    # 25 MB is also what detection reads at most: a higher cap would fetch for nothing.
+    return s.number("max_message_mb", 25, 1, 25)
 
 
 def _load_transport(s: _Section, me: Me, source: Source) -> Transport:

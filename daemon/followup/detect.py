@@ -8,6 +8,7 @@ prose; a message without one is read as a confirmation email.
 from __future__ import annotations
 
 import email
+import email.feedparser
 import email.policy
 import hashlib
 import re
@@ -167,8 +168,18 @@ def _walk(msg: Message, out: Parts, depth: int) -> None:
         out.texts.append(text)
 
 
+def parse_bytes(raw: bytes, policy=email.policy.compat32) -> Message:
+    """email.message_from_bytes without its 8x peak: that one copies the whole message
+    into a StringIO (4 bytes a character); fed in pieces, a 20 MB message peaks at ~2.5x."""
+    parser = email.feedparser.BytesFeedParser(policy=policy)
+    view = memoryview(raw)
+    for start in range(0, len(raw), 1 << 16):
+        parser.feed(bytes(view[start:start + (1 << 16)]))
+    return parser.close()
+
+
 def read_message(raw: bytes) -> Parts:
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    msg = parse_bytes(raw)
     parts = Parts()
     parts.subject = decode_header_value(msg.get("Subject"))
     name, addr = parseaddr(decode_header_value(msg.get("From")))

@@ -7,6 +7,7 @@ was seen and the source's position, so a crash neither skips nor repeats it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from followup import actions, detect, detect_text, drafts, interviews, render, r
 from followup.model import DraftState, FollowupError, InterviewState, TaskKind, TaskState
 from followup.outbox import MARK_HEADER
 from followup.runtime import Runtime
-from followup.sources import Incoming
+from followup.sources import Incoming, header_block
 from followup.store import to_db
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ def handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
             rt.store.execute(
                 "INSERT OR IGNORE INTO messages (folder, key, message_id, outcome, reason, "
                 "seen_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (msg.folder, msg.key, message_id, outcome, reason, to_db(now)))
+                (msg.folder, msg.key, message_id or fingerprint(msg), outcome, reason,
+                 to_db(now)))
         rt.source.mark_done(rt.store, msg)
     if outcome == "rejected":
         log.warning("%s %s: skipped: %s", msg.folder, msg.key, reason)
@@ -123,10 +125,9 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     message_id, is_ours = header.message_id, header.ours
     if is_ours and _sender_is_me(rt, header):
         return "own", "our own message", message_id
-    if message_id and rt.store.one(
-            "SELECT 1 FROM messages WHERE message_id = ? AND outcome != 'rejected'",
-            (message_id,)):
-        return "duplicate", "Message-ID seen before", message_id
+    seen = _seen_before(rt, msg, message_id)
+    if seen:
+        return "duplicate", seen, message_id
     if _sender_is_me(rt, header):
         reply = replies.parse_reply(msg.raw)
         if reply.token:
@@ -152,6 +153,26 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     if paused:
         return "paused", paused, message_id
     return "ignored", found.reason or "not an interview", message_id
+
+
+def fingerprint(msg: Incoming) -> str:
+    """Who a message is when it has no Message-ID: a digest of its header block (the
+    server gives the same bytes for the same message, whatever its UID)."""
+    head = (msg.header or header_block(msg.raw or b"")).replace(b"\r\n", b"\n")
+    return "sha256:" + hashlib.sha256(head).hexdigest()
+
+
+def _seen_before(rt: Runtime, msg: Incoming, message_id: str | None) -> str:
+    """Why this message was handled already ("" if it was not). A UIDVALIDITY change
+    or a rescanned window shows old mail again under new keys: handled twice, a
+    company mail would re-pause a plan the user resumed."""
+    if rt.store.one("SELECT 1 FROM messages WHERE folder = ? AND key = ?",
+                    (msg.folder, msg.key)):
+        return "seen before under this key"
+    if rt.store.one("SELECT 1 FROM messages WHERE message_id = ? AND outcome != 'rejected'",
+                    (message_id or fingerprint(msg),)):
+        return "Message-ID seen before" if message_id else "same header seen before"
+    return ""
 
 
 # --- messages from the companies ------------------------------------------------

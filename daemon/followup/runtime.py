@@ -55,7 +55,8 @@ def make_source(settings: Settings, clock: Callable[[], datetime]):
         from followup.sources.maildir import MaildirSource
 
         assert settings.source.path is not None
-        return MaildirSource(settings.source.path)
+        return MaildirSource(settings.source.path,
+                             max_message_mb=settings.source.max_message_mb)
     from followup.sources.imap import ImapSource
 
     password = credentials.require("imap", settings.source.username)

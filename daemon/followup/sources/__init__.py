@@ -27,6 +27,7 @@ class Incoming:
     reason: str = ""
     uid: int = 0  # IMAP only
     transient: bool = False  # unreadable this time: neither processed nor marked done
+    record: bool = False  # no body read (over the size cap), yet kept in `messages`
 
 
 def header_block(data: bytes) -> bytes:

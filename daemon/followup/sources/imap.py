@@ -15,19 +15,41 @@ from followup import net
 from followup.config import Source
 from followup.model import FollowupError
 from followup.net import CheckResult
+from followup.store import to_db, utcnow
 
 log = logging.getLogger(__name__)
 
 
 def connect(source: Source, password: str):  # -> imapclient.IMAPClient
-    """Connected and logged in, or FollowupError with one line naming host and cause."""
-    import imapclient
+    """Connected and logged in, or FollowupError with one line naming host and cause.
+    Connect, TLS, greeting and login together take at most `timeout` seconds."""
+    where = f"{source.host}:{source.port}"
+    with net.Deadline(source.timeout) as deadline:
+        try:
+            return _open(source, password, deadline)
+        except FollowupError:
+            if deadline.expired:
+                raise FollowupError(f"IMAP {where}: {_too_slow(source)}") from None
+            raise
+        except Exception as err:  # noqa: BLE001 - imaplib's errors on a cut socket vary
+            if deadline.expired:
+                raise FollowupError(f"IMAP {where}: {_too_slow(source)}") from None
+            raise FollowupError(f"IMAP {where}: connection lost "
+                                f"({net.describe_network(err)})") from None
+
+
+def _too_slow(source: Source) -> str:
+    return (f"no greeting and login within {source.timeout} s "
+            "(server stalled or trickling; see [source] timeout)")
+
+
+def _open(source: Source, password: str, deadline: net.Deadline):
     from imapclient.exceptions import IMAPClientError, LoginError
 
     where = f"{source.host}:{source.port}"
     context = net.client_context()
     try:
-        client = imapclient.IMAPClient(
+        client = _client_class(deadline)(
             source.host, port=source.port, ssl=source.security == "ssl",
             ssl_context=context, timeout=source.timeout,
         )
@@ -53,9 +75,40 @@ def connect(source: Source, password: str):  # -> imapclient.IMAPClient
         raise
     except (OSError, IMAPClientError) as err:
         _close_quietly(client)
-        raise FollowupError(f"IMAP {where}: connection lost ({net.describe_network(err)})") from None
+        raise FollowupError(f"IMAP {where}: connection lost "
+                            f"({net.describe_network(err)})") from None
     return client
 
+
+def _client_class(deadline: net.Deadline):
+    """IMAPClient whose socket `deadline` watches from before the TLS handshake and
+    the greeting (imapclient opens the connection inside its constructor)."""
+    import socket
+
+    import imapclient
+    from imapclient import imap4, tls
+
+    class Plain(imap4.IMAP4WithTimeout):
+        def _create_socket(self, timeout=None):
+            sock = super()._create_socket(timeout)
+            deadline.watch(sock)
+            return sock
+
+    class Tls(tls.IMAP4_TLS):
+        def _create_socket(self, timeout=None):
+            sock = socket.create_connection((self.host, self.port),
+                                            timeout=timeout or self._timeout)
+            deadline.watch(sock)
+            return tls.wrap_socket(sock, self.ssl_context, self.host)
+
+    class Client(imapclient.IMAPClient):
+        def _create_IMAP4(self):  # noqa: N802 - imapclient's name
+            connect = self._timeout.connect
+            if self.ssl:
+                return Tls(self.host, self.port, self.ssl_context, connect)
+            return Plain(self.host, self.port, connect)
+
+    return Client
 
 
 def _close_quietly(client) -> None:
@@ -91,7 +144,8 @@ def check(source: Source, password: str) -> CheckResult:
 
 # --- the watcher -------------------------------------------------------------
 
-FETCH_CHUNK = 500  # UIDs per FETCH: bounded memory on a first sync of 50,000
+FETCH_CHUNK = 500  # UIDs per header FETCH: bounded memory on a first sync of 50,000
+BODY_BATCH_BYTES = 16 * 1024 * 1024  # candidate bodies per FETCH, by RFC822.SIZE
 IDLE_RENEW_SECONDS = 9 * 60  # servers and NAT boxes drop quiet connections early
 
 
@@ -188,12 +242,18 @@ class ImapSource:
         uidnext = info.get(b"UIDNEXT") if fresh else None
         row = store.one("SELECT uidvalidity, last_uid FROM sync_state WHERE folder = ?",
                         (self.folder,))
-        if row is None or row["uidvalidity"] != uidvalidity:
-            if row is not None:
+        if row is None or row["uidvalidity"] != uidvalidity or _past(row, uidnext):
+            if row is not None and row["uidvalidity"] != uidvalidity:
                 log.warning("IMAP %s: UIDVALIDITY changed (%s -> %s): rescanning the last %d days",
                             self.cfg.folder, row["uidvalidity"], uidvalidity,
                             self.cfg.lookback_days)
-            since = (self.clock() - timedelta(days=self.cfg.lookback_days)).date()
+            elif row is not None:
+                # A mailbox restored under the same UIDVALIDITY: waiting for UIDs the
+                # server has not given yet would read nothing till then.
+                log.warning("IMAP %s: stored position %s is past the server's UIDNEXT %s: "
+                            "rescanning the last %d days", self.cfg.folder, row["last_uid"],
+                            uidnext, self.cfg.lookback_days)
+            since = self._window_start()
             uids = self._guard(lambda c: c.search(["SINCE", since]))
             self.commands += 1
             # Start just below the window, so a first sync cut short resumes inside
@@ -216,34 +276,84 @@ class ImapSource:
             yield from self._fetch_chunk(sorted(uids)[start:start + FETCH_CHUNK], uidvalidity,
                                          wanted, Incoming)
 
-    def _fetch_chunk(self, uids, uidvalidity, wanted, Incoming):
-        from followup.detect import MAX_MESSAGE_BYTES
+    def _window_start(self):
+        """The first day of the lookback window, counted from the earlier of our clock
+        and the newest message's INTERNALDATE (the server's clock): a clock running
+        ahead must not put the window after all the mail. A clock running behind only
+        makes the window longer, which misses nothing."""
+        from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
+        def newest(c):
+            try:
+                last = c.search(["UID", "*"])  # the message with the highest UID
+            except IMAPClientAbortError:
+                raise
+            except IMAPClientError:  # an empty mailbox: `*` names no message
+                return {}
+            return c.fetch(last[-1:], ["INTERNALDATE"]) if last else {}
+
+        anchor = self.clock().date()
+        found = self._guard(newest)
+        self.commands += 2
+        for data in found.values():
+            when = data.get(b"INTERNALDATE")
+            if when is not None and when.date() < anchor:
+                log.warning("IMAP %s: our clock (%s) is ahead of the newest message (%s): "
+                            "the lookback window counts from the message", self.cfg.folder,
+                            anchor, when.date())
+                anchor = when.date()
+        return anchor - timedelta(days=self.cfg.lookback_days)
+
+    def _fetch_chunk(self, uids, uidvalidity, wanted, Incoming):
+        """Headers of the chunk in one FETCH; candidate bodies in byte-bounded FETCHes,
+        fetched only when the pipeline reaches them, each dropped once yielded."""
         heads = self._guard(lambda c: c.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE",
                                                      "RFC822.SIZE"]))
         self.commands += 1
-        candidates, notes = [], {}
+        notes, sizes, pending = {}, {}, []
+        cap = self.cfg.max_message_bytes
         for uid in uids:
             data = heads.get(uid, {})
-            header = data.get(b"BODY[HEADER]", b"")
-            size = int(data.get(b"RFC822.SIZE", 0))
-            if not (wanted(header) or _has_calendar(data.get(b"BODYSTRUCTURE"))):
+            sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
+            if not (wanted(data.get(b"BODY[HEADER]", b""))
+                    or _has_calendar(data.get(b"BODYSTRUCTURE"))):
                 notes[uid] = "not a candidate"
-            elif size > MAX_MESSAGE_BYTES:
-                notes[uid] = f"too large ({size} bytes)"
+            elif sizes[uid] > cap:
+                notes[uid] = _too_large(sizes[uid], self.cfg.max_message_mb)
             else:
-                candidates.append(uid)
-        bodies = {}
-        if candidates:
-            bodies = self._guard(lambda c: c.fetch(candidates, ["BODY.PEEK[]"]))
-            self.commands += 1
+                pending.append(uid)
+        candidates = set(pending)
+        bodies: dict = {}
         for uid in uids:
-            header = heads.get(uid, {}).get(b"BODY[HEADER]", b"")
-            raw = bodies.get(uid, {}).get(b"BODY[]")
-            yield Incoming(self.folder, f"{uidvalidity}:{uid}", header, raw,
-                           notes.get(uid, "" if raw is not None else "vanished"), uid)
+            header = heads.pop(uid, {}).get(b"BODY[HEADER]", b"")
+            raw, note = None, notes.get(uid, "")
+            if uid in candidates:
+                if uid not in bodies:
+                    bodies = self._fetch_bodies(_next_batch(pending, sizes))
+                raw = bodies.pop(uid, {}).get(b"BODY[]")
+                if raw is None:
+                    note = "vanished"
+                elif len(raw) > cap:  # the server's RFC822.SIZE was missing or wrong
+                    raw, note = None, _too_large(len(raw), self.cfg.max_message_mb)
+            if note.startswith("too large"):
+                log.warning("%s %s:%s: skipped: %s", self.folder, uidvalidity, uid, note)
+            msg = Incoming(self.folder, f"{uidvalidity}:{uid}", header, raw, note, uid,
+                           record=note.startswith("too large"))
+            raw = None  # the body lives only in `msg`: freed once the pipeline drops it
+            yield msg
+            del msg
+
+    def _fetch_bodies(self, batch: list[int]) -> dict:
+        bodies = self._guard(lambda c: c.fetch(batch, ["BODY.PEEK[]"]))
+        self.commands += 1
+        return bodies
 
     def mark_done(self, store, msg) -> None:
+        if msg.record:  # no body read, but the reason must be on record, not silent
+            store.execute(
+                "INSERT OR IGNORE INTO messages (folder, key, outcome, reason, seen_at) "
+                "VALUES (?, ?, 'skipped', ?, ?)", (msg.folder, msg.key, msg.reason,
+                                                   to_db(utcnow())))
         store.execute("UPDATE sync_state SET last_uid = max(last_uid, ?) WHERE folder = ?",
                       (msg.uid, self.folder))
 
@@ -307,6 +417,25 @@ class ImapSource:
             return bool(found)
 
         return self._guard(find)
+
+
+def _past(row, uidnext) -> bool:
+    """Is the stored position beyond what the server has given out (UIDNEXT - 1)?"""
+    return uidnext is not None and int(row["last_uid"]) >= int(uidnext)
+
+
+def _next_batch(pending: list[int], sizes: dict[int, int]) -> list[int]:
+    """Take the next candidates off `pending`, at most BODY_BATCH_BYTES of them by
+    RFC822.SIZE (always at least one)."""
+    batch, total = [], 0
+    while pending and (not batch or total + sizes[pending[0]] <= BODY_BATCH_BYTES):
+        total += sizes[pending[0]]
+        batch.append(pending.pop(0))
+    return batch
+
+
+def _too_large(size: int, cap_mb: int) -> str:
+    return f"too large ({size} bytes; [source] max_message_mb = {cap_mb})"
 
 
 def _has_calendar(structure) -> bool:

@@ -6,45 +6,55 @@ mail client sees exactly what it saw before.
 
 from __future__ import annotations
 
+import logging
 import mailbox
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from followup.detect import MAX_MESSAGE_BYTES
 from followup.model import FollowupError
 from followup.sources import Incoming, Wanted, header_block
 from followup.store import Store, to_db, utcnow
 
+log = logging.getLogger(__name__)
+HEADER_BYTES = 256 * 1024  # of a message over the size cap: enough for its header
+
 
 class MaildirSource:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, max_message_mb: int = 25):
         if not (path / "cur").is_dir() or not (path / "new").is_dir():
             raise FollowupError(f"{path}: not a Maildir (it needs cur/ and new/ folders)")
         self.path = path
         self.folder = f"maildir:{path}"
         self.box = mailbox.Maildir(path, factory=None, create=False)
+        self.max_message_mb = max_message_mb
 
     def fetch_new(self, store: Store, wanted: Wanted) -> Iterator[Incoming]:
         known = {r["key"] for r in store.all("SELECT key FROM messages WHERE folder = ?",
                                              (self.folder,))}
+        cap = self.max_message_mb * 1024 * 1024
         for key in sorted(set(self.box.keys()) - known):
             path = self.path / self.box._lookup(key)  # noqa: SLF001 - only a path join
             try:
                 size = path.stat().st_size
                 with path.open("rb") as handle:
-                    data = handle.read(min(size, MAX_MESSAGE_BYTES))
+                    # Over the cap: only the header is read (for the record), never the body.
+                    data = handle.read(HEADER_BYTES if size > cap else size)
             except OSError as err:  # the mail client moved it meanwhile: next pass
                 yield Incoming(self.folder, key, b"", None, f"unreadable: {err.strerror}",
                                transient=True)
                 continue
             header = header_block(data)
-            if size > MAX_MESSAGE_BYTES:
-                yield Incoming(self.folder, key, header, None, f"too large ({size} bytes)")
+            if size > cap:
+                reason = (f"too large ({size} bytes; [source] max_message_mb = "
+                          f"{self.max_message_mb})")
+                log.warning("%s %s: skipped: %s", self.folder, key, reason)
+                yield Incoming(self.folder, key, header, None, reason, record=True)
             elif wanted(header) or b"text/calendar" in data.lower():
                 yield Incoming(self.folder, key, header, data)
             else:
                 yield Incoming(self.folder, key, header, None, "not a candidate")
+            data = header = None  # nothing of this message outlives its Incoming
 
     def mark_done(self, store: Store, msg: Incoming) -> None:
         # Maildir has no UIDs: the messages row is the only memory of a key.

@@ -38,13 +38,32 @@ class SmtpTransport:
         return f"{self.cfg.host}:{self.cfg.port}"
 
     def connect(self) -> None:
+        """Connect, greeting, EHLO, STARTTLS and AUTH, together within `timeout` seconds."""
+        with net.Deadline(self.cfg.timeout) as deadline:
+            try:
+                self._yag = self._login(deadline)
+            except (FollowupError, OSError, smtplib.SMTPException):
+                if deadline.expired:
+                    raise TransientSendError(
+                        f"SMTP {self.where}: no greeting and login within {self.cfg.timeout} s "
+                        "(server stalled or trickling; see [transport] timeout)") from None
+                raise
+
+    def _login(self, deadline: net.Deadline):
         import yagmail
 
         context = net.client_context()
         kwargs: dict = {"timeout": self.cfg.timeout}
         if self.cfg.security == "ssl":
             kwargs["context"] = context
-        yag = yagmail.SMTP(
+        watched = _watched_connection(deadline, ssl_=self.cfg.security == "ssl")
+
+        class Yag(yagmail.SMTP):
+            @property
+            def connection(self):
+                return watched
+
+        yag = Yag(
             user=self.cfg.username, password=self.password, host=self.cfg.host,
             port=self.cfg.port, smtp_ssl=self.cfg.security == "ssl",
             smtp_starttls={"context": context} if self.cfg.security == "starttls" else False,
@@ -61,7 +80,7 @@ class SmtpTransport:
             raise FollowupError(f"SMTP {self.where}: {net.describe_tls(err)}") from None
         except (OSError, smtplib.SMTPException) as err:
             raise TransientSendError(f"SMTP {self.where}: unreachable ({net.describe_network(err)})") from None
-        self._yag = yag
+        return yag
 
     def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> None:
         """Hand one message to the server, step by step, so every failure is classified:
@@ -132,6 +151,22 @@ class SmtpTransport:
                 pass
         self._yag = None
 
+
+
+def _watched_connection(deadline: net.Deadline, *, ssl_: bool):
+    """smtplib's class whose socket `deadline` watches from before the TLS handshake
+    and the greeting (smtplib connects inside its constructor)."""
+    base = smtplib.SMTP_SSL if ssl_ else smtplib.SMTP
+
+    class Watched(base):
+        def _get_socket(self, host, port, timeout):
+            sock = smtplib.SMTP._get_socket(self, host, port, timeout)
+            deadline.watch(sock)
+            if ssl_:
+                return self.context.wrap_socket(sock, server_hostname=self._host)
+            return sock
+
+    return Watched
 
 
 def check(transport: Transport, password: str) -> CheckResult:
