@@ -108,11 +108,10 @@ def init(config_path: Path | None, email: str | None, name: str | None, force: b
         email = click.prompt("Your email address")
     name = name or setup.detected_name()
     text = setup.config_text(name=name, email=email.strip())
-    templates = path.parent / "templates"
+    templates = path.parent.absolute() / "templates"  # config paths must be absolute
     text = setup.fill(text, {("templates", "dir"): str(templates)})
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        setup.write_config(path, text)
         setup.write_templates_folder(templates)
     except OSError as err:
         raise FollowupError(f"{path}: cannot write: {err.strerror}") from None
