@@ -104,6 +104,44 @@ def test_offer_from_the_company_domain_pauses_the_plan(rt, smtp, imap_account):
     assert "an offer" in to_me(smtp, "plan_paused")[0].message.get_body(("plain",)).get_content()
 
 
+def company_news(auth: str, n: int) -> bytes:
+    return (f"{auth}From: HR <people-ops@acme.example>\r\nTo: {ME}\r\n"
+            f"Subject: Your application\r\nMessage-ID: <news-{n}@acme.example>\r\n"
+            "Date: Thu, 03 Dec 2026 09:00:00 -0600\r\n\r\n"
+            "We regret to inform you that the position has been filled.\r\n").encode()
+
+
+@pytest.mark.parametrize("auth", [
+    "Authentication-Results: mx.example.net; dkim=none; spf=none; "
+    "dmarc=fail (p=reject dis=none) header.from=acme.example\r\n",
+    # The forger adds a pass of his own above; the receiving server's fail still counts.
+    "Authentication-Results: mx.example.net; dmarc=pass header.from=acme.example\r\n"
+    "Authentication-Results: mx.example.net; dmarc=fail header.from=acme.example\r\n",
+    "Authentication-Results: mx.example.net;\r\n\tspf=fail smtp.mailfrom=acme.example;"
+    " dkim=none; dmarc=none\r\n",
+    "Authentication-Results: mx.example.net; dkim=fail (bad signature) header.d=acme.example;"
+    " spf=softfail\r\n",
+], ids=["dmarc-fail", "forged-pass-over-fail", "spf-fail", "dkim-fail"])
+def test_company_mail_failing_authentication_never_pauses_the_plan(rt, smtp, imap_account,
+                                                                   auth):
+    """Anyone can write From: people-ops@acme.example; mail that fails DMARC (or SPF/DKIM
+    without a DMARC pass) is not the company's word and leaves the plan running."""
+    run_pass(rt, now=AFTER)
+    imap_account.append("INBOX", company_news(auth, 1))
+    run_pass(rt, now=AFTER + timedelta(days=2))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.state is InterviewState.ACTIVE
+    assert to_me(smtp, "plan_paused") == []
+    # The same news, authenticated: the plan pauses.
+    imap_account.append("INBOX", company_news(
+        "Authentication-Results: mx.example.net; dkim=pass header.d=acme.example; "
+        "spf=pass; dmarc=pass (p=reject) header.from=acme.example\r\n", 2))
+    run_pass(rt, now=AFTER + timedelta(days=2, hours=1))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.state is InterviewState.PAUSED
+    assert len(to_me(smtp, "plan_paused")) == 1
+
+
 def test_second_interview_with_the_company_ends_the_first_plan(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     imap_account.append("INBOX", invite(uid="plan-2", start=START + timedelta(days=7),
