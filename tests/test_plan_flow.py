@@ -201,3 +201,19 @@ def test_reminder_also_shows_on_the_desktop_when_there_is_one(rt, smtp, tmp_path
     run_pass(rt, now=CALL_1 + timedelta(minutes=1))
     assert "Call 1 of 3" in record.read_text()
     assert len(to_me(smtp, "call_1_reminder")) == 1  # the email is the reminder; this is extra
+
+
+def test_call_reminder_lost_in_data_is_sent_once_more(rt, smtp):
+    """The connection drops inside DATA and the server never delivers: "maybe sent".
+    The call-1 task waited for a "done" to a reminder the user never got; the next
+    pass sends it once more, and no more after that."""
+    run_pass(rt, now=AFTER)
+    smtp.drop_next_data()
+    run_pass(rt, now=CALL_1 + timedelta(minutes=1))
+    assert to_me(smtp, "call_1_reminder") == [] and len(smtp.dropped) == 1
+    run_pass(rt, now=CALL_1 + timedelta(minutes=20))
+    run_pass(rt, now=CALL_1 + timedelta(minutes=40))
+    (reminder,) = to_me(smtp, "call_1_reminder")
+    task = rt.store.one("SELECT state, token FROM tasks WHERE kind = 'call_1'")
+    assert task["state"] == "waiting" and task["token"] in str(reminder.message["Subject"])
+    assert reminder.message["Message-ID"] != smtp.dropped[0].message["Message-ID"]
