@@ -217,3 +217,14 @@ def test_call_reminder_lost_in_data_is_sent_once_more(rt, smtp):
     task = rt.store.one("SELECT state, token FROM tasks WHERE kind = 'call_1'")
     assert task["state"] == "waiting" and task["token"] in str(reminder.message["Subject"])
     assert reminder.message["Message-ID"] != smtp.dropped[0].message["Message-ID"]
+
+
+def test_a_notice_is_sent_once_more_never_in_a_loop(rt, smtp):
+    """Lost again on the second try: no third. A server that always drops the
+    connection inside DATA gets two copies, not one per pass."""
+    run_pass(rt, now=AFTER)
+    smtp.drop_next_data(times=5)
+    for minutes in (1, 20, 40, 60, 80):
+        run_pass(rt, now=CALL_1 + timedelta(minutes=minutes))
+    assert [m.message["X-Followup"] for m in smtp.dropped] == ["call_1_reminder"] * 2
+    assert rt.store.one("SELECT state FROM tasks WHERE kind = 'call_1'")["state"] == "waiting"
