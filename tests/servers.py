@@ -748,7 +748,7 @@ class ReceivedMessage:
 @dataclass
 class _Fault:
     stage: str  # "GREETING" | "MAIL" | "RCPT" | "DATA"
-    kind: str  # "reply" | "drop" | "accept_then_drop" | "accept_then_hold" | "trickle"
+    kind: str  # "reply" | "drop" | "accept_then_drop" | "accept_then_hold" | "hold" | "trickle"
     reply: str = ""
     hold: float = 0.0
 
@@ -809,6 +809,9 @@ class _Handler:
     async def _apply(fault: _Fault, server) -> str:
         if fault.kind == "reply":
             return fault.reply
+        if fault.kind == "hold":
+            await asyncio.sleep(fault.hold)
+            return "451 4.3.0 held by the test"
         # Close the connection without replying; connection_lost() then cancels the
         # session coroutine, so the sleep normally never completes.
         if server.transport is not None:
@@ -1035,6 +1038,14 @@ class SmtpSink:
         """Receive the next message's DATA, then close the connection without any reply
         and without delivering it (goes to ``dropped``)."""
         self._push(_Fault("DATA", "drop"), times)
+
+    def hold_next(self, seconds: float = 30.0, stage: str = "MAIL") -> None:
+        """Hold the reply to the next MAIL or RCPT for ``seconds`` (then refuse it, 451):
+        the window in which a test SIGKILLs the sender before DATA (nothing delivered)."""
+        stage = stage.upper()
+        if stage not in ("MAIL", "RCPT"):
+            raise ValueError(stage)
+        self._push(_Fault(stage, "hold", hold=seconds), 1)
 
     def accept_then_hold_next(self, seconds: float = 30.0) -> None:
         """Deliver the next message, then wait ``seconds`` before the 250 reply:

@@ -106,3 +106,64 @@ def test_status_prints_mail_data_that_looks_like_markup(tmp_path):
         shown = followup(*args, "--config", str(config), env={"COLUMNS": "200"})
         assert shown.returncode == 0, shown.stderr
         assert "[/bold]" in shown.stdout and "Jane [red]Doe" in shown.stdout
+
+
+HOSTILE_COMPANY = "\x1b]0;pwned\x07Acme"
+HOSTILE_NAME = "Jane \u202eeoD\u202c \u2066x\u2069"
+HOSTILE_ROLE = "\x1b[5mSRE\x1b[0m\x9b"
+
+
+def hostile_invite(start) -> bytes:
+    """An invite whose SUMMARY, company and attendee name carry terminal escapes (UTF-8)."""
+    from mailgen import invite
+
+    raw = invite(uid="hostile-1", start=start, people=[("Jane Roe", "jane@acme.example")])
+    return (raw.replace(b"SUMMARY:Interview: Backend Engineer at Acme",
+                        b"SUMMARY:Interview: \x1b[5mSRE\x1b[0m at \x1b]0;pwned\x07Acme")
+            .replace(b"CN=Jane Roe", "CN=Jane \u202eeoR".encode()))
+
+
+def test_mail_data_reaches_the_terminal_escaped_never_raw(tmp_path):
+    """Control sequences and bidi overrides from mail are shown as visible escapes by
+    every command (text and --json), never sent to the terminal raw."""
+    from datetime import UTC, datetime, timedelta
+
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    config = tmp_path / "c.toml"
+    config.write_text('[me]\nemail = "sam@example.net"\ntimezone = "UTC"\n'
+                      f'[source]\nkind = "maildir"\npath = "{maildir}"\n'
+                      f'[transport]\nkind = "file"\npath = "{tmp_path / "outbox"}"\n'
+                      f'[storage]\npath = "{tmp_path / "f.db"}"\n')
+    past = datetime.now(UTC) - timedelta(hours=3)  # ended: drafts are made on the next run
+    added = followup("add", "--config", str(config), "--company", HOSTILE_COMPANY,
+                     "--role", HOSTILE_ROLE, "--at", f"{past:%Y-%m-%d %H:%M}", "--tz", "UTC",
+                     "--with", f'"{HOSTILE_NAME}" <jane@acme.example>')
+    assert added.returncode == 0, added.stderr
+    ran = followup("run", "--once", "--config", str(config))
+    assert ran.returncode == 0, ran.stderr
+    invite_file = tmp_path / "hostile.eml"
+    invite_file.write_bytes(hostile_invite(past))
+    runs = {args: followup(*args, "--config", str(config), env={"COLUMNS": "200"},
+                           input="q\n")
+            for args in (("status",), ("status", "1"), ("status", "--json"),
+                         ("status", "1", "--json"), ("drafts",), ("drafts", "--json"),
+                         ("review",), ("parse", str(invite_file)),
+                         ("parse", str(invite_file), "--json"), ("add", "--company", "x",
+                         "--at", "2026-12-02 09:30", "--with", HOSTILE_NAME))}
+    for args, result in runs.items():
+        shown = result.stdout + result.stderr
+        assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown, args
+        assert not set(shown) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), \
+            args
+    # Shown, not silently dropped: the user sees something was there.
+    assert "\\x1b]0;pwned\\x07Acme" in runs[("status", "1")].stdout
+    assert "\\u202e" in runs[("drafts",)].stdout
+    assert "\\u202e" in runs[("review",)].stdout
+    assert "\\x1b[5m" in runs[("parse", str(invite_file))].stdout
+    # --json stays JSON and means exactly what was stored.
+    (data,) = json.loads(runs[("status", "--json")].stdout)
+    assert data["company"] == HOSTILE_COMPANY and data["role"] == HOSTILE_ROLE
+    assert data["interviewers"][0]["name"] == HOSTILE_NAME
+    assert json.loads(runs[("drafts", "--json")].stdout)[0]["to"][0]["name"] == HOSTILE_NAME

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -76,6 +79,15 @@ def test_defaults_are_sensible(tmp_path):
     (MINIMAL.replace('host = "imap.example.net"', 'host = "imap.example.net"\n'
                      'max_message_mb = 200'), "[source] max_message_mb", "from 1 to 25"),
     ("[me\nemail=", "", "not valid TOML"),
+    (MINIMAL + '[storage]\npath = ""\n', "[storage] path", "absolute path"),
+    (MINIMAL + '[storage]\npath = "followup.db"\n', "[storage] path", "absolute path"),
+    (MINIMAL + '[storage]\npath = "$FOLLOWUP_UNSET_VAR/f.db"\n', "[storage] path",
+     "absolute path"),
+    (MINIMAL + '[templates]\ndir = "  "\n', "[templates] dir", "absolute path"),
+    ('[me]\nemail = "sam@example.net"\n[source]\nkind = "maildir"\npath = "Maildir"\n',
+     "[source] path", "absolute path"),
+    (MINIMAL.replace('host = "smtp.example.net"', 'kind = "file"\npath = "./outbox"'),
+     "[transport] path", "absolute path"),
 ])
 def test_each_config_error_names_file_and_key(tmp_path, text, key, expected):
     """A broken config of each kind is refused with the file, the key and what was expected."""
@@ -153,3 +165,63 @@ def test_compose_max_interviewers(tmp_path):
     for bad in ("0", "101", '"12"'):
         with pytest.raises(UsageError, match=r"\[compose\] max_interviewers"):
             load_text(tmp_path, MINIMAL + f"[compose]\nmax_interviewers = {bad}\n")
+
+
+def test_home_relative_config_paths_are_absolute(tmp_path, monkeypatch):
+    """~ and $VARS expand to absolute paths: those are fine."""
+    monkeypatch.setenv("FOLLOWUP_TEST_DIR", str(tmp_path / "x"))
+    s = load_text(tmp_path, MINIMAL + '[storage]\npath = "~/f.db"\n'
+                  '[templates]\ndir = "$FOLLOWUP_TEST_DIR/templates"\n')
+    assert s.storage_path == Path.home() / "f.db"
+    assert s.templates_dir == tmp_path / "x" / "templates"
+
+
+@pytest.mark.parametrize("variable", ["FOLLOWUP_CONFIG", "FOLLOWUP_STATE_DIR"])
+@pytest.mark.parametrize("value", ["", "relative/place"])
+def test_empty_or_relative_path_variables_are_refused(tmp_path, variable, value):
+    """Our own path variables, set but empty or relative, exit 2 naming the variable:
+    the database must never land wherever the command happens to run."""
+    path = tmp_path / "c.toml"
+    path.write_text(MINIMAL.replace('host = "smtp.example.net"', 'kind = "file"'),
+                    encoding="utf-8")
+    env = {variable: value, **({"FOLLOWUP_CONFIG": str(path)}
+                               if variable == "FOLLOWUP_STATE_DIR" else {})}
+    work = tmp_path / "work"
+    work.mkdir()
+    result = subprocess.run([sys.executable, "-m", "followup", "drafts"], cwd=work,
+                            capture_output=True, text=True, env={**os.environ, **env})
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and variable in lines[0] and "Traceback" not in result.stderr
+    assert list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["", "relative/xdg"])
+def test_empty_or_relative_xdg_dirs_are_ignored(monkeypatch, value):
+    """The XDG spec: an empty or relative $XDG_*_HOME is invalid and ignored."""
+    monkeypatch.delenv("FOLLOWUP_CONFIG")
+    monkeypatch.delenv("FOLLOWUP_STATE_DIR")
+    monkeypatch.setenv("XDG_CONFIG_HOME", value)
+    monkeypatch.setenv("XDG_STATE_HOME", value)
+    assert config.default_config_path() == Path.home() / ".config" / "followup" / "config.toml"
+    assert config.state_dir() == Path.home() / ".local" / "state" / "followup"
+    monkeypatch.setenv("XDG_STATE_HOME", "/srv/state")
+    assert config.state_dir() == Path("/srv/state/followup")
+
+
+@pytest.mark.parametrize("value", ["", "relative/xdg"])
+def test_service_install_never_writes_under_the_current_folder(tmp_path, value):
+    """An empty or relative $XDG_CONFIG_HOME once put the unit in the current folder."""
+    path = tmp_path / "c.toml"
+    path.write_text('[me]\nemail = "sam@example.net"\n[source]\nkind = "maildir"\n'
+                    f'path = "{tmp_path / "Maildir"}"\n[transport]\nkind = "file"\n',
+                    encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "followup", "service", "install", "--no-start", "--config",
+         str(path)], cwd=work, capture_output=True, text=True,
+        env={**os.environ, "XDG_CONFIG_HOME": value})
+    assert result.returncode == 0, result.stderr
+    assert list(work.iterdir()) == []
+    assert (Path.home() / ".config" / "systemd" / "user" / "followup.service").is_file()

@@ -173,3 +173,25 @@ def test_every_older_schema_migrates_to_the_current_one(tmp_path, version):
         assert [tuple(r) for r in migrated.all(schema)] == [tuple(r) for r in fresh.all(schema)]
         assert migrated.one("PRAGMA integrity_check")[0] == "ok"
 
+
+
+@pytest.mark.parametrize("once", [True, False], ids=["run-once", "daemon"])
+def test_first_start_on_a_full_disk_is_one_clear_line(tmp_path, tiny_disk, once):
+    """No database or run lock yet and no space to write them: exit 1 with one line
+    naming what could not be written, no traceback (the run lock used to raise)."""
+    disk = tiny_disk("256k")
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    cfg = write_config(tmp_path / "cfg" / "config.toml", maildir=maildir,
+                       outbox=disk / "outbox")
+    cfg.write_text(cfg.read_text().replace(f'path = "{cfg.parent / "followup.db"}"',
+                                           f'path = "{disk / "state" / "followup.db"}"'))
+    (disk / "state").mkdir()
+    fill(disk)
+    result = followup("run", *(["--once"] if once else []), "--config", str(cfg), timeout=30)
+    print(f"\nDISK-FULL (first start): exit={result.returncode} stderr={result.stderr!r}")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    (line,) = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert line.startswith("followup: ") and str(disk / "state") in line, line

@@ -165,3 +165,83 @@ def test_sigkill_at_random_moments_sends_each_approved_email_at_most_once(
     total = Counter(r for m in smtp.messages for r in m.rcpt_tos if r in interviewers)
     assert set(total) == interviewers and set(total.values()) == {1}
     assert integrity(db) == "ok"
+
+
+# --- killed before DATA: a notice to the user is sent once more, a draft never --------
+
+
+def sends_in_flight(db, purpose: str) -> list[tuple]:
+    if not db.exists():
+        return []
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT message_id, ref FROM sends WHERE state = 'sending' AND "
+                           "purpose = ?", (purpose,)).fetchall()
+    except sqlite3.OperationalError:  # not created yet
+        return []
+    finally:
+        con.close()
+
+
+def kill_while_sending(db, purpose: str, smtp) -> tuple:
+    """Start `run --once`, hold its next MAIL, SIGKILL it while `purpose` is in flight."""
+    smtp.hold_next(30)
+    proc = subprocess.Popen([sys.executable, "-m", "followup", "run", "--once"],
+                            env=os.environ.copy(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        # In flight for us, and the server holds its MAIL: killed before DATA.
+        while not (sends_in_flight(db, purpose) and smtp.pending_faults == 0):
+            assert time.monotonic() < deadline and proc.poll() is None, f"no {purpose} sent"
+            time.sleep(0.02)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    (row,) = sends_in_flight(db, purpose)
+    return row
+
+
+def test_reminder_killed_before_data_is_sent_once_more_and_its_task_waits(
+        mail_env, imap_account, smtp):
+    """The debrief request, killed before the server had it, is left "sending" and then
+    "unknown" (no evidence either way). Its task waited for a reply to a mail the user
+    never got, forever; now it is sent once more (new Message-ID, same token)."""
+    db = mail_env.parent / "followup.db"
+    start = datetime.now(UTC) - timedelta(hours=3)  # ended: the debrief request is due
+    imap_account.append("INBOX", invite(uid="kill-notice", start=start,
+                                        people=[("Jane Doe", "jane@acme.example")]))
+    killed_id, ref = kill_while_sending(db, "debrief_request", smtp)
+    assert [m for m in smtp.messages if m.message["X-Followup"] == "debrief_request"] == []
+    for _ in range(2):  # the next pass sends it; the one after sends nothing more
+        again = followup("run", "--once")
+        assert again.returncode == 0, again.stderr
+    (request,) = [m for m in smtp.messages if m.message["X-Followup"] == "debrief_request"]
+    assert request.rcpt_tos == ["sam.seeker@example.net"]
+    assert request.message["Message-ID"] != killed_id
+    con = sqlite3.connect(db)
+    try:
+        states = sorted(r[0] for r in con.execute("SELECT state FROM sends WHERE ref = ?",
+                                                  (ref,)))
+        task = con.execute("SELECT state, token FROM tasks WHERE kind = 'debrief'").fetchone()
+    finally:
+        con.close()
+    assert states == ["sent", "unknown"]
+    assert task[0] == "waiting" and f"[fu-{task[1]}]" in str(request.message["Subject"])
+
+
+def test_thank_you_killed_before_data_stays_unknown_for_the_user(
+        mail_env, imap_account, smtp):
+    """The same kill on a thank-you: never resent by us; the user resolves it."""
+    db = mail_env.parent / "followup.db"
+    start = datetime.now(UTC) - timedelta(hours=3)
+    imap_account.append("INBOX", invite(uid="kill-draft", start=start,
+                                        people=[("Raj Patel", "raj@acme.example")]))
+    assert followup("run", "--once").returncode == 0
+    assert followup("approve", "--all").returncode == 0
+    kill_while_sending(db, "thank_you", smtp)
+    for _ in range(2):
+        assert followup("run", "--once").returncode == 0
+    assert [m for m in smtp.messages if "raj@acme.example" in m.rcpt_tos] == []
+    (draft,) = json.loads(followup("drafts", "--all", "--json").stdout)
+    assert draft["state"] == "unknown"

@@ -104,6 +104,44 @@ def test_offer_from_the_company_domain_pauses_the_plan(rt, smtp, imap_account):
     assert "an offer" in to_me(smtp, "plan_paused")[0].message.get_body(("plain",)).get_content()
 
 
+def company_news(auth: str, n: int) -> bytes:
+    return (f"{auth}From: HR <people-ops@acme.example>\r\nTo: {ME}\r\n"
+            f"Subject: Your application\r\nMessage-ID: <news-{n}@acme.example>\r\n"
+            "Date: Thu, 03 Dec 2026 09:00:00 -0600\r\n\r\n"
+            "We regret to inform you that the position has been filled.\r\n").encode()
+
+
+@pytest.mark.parametrize("auth", [
+    "Authentication-Results: mx.example.net; dkim=none; spf=none; "
+    "dmarc=fail (p=reject dis=none) header.from=acme.example\r\n",
+    # The forger adds a pass of his own above; the receiving server's fail still counts.
+    "Authentication-Results: mx.example.net; dmarc=pass header.from=acme.example\r\n"
+    "Authentication-Results: mx.example.net; dmarc=fail header.from=acme.example\r\n",
+    "Authentication-Results: mx.example.net;\r\n\tspf=fail smtp.mailfrom=acme.example;"
+    " dkim=none; dmarc=none\r\n",
+    "Authentication-Results: mx.example.net; dkim=fail (bad signature) header.d=acme.example;"
+    " spf=softfail\r\n",
+], ids=["dmarc-fail", "forged-pass-over-fail", "spf-fail", "dkim-fail"])
+def test_company_mail_failing_authentication_never_pauses_the_plan(rt, smtp, imap_account,
+                                                                   auth):
+    """Anyone can write From: people-ops@acme.example; mail that fails DMARC (or SPF/DKIM
+    without a DMARC pass) is not the company's word and leaves the plan running."""
+    run_pass(rt, now=AFTER)
+    imap_account.append("INBOX", company_news(auth, 1))
+    run_pass(rt, now=AFTER + timedelta(days=2))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.state is InterviewState.ACTIVE
+    assert to_me(smtp, "plan_paused") == []
+    # The same news, authenticated: the plan pauses.
+    imap_account.append("INBOX", company_news(
+        "Authentication-Results: mx.example.net; dkim=pass header.d=acme.example; "
+        "spf=pass; dmarc=pass (p=reject) header.from=acme.example\r\n", 2))
+    run_pass(rt, now=AFTER + timedelta(days=2, hours=1))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.state is InterviewState.PAUSED
+    assert len(to_me(smtp, "plan_paused")) == 1
+
+
 def test_second_interview_with_the_company_ends_the_first_plan(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     imap_account.append("INBOX", invite(uid="plan-2", start=START + timedelta(days=7),
@@ -265,3 +303,30 @@ def test_thank_you_step_ends_when_the_other_drafts_were_withdrawn(rt, smtp, imap
     (task,) = rt.store.all("SELECT state FROM tasks WHERE interview_id = 2 AND "
                            "kind = 'thank_you'")
     assert task["state"] == "done"
+
+
+def test_call_reminder_lost_in_data_is_sent_once_more(rt, smtp):
+    """The connection drops inside DATA and the server never delivers: "maybe sent".
+    The call-1 task waited for a "done" to a reminder the user never got; the next
+    pass sends it once more, and no more after that."""
+    run_pass(rt, now=AFTER)
+    smtp.drop_next_data()
+    run_pass(rt, now=CALL_1 + timedelta(minutes=1))
+    assert to_me(smtp, "call_1_reminder") == [] and len(smtp.dropped) == 1
+    run_pass(rt, now=CALL_1 + timedelta(minutes=20))
+    run_pass(rt, now=CALL_1 + timedelta(minutes=40))
+    (reminder,) = to_me(smtp, "call_1_reminder")
+    task = rt.store.one("SELECT state, token FROM tasks WHERE kind = 'call_1'")
+    assert task["state"] == "waiting" and task["token"] in str(reminder.message["Subject"])
+    assert reminder.message["Message-ID"] != smtp.dropped[0].message["Message-ID"]
+
+
+def test_a_notice_is_sent_once_more_never_in_a_loop(rt, smtp):
+    """Lost again on the second try: no third. A server that always drops the
+    connection inside DATA gets two copies, not one per pass."""
+    run_pass(rt, now=AFTER)
+    smtp.drop_next_data(times=5)
+    for minutes in (1, 20, 40, 60, 80):
+        run_pass(rt, now=CALL_1 + timedelta(minutes=minutes))
+    assert [m.message["X-Followup"] for m in smtp.dropped] == ["call_1_reminder"] * 2
+    assert rt.store.one("SELECT state FROM tasks WHERE kind = 'call_1'")["state"] == "waiting"

@@ -44,6 +44,7 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
     tasks keep their state; pending ones move with a reschedule; an ended
     interview cancels what is left."""
     stored = stored_tasks(rt, interview.id)
+    _reopen_lost_notices(rt, stored)
     done = {k for k, r in stored.items() if r["state"] == TaskState.DONE.value}
     calls_made = {k: from_db(r["done_at"]) for k, r in stored.items()
                   if k in plan.CALL_KINDS and k in done and r["done_at"]}
@@ -68,6 +69,31 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
 
 _SETTLED = frozenset({DraftState.SENT.value, DraftState.REJECTED.value,
                       DraftState.WITHDRAWN.value})
+
+
+# Tasks that wait for the user's reply to their reminder. (The prep reminder waits for
+# nothing; and its due moves to "now" when late, so "once more per due" would not bound it.)
+_WAIT_FOR_REPLY = (TaskKind.DEBRIEF, *plan.CALL_KINDS)
+
+
+def _reopen_lost_notices(rt: Runtime, stored: dict[TaskKind, dict]) -> None:
+    """A task whose reminder may never have arrived (killed mid-send, the connection
+    lost: "unknown") would wait for a reply forever: it is pending again, so the
+    reminder goes out once more. Its token is kept, so either copy's reply counts."""
+    for kind, row in stored.items():
+        if kind not in _WAIT_FOR_REPLY or row["state"] != TaskState.WAITING.value:
+            continue
+        if rt.outbox.lost(task_ref(row)):
+            rt.store.execute("UPDATE tasks SET state = ? WHERE id = ?",
+                             (TaskState.PENDING.value, row["id"]))
+            row["state"] = TaskState.PENDING.value
+            log.warning("interview %d: the %s reminder may not have reached you: sending it "
+                        "again", row["interview_id"], kind.value)
+
+
+def task_ref(task: dict) -> str:
+    """What a task's notice is recorded under in `sends` (one per task and due time)."""
+    return f"task:{task['id']}:{task['due_utc']}"
 
 
 def _settle_thank_you(rt: Runtime, interview: Interview, *, now: datetime) -> None:
@@ -154,7 +180,7 @@ def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: dict, *, due: 
         return _notify(rt, email, purpose="prep_reminder", task=task, due=due, now=now,
                        state=TaskState.DONE, late=late)
     if kind is TaskKind.DEBRIEF:
-        token = drafts.new_token()
+        token = task.get("token") or drafts.new_token()  # kept when sent once more
         email = render.render_debrief_request(rt.env, interview=interview, token=token,
                                               me=rt.me)
         return _notify(rt, email, purpose="debrief_request", task=task, due=due, now=now,
@@ -169,7 +195,7 @@ def _call_reminder(rt: Runtime, interview: Interview, call: int, task: dict, *,
         log.warning("interview %d: call %d has no one to call; add them with "
                     "`followup add` or the debrief", interview.id, call)
     person = interview.interviewers[0] if interview.interviewers else rt.me
-    token = drafts.new_token()
+    token = task.get("token") or drafts.new_token()  # kept when sent once more
     debrief = interviews.get_debrief(rt.store, interview.id)
     as_task = Task(TaskKind(task["kind"]), due, TaskState.PENDING, late)
     email = render.render_call_reminder(
@@ -192,9 +218,10 @@ def _notify(rt: Runtime, email, *, purpose: str, task: dict, due: datetime, now:
             attachments=()) -> bool:
     """Email the user about a task, at most once per task and due time."""
     sent = _email_user(
-        rt, email, purpose=purpose, ref=f"task:{task['id']}:{task['due_utc']}", now=now,
+        rt, email, purpose=purpose, ref=task_ref(task), now=now,
         apply=lambda: _set_task(rt, task["id"], state, token=token, late=late),
-        undo=lambda: _set_task(rt, task["id"], TaskState.PENDING, token=None, late=late),
+        undo=lambda: _set_task(rt, task["id"], TaskState.PENDING, token=task.get("token"),
+                               late=late),  # a token a first, maybe-lost copy carries lives on
         attachments=attachments)
     if sent:
         desktop.notify(email.subject, email.body.split("\n\n", 1)[0])
@@ -279,9 +306,11 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
     if not rt.settings.approval.email_requests or rt.settings.approval.mode == "auto":
         return 0
     sent = 0
-    rows = rt.store.all("SELECT id FROM drafts WHERE state = ? AND request_sent = 0 AND "
+    rows = rt.store.all("SELECT id, token, request_sent FROM drafts WHERE state = ? AND "
                         "token IS NOT NULL", (DraftState.WAITING.value,))
     for row in rows:
+        if row["request_sent"] and not rt.outbox.lost(f"approval:{row['id']}:{row['token']}"):
+            continue  # asked already (a request that may be lost is sent once more)
         draft = drafts.get(rt.store, row["id"])
         interview = interviews.get(rt.store, draft.interview_id)
         if interview.state not in ACTS_ON:
@@ -331,9 +360,11 @@ def remind_deadline(rt: Runtime, *, now: datetime) -> int:
 def notify_paused(rt: Runtime, *, now: datetime) -> int:
     """Tell the user, once, that a message from the company paused a plan."""
     told = 0
-    for row in rt.store.all("SELECT id, paused_by, paused_subject, stop_reason, updated_at "
-                            "FROM interviews WHERE state = ? AND pause_notified = 0",
+    for row in rt.store.all("SELECT id, paused_by, paused_subject, stop_reason, updated_at, "
+                            "pause_notified FROM interviews WHERE state = ?",
                             (InterviewState.PAUSED.value,)):
+        if row["pause_notified"] and not rt.outbox.lost(f"paused:{row['id']}:{row['updated_at']}"):
+            continue  # told already (a notice that may be lost is sent once more)
         interview = interviews.get(rt.store, row["id"])
         try:
             email = render.render_plan_paused(

@@ -7,7 +7,6 @@ printed as one line; no traceback reaches the user.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ import click
 
 from followup import __version__
 from followup.model import FollowupError, UsageError
+from followup.terminal import echo, to_json
 
 
 class App(click.Group):
@@ -26,13 +26,13 @@ class App(click.Group):
         try:
             return super().invoke(ctx)
         except UsageError as err:
-            click.echo(f"followup: {err}", err=True)
+            echo(f"followup: {err}", err=True)
             ctx.exit(2)
         except FollowupError as err:
-            click.echo(f"followup: {err}", err=True)
+            echo(f"followup: {err}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("followup: interrupted", err=True)
+            echo("followup: interrupted", err=True)
             ctx.exit(130)
 
 
@@ -79,7 +79,7 @@ def load_settings(config_path: Path | None):
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    click.echo(to_json(data))  # hidden characters escaped as JSON \u escapes
 
 
 # --- setting up -------------------------------------------------------------
@@ -108,25 +108,24 @@ def init(config_path: Path | None, email: str | None, name: str | None, force: b
         email = click.prompt("Your email address")
     name = name or setup.detected_name()
     text = setup.config_text(name=name, email=email.strip())
-    templates = path.parent / "templates"
+    templates = path.parent.absolute() / "templates"  # config paths must be absolute
     text = setup.fill(text, {("templates", "dir"): str(templates)})
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        setup.write_config(path, text)
         setup.write_templates_folder(templates)
     except OSError as err:
         raise FollowupError(f"{path}: cannot write: {err.strerror}") from None
     config.from_mapping(__import__("tomllib").loads(text), path)  # what we wrote must load
-    click.echo(f"Wrote {path}")
-    click.echo(f"Your templates go in {templates} (examples inside).")
+    echo(f"Wrote {path}")
+    echo(f"Your templates go in {templates} (examples inside).")
     from followup import providers
 
     provider = providers.for_address(email)
     if provider:
-        click.echo(f"Servers set for {provider.name}; it needs {provider.password_hint}.")
+        echo(f"Servers set for {provider.name}; it needs {provider.password_hint}.")
     else:
-        click.echo("Set [source] host and [transport] host to your provider's IMAP and SMTP servers.")
-    click.echo("Next: `followup login` to store your password, then `followup check`.")
+        echo("Set [source] host and [transport] host to your provider's IMAP and SMTP servers.")
+    echo("Next: `followup login` to store your password, then `followup check`.")
 
 
 @main.command()
@@ -143,7 +142,7 @@ def login(config_path: Path | None) -> None:
         label = accounts.get(settings.transport.username)
         accounts[settings.transport.username] = f"{label} and SMTP" if label else "SMTP"
     if not accounts:
-        click.echo("Nothing to store: this config uses no IMAP or SMTP account.")
+        echo("Nothing to store: this config uses no IMAP or SMTP account.")
         return
     for username, label in accounts.items():
         password = click.prompt(f"{label} password for {username}", hide_input=True,
@@ -152,7 +151,7 @@ def login(config_path: Path | None) -> None:
             raise UsageError("empty password: nothing stored")
         role = "imap" if label.startswith("IMAP") else "smtp"
         credentials.store(role, username, password)
-        click.echo(f"Stored the {label} password for {username} in the keyring.")
+        echo(f"Stored the {label} password for {username} in the keyring.")
 
 
 @main.command()
@@ -169,11 +168,11 @@ def check(config_path: Path | None) -> None:
     ok = True
     for result in adapters.check_all(settings):
         for line in result.lines:
-            click.echo(line)
+            echo(line)
         ok &= result.ok
     if not ok:
         raise FollowupError("check failed: fix the line above, then run `followup check` again")
-    click.echo("All good. Next: `followup run --once`, or `followup service install`.")
+    echo("All good. Next: `followup run --once`, or `followup service install`.")
 
 
 # --- running ----------------------------------------------------------------
@@ -222,7 +221,7 @@ def run(config_path: Path | None, once: bool, verbose: bool) -> None:
             report = pipeline.run_pass(rt)
         finally:
             rt.close()
-    click.echo(summary(report))
+    echo(summary(report))
     if not report.ok:
         raise FollowupError(report.errors[-1])
 
@@ -288,19 +287,19 @@ def parse(config_path: Path | None, file: Path, as_json: bool) -> None:
             print_json(found.event.to_json())
         return
     if found.event is None:
-        click.echo(f"{file}: no event ({found.reason})")
+        echo(f"{file}: no event ({found.reason})")
         return
     event = found.event
     verdict = "an interview" if event.is_interview else "not an interview"
-    click.echo(f"{file}: {verdict} (confidence {event.confidence:.2f})")
-    click.echo(f"  title: {event.title}")
+    echo(f"{file}: {verdict} (confidence {event.confidence:.2f})")
+    echo(f"  title: {event.title}")
     for label, value in (("company", event.company), ("role", event.role),
                          ("start", event.start), ("end", event.end),
                          ("where", event.video_link or event.location)):
         if value:
-            click.echo(f"  {label}: {value}")
+            echo(f"  {label}: {value}")
     for person in event.interviewers:
-        click.echo(f"  with: {person.name} <{person.email}>"
+        echo(f"  with: {person.name} <{person.email}>"
                    + (f" {person.phone}" if person.phone else ""))
 
 
@@ -351,7 +350,7 @@ def add(config_path: Path | None, company: str, role: str, at: str, minutes: int
             store, company=company, role=role, start=start,
             end=start + timedelta(minutes=minutes), timezone=zone_name, people=persons,
             now=_now(), location=where, max_people=settings.compose.max_interviewers)
-    click.echo(f"Recorded interview {interview_id} with {company}. "
+    echo(f"Recorded interview {interview_id} with {company}. "
                f"See `followup status {interview_id}`.")
 
 
@@ -380,7 +379,7 @@ def import_(config_path: Path | None, file: Path) -> None:
         interview_id, outcome = interviews.record_event(
             store, event, now=_now(), source=str(file), default_timezone=settings.me.timezone,
             max_people=settings.compose.max_interviewers)
-    click.echo(f"{file}: interview {interview_id} ({outcome}): {event.title}")
+    echo(f"{file}: interview {interview_id} ({outcome}): {event.title}")
 
 
 @main.command()
@@ -434,8 +433,8 @@ def confirm(config_path: Path | None, interview_id: int, only: tuple[str, ...],
         interview = interviews.confirm(store, interview_id, now=_now(), only=only,
                                        max_people=settings.compose.max_interviewers,
                                        allow_lists=allow_list_address)
-    click.echo(f"Interview {interview.id} with {interview.company or interview.title} confirmed"
-               + (f" for {len(interview.interviewers)} people." if only else "."))
+    echo(f"Interview {interview.id} with {interview.company or interview.title} confirmed"
+         + (f" for {len(interview.interviewers)} people." if only else "."))
 
 
 @main.command()
@@ -471,7 +470,7 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
         form = replies.debrief_form(interview, interviews.get_debrief(store, interview_id))
         edited = click.edit(form, extension=".txt")
         if edited is None:
-            click.echo("No changes: nothing saved.")
+            echo("No changes: nothing saved.")
             return
         answers = replies.parse_debrief_form(edited)
     now = _now()
@@ -479,7 +478,7 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
     with store.transaction():
         changed = actions.answer_debrief(store, render.make_environment(settings.templates_dir),
                                          me, interview_id, answers, now=now)
-    click.echo(f"Debrief saved for interview {interview_id}"
+    echo(f"Debrief saved for interview {interview_id}"
                + (f"; {changed} waiting draft(s) rewritten with it." if changed else "."))
 
 
@@ -500,7 +499,7 @@ def done(config_path: Path | None, interview_id: int, call: str) -> None:
 
         mark_task(rt, interview_id, TaskKind(call), TaskState.DONE, now=now)
         actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
-    click.echo(f"{call} marked made for interview {interview_id}.")
+    echo(f"{call} marked made for interview {interview_id}.")
 
 
 @main.command()
@@ -520,8 +519,8 @@ def stop(config_path: Path | None, interview_id: int, reason: str) -> None:
         withdrawn = interviews.set_state(rt.store, interview_id, InterviewState.STOPPED,
                                          now=now, reason=reason)
         actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
-    click.echo(f"Plan for interview {interview_id} stopped ({reason})"
-               + (f"; {len(withdrawn)} unsent draft(s) withdrawn." if withdrawn else "."))
+    echo(f"Plan for interview {interview_id} stopped ({reason})"
+         + (f"; {len(withdrawn)} unsent draft(s) withdrawn." if withdrawn else "."))
 
 
 @main.command()
@@ -542,7 +541,7 @@ def resume(config_path: Path | None, interview_id: int) -> None:
                                 "not paused")
         interviews.set_state(rt.store, interview_id, InterviewState.ACTIVE, now=now)
         actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
-    click.echo(f"Plan for interview {interview_id} resumed.")
+    echo(f"Plan for interview {interview_id} resumed.")
 
 
 # --- drafts -------------------------------------------------------------------
@@ -562,21 +561,21 @@ def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
         print_json([d.to_json() for d in rows])
         return
     if not rows:
-        click.echo("No drafts need you." if not show_all else "No drafts yet.")
+        echo("No drafts need you." if not show_all else "No drafts yet.")
         return
     for d in rows:
         flags = " [late]" if d.late else ""
         flags += " [edited]" if d.edited else ""
-        click.echo(f"{d.id:>4}  {d.state.value:<9} to {d.to.name} <{d.to.email}>: "
+        echo(f"{d.id:>4}  {d.state.value:<9} to {d.to.name} <{d.to.email}>: "
                    f"{d.subject}{flags}")
         for warning in d.warnings:
-            click.echo(f"        warning: {warning}")
+            echo(f"        warning: {warning}")
         if d.last_error and d.state.value in ("failed", "unknown"):
-            click.echo(f"        {d.last_error}")
+            echo(f"        {d.last_error}")
         if d.state.value == "unknown":
-            click.echo(f"        maybe sent: look in your Sent folder, then "
+            echo(f"        maybe sent: look in your Sent folder, then "
                        f"`followup resolve {d.id} sent` or `followup resolve {d.id} resend`")
-    click.echo("Next: `followup review`, or `followup approve ID`.")
+    echo("Next: `followup review`, or `followup approve ID`.")
 
 
 @main.command()
@@ -609,8 +608,8 @@ def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: b
     for draft_id in draft_ids:
         with store.transaction():
             draft = drafts.approve(store, draft_id, sender=settings.transport.sender, now=now)
-        click.echo(f"Approved draft {draft.id} to {draft.to.name} <{draft.to.email}>.")
-    click.echo("They go out on the service's next pass (or now: `followup run --once`).")
+        echo(f"Approved draft {draft.id} to {draft.to.name} <{draft.to.email}>.")
+    echo("They go out on the service's next pass (or now: `followup run --once`).")
 
 
 @main.command()
@@ -624,7 +623,7 @@ def reject(config_path: Path | None, draft_ids: tuple[int, ...]) -> None:
     for draft_id in draft_ids:
         with store.transaction():
             draft = drafts.reject(store, draft_id, now=_now())
-        click.echo(f"Rejected draft {draft.id} to {draft.to.email}.")
+        echo(f"Rejected draft {draft.id} to {draft.to.email}.")
 
 
 @main.command()
@@ -639,7 +638,7 @@ def resolve(config_path: Path | None, draft_id: int, outcome: str) -> None:
     _, store = _store(config_path)
     with store.transaction():
         drafts.resolve(store, draft_id, outcome, now=_now())
-    click.echo(f"Draft {draft_id}: {'marked sent' if outcome == 'sent' else 'will be sent again'}.")
+    echo(f"Draft {draft_id}: {'marked sent' if outcome == 'sent' else 'will be sent again'}.")
 
 
 @main.command()
@@ -652,17 +651,19 @@ def review(config_path: Path | None) -> None:
     settings, store = _store(config_path)
     waiting = [d for d in drafts.list_drafts(store) if d.state is DraftState.WAITING]
     if not waiting:
-        click.echo("No drafts wait for you.")
+        echo("No drafts wait for you.")
         return
     for draft in waiting:
         while True:
-            click.echo("\n" + "-" * 72)
-            click.echo(f"Draft {draft.id}{' (late)' if draft.late else ''}")
-            click.echo(f"To: {draft.to.name} <{draft.to.email}>")
-            click.echo(f"Subject: {draft.subject}\n")
-            click.echo(draft.body)
+            echo()
+            echo("-" * 72)
+            echo(f"Draft {draft.id}{' (late)' if draft.late else ''}")
+            echo(f"To: {draft.to.name} <{draft.to.email}>")
+            echo(f"Subject: {draft.subject}")
+            echo()
+            echo(draft.body, multiline=True)
             for warning in draft.warnings:
-                click.secho(f"warning: {warning}", fg="yellow")
+                echo(f"warning: {warning}", fg="yellow")
             choice = click.prompt("[a]pprove, [e]dit, [s]kip, [r]eject, [q]uit",
                                   type=click.Choice(["a", "e", "s", "r", "q"]),
                                   show_choices=False, default="s")
@@ -677,11 +678,11 @@ def review(config_path: Path | None) -> None:
                 with store.transaction():
                     drafts.approve(store, draft.id, sender=settings.transport.sender, now=now,
                                    seen_token=draft.token)
-                click.echo("Approved.")
+                echo("Approved.")
             elif choice == "r":
                 with store.transaction():
                     drafts.reject(store, draft.id, now=now)
-                click.echo("Rejected.")
+                echo("Rejected.")
             elif choice == "q":
                 return
             break
@@ -704,11 +705,11 @@ def templates_check(config_path: Path | None) -> None:
     settings = load_settings(config_path)
     problems = render.check_templates(render.make_environment(settings.templates_dir))
     for line in problems:
-        click.echo(line)
+        echo(line)
     if problems:
         raise FollowupError(f"{len(problems)} template problem(s)")
     where = settings.templates_dir or "built-ins only"
-    click.echo(f"All templates render ({where}).")
+    echo(f"All templates render ({where}).")
 
 
 # --- the service ----------------------------------------------------------------
@@ -732,12 +733,12 @@ def service_install(config_path: Path | None, no_start: bool) -> None:
         writable.append(settings.transport.path)
     path = systemd_unit.install(config_path=config_path and config_path.resolve(),
                                 writable=writable, enable=not no_start)
-    click.echo(f"Wrote {path}")
+    echo(f"Wrote {path}")
     if no_start:
-        click.echo("Start it with: systemctl --user enable --now followup")
+        echo("Start it with: systemctl --user enable --now followup")
     else:
-        click.echo("followup is running and starts with your session.")
-    click.echo("To keep it running when you are logged out: loginctl enable-linger $USER")
+        echo("followup is running and starts with your session.")
+    echo("To keep it running when you are logged out: loginctl enable-linger $USER")
 
 
 @main.command()

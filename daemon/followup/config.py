@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,16 +29,49 @@ _SECRET_KEY = re.compile(r"pass(word)?|secret|token|app_?key", re.I)
 
 def default_config_path() -> Path:
     """`$FOLLOWUP_CONFIG`, else the platform config dir."""
-    if env := os.environ.get("FOLLOWUP_CONFIG"):
-        return Path(env)
+    if (env := _env_path("FOLLOWUP_CONFIG")) is not None:
+        return env
+    if _XDG:
+        return xdg_home("XDG_CONFIG_HOME", ".config") / APP / "config.toml"
     return Path(platformdirs.user_config_dir(APP)) / "config.toml"
 
 
 def state_dir() -> Path:
     """`$FOLLOWUP_STATE_DIR`, else the platform state dir (database, outbox)."""
-    if env := os.environ.get("FOLLOWUP_STATE_DIR"):
-        return Path(env)
+    if (env := _env_path("FOLLOWUP_STATE_DIR")) is not None:
+        return env
+    if _XDG:
+        return xdg_home("XDG_STATE_HOME", ".local/state") / APP
     return Path(platformdirs.user_state_dir(APP))
+
+
+# platformdirs before 4.3 used a relative $XDG_CONFIG_HOME as given: the XDG rules
+# are applied here, where they apply (not macOS or Windows).
+_XDG = sys.platform not in ("darwin", "win32")
+
+
+def xdg_home(variable: str, fallback: str) -> Path:
+    """$XDG_CONFIG_HOME and the like. An empty or relative value is ignored, as the
+    XDG spec says (an empty one once put the systemd unit under the current folder)."""
+    value = os.environ.get(variable, "")
+    if os.path.isabs(value):
+        return Path(value)
+    home = os.environ.get("HOME")
+    if home is not None and not os.path.isabs(home):  # "" would mean "/"
+        raise UsageError(f"HOME={home!r}: expected your home folder as an absolute path")
+    return Path(os.path.expanduser("~")) / fallback
+
+
+def _env_path(name: str) -> Path | None:
+    """One of our path variables: unset, or an absolute path (after ~); never relative,
+    which would put the database wherever the command happens to run."""
+    if name not in os.environ:
+        return None
+    value = os.environ[name]
+    path = Path(value.strip()).expanduser() if value.strip() else None
+    if path is None or not path.is_absolute():
+        raise UsageError(f"{name}={value!r}: expected an absolute path, or leave it unset")
+    return path
 
 
 def system_timezone() -> str:
@@ -219,8 +253,16 @@ class _Section:
         return time(int(match[1]), int(match[2]))
 
     def path(self, key: str) -> Path | None:
+        """An absolute path (after $VARS and ~), or None when the key is absent. Empty or
+        relative is refused: it would depend on the folder the command runs in."""
+        if key not in self.data:
+            return None
         value = self.text(key)
-        return Path(os.path.expandvars(value)).expanduser() if value else None
+        path = Path(os.path.expandvars(value)).expanduser()
+        if not value or not path.is_absolute():
+            self.fail(key, f'expected an absolute path like "~/followup" or "/srv/mail", '
+                      f"got {value!r}")
+        return path
 
     def zone(self, key: str, default: str) -> str:
         value = self.text(key, default)

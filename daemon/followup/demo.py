@@ -17,11 +17,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
-from rich.markup import escape
 
 from followup import actions, config, drafts, interviews, pipeline, resources
 from followup.model import Debrief, DraftState
 from followup.runtime import open_runtime
+from followup.terminal import markup as escape
 
 ZONE = ZoneInfo("America/Chicago")
 STEPS = [
@@ -93,7 +93,7 @@ def run(keep: Path | None = None) -> None:
                 _show_detection(rt, console)
             _show_outbox(console, root / "outbox", shown)
             for line in report.errors:
-                console.print(f"  [red]error:[/red] {line}")
+                console.print(f"  [red]error:[/red] {escape(line)}")
             console.print()
         _show_plan(rt, console)
     finally:
@@ -109,12 +109,12 @@ def _show_detection(rt, console: Console) -> None:
     rows = rt.store.all("SELECT outcome, reason FROM messages WHERE outcome != 'skipped' "
                         "ORDER BY id")
     for row in rows:
-        console.print(f"  message: {row['outcome']:<8} {row['reason']}")
+        console.print(f"  message: {row['outcome']:<8} {escape(row['reason'])}")
     for interview in interviews.all_interviews(rt.store):
         names = ", ".join(p.name or p.email for p in interview.interviewers)
-        console.print(f"  [green]interview {interview.id}[/green]: {interview.company} "
-                      f"({interview.role or 'role not given'}), {interview.start:%a %b %d %H:%M %Z}"
-                      f", with {names}")
+        console.print(f"  [green]interview {interview.id}[/green]: {escape(interview.company)} "
+                      f"({escape(interview.role or 'role not given')}), "
+                      f"{interview.start:%a %b %d %H:%M %Z}, with {escape(names)}")
 
 
 def _answer_debrief_and_approve(rt, console: Console, *, now: datetime) -> None:
@@ -143,12 +143,14 @@ def _show_outbox(console: Console, outbox: Path, shown: set[Path]) -> None:
         attach = [p.get_filename() for p in msg.iter_attachments()]
         subject = " ".join(str(msg["Subject"]).split())
         # Data from mail is escaped: "[fu-…]" tokens are not rich markup.
-        console.print(f"  would send [bold]{kind}[/bold] to {escape(str(msg['To']))}: "
-                      f"{escape(subject)}" + (f" (+ {', '.join(attach)})" if attach else ""))
+        attached = f" (+ {escape(', '.join(map(str, attach)))})" if attach else ""
+        console.print(f"  would send [bold]{escape(kind)}[/bold] to {escape(str(msg['To']))}: "
+                      f"{escape(subject)}{attached}")
         if kind == "thank_you":
             body = msg.get_body(preferencelist=("plain",))
             text = body.get_content().strip() if body else ""
-            console.print(escape("    " + "\n    ".join(text.splitlines()[:6]) + "\n    …"))
+            console.print(escape("    " + "\n    ".join(text.splitlines()[:6]) + "\n    …",
+                                 multiline=True))
 
 
 def _show_plan(rt, console: Console) -> None:
@@ -156,7 +158,7 @@ def _show_plan(rt, console: Console) -> None:
     for interview in interviews.all_interviews(rt.store):
         tasks = rt.store.all("SELECT kind, due_utc, state FROM tasks WHERE interview_id = ? "
                              "ORDER BY due_utc", (interview.id,))
-        console.print(f"  {interview.company}:")
+        console.print(f"  {escape(interview.company)}:")
         for task in tasks:
             due = datetime.fromisoformat(task["due_utc"]).astimezone(ZONE)
             console.print(f"    {task['kind']:<10} {due:%a %b %d %H:%M}  {task['state']}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
@@ -202,6 +203,11 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
     interview_id = people.get(sender) or domains.get(sender.rpartition("@")[2])
     if interview_id is None:
         return None
+    failed = _failed_authentication(raw)
+    if failed:  # anyone can write "From: hr@acme.example"; a forgery must not stop a plan
+        log.warning("mail from %s not taken as the company's (%s): plan not paused",
+                    sender, failed)
+        return None
     refs = header.references
     ours = {r["message_id"] for r in rt.store.all(
         "SELECT s.message_id FROM sends s JOIN drafts d ON d.id = s.draft_id "
@@ -216,6 +222,43 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
     subject = header.subject
     interviews.pause(rt.store, interview_id, now=now, sender=sender, subject=subject, why=why)
     return f"interview {interview_id} paused: {why}"
+
+
+_AUTH_RESULT = re.compile(r"(?<![\w.-])(dmarc|dkim|spf)[ \t]*=[ \t]*([a-z]+)", re.I)
+_COMMENT = re.compile(r"\([^()]*\)")  # RFC 8601 comments: "(p=reject dis=none)"
+_MAX_AUTH_HEADERS = 20
+_MAX_AUTH_CHARS = 4000
+_MAX_HEADER = 256 * 1024
+
+
+def _failed_authentication(raw: bytes) -> str | None:
+    """Why the message's Authentication-Results say it is not from who it claims, or None.
+
+    Any header counts: a forger can add a "dmarc=pass" of his own, but not remove the
+    receiving server's "dmarc=fail". The rule: dmarc=fail; or, without a dmarc=pass,
+    spf=fail or a DKIM signature that failed with none passing. No results at all
+    (a server that does not check) leave the message as it was."""
+    ends = [i for i in (raw.find(b"\r\n\r\n", 0, _MAX_HEADER), raw.find(b"\n\n", 0, _MAX_HEADER))
+            if i >= 0]
+    head = raw[:min(ends) if ends else _MAX_HEADER]  # the header only, not a 25 MB body
+    try:
+        values = BytesHeaderParser().parsebytes(head).get_all("Authentication-Results") or []
+    except Exception:  # noqa: BLE001 - an unreadable header proves nothing either way
+        return None
+    seen: dict[str, set[str]] = {"dmarc": set(), "dkim": set(), "spf": set()}
+    for value in values[:_MAX_AUTH_HEADERS]:
+        text = _COMMENT.sub(" ", str(value)[:_MAX_AUTH_CHARS])
+        for method, result in _AUTH_RESULT.findall(text):
+            seen[method.lower()].add(result.lower())
+    if "fail" in seen["dmarc"]:
+        return "dmarc=fail"
+    if "pass" in seen["dmarc"]:
+        return None
+    if "fail" in seen["spf"]:
+        return "spf=fail without dmarc=pass"
+    if "fail" in seen["dkim"] and "pass" not in seen["dkim"]:
+        return "dkim=fail without dmarc=pass"
+    return None
 
 
 def _sender_is_me(rt: Runtime, header: Header) -> bool:

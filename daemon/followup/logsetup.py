@@ -7,6 +7,8 @@ import logging
 import os
 import sys
 
+from followup.terminal import visible
+
 _SECRETS: set[str] = set()
 _PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
              logging.CRITICAL: 2}
@@ -30,7 +32,8 @@ class _Redacting(logging.Formatter):
         self.journal = journal
 
     def format(self, record: logging.LogRecord) -> str:
-        line = redact(super().format(record)).replace("\n", " | ")
+        # One line, and what mail says (names, subjects in reasons) cannot drive the terminal.
+        line = visible(redact(super().format(record)).replace("\n", " | "))
         if self.journal:
             return f"<{_PRIORITY.get(record.levelno, 6)}>{line}"
         return line

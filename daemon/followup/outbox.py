@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
 GIVE_UP_AFTER = 12  # transient failures in a row before a draft is marked failed
+NOTICE_TRIES = 2  # a notice to the user left "unknown" is sent once more, not again
 
 # Our own messages carry this header so the inbox watcher skips them when they
 # come back to the user's inbox (approval requests, reminders).
@@ -110,9 +111,26 @@ class Outbox:
 
     # notices to the user ----------------------------------------------------
 
+    def _notice_states(self, ref: str) -> dict[str, int]:
+        return {r["state"]: r["n"] for r in self.store.all(
+            "SELECT state, count(*) AS n FROM sends WHERE ref = ? GROUP BY state", (ref,))}
+
     def already_sent(self, ref: str) -> bool:
-        return self.store.one("SELECT 1 FROM sends WHERE ref = ? AND state != 'failed'",
-                              (ref,)) is not None
+        """At most once per `ref`, with one exception: a notice that may have been lost
+        (left "unknown" by a crash or a dropped connection) goes out once more. To the
+        user only, so a possible duplicate reminder beats a lost one; never twice more."""
+        states = self._notice_states(ref)
+        if states.get("sent") or states.get("sending"):
+            return True
+        return states.get("unknown", 0) >= NOTICE_TRIES
+
+    def lost(self, ref: str) -> bool:
+        """The notice for `ref` went out unconfirmed ("unknown") or certainly not
+        ("failed" after a crash) and may be sent again: its owner (a task waiting for
+        a reply to it, a draft whose request it was) should send it anew."""
+        states = self._notice_states(ref)
+        tried = states.get("unknown", 0) or states.get("failed", 0)
+        return bool(tried) and not self.already_sent(ref)
 
     def send_notice(self, msg: EmailMessage, *, recipients: Sequence[str], purpose: str,
                     ref: str, now: datetime,
@@ -139,8 +157,10 @@ class Outbox:
                 undo()
             return False
         except AmbiguousSendError as err:
-            # To the user only: a possible duplicate reminder beats a loop of them.
-            log.error("%s to %s maybe sent: %s", purpose, msg["To"], err)
+            # To the user only: its owner sends it once more on the next pass (lost());
+            # a possible duplicate reminder beats a lost one, and one more beats a loop.
+            log.error("%s to %s maybe sent, will be sent once more: %s", purpose, msg["To"],
+                      err)
             with self.store.transaction():
                 self._finish(message_id, "unknown", now, str(err))
             return True
@@ -238,9 +258,11 @@ class Outbox:
             return "sent"
         if evidence is False:
             with self.store.transaction():
-                self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
                 if draft_id is not None:
+                    self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
                     self._draft_state(draft_id, DraftState.APPROVED, now)
+                else:  # kept, so its owner sees the notice was lost (lost())
+                    self._finish(message_id, "failed", now, "interrupted before it was sent")
             log.info("reconciled %s: it was not sent; will send", message_id)
             return "resend"
         return self._resolve_unclear(draft_id, message_id, now,
@@ -252,8 +274,12 @@ class Outbox:
             self._finish(message_id, "unknown", now, error)
             if draft_id is not None:
                 self._draft_state(draft_id, DraftState.UNKNOWN, now, error=error)
-        log.error("%s: maybe sent (%s); check your Sent folder, then "
-                  "`followup resolve %s sent|resend`", message_id, error, draft_id or "")
+        if draft_id is None:  # a notice to the user: its owner sends it once more
+            log.warning("%s: a notice to you maybe sent (%s); it is sent once more",
+                        message_id, error)
+        else:  # to an interviewer: a duplicate is the user's call, never ours
+            log.error("%s: maybe sent (%s); check your Sent folder, then "
+                      "`followup resolve %s sent|resend`", message_id, error, draft_id)
         return DraftState.UNKNOWN.value
 
     # rows -------------------------------------------------------------------

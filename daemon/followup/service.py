@@ -20,7 +20,7 @@ from pathlib import Path
 
 import schedule
 
-from followup import actions, config, pipeline, systemd_unit
+from followup import actions, config, pipeline, private, systemd_unit
 from followup.model import FollowupError
 from followup.runtime import Runtime, open_runtime
 from followup.store import StoreError, utcnow
@@ -46,24 +46,28 @@ class RunLock:
         self.path = storage_path.with_suffix(".lock")
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = self.path.open("a+")
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            private.make_dir(self.path.parent)
+            self.fd = private.open_file(self.path, os.O_RDWR)
+        except OSError as err:  # a full or read-only disk: one line, not a traceback
+            raise FollowupError(f"{self.path}: cannot create the run lock: "
+                                f"{err.strerror or err}") from None
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "?"
-            self.handle.close()
+            holder = os.pread(self.fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(self.fd)
             raise FollowupError(f"{self.path}: another followup is running (pid {holder})"
                                 ) from None
-        self.handle.seek(0)
-        self.handle.truncate()
-        self.handle.write(str(os.getpid()))
-        self.handle.flush()
+        try:  # the pid only names the holder in the message above; the lock holds without it
+            os.ftruncate(self.fd, 0)
+            os.pwrite(self.fd, str(os.getpid()).encode(), 0)
+        except OSError as err:  # a full disk: the database says so next, in one line
+            log.debug("%s: cannot write the pid: %s", self.path, err.strerror or err)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.handle.close()
+        os.close(self.fd)
 
 
 class Service:

@@ -9,7 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
-from followup import providers, resources
+from followup import private, providers, resources
 from followup.config import system_timezone
 
 
@@ -52,6 +52,12 @@ def fill(text: str, values: dict[tuple[str, str], object]) -> str:
             line = f"{match[2]}{match[3]}{value}{match[5]}"
         out.append(line)
     return "".join(out)
+
+
+def write_config(path: Path, text: str) -> None:
+    """The config file 0600 in a 0700 folder (if we make it): it names the user, their
+    address, phone and servers. Raises OSError."""
+    private.write_text(path, text)
 
 
 def write_templates_folder(folder: Path) -> None:

@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from followup import drafts, interviews
+from followup import drafts, interviews, terminal
 from followup.model import Interview
 from followup.store import Store, from_db
 
 
-def escape(text: str) -> str:
-    from rich.markup import escape as rich_escape  # rich loads only when printing
-
-    return rich_escape(text)
+def escape(text: str, *, multiline: bool = False) -> str:
+    """Mail data for rich: control and bidi characters shown as escapes, "[x]" not markup."""
+    return terminal.markup(text, multiline=multiline)
 
 
 def interview_json(store: Store, interview: Interview) -> dict[str, Any]:
@@ -64,8 +63,8 @@ def health_lines(store: Store, *, now: datetime) -> list[str]:
 def print_status(console, store: Store, *, now: datetime) -> None:
     from rich.table import Table
 
-    for line in health_lines(store, now=now):
-        console.print(line, highlight=False)
+    for line in health_lines(store, now=now):  # the last error may quote mail
+        console.print(terminal.markup(line), highlight=False)
     rows = interviews.all_interviews(store)
     if not rows:
         console.print("No interviews yet. They appear here when a confirmation arrives "
@@ -81,20 +80,22 @@ def print_status(console, store: Store, *, now: datetime) -> None:
         if interview.state.value == "paused":
             reason = store.one("SELECT stop_reason FROM interviews WHERE id = ?",
                                (interview.id,))[0]
-            step = f"paused: {reason}\n`followup resume {interview.id}` or `followup stop`"
+            step = (f"paused: {escape(reason or '')}\n"
+                    f"`followup resume {interview.id}` or `followup stop`")
         elif pending:
             first = pending[0]
             due = datetime.fromisoformat(first["due"])
             step = f"{first['kind']} {first['state']} {due:%a %b %d %H:%M}"
         if interview.state.value == "needs_confirmation":
             reason = data["reason"]
-            step = (f"{reason}\n`followup confirm {interview.id} --only EMAIL`" if reason
-                    else f"is it an interview? `followup confirm {interview.id}`")
-        table.add_row(  # every value from mail escaped: "[x]" is rich markup
-            str(interview.id), escape(f"{interview.company}\n{interview.role}".strip()),
+            step = (f"{escape(reason)}\n`followup confirm {interview.id} --only EMAIL`"
+                    if reason else f"is it an interview? `followup confirm {interview.id}`")
+        table.add_row(  # every value from mail escaped, one field a line
+            str(interview.id),
+            "\n".join(escape(v) for v in (interview.company, interview.role) if v),
             f"{interview.start:%a %b %d %H:%M} {interview.start.tzname()}",
-            escape("\n".join(p.name or p.email for p in interview.interviewers)) or "—",
-            interview.state.value.replace("_", " "), escape(step))
+            "\n".join(escape(p.name or p.email) for p in interview.interviewers) or "—",
+            interview.state.value.replace("_", " "), step)
     console.print(table)
     waiting = len([d for d in drafts.list_drafts(store) if d.state.value == "waiting"])
     if waiting:
@@ -113,8 +114,8 @@ def print_interview(console, store: Store, interview: Interview, me) -> None:
         console.print(f"Where: {escape(interview.video_link or interview.location or '')}",
                       highlight=False)
     for person in interview.interviewers:
-        console.print(escape(f"With: {person.name} <{person.email}>")
-                      + (f" {person.phone}" if person.phone else ""), highlight=False)
+        console.print(escape(f"With: {person.name} <{person.email}>"
+                             + (f" {person.phone}" if person.phone else "")), highlight=False)
     console.print("\n[bold]Plan[/bold]")
     for task in data["tasks"]:
         console.print(f"  {task['kind']:<10} {task['due'][:16].replace('T', ' ')}  "
@@ -125,7 +126,8 @@ def print_interview(console, store: Store, interview: Interview, me) -> None:
         for field in debrief.FIELDS:
             value = getattr(debrief, field)
             if value:
-                console.print(escape(f"  {field.replace('_', ' ')}: {value}"), highlight=False)
+                console.print(escape(f"  {field.replace('_', ' ')}: {value}", multiline=True),
+                              highlight=False)
     if interview.interviewers:
         from followup import render  # only the full view needs the scripts
 
@@ -134,7 +136,9 @@ def print_interview(console, store: Store, interview: Interview, me) -> None:
             script = render.call_script(call, debrief, interview, person, me=me)
             seconds = render.estimate_speaking_seconds(script)
             console.print(f"\n[bold]Call {call} script[/bold] (about {seconds} s)")
-            console.print(script, highlight=False, markup=False)
+            console.print(terminal.visible(script, multiline=True), highlight=False,
+                          markup=False)
     for draft in drafts.list_drafts(store, include_all=True, interview_id=interview.id):
-        console.print(escape(f"\nDraft {draft.id} to {draft.to.name} <{draft.to.email}>: "
+        console.print()
+        console.print(escape(f"Draft {draft.id} to {draft.to.name} <{draft.to.email}>: "
                              f"{draft.state.value}"), highlight=False)

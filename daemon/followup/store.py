@@ -8,11 +8,13 @@ writers wait instead of failing; foreign keys on. The schema version lives in
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from followup import private
 from followup.model import FollowupError
 
 
@@ -186,15 +188,28 @@ def from_db(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _create_private(path: Path) -> None:
+    """The database 0600 before SQLite opens it: SQLite gives its -wal and -shm files
+    the database file's mode, so they are private too. A database an older followup
+    made under umask 022 is tightened."""
+    private.make_dir(path.parent)
+    os.close(private.open_file(path, os.O_RDONLY))
+    for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        private.tighten(companion)
+
+
 class Store:
     """One SQLite connection; `with store.transaction():` for each unit of work."""
 
     def __init__(self, path: Path, *, migrate: bool = True):
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        except (OSError, sqlite3.Error) as err:
+        except OSError as err:
+            raise FollowupError(f"{path}: cannot open the database: {err.strerror or err}"
+                                ) from None
+        except sqlite3.Error as err:
             raise FollowupError(f"{path}: cannot open the database: {err}") from None
         self.db.row_factory = sqlite3.Row
         try:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from followup.config import xdg_home
 from followup.model import FollowupError
 
 
@@ -65,7 +66,8 @@ def install(*, config_path: Path | None, writable: list[Path], enable: bool = Tr
     """Write the user unit, reload systemd, enable and start it."""
     for folder in writable:  # ReadWritePaths= needs them to exist at start
         folder.mkdir(parents=True, exist_ok=True)
-    unit_dir = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "systemd" / "user"
+    # An empty or relative $XDG_CONFIG_HOME is ignored (it once meant the current folder).
+    unit_dir = xdg_home("XDG_CONFIG_HOME", ".config") / "systemd" / "user"
     unit_dir.mkdir(parents=True, exist_ok=True)
     path = unit_dir / "followup.service"
     exec_start = f"{executable()} run"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
+from followup import private
 from followup.transports import PermanentSendError, TransientSendError, check_envelope
 
 
@@ -28,8 +29,9 @@ class FileTransport:
         target = self._path(message_id)
         partial = target.with_suffix(".part")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with partial.open("wb") as handle:
+            private.make_dir(self.folder)  # every message in full: the user's eyes only
+            fd = private.open_file(partial, os.O_WRONLY | os.O_TRUNC)
+            with os.fdopen(fd, "wb") as handle:
                 handle.write(msg.as_bytes())
                 handle.flush()
                 os.fsync(handle.fileno())
