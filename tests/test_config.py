@@ -1,4 +1,4 @@
-"""Config: every key of DESIGN.md §3 with defaults; every error is one line, exit 2."""
+"""Config: every key of docs/ARCHITECTURE.md §3.2 with defaults; every error is one line, exit 2."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Approval cannot be forged (DESIGN §4.1): only the user's own, authenticated reply
+"""Approval cannot be forged (docs/ARCHITECTURE.md invariant 1, §3.5): only the user's own, authenticated reply
 carrying the draft's current token sends anything. Complements test_sending.py
 (wrong sender, look-alike address, no token, replay of an approve).
 

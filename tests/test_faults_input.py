@@ -1,4 +1,4 @@
-"""Bad input never stops the service (DESIGN §4.6), never injects a header (§4.3),
+"""Bad input never stops the service (docs/ARCHITECTURE.md invariant 6), never injects a header (invariant 9),
 and a huge message does not blow up memory.
 
 A seeded corpus of 200+ hostile or broken messages (hand-made by generator

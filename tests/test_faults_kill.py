@@ -1,5 +1,5 @@
 """Kill anywhere: `followup run --once` SIGKILLed at random moments never sends an
-approved email twice and never loses one (DESIGN §4.2).
+approved email twice and never loses one (docs/ARCHITECTURE.md invariant 2, §3.10).
 
 Several rounds of 20 approved thank-yous each; in each round the sender is killed
 after seeded random delays until a run finishes with every draft settled. The SMTP

@@ -1,4 +1,4 @@
-"""The follow-up plan: business days, holidays, DST, reschedules, states (DESIGN.md section 1)."""
+"""The follow-up plan: business days, holidays, DST, reschedules, states (docs/ARCHITECTURE.md §3.7, §3.8)."""
 
 from __future__ import annotations
 

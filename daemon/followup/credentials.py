@@ -71,6 +71,6 @@ def store(role: Role, username: str, password: str) -> None:
 
 
 def _key(role: Role, username: str) -> str:
-    # DESIGN.md §3: service "followup", user = the configured username. IMAP and
+    # docs/ARCHITECTURE.md §3.2: service "followup", user = the configured username. IMAP and
     # SMTP with the same username (the usual case) share one entry.
     return username

@@ -70,7 +70,7 @@ def sync(rt: Runtime, report: PassReport, *, now: datetime,
                 outcome = inbound.handle(rt, msg, now=now)
             except StoreError:
                 raise  # not this message's fault: it stays unread for the next pass
-            except Exception as err:  # noqa: BLE001 - invariant 6: one bad message is
+            except Exception as err:  # noqa: BLE001 - ARCHITECTURE invariant 6: one bad message is
                 # logged, remembered and skipped; it never stops the service
                 reason = f"{err.__class__.__name__}: {err}"
                 log.error("%s %s: skipped: %s", msg.folder, msg.key, reason)

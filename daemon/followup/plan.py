@@ -1,4 +1,4 @@
-"""Interview -> follow-up plan (DESIGN.md section 1). Pure: no I/O, no clock reads.
+"""Interview -> follow-up plan (docs/ARCHITECTURE.md §3.7, §3.8). Pure: no I/O, no clock reads.
 
 Every rule works on the user's wall clock (``PlanSettings.timezone``): local
 dates and local times are combined with zoneinfo and only then converted to

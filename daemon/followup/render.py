@@ -163,7 +163,7 @@ def _render_file(env: SandboxedEnvironment, filename: str, context: dict[str, An
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{_template_file(exc.__traceback__, filename)}: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - user templates can fail in any way; the
-        # service must log it as this template's fault and go on (invariant 6).
+        # service must log it as this template's fault and go on (docs/ARCHITECTURE.md, invariant 6).
         raise TemplateError(
             f"{_template_file(exc.__traceback__, filename)}: {type(exc).__name__}: {exc}"
         ) from exc
