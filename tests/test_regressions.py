@@ -48,7 +48,8 @@ def test_unparseable_from_header_is_skipped_and_remembered(tmp_path, box):
         rt.close()
 
 
-@pytest.mark.parametrize("address", ["josé@acme.example", "jane@acme.example, evil@attacker.example",
+@pytest.mark.parametrize("address", ["josé@acme.example",
+                                     "jane@acme.example, evil@attacker.example",
                                      "", "jane@@acme.example"])
 def test_an_address_we_cannot_trust_never_becomes_a_recipient(tmp_path, box, address):
     assert not valid_address(address)

@@ -434,7 +434,8 @@ def next_wake(rt: Runtime, *, now: datetime) -> datetime | None:
 
 def summary_line(rt: Runtime, *, now: datetime) -> str:
     """One line for systemd's STATUS=: what it watches, what waits, what is next."""
-    parts = [f"watching {rt.settings.source.folder if rt.settings.source.kind == 'imap' else 'Maildir'}"]
+    source = rt.settings.source
+    parts = [f"watching {source.folder if source.kind == 'imap' else 'Maildir'}"]
     waiting = sum(1 for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING)
     if waiting:
         parts.append(f"{waiting} draft(s) waiting")

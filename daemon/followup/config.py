@@ -76,9 +76,8 @@ def _env_path(name: str) -> Path | None:
 
 def system_timezone() -> str:
     """The machine's IANA zone, so `init` need not ask for it."""
-    if tz := os.environ.get("TZ", "").lstrip(":"):
-        if _valid_zone(tz):
-            return tz
+    if (tz := os.environ.get("TZ", "").lstrip(":")) and _valid_zone(tz):
+        return tz
     try:
         target = os.path.realpath("/etc/localtime")
         if "zoneinfo/" in target:

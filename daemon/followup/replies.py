@@ -116,7 +116,8 @@ def debrief_form(interview: Interview, debrief: Debrief | None, *, comments: boo
     Used in $EDITOR by `followup debrief ID` and inside debrief_request.txt."""
     lines: list[str] = []
     if comments:
-        what = " at ".join(x for x in (clean_header(interview.role), clean_header(interview.company)) if x)
+        parts = (clean_header(interview.role), clean_header(interview.company))
+        what = " at ".join(x for x in parts if x)
         lines.append(f"# Debrief: {what or 'interview'} ({interview.start:%Y-%m-%d})")
         lines.append("# Write your answers under each heading; leave a heading empty if nothing")
         lines.append("# comes to mind. Lines starting with '#' are ignored.")
@@ -857,7 +858,8 @@ _NEWS = [
                                r"\b(?:candidate|position|role|application)\b|\bposition\s+has\s+been"
                                r"\s+filled\b|\bregret\s+to\s+inform\b", re.I | re.S)),
     ("next steps", re.compile(r"\bnext\s+(?:steps?|round)\b|\bsecond\s+(?:interview|round)\b|"
-                              r"\bfinal\s+(?:interview|round)\b|\bmove\s+(?:you\s+)?forward\b", re.I)),
+                              r"\bfinal\s+(?:interview|round)\b|\bmove\s+(?:you\s+)?forward\b",
+                              re.I)),
 ]
 
 

@@ -43,7 +43,8 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             folder      TEXT NOT NULL,      -- "imap:INBOX", "maildir:/path"
             key         TEXT NOT NULL,      -- IMAP "uidvalidity:uid", Maildir key
             message_id  TEXT,
-            outcome     TEXT NOT NULL,      -- new | update | cancel | duplicate | ignored | rejected | reply
+            -- new | update | cancel | duplicate | ignored | rejected | reply
+            outcome     TEXT NOT NULL,
             reason      TEXT NOT NULL DEFAULT '',
             seen_at     TEXT NOT NULL,
             UNIQUE (folder, key)
@@ -124,8 +125,9 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             id          INTEGER PRIMARY KEY,
             message_id  TEXT NOT NULL UNIQUE,
             draft_id    INTEGER REFERENCES drafts(id) ON DELETE SET NULL,
-            purpose     TEXT NOT NULL,               -- thank_you | approval_request | debrief_request | reminder | notice
-            ref         TEXT,                        -- what a notice is for: sent at most once per ref
+            -- thank_you | approval_request | debrief_request | reminder | notice
+            purpose     TEXT NOT NULL,
+            ref         TEXT,                        -- what a notice is for: sent once per ref
             recipients  TEXT NOT NULL,               -- comma-separated addresses
             state       TEXT NOT NULL,               -- sending | sent | failed | unknown
             started_at  TEXT NOT NULL,

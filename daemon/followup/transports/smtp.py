@@ -7,6 +7,7 @@ newlines); only its login and the live smtplib connection are.
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -79,7 +80,8 @@ class SmtpTransport:
         except ssl.SSLError as err:
             raise FollowupError(f"SMTP {self.where}: {net.describe_tls(err)}") from None
         except (OSError, smtplib.SMTPException) as err:
-            raise TransientSendError(f"SMTP {self.where}: unreachable ({net.describe_network(err)})") from None
+            why = net.describe_network(err)
+            raise TransientSendError(f"SMTP {self.where}: unreachable ({why})") from None
         return yag
 
     def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> None:
@@ -136,19 +138,15 @@ class SmtpTransport:
 
     def _drop(self) -> None:
         if self._yag is not None:
-            try:
+            with contextlib.suppress(Exception):  # the connection is already broken
                 self._yag.smtp.close()
-            except Exception:  # noqa: BLE001 - the connection is already broken
-                pass
             self._yag.is_closed = True
         self._yag = None
 
     def close(self) -> None:
         if self._yag is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._yag.close()
-            except (OSError, smtplib.SMTPException):
-                pass
         self._yag = None
 
 
