@@ -46,8 +46,9 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
     stored = stored_tasks(rt, interview.id)
     _reopen_lost_notices(rt, stored)
     done = {k for k, r in stored.items() if r["state"] == TaskState.DONE.value}
-    calls_made = {k: from_db(r["done_at"]) for k, r in stored.items()
-                  if k in plan.CALL_KINDS and k in done and r["done_at"]}
+    calls_made = {k: made for k, r in stored.items()
+                  if k in plan.CALL_KINDS and k in done
+                  and (made := from_db(r["done_at"])) is not None}
     planned = plan.plan_tasks(interview, settings=rt.plan_settings, calls_made=calls_made,
                               done=done, now=now)
     for task in planned:

@@ -150,7 +150,7 @@ def login(config_path: Path | None) -> None:
                                 prompt_suffix=": ", err=True)
         if not password:
             raise UsageError("empty password: nothing stored")
-        role = "imap" if label.startswith("IMAP") else "smtp"
+        role: credentials.Role = "imap" if label.startswith("IMAP") else "smtp"
         credentials.store(role, username, password)
         echo(f"Stored the {label} password for {username} in the keyring.")
 

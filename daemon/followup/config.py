@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -211,7 +211,7 @@ class _Section:
             if key not in known:
                 self.fail(key, f"unknown key (known: {', '.join(sorted(known))})")
 
-    def fail(self, key: str | None, what: str) -> None:
+    def fail(self, key: str | None, what: str) -> NoReturn:
         where = f"[{self.name}] {key}" if key else f"[{self.name}]"
         raise UsageError(f"{self.file}: {where}: {what}")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.errors
+import email.headerregistry
 import email.policy
 import email.utils
 import enum
@@ -594,6 +595,10 @@ def strict_sender(msg: Message) -> tuple[str, str, str]:
             return "", "", "the From address is an encoded-word"
     try:
         header = msg["From"]
+        # The registry builds the header's class from both; compat32 gives a plain str.
+        if not (isinstance(header, email.headerregistry.AddressHeader)
+                and isinstance(header, email.headerregistry.BaseHeader)):
+            return "", "", "the From header cannot be read"
         groups, addresses = header.groups, header.addresses
         defects = [d for d in header.defects
                    if not isinstance(d, email.errors.UndecodableBytesDefect)]
@@ -648,7 +653,9 @@ def _strip_comments(text: str) -> str:
 
 
 def _split_outside_quotes(text: str, sep: str) -> list[str]:
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted

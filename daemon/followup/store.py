@@ -269,6 +269,13 @@ class Store:
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
 
+    def insert(self, sql: str, params: tuple | dict = ()) -> int:
+        """One INSERT; returns the new row's id."""
+        rowid = self.db.execute(sql, params).lastrowid
+        if rowid is None:  # sqlite3 sets it after every INSERT: a statement that inserts nothing
+            raise StoreError(f"{self.path}: no row inserted")
+        return rowid
+
     def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         return self.db.execute(sql, params).fetchone()
 

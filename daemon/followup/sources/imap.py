@@ -426,7 +426,8 @@ def _past(row, uidnext) -> bool:
 def _next_batch(pending: list[int], sizes: dict[int, int]) -> list[int]:
     """Take the next candidates off `pending`, at most BODY_BATCH_BYTES of them by
     RFC822.SIZE (always at least one)."""
-    batch, total = [], 0
+    batch: list[int] = []
+    total = 0
     while pending and (not batch or total + sizes[pending[0]] <= BODY_BATCH_BYTES):
         total += sizes[pending[0]]
         batch.append(pending.pop(0))

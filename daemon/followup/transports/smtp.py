@@ -13,6 +13,7 @@ import ssl
 from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
+from typing import Any
 
 from followup import net
 from followup.config import Transport
@@ -32,7 +33,7 @@ class SmtpTransport:
     def __init__(self, transport: Transport, password: str):
         self.cfg = transport
         self.password = password
-        self._yag = None
+        self._yag: Any = None  # a yagmail.SMTP once connected (yagmail is untyped)
 
     @property
     def where(self) -> str:
@@ -156,7 +157,7 @@ def _watched_connection(deadline: net.Deadline, *, ssl_: bool):
     and the greeting (smtplib connects inside its constructor)."""
     base = smtplib.SMTP_SSL if ssl_ else smtplib.SMTP
 
-    class Watched(base):
+    class Watched(base):  # type: ignore[valid-type,misc]  # the base is chosen at run time
         def _get_socket(self, host, port, timeout):
             sock = smtplib.SMTP._get_socket(self, host, port, timeout)
             deadline.watch(sock)
