@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test system-deps bench clean
+.PHONY: demo test lint system-deps bench clean
 
 $(BIN)/followup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ system-deps:
 # pytest exits 5 when it collects no test: that fails too.
 test: $(BIN)/followup system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The project's ruff rules and format, and mypy (config in pyproject.toml).
+lint: $(BIN)/followup
+	$(BIN)/ruff check daemon tests bench
+	$(BIN)/ruff format --check daemon tests bench
+	$(BIN)/mypy daemon/followup
 
 bench: $(BIN)/followup system-deps
 	$(BIN)/python bench/sync.py

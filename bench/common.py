@@ -125,11 +125,11 @@ def human_bytes(n: float) -> str:
 def table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h)
               for i, h in enumerate(headers)]
-    line = "  ".join(str(h).ljust(w) for h, w in zip(headers, widths))
+    line = "  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
     for r in rows:
         out.append("  ".join(str(c).rjust(w) if i else str(c).ljust(w)
-                             for i, (c, w) in enumerate(zip(r, widths))))
+                             for i, (c, w) in enumerate(zip(r, widths, strict=True))))
     return "\n".join(out)
 
 

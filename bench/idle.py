@@ -22,6 +22,7 @@ Prints figures; asserts nothing. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -114,10 +115,8 @@ class Relay:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
 
 # --- /proc ------------------------------------------------------------------------------
@@ -280,8 +279,8 @@ def importtime(args: list[str], env: dict, top: int = 8, children: int = 4) -> l
         groups.setdefault(".".join(node["name"].split(".")[:2]), []).append(node["cum"])
     for prefix, cums in sorted(groups.items(), key=lambda kv: -sum(kv[1])):
         if len(cums) >= 5 and sum(cums) >= 10:
-            lines.append(f"    {prefix + '.* (' + str(len(cums)) + ' modules, imported at run time)':<44} "
-                         f"{sum(cums):6.1f} ms cumulative")
+            label = f"{prefix}.* ({len(cums)} modules, imported at run time)"
+            lines.append(f"    {label:<44} {sum(cums):6.1f} ms cumulative")
     return lines
 
 

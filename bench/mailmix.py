@@ -28,7 +28,15 @@ from mailgen import invite
 
 ME = common.ME
 
-_WORDS = ["the", "of", "and", "to", "in", "is", "for", "on", "with", "that", "this", "as", "your", "at", "from", "by", "be", "are", "our", "new", "more", "about", "we", "can", "all", "will", "one", "has", "have", "it", "you", "week", "update", "team", "project", "data", "city", "park", "garden", "coffee", "book", "music", "travel", "photo", "weekend", "dinner", "family", "price", "order", "item", "store", "account", "summary", "report", "commit", "branch", "build", "release", "morning", "afternoon", "quarter", "budget", "recipe", "river", "mountain", "ticket", "season"]
+_WORDS = [
+    "the", "of", "and", "to", "in", "is", "for", "on", "with", "that", "this", "as", "your",
+    "at", "from", "by", "be", "are", "our", "new", "more", "about", "we", "can", "all", "will",
+    "one", "has", "have", "it", "you", "week", "update", "team", "project", "data", "city",
+    "park", "garden", "coffee", "book", "music", "travel", "photo", "weekend", "dinner",
+    "family", "price", "order", "item", "store", "account", "summary", "report", "commit",
+    "branch", "build", "release", "morning", "afternoon", "quarter", "budget", "recipe",
+    "river", "mountain", "ticket", "season",
+]
 
 
 def _text_pool(rng: random.Random, size: int = 200_000) -> str:
@@ -56,7 +64,8 @@ class MailMix:
     def __init__(self, seed: int = 1):
         self.rng = random.Random(seed)
         self.pool = _text_pool(self.rng)
-        self.pdf = base64.encodebytes(bytes(self.rng.getrandbits(8) for _ in range(40_000))).decode()
+        noise = bytes(self.rng.getrandbits(8) for _ in range(40_000))
+        self.pdf = base64.encodebytes(noise).decode()
 
     # -- pieces ----------------------------------------------------------------
 
@@ -98,10 +107,12 @@ class MailMix:
 
     NEWSLETTERS = [
         ("Weekly Digest <digest@news.example>", "news.example", "Your weekly digest: 12 stories"),
-        ("Garden Shop <hello@gardenshop.example>", "gardenshop.example", "Spring sale: 30% off seeds"),
+        ("Garden Shop <hello@gardenshop.example>", "gardenshop.example",
+         "Spring sale: 30% off seeds"),
         ("The Morning Brew <crew@brew.example>", "brew.example", "Markets, coffee and a quiz"),
         ("Bookworm <news@bookworm.example>", "bookworm.example", "New releases this month"),
-        ("TravelDeals <deals@travel.example>", "travel.example", "Last chance: special offer on flights"),
+        ("TravelDeals <deals@travel.example>", "travel.example",
+         "Last chance: special offer on flights"),
         ("City Museum <members@museum.example>", "museum.example", "Members' evening on Friday"),
     ]
 
@@ -140,12 +151,14 @@ class MailMix:
 
     NOTIFY = [
         ("GitHub <notifications@github.com>", "github.com", "[sam/dotfiles] Build failed on main"),
-        ("GitHub <notifications@github.com>", "github.com", "Re: [sam/dotfiles] Fix zsh prompt (#42)"),
+        ("GitHub <notifications@github.com>", "github.com",
+         "Re: [sam/dotfiles] Fix zsh prompt (#42)"),
         ("First Bank <alerts@firstbank.example>", "firstbank.example", "Your statement is ready"),
         ("ParcelCo <track@parcel.example>", "parcel.example", "Your package is out for delivery"),
         ("Social <notify@social.example>", "social.example", "Alex liked your photo"),
         ("Power & Light <billing@power.example>", "power.example", "Your receipt for March"),
-        ("Cloud Storage <no-reply@cloud.example>", "cloud.example", "You are using 80% of your storage"),
+        ("Cloud Storage <no-reply@cloud.example>", "cloud.example",
+         "You are using 80% of your storage"),
     ]
 
     def notification(self, i: int, when: datetime) -> tuple[str, str, str]:
@@ -205,8 +218,9 @@ class MailMix:
         start = (now + timedelta(days=3 + i % 9)).replace(hour=15, minute=0, second=0,
                                                             microsecond=0)
         uid = f"bench-{i}-{self.rng.getrandbits(32):08x}"
-        raw = invite(uid=uid, start=start, people=[("Jane Doe", f"jane.doe@{company.lower()}.example"),
-                                                   ("Raj Patel", f"raj@{company.lower()}.example")],
+        domain = f"{company.lower()}.example"
+        raw = invite(uid=uid, start=start,
+                     people=[("Jane Doe", f"jane.doe@{domain}"), ("Raj Patel", f"raj@{domain}")],
                      company=company, role="Backend Engineer", sent=when)
         mid = f"<{uid}-0-request@{company.lower()}.example>"
         return raw.decode().replace("\r\n", "\n"), mid, "invite"

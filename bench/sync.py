@@ -193,7 +193,7 @@ def bench_size(dovecot, n: int, now: datetime, trials: int, root: Path, seed: in
             r = pipeline.run_pass(rt, now=now)
             dt = time.perf_counter() - t0
             a = counters(rt)
-            steady.append((dt, *(x - y for x, y in zip(a, b)), wire.imap_seconds - w0))
+            steady.append((dt, *(x - y for x, y in zip(a, b, strict=True)), wire.imap_seconds - w0))
             if r.messages or r.errors:
                 print(f"[N={n}] surprise: steady pass saw {r.messages} messages, "
                       f"errors {r.errors}", flush=True)
@@ -204,7 +204,7 @@ def bench_size(dovecot, n: int, now: datetime, trials: int, root: Path, seed: in
             client.noop()
             dt = time.perf_counter() - t0
             a = counters(rt)
-            noop.append((dt, *(x - y for x, y in zip(a, b))))
+            noop.append((dt, *(x - y for x, y in zip(a, b, strict=True))))
         out["steady"], out["noop"] = steady, noop
     finally:
         rt.close()
@@ -352,12 +352,12 @@ def print_report(results: list[dict], lat: dict | None, det: dict, trials: int) 
                      ms(n_med), f"{median([s[1] for s in no]):.0f}",
                      f"{median([s[2] for s in no]):.0f}",
                      f"{s_med / n_med:.1f}x", f"{s_med / base:.2f}x"])
-    print(common.table(["N", "cycle ms", "p90 ms", "in IMAP ms", "bytes in", "bytes out", "cmds src/wire",
-                        "NOOP ms", "NOOP in", "NOOP out", "vs NOOP", f"vs N={results[0]['n']:,}"],
+    print(common.table(["N", "cycle ms", "p90 ms", "in IMAP ms", "bytes in", "bytes out",
+                        "cmds src/wire", "NOOP ms", "NOOP in", "NOOP out", "vs NOOP",
+                        f"vs N={results[0]['n']:,}"],
                        rows))
     last = results[-1]
     s_last = median([s[0] for s in last["steady"]])
-    n_last = median([s[0] for s in last["noop"]])
     print()
     print("== targets ==")
     print(f"  steady cycle N={last['n']:,} within 1.5x of N={results[0]['n']:,}: "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import dataclasses
 import email
 import email.message
@@ -170,10 +171,8 @@ _RUNNING: set[Dovecot] = set()
 @atexit.register
 def _kill_leftovers() -> None:  # pragma: no cover - safety net
     for server in list(_RUNNING):
-        try:
+        with contextlib.suppress(Exception):
             server.kill()
-        except Exception:
-            pass
 
 
 # --------------------------------------------------------------------------- Dovecot
@@ -479,10 +478,8 @@ class Dovecot:
                 if not chunk:
                     raise ConnectionError("closed before greeting")
                 data += chunk
-            try:
+            with contextlib.suppress(OSError):
                 s.sendall(b"x LOGOUT\r\n")
-            except OSError:
-                pass
             return data.decode("utf-8", "replace")
 
     def _diagnostics(self, log_offset: int = 0) -> str:
@@ -512,10 +509,8 @@ class Dovecot:
         if proc is None:
             return
         if proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             try:
                 proc.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -532,10 +527,8 @@ class Dovecot:
         proc = self._proc
         if proc is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait()
         if not _wait_group_gone(proc.pid, 10):
             raise DovecotError(f"dovecot processes {_group_alive(proc.pid)} survived SIGKILL")

@@ -1,5 +1,5 @@
-"""Approval cannot be forged (docs/ARCHITECTURE.md invariant 1, §3.5): only the user's own, authenticated reply
-carrying the draft's current token sends anything. Complements test_sending.py
+"""Approval cannot be forged (docs/ARCHITECTURE.md invariant 1, §3.5): only the user's own,
+authenticated reply carrying the draft's current token sends anything. Complements test_sending.py
 (wrong sender, look-alike address, no token, replay of an approve).
 
 Authentication-Results count only from the server named by `[approval]

@@ -1,5 +1,5 @@
-"""Bad input never stops the service (docs/ARCHITECTURE.md invariant 6), never injects a header (invariant 9),
-and a huge message does not blow up memory.
+"""Bad input never stops the service (docs/ARCHITECTURE.md invariant 6), never injects a
+header (invariant 9), and a huge message does not blow up memory.
 
 A seeded corpus of 200+ hostile or broken messages (hand-made by generator
 functions below, plus seeded random mutations of a valid invite) is APPENDed to
@@ -156,8 +156,8 @@ def handmade() -> list[tuple[str, bytes]]:
         f"X-H{i}: v\r\n" for i in range(10_000))).encode() + b"body\r\n")
     add("rfc822-nested-100", nested_rfc822(100))
     add("multipart-nested-300", _head("Interview", ctype='multipart/mixed; boundary="b0"')
-        .encode() + b"".join(f"--b{i}\r\nContent-Type: multipart/mixed; boundary=\"b{i + 1}\"\r\n\r\n"
-                             .encode() for i in range(300)))
+        .encode() + b"".join(f"--b{i}\r\nContent-Type: multipart/mixed; "
+                             f"boundary=\"b{i + 1}\"\r\n\r\n".encode() for i in range(300)))
     add("thousand-parts", _head("Interview", ctype='multipart/mixed; boundary="p"').encode()
         + b"".join(b"--p\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
                    for _ in range(1000)) + b"--p--\r\n")

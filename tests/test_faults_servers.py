@@ -70,7 +70,7 @@ def stop_daemon(proc: subprocess.Popen) -> str:
     except subprocess.TimeoutExpired:
         proc.kill()
         _, err = proc.communicate()
-        raise AssertionError("daemon did not stop on SIGTERM:\n" + err)
+        raise AssertionError("daemon did not stop on SIGTERM:\n" + err) from None
     assert proc.returncode == 0, err
     return err
 

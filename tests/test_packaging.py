@@ -61,7 +61,8 @@ def test_installed_wheel_finds_its_own_resources(wheel, tmp_path):
 
 
 def test_demo_runs_from_the_installed_wheel(wheel, tmp_path):
-    """`followup demo` works with nothing but the wheel: interviews found, drafts 'sent' to files."""
+    """`followup demo` works with nothing but the wheel: interviews found, drafts 'sent' to
+    files."""
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(site), str(wheel)], check=True, capture_output=True)

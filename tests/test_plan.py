@@ -1,4 +1,5 @@
-"""The follow-up plan: business days, holidays, DST, reschedules, states (docs/ARCHITECTURE.md §3.7, §3.8)."""
+"""The follow-up plan: business days, holidays, DST, reschedules, states
+(docs/ARCHITECTURE.md §3.7, §3.8)."""
 
 from __future__ import annotations
 

@@ -49,7 +49,8 @@ def test_call_reminder_arrives_with_a_valid_calendar_file(rt, smtp):
     (reminder,) = to_me(smtp, "call_1_reminder")
     body = reminder.message.get_body(("plain",)).get_content()
     assert "Jane Doe" in body
-    assert "I really want to work with you. Is now a good time to set up a second interview?" in body
+    assert ("I really want to work with you. "
+            "Is now a good time to set up a second interview?") in body
     (ics,) = [p for p in reminder.message.iter_attachments()
               if p.get_content_type() == "text/calendar"]
     event = next(iter(Calendar.from_ical(ics.get_content()).walk("VEVENT")))
@@ -159,7 +160,8 @@ def test_debrief_by_email_rewrites_waiting_drafts(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     (request,) = to_me(smtp, "debrief_request")
     answers = ("What went well?\nExplaining how I cut the deploy time from an hour to "
-               "ten minutes\n\nWhat did I say that I wish I had not said?\nThat I dislike on-call\n")
+               "ten minutes\n\nWhat did I say that I wish I had not said?\n"
+               "That I dislike on-call\n")
     imap_account.append("INBOX", reply(to_subject=str(request.message["Subject"]), body=answers))
     run_pass(rt, now=AFTER + timedelta(minutes=10))
     debrief = interviews.get_debrief(rt.store, 1)

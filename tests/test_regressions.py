@@ -48,7 +48,8 @@ def test_unparseable_from_header_is_skipped_and_remembered(tmp_path, box):
         rt.close()
 
 
-@pytest.mark.parametrize("address", ["josé@acme.example", "jane@acme.example, evil@attacker.example",
+@pytest.mark.parametrize("address", ["josé@acme.example",
+                                     "jane@acme.example, evil@attacker.example",
                                      "", "jane@@acme.example"])
 def test_an_address_we_cannot_trust_never_becomes_a_recipient(tmp_path, box, address):
     assert not valid_address(address)
@@ -81,3 +82,36 @@ def test_a_template_that_raises_anything_is_a_template_error(tmp_path, box):
         assert len(drafts.list_drafts(rt.store)) == 1
     finally:
         rt.close()
+
+
+# Found by mypy: a value that may be None used unchecked.
+
+def test_a_store_only_runtime_refuses_to_send_before_recording_anything(tmp_path, box):
+    """open_runtime(with_mail=False) has no transport: a send fails with a FollowupError
+    and leaves no "sending" row behind (it used to raise AttributeError after the row
+    was committed)."""
+    from followup.model import FollowupError, Person
+    from followup.outbox import build_message, new_message_id
+
+    rt = open_runtime(config.load(write_config(tmp_path / "c.toml", maildir=box)),
+                      with_mail=False)
+    try:
+        me = Person("Sam Seeker", "sam.seeker@example.net")
+        msg = build_message(sender=me, to=[me], subject="Prep", body="hello\n",
+                            message_id=new_message_id(me.email), date=AFTER,
+                            kind="prep_reminder")
+        with pytest.raises(FollowupError, match="no mail transport"):
+            rt.outbox.send_notice(msg, recipients=[me.email], purpose="prep_reminder",
+                                  ref="task:1", now=AFTER)
+        assert rt.store.one("SELECT count(*) FROM sends")[0] == 0
+    finally:
+        rt.close()
+
+
+def test_the_service_says_it_is_not_running_before_run(tmp_path, box):
+    """Service.rt is None until run(): its jobs fail with a clear error, not AttributeError."""
+    from followup.service import Service
+
+    service = Service(write_config(tmp_path / "c.toml", maildir=box))
+    with pytest.raises(RuntimeError, match="not running"):
+        service.housekeeping()

@@ -176,7 +176,8 @@ def test_mail_values_are_data_not_template_code(env):
     (3, "hands-on experience with Kafka"),
 ])
 def test_call_script_uses_right_debrief_field_and_closing_line(call, text):
-    """Call 1/2/3 scripts use wish_not_said / wish_said / unmet_requirement and end with the close."""
+    """Call 1/2/3 scripts use wish_not_said / wish_said / unmet_requirement and end with the
+    close."""
     script = call_script(call, S.debrief, S.interview, S.person)
     assert text in script
     others = {1: "mentored", 2: "on-call work tedious", 3: "tedious"}
@@ -379,7 +380,8 @@ def test_no_builtin_output_or_source_contains_flagged_phrase(env, name):
 
 
 def test_check_templates_catches_broken_user_template(tmp_path):
-    """A user override with an undefined variable and an extra file with a syntax error are reported."""
+    """A user override with an undefined variable and an extra file with a syntax error are
+    reported."""
     (tmp_path / "thank_you.txt").write_text("Subject: x\n\n{{ nope }}\n")
     (tmp_path / "extra.txt").write_text("{% for %}\n")
     errors = check_templates(make_environment(tmp_path))
@@ -399,5 +401,6 @@ def test_check_templates_catches_flagged_phrase(tmp_path):
 
 def test_check_templates_extra_user_template_gets_sample_variables(tmp_path):
     """An extra user template using the usual variables checks clean."""
-    (tmp_path / "note.txt").write_text("Subject: {{ position }}\n\n{{ person.name }} {{ script }}\n")
+    (tmp_path / "note.txt").write_text(
+        "Subject: {{ position }}\n\n{{ person.name }} {{ script }}\n")
     assert check_templates(make_environment(tmp_path)) == []

@@ -165,7 +165,8 @@ def test_edit_strips_dash_dash_signature():
             "On Tue, Dec 1, 2026 at 3:30 PM Sam <sam@example.org> wrote:\n> old draft\n")
     r = parse_reply(message(body))
     assert r.action is Action.EDIT
-    assert r.edited_text == "Dear Jane,\n\nThank you for today. I enjoyed our talk about caching.\n\nBest,\nSam\n"
+    assert r.edited_text == ("Dear Jane,\n\nThank you for today. "
+                             "I enjoyed our talk about caching.\n\nBest,\nSam\n")
 
 
 def test_token_found_in_quoted_body_when_subject_lacks_it():

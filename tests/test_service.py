@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -34,10 +35,8 @@ class Notifications:
         while time.monotonic() < deadline:
             if any(line in message.splitlines() for message in self.received):
                 return
-            try:
+            with contextlib.suppress(TimeoutError):
                 self.received.append(self.sock.recv(4096).decode())
-            except TimeoutError:
-                pass
         raise AssertionError(f"no {line!r} in {self.received}")
 
     def close(self) -> None:

@@ -30,7 +30,8 @@ def test_database_from_each_earlier_schema_migrates_and_keeps_its_rows(tmp_path,
     for step in MIGRATIONS[:version]:
         step(db)
     db.execute(f"PRAGMA user_version = {version}")
-    db.execute("INSERT INTO sync_state (folder, uidvalidity, last_uid) VALUES ('imap:INBOX', 7, 42)")
+    db.execute("INSERT INTO sync_state (folder, uidvalidity, last_uid) "
+               "VALUES ('imap:INBOX', 7, 42)")
     db.execute("COMMIT")
     db.close()
     with Store(path) as s:
@@ -55,10 +56,9 @@ def test_newer_schema_is_refused_clearly(tmp_path):
 def test_a_failed_unit_of_work_leaves_nothing_behind(tmp_path):
     """One transaction per unit of work: an error rolls back every write in it."""
     with Store(tmp_path / "f.db") as s:
-        with pytest.raises(RuntimeError):
-            with s.transaction():
-                s.execute("INSERT INTO sync_state (folder, uidvalidity) VALUES ('a', 1)")
-                raise RuntimeError("crash in the middle")
+        with pytest.raises(RuntimeError), s.transaction():
+            s.execute("INSERT INTO sync_state (folder, uidvalidity) VALUES ('a', 1)")
+            raise RuntimeError("crash in the middle")
         assert s.one("SELECT count(*) FROM sync_state")[0] == 0
 
 

@@ -46,8 +46,9 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
     stored = stored_tasks(rt, interview.id)
     _reopen_lost_notices(rt, stored)
     done = {k for k, r in stored.items() if r["state"] == TaskState.DONE.value}
-    calls_made = {k: from_db(r["done_at"]) for k, r in stored.items()
-                  if k in plan.CALL_KINDS and k in done and r["done_at"]}
+    calls_made = {k: made for k, r in stored.items()
+                  if k in plan.CALL_KINDS and k in done
+                  and (made := from_db(r["done_at"])) is not None}
     planned = plan.plan_tasks(interview, settings=rt.plan_settings, calls_made=calls_made,
                               done=done, now=now)
     for task in planned:
@@ -434,7 +435,8 @@ def next_wake(rt: Runtime, *, now: datetime) -> datetime | None:
 
 def summary_line(rt: Runtime, *, now: datetime) -> str:
     """One line for systemd's STATUS=: what it watches, what waits, what is next."""
-    parts = [f"watching {rt.settings.source.folder if rt.settings.source.kind == 'imap' else 'Maildir'}"]
+    source = rt.settings.source
+    parts = [f"watching {source.folder if source.kind == 'imap' else 'Maildir'}"]
     waiting = sum(1 for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING)
     if waiting:
         parts.append(f"{waiting} draft(s) waiting")

@@ -25,7 +25,8 @@ def check_all(settings: Settings) -> list[CheckResult]:
     else:
         path = source.path
         ok = path is not None and (path / "cur").is_dir() and (path / "new").is_dir()
-        results.append(CheckResult(ok, (f"Maildir {path}: " + ("ok" if ok else "not a Maildir (no cur/ and new/)"),)))
+        verdict = "ok" if ok else "not a Maildir (no cur/ and new/)"
+        results.append(CheckResult(ok, (f"Maildir {path}: {verdict}",)))
     transport = settings.transport
     if transport.kind == "smtp":
         from followup.transports import smtp
@@ -39,12 +40,14 @@ def check_all(settings: Settings) -> list[CheckResult]:
     elif transport.kind == "file":
         path = transport.path
         ok = path is not None and (not path.exists() or os.access(path, os.W_OK))
-        results.append(CheckResult(ok, (f"file transport {path}: " + ("writable" if ok else "not writable"),)))
+        verdict = "writable" if ok else "not writable"
+        results.append(CheckResult(ok, (f"file transport {path}: {verdict}",)))
     else:
         import shlex
         import shutil
 
         program = shlex.split(transport.command)[0] if transport.command else ""
         ok = bool(program and shutil.which(program))
-        results.append(CheckResult(ok, (f"sendmail command {program!r}: " + ("found" if ok else "not found on PATH"),)))
+        verdict = "found" if ok else "not found on PATH"
+        results.append(CheckResult(ok, (f"sendmail command {program!r}: {verdict}",)))
     return results

@@ -64,7 +64,8 @@ def config_option(func: Callable) -> Callable:
 
     @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
                   metavar="PATH",
-                  help="Config file (default: $FOLLOWUP_CONFIG, else ~/.config/followup/config.toml).")
+                  help="Config file (default: $FOLLOWUP_CONFIG, "
+                       "else ~/.config/followup/config.toml).")
     @functools.wraps(func)
     def wrapper(*args: Any, config_path: Path | None, **kwargs: Any) -> Any:
         return func(*args, config_path=config_path, **kwargs)
@@ -149,7 +150,7 @@ def login(config_path: Path | None) -> None:
                                 prompt_suffix=": ", err=True)
         if not password:
             raise UsageError("empty password: nothing stored")
-        role = "imap" if label.startswith("IMAP") else "smtp"
+        role: credentials.Role = "imap" if label.startswith("IMAP") else "smtp"
         credentials.store(role, username, password)
         echo(f"Stored the {label} password for {username} in the keyring.")
 
@@ -193,7 +194,8 @@ def _store(config_path: Path | None):
 
 @main.command()
 @config_option
-@click.option("--once", is_flag=True, help="One full pass (sync, plan, due tasks, send), then exit.")
+@click.option("--once", is_flag=True,
+              help="One full pass (sync, plan, due tasks, send), then exit.")
 @click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
 def run(config_path: Path | None, once: bool, verbose: bool) -> None:
     """Run the service in the foreground (systemd runs this).
@@ -385,7 +387,8 @@ def import_(config_path: Path | None, file: Path) -> None:
 @main.command()
 @config_option
 @click.argument("interview_id", required=False, type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print every interview with its plan as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print every interview with its plan as JSON.")
 def status(config_path: Path | None, interview_id: int | None, as_json: bool) -> None:
     """Every interview with its plan: done, due, waiting for you. With an ID:
     that interview in full, with its debrief and call scripts."""

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -76,9 +76,8 @@ def _env_path(name: str) -> Path | None:
 
 def system_timezone() -> str:
     """The machine's IANA zone, so `init` need not ask for it."""
-    if tz := os.environ.get("TZ", "").lstrip(":"):
-        if _valid_zone(tz):
-            return tz
+    if (tz := os.environ.get("TZ", "").lstrip(":")) and _valid_zone(tz):
+        return tz
     try:
         target = os.path.realpath("/etc/localtime")
         if "zoneinfo/" in target:
@@ -212,7 +211,7 @@ class _Section:
             if key not in known:
                 self.fail(key, f"unknown key (known: {', '.join(sorted(known))})")
 
-    def fail(self, key: str | None, what: str) -> None:
+    def fail(self, key: str | None, what: str) -> NoReturn:
         where = f"[{self.name}] {key}" if key else f"[{self.name}]"
         raise UsageError(f"{self.file}: {where}: {what}")
 

@@ -113,13 +113,12 @@ def make_drafts(store: Store, env, interview: Interview, debrief: Debrief | None
             continue
         email = render.render_thank_you(env, interview=interview, person=person,
                                         debrief=debrief, me=me)
-        cursor = store.execute(
+        made.append(store.insert(
             "INSERT INTO drafts (interview_id, to_name, to_email, subject, body, html, warnings, "
             "state, late, token, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (interview.id, person.name, person.email, email.subject, email.body, email.html,
              "\n".join(email.warnings), DraftState.WAITING.value, int(late), new_token(),
-             to_db(now), to_db(now)))
-        made.append(int(cursor.lastrowid))
+             to_db(now), to_db(now))))
     return made
 
 

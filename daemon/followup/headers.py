@@ -104,7 +104,7 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def _addresses(parsed, name: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for header in parsed.get_all(name, []):
         found.extend(a.addr_spec.lower() for a in getattr(header, "addresses", ()))
         if not getattr(header, "addresses", ()):

@@ -82,14 +82,13 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
         return row["id"], "update"
     state = (InterviewState.ACTIVE if event.confidence >= detect.CONFIRMED_THRESHOLD
              else InterviewState.NEEDS_CONFIRMATION)
-    cursor = store.execute(
+    interview_id = store.insert(
         "INSERT INTO interviews (event_uid, state, confidence, source, created_at, "
         + ", ".join(fields) + ") VALUES (:event_uid, :state, :confidence, :source, :created_at, "
         + ", ".join(f":{k}" for k in fields) + ")",
         {**fields, "event_uid": event.uid, "state": state.value,
          "confidence": event.confidence, "source": source, "created_at": to_db(now)},
     )
-    interview_id = int(cursor.lastrowid)
     _merge_people(store, interview_id, _within_bound(store, interview_id, event.interviewers))
     hold_if_fanout(store, interview_id, named=len(event.interviewers), cap=max_people, now=now)
     return interview_id, "new"
@@ -125,7 +124,7 @@ def hold_if_fanout(store: Store, interview_id: int, *, cap: int, now: datetime, 
     if reason is None:
         return None
     row = store.one("SELECT state FROM interviews WHERE id = ?", (interview_id,))
-    if InterviewState(row["state"]) in _ENDED:
+    if row is None or InterviewState(row["state"]) in _ENDED:  # gone or over: nothing to hold
         return reason
     log.warning("interview %d needs confirmation: %s", interview_id, reason)
     # stop_reason holds the reason for the current state (paused, stopped, or this).

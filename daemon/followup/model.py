@@ -81,7 +81,7 @@ class Person:
         return {"name": self.name, "email": self.email, "phone": self.phone}
 
 
-class Method(str, enum.Enum):
+class Method(enum.StrEnum):
     REQUEST = "REQUEST"
     CANCEL = "CANCEL"
 
@@ -154,7 +154,7 @@ class Debrief:
               "made_up_for")
 
 
-class InterviewState(str, enum.Enum):
+class InterviewState(enum.StrEnum):
     NEEDS_CONFIRMATION = "needs_confirmation"
     ACTIVE = "active"
     PAUSED = "paused"
@@ -178,7 +178,7 @@ class Interview:
     title: str = ""
 
 
-class TaskKind(str, enum.Enum):
+class TaskKind(enum.StrEnum):
     PREP = "prep"
     DEBRIEF = "debrief"
     THANK_YOU = "thank_you"
@@ -187,7 +187,7 @@ class TaskKind(str, enum.Enum):
     CALL_3 = "call_3"
 
 
-class TaskState(str, enum.Enum):
+class TaskState(enum.StrEnum):
     PENDING = "pending"
     WAITING = "waiting"  # sent to the user, waiting for them
     DONE = "done"
@@ -203,7 +203,7 @@ class Task:
     late: bool = False  # due time had passed when it was planned
 
 
-class DraftState(str, enum.Enum):
+class DraftState(enum.StrEnum):
     WAITING = "waiting"
     APPROVED = "approved"
     SENDING = "sending"

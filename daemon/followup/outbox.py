@@ -99,7 +99,7 @@ def envelope_sender(msg: EmailMessage) -> str:
 
 
 class Outbox:
-    def __init__(self, store: Store, transport: Transport, *,
+    def __init__(self, store: Store, transport: Transport | None, *,
                  save_copy: Callable[[bytes], None] | None = None,
                  find_sent: Callable[[str], bool | None] | None = None,
                  provider_keeps_copy: bool = False):
@@ -108,6 +108,11 @@ class Outbox:
         self.save_copy = save_copy  # APPEND to \Sent where the provider keeps none
         self.find_sent = find_sent
         self.provider_keeps_copy = provider_keeps_copy
+
+    def _mail(self) -> Transport:
+        if self.transport is None:  # a store-only runtime (open_runtime(with_mail=False))
+            raise FollowupError("this command opened no mail transport: it cannot send")
+        return self.transport
 
     # notices to the user ----------------------------------------------------
 
@@ -145,11 +150,12 @@ class Outbox:
         if self.already_sent(ref):
             return True
         message_id = msg["Message-ID"]
+        transport = self._mail()
         with self.store.transaction():
             self._begin(message_id, purpose, msg, now, ref=ref)
             apply()
         try:
-            self.transport.send(msg, sender=envelope_sender(msg), recipients=recipients)
+            transport.send(msg, sender=envelope_sender(msg), recipients=recipients)
         except (TransientSendError, PermanentSendError) as err:
             log.warning("%s to %s not sent, will retry later: %s", purpose, msg["To"], err)
             with self.store.transaction():
@@ -183,10 +189,11 @@ class Outbox:
                 return row["state"] if row else "missing"
             if row["message_id"] != message_id:
                 raise FollowupError(f"draft {draft_id}: Message-ID changed after approval")
+            transport = self._mail()
             self._begin(message_id, "thank_you", msg, now, draft_id=draft_id)
             self._draft_state(draft_id, DraftState.SENDING, now)
         try:
-            self.transport.send(msg, sender=envelope_sender(msg), recipients=recipients)
+            transport.send(msg, sender=envelope_sender(msg), recipients=recipients)
         except TransientSendError as err:
             return self._retry_later(draft_id, message_id, now, str(err))
         except PermanentSendError as err:
@@ -210,9 +217,11 @@ class Outbox:
 
     def _retry_later(self, draft_id: int, message_id: str, now: datetime, error: str) -> str:
         with self.store.transaction():
-            attempts = self.store.one("SELECT attempts FROM drafts WHERE id = ?",
-                                      (draft_id,))["attempts"] + 1
+            row = self.store.one("SELECT attempts FROM drafts WHERE id = ?", (draft_id,))
             self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
+            if row is None:  # the draft went away while it was being sent: nothing to retry
+                return "missing"
+            attempts = row["attempts"] + 1
             if attempts >= GIVE_UP_AFTER:
                 self._draft_state(draft_id, DraftState.FAILED, now,
                                   error=f"gave up after {attempts} tries: {error}")
@@ -240,7 +249,7 @@ class Outbox:
 
     def _settle(self, row, now: datetime) -> str:
         message_id, draft_id = row["message_id"], row["draft_id"]
-        evidence = self.transport.was_delivered(message_id)
+        evidence = self._mail().was_delivered(message_id)
         if evidence is None and self.find_sent is not None:
             try:
                 evidence = self.find_sent(message_id)

@@ -216,8 +216,8 @@ def plan_tasks(
     for kind, gap in zip(CALL_KINDS, settings.call_gaps, strict=True):
         due = _at(add_business_days(previous, gap, settings), settings.call_time, settings)
         tasks.append(task(kind, due))
-        made = calls_made.get(kind)
-        previous = _local_date(made if made is not None else due, settings)
+        made_at = calls_made.get(kind)
+        previous = _local_date(made_at if made_at is not None else due, settings)
 
     return tasks
 

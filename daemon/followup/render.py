@@ -157,13 +157,17 @@ def _render_file(env: SandboxedEnvironment, filename: str, context: dict[str, An
         missing = exc.name if exc.name != filename else filename
         raise TemplateError(f"{filename}: template not found: {missing}") from exc
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"{_template_file(exc.__traceback__, filename)}: {exc.message}") from exc
+        where = _template_file(exc.__traceback__, filename)
+        raise TemplateError(f"{where}: {exc.message}") from exc
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"{_template_file(exc.__traceback__, filename)}: unsafe: {exc}") from exc
+        where = _template_file(exc.__traceback__, filename)
+        raise TemplateError(f"{where}: unsafe: {exc}") from exc
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"{_template_file(exc.__traceback__, filename)}: {exc}") from exc
+        where = _template_file(exc.__traceback__, filename)
+        raise TemplateError(f"{where}: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - user templates can fail in any way; the
-        # service must log it as this template's fault and go on (docs/ARCHITECTURE.md, invariant 6).
+        # service must log it as this template's fault and go on
+        # (docs/ARCHITECTURE.md, invariant 6).
         raise TemplateError(
             f"{_template_file(exc.__traceback__, filename)}: {type(exc).__name__}: {exc}"
         ) from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.errors
+import email.headerregistry
 import email.policy
 import email.utils
 import enum
@@ -116,7 +117,8 @@ def debrief_form(interview: Interview, debrief: Debrief | None, *, comments: boo
     Used in $EDITOR by `followup debrief ID` and inside debrief_request.txt."""
     lines: list[str] = []
     if comments:
-        what = " at ".join(x for x in (clean_header(interview.role), clean_header(interview.company)) if x)
+        parts = (clean_header(interview.role), clean_header(interview.company))
+        what = " at ".join(x for x in parts if x)
         lines.append(f"# Debrief: {what or 'interview'} ({interview.start:%Y-%m-%d})")
         lines.append("# Write your answers under each heading; leave a heading empty if nothing")
         lines.append("# comes to mind. Lines starting with '#' are ignored.")
@@ -593,6 +595,10 @@ def strict_sender(msg: Message) -> tuple[str, str, str]:
             return "", "", "the From address is an encoded-word"
     try:
         header = msg["From"]
+        # The registry builds the header's class from both; compat32 gives a plain str.
+        if not (isinstance(header, email.headerregistry.AddressHeader)
+                and isinstance(header, email.headerregistry.BaseHeader)):
+            return "", "", "the From header cannot be read"
         groups, addresses = header.groups, header.addresses
         defects = [d for d in header.defects
                    if not isinstance(d, email.errors.UndecodableBytesDefect)]
@@ -647,7 +653,9 @@ def _strip_comments(text: str) -> str:
 
 
 def _split_outside_quotes(text: str, sep: str) -> list[str]:
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted
@@ -857,7 +865,8 @@ _NEWS = [
                                r"\b(?:candidate|position|role|application)\b|\bposition\s+has\s+been"
                                r"\s+filled\b|\bregret\s+to\s+inform\b", re.I | re.S)),
     ("next steps", re.compile(r"\bnext\s+(?:steps?|round)\b|\bsecond\s+(?:interview|round)\b|"
-                              r"\bfinal\s+(?:interview|round)\b|\bmove\s+(?:you\s+)?forward\b", re.I)),
+                              r"\bfinal\s+(?:interview|round)\b|\bmove\s+(?:you\s+)?forward\b",
+                              re.I)),
 ]
 
 

@@ -84,6 +84,13 @@ class Service:
         self.scheduler.every(SAFETY_PASS_MINUTES).minutes.do(lambda: None)
         self.scheduler.every(6).hours.do(self.housekeeping)
 
+    @property
+    def runtime(self) -> Runtime:
+        """The runtime `run()` opened; the scheduler's jobs run inside it too."""
+        if self.rt is None:
+            raise RuntimeError("the service is not running: run() opens its runtime")
+        return self.rt
+
     # signals ---------------------------------------------------------------
 
     def _on_stop(self, signum: int, frame: object) -> None:
@@ -140,7 +147,7 @@ class Service:
 
     def seconds_to_sleep(self, now: datetime) -> float:
         candidates = [MAX_SLEEP, self.scheduler.idle_seconds or MAX_SLEEP]
-        due = actions.next_wake(self.rt, now=now)
+        due = actions.next_wake(self.runtime, now=now)
         if due is not None and due > now:
             candidates.append((due - now).total_seconds() + 1)
         elif due is not None:  # due but not done (e.g. a send refused): no busy loop
@@ -155,7 +162,7 @@ class Service:
         """Wait for new mail or the deadline; a signal ends the wait at once."""
         wall, mono = time.time(), time.monotonic()
         try:
-            self._interruptible(time.sleep if self.failures else self.rt.source.wait, seconds)
+            self._interruptible(time.sleep if self.failures else self.runtime.source.wait, seconds)
         except FollowupError as err:
             log.warning("waiting for mail: %s", err)
             self.failures += 1
@@ -192,20 +199,20 @@ class Service:
             log.error("config reload refused, keeping the old one: %s", err)
             return
         assert self.rt is not None
-        self.rt.close()
+        self.runtime.close()
         self.settings, self.rt = settings, runtime
         log.info("config reloaded from %s", settings.path)
 
     def heartbeat(self, now: datetime) -> None:
-        with self.rt.store.transaction():
-            self.rt.store.set_health("heartbeat", str(os.getpid()), now=now)
+        with self.runtime.store.transaction():
+            self.runtime.store.set_health("heartbeat", str(os.getpid()), now=now)
 
     def housekeeping(self) -> None:
-        self.rt.store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.rt.store.execute("PRAGMA optimize")
+        self.runtime.store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.runtime.store.execute("PRAGMA optimize")
 
     def summary(self, now: datetime) -> str:
-        return actions.summary_line(self.rt, now=now)
+        return actions.summary_line(self.runtime, now=now)
 
 
 def serve(config_path: Path | None) -> int:

@@ -78,8 +78,9 @@ def print_status(console, store: Store, *, now: datetime) -> None:
         pending = [t for t in data["tasks"] if t["state"] in ("pending", "waiting")]
         step = "—"
         if interview.state.value == "paused":
-            reason = store.one("SELECT stop_reason FROM interviews WHERE id = ?",
-                               (interview.id,))[0]
+            row = store.one("SELECT stop_reason FROM interviews WHERE id = ?",
+                            (interview.id,))
+            reason = row[0] if row is not None else None
             step = (f"paused: {escape(reason or '')}\n"
                     f"`followup resume {interview.id}` or `followup stop`")
         elif pending:

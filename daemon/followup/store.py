@@ -43,7 +43,8 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             folder      TEXT NOT NULL,      -- "imap:INBOX", "maildir:/path"
             key         TEXT NOT NULL,      -- IMAP "uidvalidity:uid", Maildir key
             message_id  TEXT,
-            outcome     TEXT NOT NULL,      -- new | update | cancel | duplicate | ignored | rejected | reply
+            -- new | update | cancel | duplicate | ignored | rejected | reply
+            outcome     TEXT NOT NULL,
             reason      TEXT NOT NULL DEFAULT '',
             seen_at     TEXT NOT NULL,
             UNIQUE (folder, key)
@@ -124,8 +125,9 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             id          INTEGER PRIMARY KEY,
             message_id  TEXT NOT NULL UNIQUE,
             draft_id    INTEGER REFERENCES drafts(id) ON DELETE SET NULL,
-            purpose     TEXT NOT NULL,               -- thank_you | approval_request | debrief_request | reminder | notice
-            ref         TEXT,                        -- what a notice is for: sent at most once per ref
+            -- thank_you | approval_request | debrief_request | reminder | notice
+            purpose     TEXT NOT NULL,
+            ref         TEXT,                        -- what a notice is for: sent once per ref
             recipients  TEXT NOT NULL,               -- comma-separated addresses
             state       TEXT NOT NULL,               -- sending | sent | failed | unknown
             started_at  TEXT NOT NULL,
@@ -266,6 +268,13 @@ class Store:
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
+
+    def insert(self, sql: str, params: tuple | dict = ()) -> int:
+        """One INSERT; returns the new row's id."""
+        rowid = self.db.execute(sql, params).lastrowid
+        if rowid is None:  # sqlite3 sets it after every INSERT: a statement that inserts nothing
+            raise StoreError(f"{self.path}: no row inserted")
+        return rowid
 
     def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         return self.db.execute(sql, params).fetchone()

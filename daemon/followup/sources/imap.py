@@ -6,6 +6,7 @@ bodies fetched with BODY.PEEK, so no flag ever changes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import ssl
 import time
@@ -112,10 +113,9 @@ def _client_class(deadline: net.Deadline):
 
 
 def _close_quietly(client) -> None:
-    try:
+    # A dead socket may fail in many ways; we are done with it.
+    with contextlib.suppress(Exception):
         client.shutdown()
-    except Exception:  # noqa: BLE001 - a dead socket may fail in many ways; we are done with it
-        pass
 
 
 def check(source: Source, password: str) -> CheckResult:
@@ -125,8 +125,9 @@ def check(source: Source, password: str) -> CheckResult:
         client = connect(source, password)
     except FollowupError as err:
         return CheckResult(False, (str(err),))
+    tls = f"({source.security})" if source.security != "none" else "off (loopback)"
     lines = [f"IMAP {where}: reachable",
-             f"IMAP {where}: TLS {'(' + source.security + ')' if source.security != 'none' else 'off (loopback)'}",
+             f"IMAP {where}: TLS {tls}",
              f"IMAP {where}: login ok as {source.username}"]
     try:
         if not client.folder_exists(source.folder):
@@ -197,10 +198,8 @@ class ImapSource:
 
     def close(self) -> None:
         if self.client is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a connection that may be dead
                 self.client.logout()
-            except Exception:  # noqa: BLE001 - closing a connection that may be dead
-                pass
         self.drop()
 
     def _guard(self, action, *, retry: bool = True):
@@ -427,7 +426,8 @@ def _past(row, uidnext) -> bool:
 def _next_batch(pending: list[int], sizes: dict[int, int]) -> list[int]:
     """Take the next candidates off `pending`, at most BODY_BATCH_BYTES of them by
     RFC822.SIZE (always at least one)."""
-    batch, total = [], 0
+    batch: list[int] = []
+    total = 0
     while pending and (not batch or total + sizes[pending[0]] <= BODY_BATCH_BYTES):
         total += sizes[pending[0]]
         batch.append(pending.pop(0))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import mailbox
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,10 +35,11 @@ class MaildirSource:
                                              (self.folder,))}
         cap = self.max_message_mb * 1024 * 1024
         for key in sorted(set(self.box.keys()) - known):
-            path = self.path / self.box._lookup(key)  # noqa: SLF001 - only a path join
             try:
-                size = path.stat().st_size
-                with path.open("rb") as handle:
+                with self.box.get_file(key) as handle:
+                    handle.seek(0, os.SEEK_END)
+                    size = handle.tell()
+                    handle.seek(0)
                     # Over the cap: only the header is read (for the record), never the body.
                     data = handle.read(HEADER_BYTES if size > cap else size)
             except OSError as err:  # the mail client moved it meanwhile: next pass
@@ -54,7 +56,7 @@ class MaildirSource:
                 yield Incoming(self.folder, key, header, data)
             else:
                 yield Incoming(self.folder, key, header, None, "not a candidate")
-            data = header = None  # nothing of this message outlives its Incoming
+            del data, header  # nothing of this message outlives its Incoming
 
     def mark_done(self, store: Store, msg: Incoming) -> None:
         # Maildir has no UIDs: the messages row is the only memory of a key.

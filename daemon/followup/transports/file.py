@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Sequence
@@ -37,10 +38,8 @@ class FileTransport:
                 os.fsync(handle.fileno())
             os.replace(partial, target)  # whole file or none: reconciliation relies on it
         except OSError as err:
-            try:
+            with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
-            except OSError:
-                pass
             raise TransientSendError(f"{target}: cannot write: {err.strerror}") from None
         self.last_path = target
 

@@ -7,11 +7,13 @@ newlines); only its login and the live smtplib connection are.
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
+from typing import Any
 
 from followup import net
 from followup.config import Transport
@@ -31,7 +33,7 @@ class SmtpTransport:
     def __init__(self, transport: Transport, password: str):
         self.cfg = transport
         self.password = password
-        self._yag = None
+        self._yag: Any = None  # a yagmail.SMTP once connected (yagmail is untyped)
 
     @property
     def where(self) -> str:
@@ -79,7 +81,8 @@ class SmtpTransport:
         except ssl.SSLError as err:
             raise FollowupError(f"SMTP {self.where}: {net.describe_tls(err)}") from None
         except (OSError, smtplib.SMTPException) as err:
-            raise TransientSendError(f"SMTP {self.where}: unreachable ({net.describe_network(err)})") from None
+            why = net.describe_network(err)
+            raise TransientSendError(f"SMTP {self.where}: unreachable ({why})") from None
         return yag
 
     def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> None:
@@ -136,19 +139,15 @@ class SmtpTransport:
 
     def _drop(self) -> None:
         if self._yag is not None:
-            try:
+            with contextlib.suppress(Exception):  # the connection is already broken
                 self._yag.smtp.close()
-            except Exception:  # noqa: BLE001 - the connection is already broken
-                pass
             self._yag.is_closed = True
         self._yag = None
 
     def close(self) -> None:
         if self._yag is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._yag.close()
-            except (OSError, smtplib.SMTPException):
-                pass
         self._yag = None
 
 
@@ -158,7 +157,7 @@ def _watched_connection(deadline: net.Deadline, *, ssl_: bool):
     and the greeting (smtplib connects inside its constructor)."""
     base = smtplib.SMTP_SSL if ssl_ else smtplib.SMTP
 
-    class Watched(base):
+    class Watched(base):  # type: ignore[valid-type,misc]  # the base is chosen at run time
         def _get_socket(self, host, port, timeout):
             sock = smtplib.SMTP._get_socket(self, host, port, timeout)
             deadline.watch(sock)
