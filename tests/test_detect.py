@@ -254,7 +254,7 @@ def test_candidate_filter_skips_a_plain_newsletter():
 
 
 def test_candidate_filter_never_raises():
-    assert looks_like_candidate(b"\xff\xfe\x00garbage") in (True, False)
+    assert looks_like_candidate(b"\xff\xfe\x00garbage") is False
 
 
 # ------------------------------------------------------------- properties
@@ -267,7 +267,7 @@ _FIXTURE_BYTES = [p.read_bytes() for p in FIXTURE_FILES]
 def test_arbitrary_bytes_never_raise(raw):
     result = detect(raw, my_addresses=ME)
     assert isinstance(result, Detection)
-    assert looks_like_candidate(raw) in (True, False)
+    assert isinstance(looks_like_candidate(raw), bool)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

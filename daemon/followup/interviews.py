@@ -300,13 +300,3 @@ def get_debrief(store: Store, interview_id: int) -> Debrief | None:
     if row is None:
         return None
     return Debrief(**{f: row[f] for f in Debrief.FIELDS})
-
-
-def update_person(store: Store, interview_id: int, email: str, *, name: str | None = None,
-                  new_email: str | None = None, phone: str | None = None) -> None:
-    """The debrief's spelling check: correct a name, address or phone."""
-    store.execute(
-        "UPDATE people SET name = coalesce(?, name), email = coalesce(?, email), "
-        "phone = coalesce(?, phone) WHERE interview_id = ? AND email = ?",
-        (name, new_email.lower() if new_email else None, phone, interview_id, email.lower()),
-    )

@@ -41,7 +41,6 @@ class FileTransport:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
             raise TransientSendError(f"{target}: cannot write: {err.strerror}") from None
-        self.last_path = target
 
     def was_delivered(self, message_id: str) -> bool | None:
         return self._path(message_id).exists()
