@@ -93,7 +93,7 @@ def record_rejected(rt: Runtime, msg: Incoming, reason: str, *, now: datetime) -
         rt.store.execute(
             "INSERT OR IGNORE INTO messages (folder, key, outcome, reason, seen_at) "
             "VALUES (?, ?, 'rejected', ?, ?)", (msg.folder, msg.key, reason[:500], to_db(now)))
-        rt.source.mark_done(rt.store, msg)
+        rt.mail.mark_done(rt.store, msg)
 
 
 def handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
@@ -108,7 +108,7 @@ def handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
                 "seen_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (msg.folder, msg.key, message_id or fingerprint(msg), outcome, reason,
                  to_db(now)))
-        rt.source.mark_done(rt.store, msg)
+        rt.mail.mark_done(rt.store, msg)
     if outcome == "rejected":
         log.warning("%s %s: skipped: %s", msg.folder, msg.key, reason)
     elif outcome not in ("skipped", "ignored", "duplicate", "own"):

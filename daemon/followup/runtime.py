@@ -9,25 +9,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from followup import credentials, providers, render
 from followup.config import Settings
-from followup.model import Person
+from followup.model import FollowupError, Person
 from followup.outbox import Outbox
 from followup.plan import PlanSettings
 from followup.store import Store, utcnow
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from followup.sources import MailSource
+    from followup.transports import Transport
 
 
 @dataclass
 class Runtime:
     settings: Settings
     store: Store
-    source: Any  # ImapSource | MaildirSource
-    transport: Any  # a transports.Transport
+    source: MailSource | None  # None in a store-only runtime (with_mail=False)
+    transport: Transport | None
     outbox: Outbox
-    env: Any  # the Jinja2 sandbox
+    env: SandboxedEnvironment
     clock: Callable[[], datetime]
+
+    @property
+    def mail(self) -> MailSource:
+        """The mail source; a store-only runtime has none (a bug in the caller)."""
+        if self.source is None:
+            raise FollowupError("this command opened no mail source")
+        return self.source
 
     @property
     def me(self) -> Person:
@@ -50,7 +63,7 @@ class Runtime:
         self.store.close()
 
 
-def make_source(settings: Settings, clock: Callable[[], datetime]):
+def make_source(settings: Settings, clock: Callable[[], datetime]) -> MailSource:
     if settings.source.kind == "maildir":
         from followup.sources.maildir import MaildirSource
 
@@ -63,7 +76,7 @@ def make_source(settings: Settings, clock: Callable[[], datetime]):
     return ImapSource(settings.source, password, clock=clock)
 
 
-def make_transport(settings: Settings):
+def make_transport(settings: Settings) -> Transport:
     t = settings.transport
     if t.kind == "file":
         from followup.transports.file import FileTransport
@@ -90,11 +103,13 @@ def open_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow,
     return Runtime(settings, store, source, transport, outbox, env, clock)
 
 
-def _sent_copies(settings: Settings, source) -> dict[str, Any]:
+def _sent_copies(settings: Settings, source: MailSource | None) -> dict[str, Any]:
     """Where the provider files no Sent copy of SMTP mail itself, we APPEND one
     (never both: that would be two copies)."""
     t = settings.transport
-    if t.kind != "smtp" or settings.source.kind != "imap" or source is None:
+    from followup.sources.imap import ImapSource
+
+    if t.kind != "smtp" or not isinstance(source, ImapSource):
         return {}
     provider = providers.for_smtp_host(t.host)
     keeps_copy = provider is not None and provider.keeps_sent_copy

@@ -162,7 +162,7 @@ class Service:
         """Wait for new mail or the deadline; a signal ends the wait at once."""
         wall, mono = time.time(), time.monotonic()
         try:
-            self._interruptible(time.sleep if self.failures else self.runtime.source.wait, seconds)
+            self._interruptible(time.sleep if self.failures else self.runtime.mail.wait, seconds)
         except FollowupError as err:
             log.warning("waiting for mail: %s", err)
             self.failures += 1

@@ -8,8 +8,12 @@ that records what it made of one, so a crash never skips or repeats one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from followup.store import Store
 
 # The header block of a message -> should its body be fetched?
 Wanted = Callable[[bytes], bool]
@@ -37,3 +41,23 @@ def header_block(data: bytes) -> bytes:
         if end != -1:
             return data[: end + len(separator)]
     return data
+
+
+class MailSource(Protocol):
+    """What the pipeline and the daemon need of a mail source (IMAP or Maildir)."""
+
+    folder: str
+
+    def fetch_new(self, store: Store, wanted: Wanted) -> Iterator[Incoming]:
+        """Each message not seen before, once; the mailbox itself is never changed."""
+        ...
+
+    def mark_done(self, store: Store, msg: Incoming) -> None:
+        """Move the position past `msg` (inside the transaction that records it)."""
+        ...
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep until new mail may have arrived, or `seconds`; True if it may have."""
+        ...
+
+    def close(self) -> None: ...
