@@ -68,4 +68,4 @@ def call_reminder_ics(
     event.add_component(alarm)
 
     cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

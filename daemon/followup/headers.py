@@ -15,7 +15,7 @@ from email import errors as email_errors
 from email import message_from_bytes, policy
 from email.header import decode_header
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 
 from followup.model import FollowupError, valid_address
 
@@ -103,7 +103,7 @@ def _same_text(a: str, b: str) -> bool:
     return "".join(a.split()) == "".join(b.split())
 
 
-def _addresses(parsed, name: str) -> list[str]:
+def _addresses(parsed: Message, name: str) -> list[str]:
     found: list[str] = []
     for header in parsed.get_all(name, []):
         found.extend(a.addr_spec.lower() for a in getattr(header, "addresses", ()))
