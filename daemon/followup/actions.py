@@ -251,23 +251,6 @@ def _set_task(rt: Runtime, task_id: int, state: TaskState, *, token: str | None 
                      (state.value, token, int(late), task_id))
 
 
-def answer_debrief(store, env, me, interview_id: int, debrief, *, now: datetime) -> int:
-    """Store the user's debrief (replacing an earlier one), close the debrief
-    step, and rewrite waiting drafts with it. Returns how many were rewritten.
-    Call inside a transaction."""
-    interviews.save_debrief(store, interview_id, debrief, now=now)
-    store.execute("UPDATE tasks SET state = ?, done_at = ?, token = NULL WHERE interview_id = ? "
-                  "AND kind = ? AND state IN (?, ?)",
-                  (TaskState.DONE.value, to_db(now), interview_id, TaskKind.DEBRIEF.value,
-                   TaskState.PENDING.value, TaskState.WAITING.value))
-    interview = interviews.get(store, interview_id)
-    try:
-        return drafts.refresh_drafts(store, env, interview, debrief, me, now=now)
-    except FollowupError as err:  # a broken template must not cost the user's answers
-        log.error("interview %d: debrief saved, drafts not rewritten: %s", interview_id, err)
-        return 0
-
-
 # --- approval ----------------------------------------------------------------------
 
 

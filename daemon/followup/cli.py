@@ -192,6 +192,13 @@ def _store(config_path: Path | None):
     return settings, Store(settings.storage_path)
 
 
+def _runtime(config_path: Path | None):
+    """The store and templates, no mail servers: what the use cases need."""
+    from followup.runtime import open_runtime
+
+    return open_runtime(load_settings(config_path), with_mail=False)
+
+
 @main.command()
 @config_option
 @click.option("--once", is_flag=True,
@@ -334,10 +341,10 @@ def add(config_path: Path | None, company: str, role: str, at: str, minutes: int
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from followup import interviews
+    from followup import commands
 
-    settings, store = _store(config_path)
-    zone_name = tz or settings.me.timezone
+    rt = _runtime(config_path)
+    zone_name = tz or rt.settings.me.timezone
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -347,11 +354,9 @@ def add(config_path: Path | None, company: str, role: str, at: str, minutes: int
     except ValueError:
         raise UsageError(f"--at: expected \"YYYY-MM-DD HH:MM\", got {at!r}") from None
     persons = [_parse_person(p) for p in people]
-    with store.transaction():
-        interview_id = interviews.add_manual(
-            store, company=company, role=role, start=start,
-            end=start + timedelta(minutes=minutes), timezone=zone_name, people=persons,
-            now=_now(), location=where, max_people=settings.compose.max_interviewers)
+    interview_id = commands.add_interview(
+        rt, company=company, role=role, start=start, end=start + timedelta(minutes=minutes),
+        timezone=zone_name, people=persons, location=where, now=_now())
     echo(f"Recorded interview {interview_id} with {company}. "
                f"See `followup status {interview_id}`.")
 
@@ -361,11 +366,10 @@ def add(config_path: Path | None, company: str, role: str, at: str, minutes: int
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 def import_(config_path: Path | None, file: Path) -> None:
     """Record an interview from an .eml or .ics FILE (e.g. a forwarded invite)."""
-    from dataclasses import replace
+    from followup import commands, detect
 
-    from followup import detect, interviews
-
-    settings, store = _store(config_path)
+    rt = _runtime(config_path)
+    settings = rt.settings
     try:
         raw = file.read_bytes()
     except OSError as err:
@@ -374,14 +378,10 @@ def import_(config_path: Path | None, file: Path) -> None:
                           default_timezone=settings.me.timezone)
     if found.event is None or found.event.start is None:
         raise FollowupError(f"{file}: no interview found ({found.reason or 'no date'})")
-    # Importing is the user saying "this is an interview": no confirmation needed.
-    event = replace(found.event, is_interview=True,
-                    confidence=max(found.event.confidence, detect.CONFIRMED_THRESHOLD))
-    with store.transaction():
-        interview_id, outcome = interviews.record_event(
-            store, event, now=_now(), source=str(file), default_timezone=settings.me.timezone,
-            max_people=settings.compose.max_interviewers)
-    echo(f"{file}: interview {interview_id} ({outcome}): {event.title}")
+    interview_id, outcome = commands.import_event(
+        rt, found.event, source=str(file), now=_now(),
+        confirmed_at=detect.CONFIRMED_THRESHOLD)
+    echo(f"{file}: interview {interview_id} ({outcome}): {found.event.title}")
 
 
 @main.command()
@@ -429,13 +429,10 @@ def confirm(config_path: Path | None, interview_id: int, only: tuple[str, ...],
     …@googlegroups.com): then pick who gets a thank-you with --only EMAIL, at
     most max_interviewers of them, list addresses only with --allow-list-address.
     """
-    from followup import interviews
+    from followup import commands
 
-    settings, store = _store(config_path)
-    with store.transaction():
-        interview = interviews.confirm(store, interview_id, now=_now(), only=only,
-                                       max_people=settings.compose.max_interviewers,
-                                       allow_lists=allow_list_address)
+    interview = commands.confirm(_runtime(config_path), interview_id, now=_now(), only=only,
+                                 allow_lists=allow_list_address)
     echo(f"Interview {interview.id} with {interview.company or interview.title} confirmed"
          + (f" for {len(interview.interviewers)} people." if only else "."))
 
@@ -454,10 +451,10 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
     """
     import tomllib
 
-    from followup import actions, interviews, render, replies
-    from followup.model import Person
+    from followup import commands, interviews, replies
 
-    settings, store = _store(config_path)
+    rt = _runtime(config_path)
+    store = rt.store
     interview = interviews.get(store, interview_id)
     if from_file:
         try:
@@ -476,11 +473,7 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
             echo("No changes: nothing saved.")
             return
         answers = replies.parse_debrief_form(edited)
-    now = _now()
-    me = Person(settings.me.name, settings.me.email, settings.me.phone)
-    with store.transaction():
-        changed = actions.answer_debrief(store, render.make_environment(settings.templates_dir),
-                                         me, interview_id, answers, now=now)
+    changed = commands.answer_debrief(rt, interview_id, answers, now=_now())
     echo(f"Debrief saved for interview {interview_id}"
                + (f"; {changed} waiting draft(s) rewritten with it." if changed else "."))
 
@@ -491,17 +484,10 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
 @click.argument("call", type=click.Choice(["call_1", "call_2", "call_3"]))
 def done(config_path: Path | None, interview_id: int, call: str) -> None:
     """Mark a follow-up call made; the next one is planned from now."""
-    from followup import actions, interviews
-    from followup.model import TaskKind, TaskState
-    from followup.runtime import open_runtime
+    from followup import commands
+    from followup.model import TaskKind
 
-    rt = open_runtime(load_settings(config_path), with_mail=False)
-    now = _now()
-    with rt.store.transaction():
-        from followup.inbound import mark_task
-
-        mark_task(rt, interview_id, TaskKind(call), TaskState.DONE, now=now)
-        actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
+    commands.call_done(_runtime(config_path), interview_id, TaskKind(call), now=_now())
     echo(f"{call} marked made for interview {interview_id}.")
 
 
@@ -512,16 +498,9 @@ def done(config_path: Path | None, interview_id: int, call: str) -> None:
               default="other", show_default=True, help="Why the plan ends.")
 def stop(config_path: Path | None, interview_id: int, reason: str) -> None:
     """End an interview's follow-up plan (no more reminders or drafts)."""
-    from followup import actions, interviews
-    from followup.model import InterviewState
-    from followup.runtime import open_runtime
+    from followup import commands
 
-    rt = open_runtime(load_settings(config_path), with_mail=False)
-    now = _now()
-    with rt.store.transaction():
-        withdrawn = interviews.set_state(rt.store, interview_id, InterviewState.STOPPED,
-                                         now=now, reason=reason)
-        actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
+    withdrawn = commands.stop(_runtime(config_path), interview_id, reason, now=_now())
     echo(f"Plan for interview {interview_id} stopped ({reason})"
          + (f"; {len(withdrawn)} unsent draft(s) withdrawn." if withdrawn else "."))
 
@@ -531,19 +510,9 @@ def stop(config_path: Path | None, interview_id: int, reason: str) -> None:
 @click.argument("interview_id", type=int)
 def resume(config_path: Path | None, interview_id: int) -> None:
     """Resume a plan that a message from the company paused."""
-    from followup import actions, interviews
-    from followup.model import InterviewState
-    from followup.runtime import open_runtime
+    from followup import commands
 
-    rt = open_runtime(load_settings(config_path), with_mail=False)
-    now = _now()
-    with rt.store.transaction():
-        interview = interviews.get(rt.store, interview_id)
-        if interview.state is not InterviewState.PAUSED:
-            raise FollowupError(f"interview {interview_id} is {interview.state.value}, "
-                                "not paused")
-        interviews.set_state(rt.store, interview_id, InterviewState.ACTIVE, now=now)
-        actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
+    commands.resume(_runtime(config_path), interview_id, now=_now())
     echo(f"Plan for interview {interview_id} resumed.")
 
 
@@ -590,27 +559,18 @@ def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
 def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: bool,
             yes: bool) -> None:
     """Approve drafts for sending (the service sends them on its next pass)."""
-    from followup import drafts
-    from followup.model import DraftState
+    from followup import commands
 
-    settings, store = _store(config_path)
+    rt = _runtime(config_path)
     if approve_all:
-        waiting = [d for d in drafts.list_drafts(store) if d.state is DraftState.WAITING]
-        per_interview: dict[int, int] = {}
-        for d in waiting:
-            per_interview[d.interview_id] = per_interview.get(d.interview_id, 0) + 1
-        if len(per_interview) > 1 and not yes:  # one slip must not mail several companies
-            counts = ", ".join(f"interview {i}: {n}" for i, n in sorted(per_interview.items()))
-            raise UsageError(f"--all would approve {len(waiting)} drafts of "
-                             f"{len(per_interview)} interviews ({counts}); add --yes, "
-                             "or give draft IDs")
-        draft_ids = tuple(d.id for d in waiting)
+        draft_ids = tuple(commands.waiting_drafts_for_all(rt, several_interviews=yes))
+        if not draft_ids:
+            raise UsageError("--all: no draft waits for approval (see `followup drafts`)")
     if not draft_ids:
         raise UsageError("give draft IDs or --all (see `followup drafts`)")
     now = _now()
     for draft_id in draft_ids:
-        with store.transaction():
-            draft = drafts.approve(store, draft_id, sender=settings.transport.sender, now=now)
+        draft = commands.approve(rt, draft_id, now=now)
         echo(f"Approved draft {draft.id} to {draft.to.name} <{draft.to.email}>.")
     echo("They go out on the service's next pass (or now: `followup run --once`).")
 
@@ -620,12 +580,11 @@ def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: b
 @click.argument("draft_ids", nargs=-1, type=int, required=True)
 def reject(config_path: Path | None, draft_ids: tuple[int, ...]) -> None:
     """Reject drafts not sent yet (waiting, approved, failed, maybe-sent): never sent."""
-    from followup import drafts
+    from followup import commands
 
-    _, store = _store(config_path)
+    rt = _runtime(config_path)
     for draft_id in draft_ids:
-        with store.transaction():
-            draft = drafts.reject(store, draft_id, now=_now())
+        draft = commands.reject(rt, draft_id, now=_now())
         echo(f"Rejected draft {draft.id} to {draft.to.email}.")
 
 
@@ -636,11 +595,9 @@ def reject(config_path: Path | None, draft_ids: tuple[int, ...]) -> None:
 def resolve(config_path: Path | None, draft_id: int, outcome: str) -> None:
     """Settle a maybe-sent or failed draft: it was "sent" (check your Sent folder), or
     "resend" it."""
-    from followup import drafts
+    from followup import commands
 
-    _, store = _store(config_path)
-    with store.transaction():
-        drafts.resolve(store, draft_id, outcome, now=_now())
+    commands.resolve(_runtime(config_path), draft_id, outcome, now=_now())
     echo(f"Draft {draft_id}: {'marked sent' if outcome == 'sent' else 'will be sent again'}.")
 
 
@@ -648,11 +605,11 @@ def resolve(config_path: Path | None, draft_id: int, outcome: str) -> None:
 @config_option
 def review(config_path: Path | None) -> None:
     """Go through waiting drafts: approve, edit in $EDITOR, skip or reject each."""
-    from followup import drafts
+    from followup import commands, drafts
     from followup.model import DraftState
 
-    settings, store = _store(config_path)
-    waiting = [d for d in drafts.list_drafts(store) if d.state is DraftState.WAITING]
+    rt = _runtime(config_path)
+    waiting = [d for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING]
     if not waiting:
         echo("No drafts wait for you.")
         return
@@ -674,17 +631,13 @@ def review(config_path: Path | None) -> None:
             if choice == "e":
                 text = click.edit(draft.body, extension=".txt")
                 if text is not None and text.strip() != draft.body.strip():
-                    with store.transaction():
-                        draft = drafts.edit(store, draft.id, text, now=now)
+                    draft = commands.edit(rt, draft.id, text, now=now)
                 continue
             if choice == "a":
-                with store.transaction():
-                    drafts.approve(store, draft.id, sender=settings.transport.sender, now=now,
-                                   seen_token=draft.token)
+                commands.approve(rt, draft.id, now=now, seen_token=draft.token)
                 echo("Approved.")
             elif choice == "r":
-                with store.transaction():
-                    drafts.reject(store, draft.id, now=now)
+                commands.reject(rt, draft.id, now=now)
                 echo("Rejected.")
             elif choice == "q":
                 return

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
-from followup import actions, config, drafts, interviews, pipeline, resources
+from followup import commands, config, drafts, interviews, pipeline, resources
 from followup.model import Debrief, DraftState
 from followup.runtime import open_runtime
 from followup.terminal import markup as escape
@@ -121,11 +121,10 @@ def _answer_debrief_and_approve(rt, console: Console, *, now: datetime) -> None:
     """What the user would do with `followup debrief 1` and `followup approve --all`."""
     interview = interviews.all_interviews(rt.store)[0]
     with rt.store.transaction():
-        actions.answer_debrief(rt.store, rt.env, rt.me, interview.id, SAMPLE_DEBRIEF, now=now)
+        commands.answer_debrief.within(rt, interview.id, SAMPLE_DEBRIEF, now=now)
         for draft in drafts.list_drafts(rt.store, interview_id=interview.id):
             if draft.state is DraftState.WAITING:
-                drafts.approve(rt.store, draft.id, sender=rt.settings.transport.sender,
-                               now=now)
+                commands.approve.within(rt, draft.id, now=now)
     console.print(f"[dim]  (as you: `followup debrief {interview.id}`, then "
                   "`followup approve --all`)[/dim]")
 

@@ -16,8 +16,8 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import getaddresses
 
-from followup import actions, detect, detect_text, drafts, interviews, render, replies
-from followup.model import DraftState, FollowupError, InterviewState, TaskKind, TaskState
+from followup import actions, commands, detect, detect_text, drafts, interviews, render, replies
+from followup.model import DraftState, FollowupError, InterviewState, TaskKind
 from followup.outbox import MARK_HEADER
 from followup.runtime import Runtime
 from followup.sources import Incoming, header_block
@@ -300,15 +300,15 @@ def _draft_reply(rt: Runtime, draft: drafts.Draft, reply: replies.Reply, now: da
                  ) -> tuple[str, str]:
     if draft.state is not DraftState.WAITING:
         return "rejected", f"draft {draft.id} is {draft.state.value}"
+    # The same use cases as the command line, inside this message's transaction.
     if reply.action is replies.Action.APPROVE:
-        drafts.approve(rt.store, draft.id, sender=rt.settings.transport.sender, now=now)
+        commands.approve.within(rt, draft.id, now=now)
         return "reply", f"draft {draft.id} approved by email"
     if reply.action is replies.Action.EDIT and reply.edited_text:
-        drafts.edit(rt.store, draft.id, reply.edited_text, now=now)
-        drafts.approve(rt.store, draft.id, sender=rt.settings.transport.sender, now=now)
+        commands.edit_and_approve.within(rt, draft.id, reply.edited_text, now=now)
         return "reply", f"draft {draft.id} edited and approved by email"
     if reply.action is replies.Action.REJECT:
-        drafts.reject(rt.store, draft.id, now=now)
+        commands.reject.within(rt, draft.id, now=now)
         return "reply", f"draft {draft.id} rejected by email"
     to = f"{draft.to.name} <{draft.to.email}>" if draft.to.name else draft.to.email
     if reply.echo:  # our own request taken for the user's text: say so, send nothing
@@ -325,32 +325,12 @@ def _draft_reply(rt: Runtime, draft: drafts.Draft, reply: replies.Reply, now: da
 def _task_reply(rt: Runtime, task, reply: replies.Reply, now: datetime) -> tuple[str, str]:
     kind = TaskKind(task["kind"])
     if kind is TaskKind.DEBRIEF and reply.debrief is not None:
-        actions.answer_debrief(rt.store, rt.env, rt.me, task["interview_id"], reply.debrief,
-                               now=now)
+        commands.answer_debrief.within(rt, task["interview_id"], reply.debrief, now=now)
         return "reply", f"debrief for interview {task['interview_id']} saved from email"
     if kind.value.startswith("call_") and reply.action is replies.Action.DONE:
-        mark_task(rt, task["interview_id"], kind, TaskState.DONE, now=now)
+        commands.call_done.within(rt, task["interview_id"], kind, now=now)
         return "reply", f"{kind.value} of interview {task['interview_id']} marked made"
     return "rejected", f"reply for {kind.value} not understood ({reply.reason})"
-
-
-def mark_task(rt: Runtime, interview_id: int, kind: TaskKind, state: TaskState, *,
-              now: datetime) -> None:
-    """A task the user finished (a call made: the next one is planned from now)."""
-    row = rt.store.one("SELECT state FROM tasks WHERE interview_id = ? AND kind = ?",
-                       (interview_id, kind.value))
-    if row is None:
-        rt.store.execute(
-            "INSERT INTO tasks (interview_id, kind, due_utc, state, done_at) "
-            "VALUES (?, ?, ?, ?, ?)", (interview_id, kind.value, to_db(now), state.value,
-                                       to_db(now)))
-        return
-    if row["state"] == TaskState.CANCELLED.value:
-        raise FollowupError(f"interview {interview_id}: {kind.value} was cancelled")
-    rt.store.execute("UPDATE tasks SET state = ?, done_at = ?, token = NULL "
-                     "WHERE interview_id = ? AND kind = ?",
-                     (state.value, to_db(now), interview_id, kind.value))
-
 
 
 def answer_refused(rt: Runtime, *, now: datetime) -> int:
