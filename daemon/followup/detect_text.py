@@ -18,6 +18,7 @@ import phonenumbers
 
 # Scanning is linear, but cap the text anyway so a huge body costs little.
 MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 1_000  # a subject or SUMMARY read for company and role
 
 # --------------------------------------------------------------------------- HTML
 
@@ -85,11 +86,47 @@ def strip_tags(markup: str) -> str:
     return "".join(out)
 
 
+def escape_unclosed_lt(markup: str) -> str:
+    """Every "<" not closed by a ">" before the next "<" becomes "&lt;".
+
+    html.parser reads each such "<" as the start of a tag, scans the rest of the
+    document for its end and starts again one "<" later: O(n^2) (200,000 characters
+    of "<b <i " took minutes). A "<" that cannot end before the next one is text.
+    Comments are kept whole (Outlook writes `<!--<![endif]-->`); an unclosed one is
+    text, as html.parser would make it, but after one scan instead of one per "<".
+    """
+    out: list[str] = []
+    pos = 0
+    gt = -1
+    while (lt := markup.find("<", pos)) != -1:
+        if markup.startswith("<!--", lt):
+            close = markup.find("-->", lt + 4)
+            if close != -1:
+                out.append(markup[pos:close + 3])
+                pos = close + 3
+                continue
+        if gt < lt:
+            gt = markup.find(">", lt + 1)
+            if gt == -1:
+                break
+        after = markup.find("<", lt + 1, gt)
+        if after == -1:
+            out.append(markup[pos:gt + 1])
+            pos = gt + 1
+        else:
+            out.append(markup[pos:lt])
+            out.append("&lt;")
+            pos = lt + 1
+    if pos < len(markup):
+        out.append(markup[pos:].replace("<", "&lt;"))
+    return "".join(out)
+
+
 def html_to_text(markup: str) -> tuple[str, list[str]]:
     """Visible text of an HTML document and the links it holds."""
     parser = _TextExtractor()
     try:
-        parser.feed(markup[:MAX_TEXT_CHARS])
+        parser.feed(escape_unclosed_lt(markup[:MAX_TEXT_CHARS]))
         parser.close()
     except Exception:  # html.parser is lenient, but never let markup stop detection
         return html.unescape(strip_tags(markup[:MAX_TEXT_CHARS])), []
@@ -395,7 +432,9 @@ _COMPANY_TAIL = re.compile(
 
 def company_role_from_title(title: str, not_company: Collection[str] = ()) -> tuple[str | None, str | None]:
     """Company and role from a summary or subject; names in `not_company` (people) are dropped."""
-    t = clean_title(title)
+    # The patterns try up to 80 x 60 splits at every interview word: fine for a
+    # subject line, 2 s for a 2 MB one. No real title is near this long.
+    t = clean_title(title)[:MAX_TITLE_CHARS]
     for pattern in _SUBJECT_PATTERNS:
         m = pattern.search(t)
         if not m:
@@ -513,7 +552,7 @@ _INTERVIEWER_BLOCK_RE = re.compile(
 
 
 def _drop_parenthesis(piece: str) -> str:
-    """`re.sub(r"\s*\(.*$", "", piece)` without its restarts in runs of blanks (O(n^2)):
+    r"""`re.sub(r"\s*\(.*$", "", piece)` without its restarts in runs of blanks (O(n^2)):
     cut at the first "(" whose line is the last one (a final newline is kept)."""
     start = piece.find("(")
     while start != -1:
