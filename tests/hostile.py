@@ -35,7 +35,8 @@ def _repeat(unit: str, size: int = PART) -> str:
     return unit * (size // len(unit))
 
 
-def _calendar_message(mid: str, calendar: str, subject: str = "Interview: Backend Engineer") -> bytes:
+def _calendar_message(mid: str, calendar: str,
+                      subject: str = "Interview: Backend Engineer") -> bytes:
     """A text/calendar invite; `calendar` is the whole VCALENDAR text, sent base64."""
     body = base64.encodebytes(calendar.encode()).decode()
     return (_HEAD.format(subject=subject, mid=mid)
@@ -106,15 +107,15 @@ def html_unclosed() -> bytes:
 
 
 def blank_lines_body() -> bytes:
-    """Interview wording, then 1.9 MB of blank lines (line-anchored `^\\s*` patterns)."""
+    """Interview wording, then 1.9 MB of blank lines (for line-anchored `^\\s*`)."""
     body = DATE_LINE + "\n" + _repeat(" \n") + "Location"
     return _text_message("blank-lines", body)
 
 
 def blanks_body() -> bytes:
     """Interview wording, then 1.9 MB of spaces between words patterns look for."""
-    body = (DATE_LINE + " Your interview with" + _repeat(" ", 1_400_000) + "for the Senior" + _repeat(" ", 200_000)
-            + "Interviewers:" + _repeat(" ", 200_000) + "x")
+    body = (DATE_LINE + " Your interview with" + _repeat(" ", 1_400_000) + "for the Senior"
+            + _repeat(" ", 200_000) + "Interviewers:" + _repeat(" ", 200_000) + "x")
     return _text_message("blanks", body)
 
 

@@ -366,26 +366,37 @@ _PREFIX_RE = re.compile(
     r"cancelled\s*(?:event\s*)?:\s*|accepted\s*:\s*|confirmed\s*:\s*|reminder\s*:\s*)+",
     re.IGNORECASE,
 )
+# A lazy group next to blanks, `\s+(?P<x>.{2,80}?)\s+`, tries every length of the
+# group and rescans the blanks for each: 80 x a run of spaces. These read
+# normalised titles (single spaces), so `\s?`/`\s` before a group and
+# `(?<!\s)\s++` after one find the same matches, and read each blank once.
 _SUBJECT_PATTERNS = [
     # "Acme <> Jane Smith - Backend Engineer Interview"
-    re.compile(r"^(?P<company>[^<>]{2,60}?)\s*<>\s*[^-–|:]{2,60}?\s*[-–|:]\s*(?P<role>.{2,80}?)\s+" + _IW + r"\b", re.I),
+    re.compile(r"^(?P<company>[^<>]{2,60}?)(?<!\s)\s*+<>\s?[^-–|:]{2,60}?(?<!\s)\s*+[-–|:]\s?"
+               r"(?P<role>.{2,80}?)(?<!\s)\s++" + _IW + r"\b", re.I),
     # "Interview: Backend Engineer at Acme", "Phone Screen - Backend Engineer @ Acme"
-    re.compile(_IW + r"(?:\s+confirmation|\s+invitation|\s+scheduled|\s+confirmed)?\s*[:\-–|]\s*(?P<role>.{2,80}?)\s+(?:at|@|with)\s+(?P<company>[^-–|()]{2,60}?)(?:\s+[-–|(].*)?\s*$", re.I),
+    re.compile(_IW + r"(?:\s+confirmation|\s+invitation|\s+scheduled|\s+confirmed)?\s*+[:\-–|]\s?"
+               r"(?P<role>.{2,80}?)(?<!\s)\s++(?:at|@|with)\s(?P<company>[^-–|()]{2,60}?)(?<!\s)"
+               r"(?:\s++[-–|(].*)?\s*+$", re.I),
     # "Interview with Acme for Backend Engineer"
-    re.compile(_IW + r"\s+with\s+(?P<company>.{2,60}?)\s+for\s+(?:the\s+|a\s+|an\s+)?(?P<role>.{2,80}?)(?:\s+(?:role|position|opening))?\s*$", re.I),
+    re.compile(_IW + r"\s++with\s(?P<company>.{2,60}?)(?<!\s)\s++for\s(?:the\s|a\s|an\s)?"
+               r"(?P<role>.{2,80}?)(?<!\s)(?:\s++(?:role|position|opening))?\s*+$", re.I),
     # "Backend Engineer interview at Acme" / "... with Acme"
-    re.compile(r"^(?:your\s+)?(?P<role>.{2,80}?)\s+" + _IW + r"\s+(?:at|with)\s+(?P<company>.{2,60}?)\s*$", re.I),
+    re.compile(r"^(?:your\s)?(?P<role>.{2,80}?)(?<!\s)\s++" + _IW
+               + r"\s++(?:at|with)\s(?P<company>.{2,60}?)(?<!\s)\s*+$", re.I),
     # "Hiring manager interview - Staff Engineer" / "Onsite interview - Pied Piper"
-    re.compile(_IW + r"(?:\s+day)?\s*[:\-–|]\s*(?P<either>[^@:()]{2,80}?)\s*$", re.I),
+    re.compile(_IW + r"(?:\s+day)?\s*+[:\-–|]\s?(?P<either>[^@:()]{2,80}?)(?<!\s)\s*+$", re.I),
     # "Interview with Acme is confirmed", "Your interview with Acme"
-    re.compile(_IW + r"\s+with\s+(?P<company>[^,.!:;()]{2,60}?)(?:\s+(?:is|has|on|for|-)\b|[,.!:;(]|\s*$)", re.I),
+    re.compile(_IW + r"\s++with\s(?P<company>[^,.!:;()]{2,60}?)"
+               r"(?:(?<!\s)\s++(?:is|has|on|for|-)\b|[,.!:;(]|(?<!\s)\s*+$)", re.I),
     # "Hooli Technical Interview - Sam Seeker": a capitalised name before the interview words
-    re.compile(r"^(?P<either>[A-Z][\w&.']{0,30}(?:\s[A-Z][\w&.']{0,30}){0,3}?)\s+(?:technical\s+|final\s+|onsite\s+|"
+    re.compile(r"^(?P<either>[A-Z][\w&.']{0,30}(?:\s[A-Z][\w&.']{0,30}){0,3}?)\s++(?:technical\s+|final\s+|onsite\s+|"
                r"phone\s+|first\s+|second\s+|round\s+\d\s+)?" + _IW + r"\b", re.I),
 ]
 _BODY_ROLE_RE = re.compile(
-    r"\b(?:for|about)\s+(?:the|our|a|an)\s+(?P<role>[A-Z][\w/&+.,' -]{2,60}?)\s+(?:role|position|opening)\b"
-    r"(?:\s+(?:at|with)\s+(?P<company>[A-Z][\w&.'-]{0,30}(?:\s[A-Z][\w&.'-]{0,30}){0,4}))?"
+    r"\b(?:for|about)\s++(?:the|our|a|an)\s++(?P<role>[A-Z][\w/&+.,' -]{2,60}?)(?<!\s)\s++"
+    r"(?:role|position|opening)\b"
+    r"(?:\s++(?:at|with)\s++(?P<company>[A-Z][\w&.'-]{0,30}(?:\s[A-Z][\w&.'-]{0,30}){0,4}))?"
 )
 _GENERIC_COMPANY = {"us", "me", "you", "our team", "the team", "the hiring team", "hiring manager"}
 
@@ -464,8 +475,8 @@ def company_role_from_title(title: str, not_company: Collection[str] = ()) -> tu
 
 # `^[^\S\n]*`, not `^\s*`: that one runs across blank lines from every line start.
 _LABELLED_ROLE_RE = re.compile(
-    r"^[^\S\n]*(?:position|role|job(?:\s+title)?|job\s+opening|requisition)\s*:\s*"
-    r"(?P<role>[^\n]{2,80}?)\s*$", re.IGNORECASE | re.MULTILINE)
+    r"^[^\S\n]*(?:position|role|job(?:\s+title)?|job\s+opening|requisition)\s*+:\s*+"
+    r"(?P<role>[^\n]{2,80}?)(?<!\s)[^\S\n]*+$", re.IGNORECASE | re.MULTILINE)
 # Read with .match: everything before the first "(" of a role ending in ")".
 _TRAILING_PAREN_RE = re.compile(r"([^(]*)\([^\n]*\)\s*$")
 _INTERVIEW_WITH_RE = re.compile(r"\binterview\s+with\b", re.IGNORECASE)
@@ -536,7 +547,12 @@ def company_from_domain(email: str) -> str | None:
 
 _EMAIL = r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}"
 _NAME = r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-\u4e00-\u9fff]{0,30}(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ][\w'’.\-]{0,30}){0,3}"
-_PERSON_RE = re.compile(r"(?P<name>" + _NAME + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
+# The same with atomic word pieces, for a search at every capital: a name is
+# followed by a blank or a bracket, which no piece holds, so giving back part of
+# a word never helps, and a failed name costs one read of it instead of 30 x 4.
+_NAME_ATOMIC = (r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff](?>[\w'’.\-\u4e00-\u9fff]{0,30})"
+                r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ](?>[\w'’.\-]{0,30})){0,3}")
+_PERSON_RE = re.compile(r"(?P<name>" + _NAME_ATOMIC + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
 _INTERVIEWER_LINE_RE = re.compile(
     r"(?:interviewers?|meeting with|you(?:'ll| will) (?:be )?(?:meet|speak|talk)(?:ing)? with|"
     r"speaking with|interview(?:ing)? with|hosted by)[ \t]*(?::[ \t]*)?(?P<rest>(?:[^\n]|\n(?![ \t]*\n)){2,400})",
