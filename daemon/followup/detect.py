@@ -202,7 +202,16 @@ class DateOutOfRange(ValueError):
     """Year 0001 or 9999 and the like: no real interview, and datetime math would overflow."""
 
 
-_VTIMEZONE_RE = re.compile(rb"BEGIN:VTIMEZONE.*?END:VTIMEZONE[ \t]*\r?\n?", re.DOTALL | re.IGNORECASE)
+# VTIMEZONE blocks are cut out by scanning (`_split_vtimezones`), not by a lazy
+# `BEGIN.*?END` regex: that restarts at every BEGIN without an END and costs
+# O(n^2) (20,000 lines of BEGIN:VTIMEZONE took a minute).
+_VTZ_BEGIN, _VTZ_END = b"begin:vtimezone", b"end:vtimezone"
+_VTZ_TAIL_RE = re.compile(rb"[ \t]*\r?\n?")  # after END:VTIMEZONE; matched in place, always
+_FOLD_RE = re.compile(rb"\r?\n[ \t]")
+_TZID_LINE_RE = re.compile(rb"^TZID[^:\r\n]*:(.*)$", re.MULTILINE)
+_TZOFFSETTO_RE = re.compile(rb"TZOFFSETTO:\s*([+-])(\d\d)(\d\d)")
+_TZID_UTC_PREFIX_RE = re.compile(r"^\((?:UTC|GMT)[^)]*\)\s*")
+_TZID_IANA_TAIL_RE = re.compile(r"([A-Z][a-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)$")
 _COMMON_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
     "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",
@@ -214,7 +223,29 @@ _COMMON_ZONES = (
 
 
 def _unfold(data: bytes) -> bytes:
-    return re.sub(rb"\r?\n[ \t]", b"", data)
+    return _FOLD_RE.sub(b"", data)
+
+
+def _split_vtimezones(data: bytes) -> tuple[list[bytes], bytes]:
+    """(VTIMEZONE blocks, the data without them), in one pass.
+
+    Same cut as `BEGIN:VTIMEZONE.*?END:VTIMEZONE[ \\t]*\\r?\\n?` (any case), found
+    with bytes.find: a BEGIN without an END ends the scan instead of restarting it.
+    """
+    low = data.lower()
+    blocks: list[bytes] = []
+    kept: list[bytes] = []
+    pos = 0
+    while (begin := low.find(_VTZ_BEGIN, pos)) != -1:
+        end = low.find(_VTZ_END, begin + len(_VTZ_BEGIN))
+        if end == -1:
+            break  # no END after this BEGIN, so none after any later BEGIN either
+        end = _VTZ_TAIL_RE.match(data, end + len(_VTZ_END)).end()
+        kept.append(data[pos:begin])
+        blocks.append(data[begin:end])
+        pos = end
+    kept.append(data[pos:])
+    return blocks, b"".join(kept)
 
 
 def _vtimezone_offsets(data: bytes) -> dict[str, frozenset[int]]:
@@ -225,12 +256,12 @@ def _vtimezone_offsets(data: bytes) -> dict[str, frozenset[int]]:
     by name or by offsets to a real IANA zone.
     """
     zones: dict[str, frozenset[int]] = {}
-    for block in _VTIMEZONE_RE.findall(data)[:20]:
-        tzid = re.search(rb"^TZID[^:\r\n]*:(.*)$", block, re.MULTILINE)
+    for block in _split_vtimezones(data)[0][:20]:
+        tzid = _TZID_LINE_RE.search(block)
         if not tzid:
             continue
         offsets = set()
-        for m in re.finditer(rb"TZOFFSETTO:\s*([+-])(\d\d)(\d\d)", block):
+        for m in _TZOFFSETTO_RE.finditer(block):
             minutes = int(m.group(2)) * 60 + int(m.group(3))
             offsets.add(-minutes if m.group(1) == b"-" else minutes)
         name = tzid.group(1).decode("utf-8", "replace").strip().strip('"').replace("\\,", ",")
@@ -241,9 +272,9 @@ def _vtimezone_offsets(data: bytes) -> dict[str, frozenset[int]]:
 def resolve_tzid(tzid: str, vtimezones: dict[str, frozenset[int]], year: int) -> str | None:
     """A TZID as producers write it → IANA name, or None."""
     name = tzid.strip().strip('"').replace("\\,", ",")
-    candidates = [name, re.sub(r"^\((?:UTC|GMT)[^)]*\)\s*", "", name)]
+    candidates = [name, _TZID_UTC_PREFIX_RE.sub("", name)]
     # "/mozilla.org/20050126_1/America/New_York" and similar prefixes
-    m = re.search(r"([A-Z][a-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)$", name)
+    m = _TZID_IANA_TAIL_RE.search(name)
     if m:
         candidates.append(m.group(1))
     for c in candidates:
@@ -296,9 +327,12 @@ def _event_time(prop, vtimezones, default_tz: str) -> tuple[datetime, str, bool]
     return None
 
 
+_MAILTO_RE = re.compile(r"^mailto:", re.IGNORECASE)
+
+
 def _address(prop) -> tuple[str, str, str]:
     """(name, email, cutype) of an ORGANIZER/ATTENDEE property."""
-    addr = re.sub(r"^mailto:", "", str(prop).strip(), flags=re.IGNORECASE).strip().lower()
+    addr = _MAILTO_RE.sub("", str(prop).strip()).strip().lower()
     params = getattr(prop, "params", {}) or {}
     name = tx.normalise_space(str(params.get("CN", "") or "")).strip("\"' ")
     if name.lower() == addr or "@" in name:
@@ -346,7 +380,7 @@ def _pick_event(cal) -> object | None:
 def _parse_ics(data: bytes):
     """icalendar Calendar with VTIMEZONEs removed (see _vtimezone_offsets)."""
     data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    stripped = _VTIMEZONE_RE.sub(b"", data)
+    stripped = _split_vtimezones(data)[1]
     if stripped.upper().startswith(b"BEGIN:VEVENT"):
         stripped = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + stripped.rstrip() + b"\r\nEND:VCALENDAR\r\n"
     cals = icalendar.Calendar.from_ical(stripped, multiple=True)
@@ -592,6 +626,12 @@ def _synthetic_uid(title: str, start: datetime | None) -> str:
     return "followup-" + hashlib.sha1(seed).hexdigest()[:16]
 
 
+_VIA_RE = re.compile(r"^(.{2,40}?)\s+(?:via|through)\s+\w+")  # "Acme via Greenhouse"
+# `[^\S\n]*`, not `\s*`: a leading `\s*` runs across blank lines, and a search
+# restarting at each of them is O(n^2) on a body of newlines.
+_LOCATION_LINE_RE = re.compile(r"(?im)^[^\S\n]*(?:location|where|address)\s*:\s*(.{3,200})$")
+
+
 def _from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     """A confirmation email: interview wording plus a date and time in prose."""
     body = parts.body
@@ -623,11 +663,11 @@ def _from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     names = {p.name for p in interviewers if p.name}
     company, role = _company_role(subject, subject, body, company_email, names)
     if not company:
-        m = re.match(r"^(.{2,40}?)\s+(?:via|through)\s+\w+", sender_name)
+        m = _VIA_RE.match(sender_name)
         company = m.group(1).strip() if m else None
     video = tx.find_video_link(body, " ".join(parts.hrefs))
     location = None
-    loc = re.search(r"(?im)^\s*(?:location|where|address)\s*:\s*(.{3,200})$", body)
+    loc = _LOCATION_LINE_RE.search(body)
     if loc:
         location = tx.normalise_space(loc.group(1))
     event = InterviewEvent(

@@ -18,6 +18,7 @@ import phonenumbers
 
 # Scanning is linear, but cap the text anyway so a huge body costs little.
 MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 1_000  # a subject or SUMMARY read for company and role
 
 # --------------------------------------------------------------------------- HTML
 
@@ -57,22 +58,86 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+_BLANKS_RE = re.compile(r"[ \t]+")
+_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
+_SPACE_RE = re.compile(r"\s+")
+MAX_TAG_CHARS = 2000
+
+
+def strip_tags(markup: str) -> str:
+    """Each `<…>` of at most MAX_TAG_CHARS becomes a space: `re.sub(r"<[^>]{0,2000}>", " ")`
+    by str.find. That regex tries 2,000 characters at every "<", so a run of "<"
+    without ">" cost 4,000 steps a character."""
+    out: list[str] = []
+    pos = 0
+    while (lt := markup.find("<", pos)) != -1:
+        gt = markup.find(">", lt + 1)
+        if gt == -1:
+            break  # no ">" after this "<", so none after a later one either
+        # Every "<" before `gt` closes at `gt`: the first one near enough is the tag.
+        lt = markup.find("<", max(lt, gt - 1 - MAX_TAG_CHARS), gt)
+        if lt == -1:
+            out.append(markup[pos:gt + 1])
+        else:
+            out.append(markup[pos:lt])
+            out.append(" ")
+        pos = gt + 1
+    out.append(markup[pos:])
+    return "".join(out)
+
+
+def escape_unclosed_lt(markup: str) -> str:
+    """Every "<" not closed by a ">" before the next "<" becomes "&lt;".
+
+    html.parser reads each such "<" as the start of a tag, scans the rest of the
+    document for its end and starts again one "<" later: O(n^2) (200,000 characters
+    of "<b <i " took minutes). A "<" that cannot end before the next one is text.
+    Comments are kept whole (Outlook writes `<!--<![endif]-->`); an unclosed one is
+    text, as html.parser would make it, but after one scan instead of one per "<".
+    """
+    out: list[str] = []
+    pos = 0
+    gt = -1
+    while (lt := markup.find("<", pos)) != -1:
+        if markup.startswith("<!--", lt):
+            close = markup.find("-->", lt + 4)
+            if close != -1:
+                out.append(markup[pos:close + 3])
+                pos = close + 3
+                continue
+        if gt < lt:
+            gt = markup.find(">", lt + 1)
+            if gt == -1:
+                break
+        after = markup.find("<", lt + 1, gt)
+        if after == -1:
+            out.append(markup[pos:gt + 1])
+            pos = gt + 1
+        else:
+            out.append(markup[pos:lt])
+            out.append("&lt;")
+            pos = lt + 1
+    if pos < len(markup):
+        out.append(markup[pos:].replace("<", "&lt;"))
+    return "".join(out)
+
+
 def html_to_text(markup: str) -> tuple[str, list[str]]:
     """Visible text of an HTML document and the links it holds."""
     parser = _TextExtractor()
     try:
-        parser.feed(markup[:MAX_TEXT_CHARS])
+        parser.feed(escape_unclosed_lt(markup[:MAX_TEXT_CHARS]))
         parser.close()
     except Exception:  # html.parser is lenient, but never let markup stop detection
-        return html.unescape(re.sub(r"<[^>]{0,2000}>", " ", markup[:MAX_TEXT_CHARS])), []
+        return html.unescape(strip_tags(markup[:MAX_TEXT_CHARS])), []
     text = "".join(parser.parts).replace("\xa0", " ")
-    text = re.sub(r"[ \t]+", " ", text)
-    text = re.sub(r"\n\s*\n+", "\n\n", text)
+    text = _BLANKS_RE.sub(" ", text)
+    text = _BLANK_LINES_RE.sub("\n\n", text)
     return text.strip(), parser.hrefs
 
 
 def normalise_space(s: str) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
+    return _SPACE_RE.sub(" ", s or "").strip()
 
 
 # ---------------------------------------------------------------------- zones
@@ -109,6 +174,12 @@ _ZONE_RE = re.compile(
 )
 
 
+# "(?<!\s)\s+X": a search restarting inside a run of blanks re-reads the run each
+# time (O(n^2)); starting only where the run starts finds the same matches.
+_TIME_WORD_RE = re.compile(r"(?<!\s)\s+(?:(?:standard|daylight|summer)\s*)?time$")
+_OFFSET_RE = re.compile(r"([+-])(\d{1,2})(?::?(\d\d))?")
+
+
 def valid_zone(name: str | None) -> str | None:
     """The IANA name if zoneinfo knows it, else None."""
     if not name or len(name) > 64 or ".." in name or name.startswith("/"):
@@ -128,7 +199,7 @@ def find_zone(text: str) -> str | None:
             if zone:
                 return zone
         elif m.group("named"):
-            key = re.sub(r"\s+(standard|daylight|summer)?\s*time$", "", m.group("named").lower())
+            key = _TIME_WORD_RE.sub("", m.group("named").lower())
             key = normalise_space(key)
             if key in ZONE_NAMES:
                 return ZONE_NAMES[key]
@@ -153,7 +224,7 @@ def find_zone_named_only(text: str) -> str | None:
 
 def _fixed_offset_zone(s: str) -> str | None:
     """GMT-05:00 → Etc/GMT+5 (POSIX sign is inverted); only whole hours exist there."""
-    m = re.search(r"([+-])(\d{1,2})(?::?(\d\d))?", s)
+    m = _OFFSET_RE.search(s)
     if not m or (m.group(3) and m.group(3) != "00"):
         return None
     hours = int(m.group(2))
@@ -291,38 +362,54 @@ def find_duration(text: str) -> timedelta | None:
 _IW = r"(?:interview|phone\s+screen|screening(?:\s+call)?|onsite|on-site|technical\s+screen)"
 _PREFIX_RE = re.compile(
     r"^\s*(?:(?:re|fwd?|aw|tr|sv)\s*:\s*|\[[^\]]{0,40}\]\s*|(?:updated\s+)?invitation\s*:\s*|"
-    r"invitation\s+updated\s*:\s*|(?:new\s+)?event\s*:\s*|canceled\s*(?:event)?\s*:\s*|"
-    r"cancelled\s*(?:event)?\s*:\s*|accepted\s*:\s*|confirmed\s*:\s*|reminder\s*:\s*)+",
+    r"invitation\s+updated\s*:\s*|(?:new\s+)?event\s*:\s*|canceled\s*(?:event\s*)?:\s*|"
+    r"cancelled\s*(?:event\s*)?:\s*|accepted\s*:\s*|confirmed\s*:\s*|reminder\s*:\s*)+",
     re.IGNORECASE,
 )
+# A lazy group next to blanks, `\s+(?P<x>.{2,80}?)\s+`, tries every length of the
+# group and rescans the blanks for each: 80 x a run of spaces. These read
+# normalised titles (single spaces), so `\s?`/`\s` before a group and
+# `(?<!\s)\s++` after one find the same matches, and read each blank once.
 _SUBJECT_PATTERNS = [
     # "Acme <> Jane Smith - Backend Engineer Interview"
-    re.compile(r"^(?P<company>[^<>]{2,60}?)\s*<>\s*[^-–|:]{2,60}?\s*[-–|:]\s*(?P<role>.{2,80}?)\s+" + _IW + r"\b", re.I),
+    re.compile(r"^(?P<company>[^<>]{2,60}?)(?<!\s)\s*+<>\s?[^-–|:]{2,60}?(?<!\s)\s*+[-–|:]\s?"
+               r"(?P<role>.{2,80}?)(?<!\s)\s++" + _IW + r"\b", re.I),
     # "Interview: Backend Engineer at Acme", "Phone Screen - Backend Engineer @ Acme"
-    re.compile(_IW + r"(?:\s+confirmation|\s+invitation|\s+scheduled|\s+confirmed)?\s*[:\-–|]\s*(?P<role>.{2,80}?)\s+(?:at|@|with)\s+(?P<company>[^-–|()]{2,60}?)(?:\s+[-–|(].*)?\s*$", re.I),
+    re.compile(_IW + r"(?:\s+confirmation|\s+invitation|\s+scheduled|\s+confirmed)?\s*+[:\-–|]\s?"
+               r"(?P<role>.{2,80}?)(?<!\s)\s++(?:at|@|with)\s(?P<company>[^-–|()]{2,60}?)(?<!\s)"
+               r"(?:\s++[-–|(].*)?\s*+$", re.I),
     # "Interview with Acme for Backend Engineer"
-    re.compile(_IW + r"\s+with\s+(?P<company>.{2,60}?)\s+for\s+(?:the\s+|a\s+|an\s+)?(?P<role>.{2,80}?)(?:\s+(?:role|position|opening))?\s*$", re.I),
+    re.compile(_IW + r"\s++with\s(?P<company>.{2,60}?)(?<!\s)\s++for\s(?:the\s|a\s|an\s)?"
+               r"(?P<role>.{2,80}?)(?<!\s)(?:\s++(?:role|position|opening))?\s*+$", re.I),
     # "Backend Engineer interview at Acme" / "... with Acme"
-    re.compile(r"^(?:your\s+)?(?P<role>.{2,80}?)\s+" + _IW + r"\s+(?:at|with)\s+(?P<company>.{2,60}?)\s*$", re.I),
+    re.compile(r"^(?:your\s)?(?P<role>.{2,80}?)(?<!\s)\s++" + _IW
+               + r"\s++(?:at|with)\s(?P<company>.{2,60}?)(?<!\s)\s*+$", re.I),
     # "Hiring manager interview - Staff Engineer" / "Onsite interview - Pied Piper"
-    re.compile(_IW + r"(?:\s+day)?\s*[:\-–|]\s*(?P<either>[^@:()]{2,80}?)\s*$", re.I),
+    re.compile(_IW + r"(?:\s+day)?\s*+[:\-–|]\s?(?P<either>[^@:()]{2,80}?)(?<!\s)\s*+$", re.I),
     # "Interview with Acme is confirmed", "Your interview with Acme"
-    re.compile(_IW + r"\s+with\s+(?P<company>[^,.!:;()]{2,60}?)(?:\s+(?:is|has|on|for|-)\b|[,.!:;(]|\s*$)", re.I),
+    re.compile(_IW + r"\s++with\s(?P<company>[^,.!:;()]{2,60}?)"
+               r"(?:(?<!\s)\s++(?:is|has|on|for|-)\b|[,.!:;(]|(?<!\s)\s*+$)", re.I),
     # "Hooli Technical Interview - Sam Seeker": a capitalised name before the interview words
-    re.compile(r"^(?P<either>[A-Z][\w&.']{0,30}(?:\s[A-Z][\w&.']{0,30}){0,3}?)\s+(?:technical\s+|final\s+|onsite\s+|"
+    re.compile(r"^(?P<either>[A-Z][\w&.']{0,30}(?:\s[A-Z][\w&.']{0,30}){0,3}?)\s++(?:technical\s+|final\s+|onsite\s+|"
                r"phone\s+|first\s+|second\s+|round\s+\d\s+)?" + _IW + r"\b", re.I),
 ]
 _BODY_ROLE_RE = re.compile(
-    r"\b(?:for|about)\s+(?:the|our|a|an)\s+(?P<role>[A-Z][\w/&+.,' -]{2,60}?)\s+(?:role|position|opening)\b"
-    r"(?:\s+(?:at|with)\s+(?P<company>[A-Z][\w&.'-]{0,30}(?:\s[A-Z][\w&.'-]{0,30}){0,4}))?"
+    r"\b(?:for|about)\s++(?:the|our|a|an)\s++(?P<role>[A-Z][\w/&+.,' -]{2,60}?)(?<!\s)\s++"
+    r"(?:role|position|opening)\b"
+    r"(?:\s++(?:at|with)\s++(?P<company>[A-Z][\w&.'-]{0,30}(?:\s[A-Z][\w&.'-]{0,30}){0,4}))?"
 )
 _GENERIC_COMPANY = {"us", "me", "you", "our team", "the team", "the hiring team", "hiring manager"}
+
+
+_GOOGLE_DATE_SUFFIX_RE = re.compile(r"(?<!\s)\s+@\s+(?:mon|tue|wed|thu|fri|sat|sun)\w*\b.*$",
+                                    re.IGNORECASE)
+_CORP_SUFFIX_RE = re.compile(r",?(?<!\s)\s+(?:inc|llc|ltd|gmbh|corp)\.?$", re.IGNORECASE)
 
 
 def clean_title(title: str) -> str:
     """Drop mail prefixes and Google's " @ Tue Dec 1 ... (addr)" suffix."""
     t = _PREFIX_RE.sub("", normalise_space(title))
-    t = re.sub(r"\s+@\s+(?:mon|tue|wed|thu|fri|sat|sun)\w*\b.*$", "", t, flags=re.I)
+    t = _GOOGLE_DATE_SUFFIX_RE.sub("", t)
     return t.strip()
 
 
@@ -330,7 +417,7 @@ def _tidy(s: str | None) -> str | None:
     if not s:
         return None
     s = normalise_space(s).strip(" -–|:,.;\"'")
-    s = re.sub(r",?\s+(?:inc|llc|ltd|gmbh|corp)\.?$", "", s, flags=re.I)
+    s = _CORP_SUFFIX_RE.sub("", s)
     return s or None
 
 
@@ -348,7 +435,7 @@ _NOT_A_ROLE = re.compile(
     re.IGNORECASE,
 )
 _COMPANY_TAIL = re.compile(
-    r"\s+(?:is|has\s+been|have\s+been|was|on|at|@)\s+(?:confirmed|scheduled|set|booked|updated|"
+    r"(?<!\s)\s+(?:is|has\s+been|have\s+been|was|on|at|@)\s+(?:confirmed|scheduled|set|booked|updated|"
     r"rescheduled|cancel\w*|mon|tue|wed|thu|fri|sat|sun|\d).*$",
     re.IGNORECASE,
 )
@@ -356,7 +443,9 @@ _COMPANY_TAIL = re.compile(
 
 def company_role_from_title(title: str, not_company: Collection[str] = ()) -> tuple[str | None, str | None]:
     """Company and role from a summary or subject; names in `not_company` (people) are dropped."""
-    t = clean_title(title)
+    # The patterns try up to 80 x 60 splits at every interview word: fine for a
+    # subject line, 2 s for a 2 MB one. No real title is near this long.
+    t = clean_title(title)[:MAX_TITLE_CHARS]
     for pattern in _SUBJECT_PATTERNS:
         m = pattern.search(t)
         if not m:
@@ -384,9 +473,20 @@ def company_role_from_title(title: str, not_company: Collection[str] = ()) -> tu
     return None, None
 
 
+# `^[^\S\n]*`, not `^\s*`: that one runs across blank lines from every line start.
 _LABELLED_ROLE_RE = re.compile(
-    r"^\s*(?:position|role|job(?:\s+title)?|job\s+opening|requisition)\s*:\s*"
-    r"(?P<role>[^\n]{2,80}?)\s*$", re.IGNORECASE | re.MULTILINE)
+    r"^[^\S\n]*(?:position|role|job(?:\s+title)?|job\s+opening|requisition)\s*+:\s*+"
+    r"(?P<role>[^\n]{2,80}?)(?<!\s)[^\S\n]*+$", re.IGNORECASE | re.MULTILINE)
+# Read with .match: everything before the first "(" of a role ending in ")".
+_TRAILING_PAREN_RE = re.compile(r"([^(]*)\([^\n]*\)\s*$")
+_INTERVIEW_WITH_RE = re.compile(r"\binterview\s+with\b", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s")
+
+
+def _drop_trailing_parenthesis(role: str) -> str:
+    """ "Designer (Remote)" → "Designer"; the role has no line break."""
+    m = _TRAILING_PAREN_RE.match(role)
+    return m.group(1).rstrip() if m else role
 
 
 def company_role_from_body(text: str) -> tuple[str | None, str | None]:
@@ -399,11 +499,11 @@ def company_role_from_body(text: str) -> tuple[str | None, str | None]:
     role = None
     labelled = _LABELLED_ROLE_RE.search(text)
     if labelled:
-        role = _tidy(re.sub(r"\s*\(.*?\)\s*$", "", labelled.group("role")))
+        role = _tidy(_drop_trailing_parenthesis(labelled.group("role")))
     company = None
     for line in text.splitlines()[:80]:
-        if re.search(r"\binterview\s+with\b", line, re.IGNORECASE):
-            sentence = re.split(r"(?<=[.!?])\s", line.strip())[0]
+        if _INTERVIEW_WITH_RE.search(line):
+            sentence = _SENTENCE_END_RE.split(line.strip())[0]
             company, _ = company_role_from_title(sentence)
             if company:
                 break
@@ -447,13 +547,37 @@ def company_from_domain(email: str) -> str | None:
 
 _EMAIL = r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}"
 _NAME = r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-\u4e00-\u9fff]{0,30}(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ][\w'’.\-]{0,30}){0,3}"
-_PERSON_RE = re.compile(r"(?P<name>" + _NAME + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
+# The same with atomic word pieces, for a search at every capital: a name is
+# followed by a blank or a bracket, which no piece holds, so giving back part of
+# a word never helps, and a failed name costs one read of it instead of 30 x 4.
+_NAME_ATOMIC = (r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff](?>[\w'’.\-\u4e00-\u9fff]{0,30})"
+                r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ](?>[\w'’.\-]{0,30})){0,3}")
+_PERSON_RE = re.compile(r"(?P<name>" + _NAME_ATOMIC + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
 _INTERVIEWER_LINE_RE = re.compile(
     r"(?:interviewers?|meeting with|you(?:'ll| will) (?:be )?(?:meet|speak|talk)(?:ing)? with|"
-    r"speaking with|interview(?:ing)? with|hosted by)[ \t]*:?[ \t]*(?P<rest>(?:[^\n]|\n(?![ \t]*\n)){2,400})",
+    r"speaking with|interview(?:ing)? with|hosted by)[ \t]*(?::[ \t]*)?(?P<rest>(?:[^\n]|\n(?![ \t]*\n)){2,400})",
     re.IGNORECASE,
 )
 _NAME_ONLY_RE = re.compile(r"^\s*(?P<name>" + _NAME + r")\s*(?:[,(–-].*)?$")
+_NAME_FULL_RE = re.compile(_NAME)
+_LIST_SEPARATOR_RE = re.compile(r",|\band\b|;")
+# `[ \t]*(?::[ \t]*)?`, not `[ \t]*:?[ \t]*`: two quantifiers over the same blanks
+# share out a long run in O(n^2) ways before failing.
+_INTERVIEWER_BLOCK_RE = re.compile(
+    r"interviewers?[ \t]*(?::[ \t]*)?\n(?P<block>(?:[^\n]{0,200}\n?){1,16})", re.IGNORECASE)
+
+
+def _drop_parenthesis(piece: str) -> str:
+    r"""`re.sub(r"\s*\(.*$", "", piece)` without its restarts in runs of blanks (O(n^2)):
+    cut at the first "(" whose line is the last one (a final newline is kept)."""
+    start = piece.find("(")
+    while start != -1:
+        newline = piece.find("\n", start)
+        if newline == -1 or newline == len(piece) - 1:
+            return piece[:start].rstrip() + piece[newline:] if newline != -1 else \
+                piece[:start].rstrip()
+        start = piece.find("(", newline)
+    return piece
 
 
 def people_in_text(text: str) -> list[tuple[str, str]]:
@@ -470,13 +594,13 @@ def people_in_text(text: str) -> list[tuple[str, str]]:
         if not pairs and not found:
             # "Interviewers: Jane Doe, John Roe" without addresses; a list may follow on next lines
             chunk = rest if rest.strip() else ""
-            for piece in re.split(r",|\band\b|;", chunk):
-                piece = re.sub(r"\s*\(.*$", "", piece).strip(" .")
-                if re.fullmatch(_NAME, piece) and 1 <= len(piece.split()) <= 4 and len(piece.split()) >= 2:
+            for piece in _LIST_SEPARATOR_RE.split(chunk):
+                piece = _drop_parenthesis(piece).strip(" .")
+                if _NAME_FULL_RE.fullmatch(piece) and 1 <= len(piece.split()) <= 4 and len(piece.split()) >= 2:
                     pairs.append((piece, ""))
         found.extend(pairs)
     # Bulleted "Name (email) – Title" lines after an "Interviewers:" heading.
-    for m in re.finditer(r"interviewers?[ \t]*:?[ \t]*\n(?P<block>(?:[^\n]{0,200}\n?){1,16})", text, re.I):
+    for m in _INTERVIEWER_BLOCK_RE.finditer(text):
         for line in m.group("block").splitlines():
             line = line.strip(" \t-*•·")
             if not line:
@@ -521,6 +645,7 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- video links
 
 _URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}|\\^`]{3,500}", re.IGNORECASE)
+_SCHEME_RE = re.compile(r"^https?://", re.IGNORECASE)
 VIDEO_HOSTS = ("zoom.us", "zoom.com", "meet.google.com", "teams.microsoft.com", "teams.live.com",
                "webex.com", "whereby.com", "chime.aws", "bluejeans.com", "gotomeeting.com",
                "meet.jit.si")
@@ -530,7 +655,7 @@ def find_video_link(*texts: str) -> str | None:
     for text in texts:
         for m in _URL_RE.finditer((text or "")[:MAX_TEXT_CHARS]):
             url = m.group(0).rstrip(".,;:>")
-            host = re.sub(r"^https?://", "", url, flags=re.I).split("/")[0].split("?")[0].lower()
+            host = _SCHEME_RE.sub("", url).split("/")[0].split("?")[0].lower()
             if any(host == h or host.endswith("." + h) for h in VIDEO_HOSTS):
                 return url
     return None
