@@ -152,8 +152,8 @@ def bench_size(dovecot, n: int, now: datetime, trials: int, root: Path, seed: in
     seen: dict[str, bool] = {}  # message-id -> body fetched
     original_fetch_new = rt.source.fetch_new
 
-    def fetch_new(store, wanted):
-        for msg in original_fetch_new(store, wanted):
+    def fetch_new(remembered, wanted):
+        for msg in original_fetch_new(remembered, wanted):
             mid = _message_id(msg.header)
             seen[mid] = msg.raw is not None
             yield msg

@@ -10,7 +10,7 @@ import pytest
 from mailgen import invite
 from runner import followup
 
-from followup import config, interviews
+from followup import config, inbound, interviews
 from followup.model import InterviewState
 from followup.pipeline import run_pass
 from followup.runtime import open_runtime
@@ -63,7 +63,8 @@ def test_first_sync_fetches_no_body_of_ordinary_mail(rt, imap_account):
     """Headers and BODYSTRUCTURE decide; a newsletter's body is never downloaded."""
     imap_account.append("INBOX", NEWSLETTER)
     imap_account.append("INBOX", fixture("07_zoom_attachment.eml"))
-    got = list(rt.source.fetch_new(rt.store, lambda header: False))  # headers say nothing
+    got = list(rt.source.fetch_new(inbound.remembered(rt),
+                                   lambda header: False))  # headers say nothing
     by_subject = {m.header.split(b"Subject: ")[1].split(b"\r\n")[0]: m for m in got}
     assert by_subject[b"Your weekly digest"].raw is None
     zoom = [m for m in got if m is not by_subject[b"Your weekly digest"]][0]

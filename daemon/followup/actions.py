@@ -8,6 +8,7 @@ is logged and skipped; the others go on.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 
@@ -19,11 +20,14 @@ from followup.model import (
     InterviewState,
     Task,
     TaskKind,
+    TaskRow,
     TaskState,
 )
 from followup.outbox import build_message, new_message_id
 from followup.runtime import Runtime
-from followup.store import from_db, to_db
+from followup.store import drafts as draft_rows
+from followup.store import interviews as interview_rows
+from followup.store import tasks as task_rows
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +38,8 @@ ACTS_ON = (InterviewState.ACTIVE,)  # needs-confirmation and paused plans wait f
 # --- keeping tasks in step with the plan -----------------------------------------
 
 
-def stored_tasks(rt: Runtime, interview_id: int) -> dict[TaskKind, dict]:
-    return {TaskKind(r["kind"]): dict(r) for r in rt.store.all(
-        "SELECT * FROM tasks WHERE interview_id = ?", (interview_id,))}
+def stored_tasks(rt: Runtime, interview_id: int) -> dict[TaskKind, TaskRow]:
+    return {t.kind: t for t in task_rows.for_interview(rt.store, interview_id)}
 
 
 def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]:
@@ -45,31 +48,25 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
     interview cancels what is left."""
     stored = stored_tasks(rt, interview.id)
     _reopen_lost_notices(rt, stored)
-    done = {k for k, r in stored.items() if r["state"] == TaskState.DONE.value}
-    calls_made = {k: made for k, r in stored.items()
-                  if k in plan.CALL_KINDS and k in done
-                  and (made := from_db(r["done_at"])) is not None}
+    done = {k for k, t in stored.items() if t.state is TaskState.DONE}
+    calls_made = {k: made for k, t in stored.items()
+                  if k in plan.CALL_KINDS and k in done and (made := t.done_at) is not None}
     planned = plan.plan_tasks(interview, settings=rt.plan_settings, calls_made=calls_made,
                               done=done, now=now)
     for task in planned:
         row = stored.get(task.kind)
         if row is None:
-            rt.store.execute(
-                "INSERT INTO tasks (interview_id, kind, due_utc, state, late) VALUES (?,?,?,?,?)",
-                (interview.id, task.kind.value, to_db(task.due), task.state.value,
-                 int(task.late)))
-        elif row["state"] == TaskState.PENDING.value:
-            rt.store.execute("UPDATE tasks SET due_utc = ?, state = ? WHERE id = ?",
-                             (to_db(task.due), task.state.value, row["id"]))
-        elif row["state"] == TaskState.WAITING.value and task.state is TaskState.CANCELLED:
-            rt.store.execute("UPDATE tasks SET state = ?, token = NULL WHERE id = ?",
-                             (TaskState.CANCELLED.value, row["id"]))
+            task_rows.add(rt.store, interview.id, task.kind, task.due, task.state,
+                          late=task.late)
+        elif row.state is TaskState.PENDING:
+            task_rows.replan(rt.store, row.id, task.due, task.state)
+        elif row.state is TaskState.WAITING and task.state is TaskState.CANCELLED:
+            task_rows.cancel(rt.store, row.id)
     _settle_thank_you(rt, interview, now=now)
     return planned
 
 
-_SETTLED = frozenset({DraftState.SENT.value, DraftState.REJECTED.value,
-                      DraftState.WITHDRAWN.value})
+_SETTLED = frozenset({DraftState.SENT, DraftState.REJECTED, DraftState.WITHDRAWN})
 
 
 # Tasks that wait for the user's reply to their reminder. (The prep reminder waits for
@@ -77,37 +74,31 @@ _SETTLED = frozenset({DraftState.SENT.value, DraftState.REJECTED.value,
 _WAIT_FOR_REPLY = (TaskKind.DEBRIEF, *plan.CALL_KINDS)
 
 
-def _reopen_lost_notices(rt: Runtime, stored: dict[TaskKind, dict]) -> None:
+def _reopen_lost_notices(rt: Runtime, stored: dict[TaskKind, TaskRow]) -> None:
     """A task whose reminder may never have arrived (killed mid-send, the connection
     lost: "unknown") would wait for a reply forever: it is pending again, so the
     reminder goes out once more. Its token is kept, so either copy's reply counts."""
-    for kind, row in stored.items():
-        if kind not in _WAIT_FOR_REPLY or row["state"] != TaskState.WAITING.value:
+    for kind, row in list(stored.items()):
+        if kind not in _WAIT_FOR_REPLY or row.state is not TaskState.WAITING:
             continue
         if rt.outbox.lost(task_ref(row)):
-            rt.store.execute("UPDATE tasks SET state = ? WHERE id = ?",
-                             (TaskState.PENDING.value, row["id"]))
-            row["state"] = TaskState.PENDING.value
+            task_rows.reopen(rt.store, row.id)
+            stored[kind] = dataclasses.replace(row, state=TaskState.PENDING)
             log.warning("interview %d: the %s reminder may not have reached you: sending it "
-                        "again", row["interview_id"], kind.value)
+                        "again", row.interview_id, kind.value)
 
 
-def task_ref(task: dict) -> str:
+def task_ref(task: TaskRow) -> str:
     """What a task's notice is recorded under in `sends` (one per task and due time)."""
-    return f"task:{task['id']}:{task['due_utc']}"
+    return f"task:{task.id}:{task.due_stamp}"
 
 
 def _settle_thank_you(rt: Runtime, interview: Interview, *, now: datetime) -> None:
     # The thank-you step is done once every draft is sent, rejected or withdrawn
     # (a withdrawn one is never sent: waiting for it would wait forever).
-    states = {r["state"] for r in rt.store.all(
-        "SELECT state FROM drafts WHERE interview_id = ?", (interview.id,))}
+    states = draft_rows.states(rt.store, interview.id)
     if states and states <= _SETTLED:
-        rt.store.execute(
-            "UPDATE tasks SET state = ?, done_at = coalesce(done_at, ?) "
-            "WHERE interview_id = ? AND kind = ? AND state = ?",
-            (TaskState.DONE.value, to_db(now), interview.id, TaskKind.THANK_YOU.value,
-             TaskState.WAITING.value))
+        task_rows.settle_thank_you(rt.store, interview.id, now=now)
 
 
 def sync_all_plans(rt: Runtime, *, now: datetime) -> None:
@@ -122,23 +113,17 @@ def sync_all_plans(rt: Runtime, *, now: datetime) -> None:
 # --- acting on due tasks -----------------------------------------------------------
 
 
-def due_tasks(rt: Runtime, *, now: datetime) -> list[tuple[Interview, dict]]:
-    rows = rt.store.all(
-        "SELECT t.* FROM tasks t JOIN interviews i ON i.id = t.interview_id "
-        "WHERE t.state = ? AND t.due_utc <= ? AND (t.retry_at IS NULL OR t.retry_at <= ?) "
-        "AND i.state IN ({}) ORDER BY t.due_utc".format(",".join("?" * len(ACTS_ON))),
-        (TaskState.PENDING.value, to_db(now), to_db(now), *[s.value for s in ACTS_ON]))
-    return [(interviews.get(rt.store, r["interview_id"]), dict(r)) for r in rows]
+def due_tasks(rt: Runtime, *, now: datetime) -> list[tuple[Interview, TaskRow]]:
+    return [(interviews.get(rt.store, t.interview_id), t)
+            for t in task_rows.due(rt.store, now=now, interview_states=ACTS_ON)]
 
 
 def run_due_tasks(rt: Runtime, *, now: datetime) -> int:
     """Act on every due task; returns how many were carried out."""
     acted = 0
     for interview, task in due_tasks(rt, now=now):
-        kind = TaskKind(task["kind"])
-        due = from_db(task["due_utc"])
-        assert due is not None
-        late = bool(task["late"]) or now - due > LATE_AFTER
+        kind, due = task.kind, task.due
+        late = task.late or now - due > LATE_AFTER
         try:
             if _act(rt, interview, kind, task, due=due, late=late, now=now):
                 acted += 1
@@ -153,17 +138,16 @@ def run_due_tasks(rt: Runtime, *, now: datetime) -> int:
 TASK_MAX_BACKOFF = timedelta(hours=6)
 
 
-def _retry_later(rt: Runtime, task: dict, reason: str, *, now: datetime) -> None:
-    attempts = int(task.get("attempts") or 0) + 1
+def _retry_later(rt: Runtime, task: TaskRow, reason: str, *, now: datetime) -> None:
+    attempts = task.attempts + 1
     delay = min(TASK_MAX_BACKOFF, timedelta(minutes=2 ** min(attempts, 10)))
     with rt.store.transaction():
-        rt.store.execute("UPDATE tasks SET attempts = ?, retry_at = ? WHERE id = ?",
-                         (attempts, to_db(now + delay), task["id"]))
-    log.error("interview %d: %s not done (try %d, next in %s): %s", task["interview_id"],
-              task["kind"], attempts, delay, reason)
+        task_rows.retry_at(rt.store, task.id, attempts=attempts, when=now + delay)
+    log.error("interview %d: %s not done (try %d, next in %s): %s", task.interview_id,
+              task.kind.value, attempts, delay, reason)
 
 
-def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: dict, *, due: datetime,
+def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: TaskRow, *, due: datetime,
          late: bool, now: datetime) -> bool:
     if kind is TaskKind.THANK_YOU:
         with rt.store.transaction():
@@ -171,7 +155,7 @@ def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: dict, *, due: 
             made = drafts.make_drafts(rt.store, rt.env, interview, debrief, rt.me, now=now,
                                       late=late,
                                       max_people=rt.settings.compose.max_interviewers)
-            _set_task(rt, task["id"], TaskState.WAITING, late=late)
+            _set_task(rt, task.id, TaskState.WAITING, late=late)
         if made:
             log.info("interview %d: %d thank-you draft(s) made%s", interview.id, len(made),
                      " (late)" if late else "")
@@ -181,7 +165,7 @@ def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: dict, *, due: 
         return _notify(rt, email, purpose="prep_reminder", task=task, due=due, now=now,
                        state=TaskState.DONE, late=late)
     if kind is TaskKind.DEBRIEF:
-        token = task.get("token") or drafts.new_token()  # kept when sent once more
+        token = task.token or drafts.new_token()  # kept when sent once more
         email = render.render_debrief_request(rt.env, interview=interview, token=token,
                                               me=rt.me)
         return _notify(rt, email, purpose="debrief_request", task=task, due=due, now=now,
@@ -190,15 +174,15 @@ def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: dict, *, due: 
     return _call_reminder(rt, interview, call, task, due=due, late=late, now=now)
 
 
-def _call_reminder(rt: Runtime, interview: Interview, call: int, task: dict, *,
+def _call_reminder(rt: Runtime, interview: Interview, call: int, task: TaskRow, *,
                    due: datetime, late: bool, now: datetime) -> bool:
     if not interview.interviewers:
         log.warning("interview %d: call %d has no one to call; add them with "
                     "`followup add` or the debrief", interview.id, call)
     person = interview.interviewers[0] if interview.interviewers else rt.me
-    token = task.get("token") or drafts.new_token()  # kept when sent once more
+    token = task.token or drafts.new_token()  # kept when sent once more
     debrief = interviews.get_debrief(rt.store, interview.id)
-    as_task = Task(TaskKind(task["kind"]), due, TaskState.PENDING, late)
+    as_task = Task(task.kind, due, TaskState.PENDING, late)
     email = render.render_call_reminder(
         rt.env, interview=interview, call=call, person=person, debrief=debrief, due=due,
         late=late, window_passed=plan.call_window_passed(as_task, now=now,
@@ -214,14 +198,14 @@ def _call_reminder(rt: Runtime, interview: Interview, call: int, task: dict, *,
                    attachments=[(ics, "text/calendar", f"followup-call-{call}.ics")])
 
 
-def _notify(rt: Runtime, email, *, purpose: str, task: dict, due: datetime, now: datetime,
+def _notify(rt: Runtime, email, *, purpose: str, task: TaskRow, due: datetime, now: datetime,
             state: TaskState, late: bool, token: str | None = None,
             attachments=()) -> bool:
     """Email the user about a task, at most once per task and due time."""
     sent = _email_user(
         rt, email, purpose=purpose, ref=task_ref(task), now=now,
-        apply=lambda: _set_task(rt, task["id"], state, token=token, late=late),
-        undo=lambda: _set_task(rt, task["id"], TaskState.PENDING, token=task.get("token"),
+        apply=lambda: _set_task(rt, task.id, state, token=token, late=late),
+        undo=lambda: _set_task(rt, task.id, TaskState.PENDING, token=task.token,
                                late=late),  # a token a first, maybe-lost copy carries lives on
         attachments=attachments)
     if sent:
@@ -247,8 +231,7 @@ def _email_user(rt: Runtime, email, *, purpose: str, ref: str, now: datetime,
 
 def _set_task(rt: Runtime, task_id: int, state: TaskState, *, token: str | None = None,
               late: bool = False) -> None:
-    rt.store.execute("UPDATE tasks SET state = ?, token = ?, late = max(late, ?) WHERE id = ?",
-                     (state.value, token, int(late), task_id))
+    task_rows.set_progress(rt.store, task_id, state, token=token, late=late)
 
 
 # --- approval ----------------------------------------------------------------------
@@ -290,12 +273,10 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
     if not rt.settings.approval.email_requests or rt.settings.approval.mode == "auto":
         return 0
     sent = 0
-    rows = rt.store.all("SELECT id, token, request_sent FROM drafts WHERE state = ? AND "
-                        "token IS NOT NULL", (DraftState.WAITING.value,))
-    for row in rows:
-        if row["request_sent"] and not rt.outbox.lost(f"approval:{row['id']}:{row['token']}"):
+    for row in draft_rows.awaiting_request(rt.store):
+        if row.request_sent and not rt.outbox.lost(f"approval:{row.id}:{row.token}"):
             continue  # asked already (a request that may be lost is sent once more)
-        draft = drafts.get(rt.store, row["id"])
+        draft = drafts.get(rt.store, row.id)
         interview = interviews.get(rt.store, draft.interview_id)
         if interview.state not in ACTS_ON:
             continue
@@ -308,13 +289,12 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
             log.error("draft %d: approval request not sent: %s", draft.id, err)
             continue
 
-        def mark(draft_id=draft.id, value=1) -> None:
-            rt.store.execute("UPDATE drafts SET request_sent = ? WHERE id = ?",
-                             (value, draft_id))
+        def mark(draft_id=draft.id, sent=True) -> None:
+            draft_rows.set_request_sent(rt.store, draft_id, sent)
 
         if _email_user(rt, email, purpose="approval_request",
                        ref=f"approval:{draft.id}:{draft.token}", now=now, apply=mark,
-                       undo=lambda draft_id=draft.id: mark(draft_id, 0)):
+                       undo=lambda draft_id=draft.id: mark(draft_id, False)):
             sent += 1
     return sent
 
@@ -344,27 +324,25 @@ def remind_deadline(rt: Runtime, *, now: datetime) -> int:
 def notify_paused(rt: Runtime, *, now: datetime) -> int:
     """Tell the user, once, that a message from the company paused a plan."""
     told = 0
-    for row in rt.store.all("SELECT id, paused_by, paused_subject, stop_reason, updated_at, "
-                            "pause_notified FROM interviews WHERE state = ?",
-                            (InterviewState.PAUSED.value,)):
-        if row["pause_notified"] and not rt.outbox.lost(f"paused:{row['id']}:{row['updated_at']}"):
+    for paused in interview_rows.paused_plans(rt.store):
+        if paused.notified and not rt.outbox.lost(
+                f"paused:{paused.interview_id}:{paused.since}"):
             continue  # told already (a notice that may be lost is sent once more)
-        interview = interviews.get(rt.store, row["id"])
+        interview = interviews.get(rt.store, paused.interview_id)
         try:
             email = render.render_plan_paused(
-                rt.env, interview=interview, sender=row["paused_by"] or "",
-                subject=row["paused_subject"] or "", why=row["stop_reason"] or "", me=rt.me)
+                rt.env, interview=interview, sender=paused.paused_by,
+                subject=paused.paused_subject, why=paused.reason, me=rt.me)
         except FollowupError as err:
             log.error("interview %d: pause notice not sent: %s", interview.id, err)
             continue
 
-        def mark(interview_id=interview.id, value=1) -> None:
-            rt.store.execute("UPDATE interviews SET pause_notified = ? WHERE id = ?",
-                             (value, interview_id))
+        def mark(interview_id=interview.id, notified=True) -> None:
+            interview_rows.set_pause_notified(rt.store, interview_id, notified)
 
         if _email_user(rt, email, purpose="plan_paused",
-                       ref=f"paused:{interview.id}:{row['updated_at']}", now=now, apply=mark,
-                       undo=lambda i=interview.id: mark(i, 0)):
+                       ref=f"paused:{interview.id}:{paused.since}", now=now, apply=mark,
+                       undo=lambda i=interview.id: mark(i, False)):
             told += 1
     return told
 
@@ -398,16 +376,9 @@ def send_approved(rt: Runtime, *, now: datetime) -> dict[str, int]:
 def next_wake(rt: Runtime, *, now: datetime) -> datetime | None:
     """The earliest moment something is due: a task, a send retry, an approval deadline."""
     candidates: list[datetime] = []
-    row = rt.store.one(
-        "SELECT min(max(t.due_utc, coalesce(t.retry_at, ''))) AS due FROM tasks t "
-        "JOIN interviews i ON i.id = t.interview_id WHERE t.state = ? AND i.state = ?",
-        (TaskState.PENDING.value, InterviewState.ACTIVE.value))
-    if row and row["due"]:
-        candidates.append(from_db(row["due"]))  # type: ignore[arg-type]
-    row = rt.store.one("SELECT min(retry_at) AS due FROM drafts WHERE state = ?",
-                       (DraftState.APPROVED.value,))
-    if row and row["due"]:
-        candidates.append(from_db(row["due"]))  # type: ignore[arg-type]
+    for due in (task_rows.next_due(rt.store), draft_rows.next_retry(rt.store)):
+        if due is not None:
+            candidates.append(due)
     for interview in interviews.all_interviews(rt.store, (InterviewState.ACTIVE.value,)):
         deadline = plan.approval_deadline_at(interview, rt.plan_settings)
         if deadline > now and any(d.state is DraftState.WAITING for d in drafts.list_drafts(
@@ -423,14 +394,10 @@ def summary_line(rt: Runtime, *, now: datetime) -> str:
     waiting = sum(1 for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING)
     if waiting:
         parts.append(f"{waiting} draft(s) waiting")
-    row = rt.store.one(
-        "SELECT t.kind, t.due_utc, i.company FROM tasks t JOIN interviews i "
-        "ON i.id = t.interview_id WHERE t.state = ? AND i.state = ? ORDER BY t.due_utc LIMIT 1",
-        (TaskState.PENDING.value, InterviewState.ACTIVE.value))
-    if row:
-        due = from_db(row["due_utc"])
-        assert due is not None
-        local = due.astimezone(rt.plan_settings.zone)
-        parts.append(f"next: {row['kind'].replace('_', ' ')} with {row['company']} "
+    upcoming = task_rows.next_pending(rt.store)
+    if upcoming:
+        task, company = upcoming
+        local = task.due.astimezone(rt.plan_settings.zone)
+        parts.append(f"next: {task.kind.value.replace('_', ' ')} with {company} "
                      f"on {local:%a %H:%M}")
     return "; ".join(parts)

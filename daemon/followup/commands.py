@@ -28,7 +28,7 @@ from followup.model import (
     UsageError,
 )
 from followup.runtime import Runtime
-from followup.store import to_db
+from followup.store import tasks as task_rows
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +111,7 @@ def answer_debrief(rt: Runtime, interview_id: int, debrief: Debrief, *, now: dat
     rewrite waiting drafts with it. Returns how many drafts were rewritten."""
     store = rt.store
     interviews.save_debrief(store, interview_id, debrief, now=now)
-    store.execute("UPDATE tasks SET state = ?, done_at = ?, token = NULL WHERE interview_id = ? "
-                  "AND kind = ? AND state IN (?, ?)",
-                  (TaskState.DONE.value, to_db(now), interview_id, TaskKind.DEBRIEF.value,
-                   TaskState.PENDING.value, TaskState.WAITING.value))
+    task_rows.finish_debrief(store, interview_id, now=now)
     interview = interviews.get(store, interview_id)
     try:
         return drafts.refresh_drafts(store, rt.env, interview, debrief, rt.me, now=now)
@@ -132,19 +129,13 @@ def call_done(rt: Runtime, interview_id: int, kind: TaskKind, *, now: datetime) 
 
 def _mark_task(rt: Runtime, interview_id: int, kind: TaskKind, state: TaskState, *,
                now: datetime) -> None:
-    row = rt.store.one("SELECT state FROM tasks WHERE interview_id = ? AND kind = ?",
-                       (interview_id, kind.value))
-    if row is None:
-        rt.store.execute(
-            "INSERT INTO tasks (interview_id, kind, due_utc, state, done_at) "
-            "VALUES (?, ?, ?, ?, ?)", (interview_id, kind.value, to_db(now), state.value,
-                                       to_db(now)))
+    current = task_rows.state_of(rt.store, interview_id, kind)
+    if current is None:
+        task_rows.add_done(rt.store, interview_id, kind, state, now=now)
         return
-    if row["state"] == TaskState.CANCELLED.value:
+    if current is TaskState.CANCELLED:
         raise FollowupError(f"interview {interview_id}: {kind.value} was cancelled")
-    rt.store.execute("UPDATE tasks SET state = ?, done_at = ?, token = NULL "
-                     "WHERE interview_id = ? AND kind = ?",
-                     (state.value, to_db(now), interview_id, kind.value))
+    task_rows.mark(rt.store, interview_id, kind, state, now=now)
 
 
 # --- interviews -----------------------------------------------------------------------

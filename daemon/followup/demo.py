@@ -21,6 +21,8 @@ from rich.console import Console
 from followup import commands, config, drafts, interviews, pipeline, resources
 from followup.model import Debrief, DraftState
 from followup.runtime import open_runtime
+from followup.store import messages as message_log
+from followup.store import tasks as task_rows
 from followup.terminal import markup as escape
 
 ZONE = ZoneInfo("America/Chicago")
@@ -106,10 +108,8 @@ def run(keep: Path | None = None) -> None:
 
 
 def _show_detection(rt, console: Console) -> None:
-    rows = rt.store.all("SELECT outcome, reason FROM messages WHERE outcome != 'skipped' "
-                        "ORDER BY id")
-    for row in rows:
-        console.print(f"  message: {row['outcome']:<8} {escape(row['reason'])}")
+    for row in message_log.not_skipped(rt.store):
+        console.print(f"  message: {row.outcome:<8} {escape(row.reason)}")
     for interview in interviews.all_interviews(rt.store):
         names = ", ".join(p.name or p.email for p in interview.interviewers)
         console.print(f"  [green]interview {interview.id}[/green]: {escape(interview.company)} "
@@ -155,10 +155,8 @@ def _show_outbox(console: Console, outbox: Path, shown: set[Path]) -> None:
 def _show_plan(rt, console: Console) -> None:
     console.print("[bold]The plans[/bold]")
     for interview in interviews.all_interviews(rt.store):
-        tasks = rt.store.all("SELECT kind, due_utc, state FROM tasks WHERE interview_id = ? "
-                             "ORDER BY due_utc", (interview.id,))
         console.print(f"  {escape(interview.company)}:")
-        for task in tasks:
-            due = datetime.fromisoformat(task["due_utc"]).astimezone(ZONE)
-            console.print(f"    {task['kind']:<10} {due:%a %b %d %H:%M}  {task['state']}")
+        for task in task_rows.for_interview(rt.store, interview.id):
+            due = task.due.astimezone(ZONE)
+            console.print(f"    {task.kind.value:<10} {due:%a %b %d %H:%M}  {task.state.value}")
 

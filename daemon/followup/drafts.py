@@ -9,7 +9,6 @@ before any send began.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -17,12 +16,16 @@ from followup import outbox
 from followup.model import (
     DEFAULT_MAX_INTERVIEWERS,
     Debrief,
+    Draft,
     DraftState,
     FollowupError,
     Interview,
     Person,
 )
-from followup.store import Store, to_db
+from followup.store import Store
+from followup.store import drafts as draft_rows
+
+__all__ = ["Draft"]  # the type moved to model.py; callers still find it here
 
 NEEDS_USER = (DraftState.WAITING.value, DraftState.UNKNOWN.value, DraftState.FAILED.value)
 
@@ -31,60 +34,24 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)  # 128 random bits
 
 
-@dataclass(frozen=True)
-class Draft:
-    id: int
-    interview_id: int
-    to: Person
-    subject: str
-    body: str
-    html: str | None
-    warnings: tuple[str, ...]
-    state: DraftState
-    edited: bool
-    late: bool
-    token: str | None
-    message_id: str | None
-    last_error: str | None
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "interview_id": self.interview_id,
-                "to": [{"name": self.to.name, "email": self.to.email}],
-                "subject": self.subject, "body": self.body, "message_id": self.message_id,
-                "state": self.state.value, "warnings": list(self.warnings), "late": self.late,
-                "error": self.last_error}
-
-
-def _draft(row) -> Draft:
-    return Draft(
-        id=row["id"], interview_id=row["interview_id"],
-        to=Person(row["to_name"], row["to_email"]), subject=row["subject"], body=row["body"],
-        html=row["html"], warnings=tuple(w for w in row["warnings"].split("\n") if w),
-        state=DraftState(row["state"]), edited=bool(row["edited"]), late=bool(row["late"]),
-        token=row["token"], message_id=row["message_id"], last_error=row["last_error"],
-    )
-
-
 def get(store: Store, draft_id: int) -> Draft:
-    row = store.one("SELECT * FROM drafts WHERE id = ?", (draft_id,))
-    if row is None:
+    draft = draft_rows.get(store, draft_id)
+    if draft is None:
         raise FollowupError(f"no draft with id {draft_id} (see `followup drafts --all`)")
-    return _draft(row)
+    return draft
 
 
 def list_drafts(store: Store, *, include_all: bool = False, interview_id: int | None = None,
                 ) -> list[Draft]:
     """Drafts that need the user; include_all: every draft (withdrawn ones too)."""
-    rows = store.all("SELECT * FROM drafts ORDER BY interview_id, id")
-    drafts = [_draft(r) for r in rows]
+    drafts = draft_rows.all_drafts(store)
     if interview_id is not None:
         drafts = [d for d in drafts if d.interview_id == interview_id]
     return drafts if include_all else [d for d in drafts if d.state.value in NEEDS_USER]
 
 
 def by_token(store: Store, token: str) -> Draft | None:
-    row = store.one("SELECT * FROM drafts WHERE token = ?", (token,))
-    return _draft(row) if row else None
+    return draft_rows.by_token(store, token)
 
 
 def make_drafts(store: Store, env, interview: Interview, debrief: Debrief | None, me: Person,
@@ -107,18 +74,12 @@ def make_drafts(store: Store, env, interview: Interview, debrief: Debrief | None
         return []
     made = []
     for person in interview.interviewers:
-        exists = store.one("SELECT 1 FROM drafts WHERE interview_id = ? AND to_email = ?",
-                           (interview.id, person.email))
-        if exists:
+        if draft_rows.exists(store, interview.id, person.email):
             continue
         email = render.render_thank_you(env, interview=interview, person=person,
                                         debrief=debrief, me=me)
-        made.append(store.insert(
-            "INSERT INTO drafts (interview_id, to_name, to_email, subject, body, html, warnings, "
-            "state, late, token, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (interview.id, person.name, person.email, email.subject, email.body, email.html,
-             "\n".join(email.warnings), DraftState.WAITING.value, int(late), new_token(),
-             to_db(now), to_db(now))))
+        made.append(draft_rows.insert(store, interview.id, person, email, token=new_token(),
+                                      late=late, now=now))
     return made
 
 
@@ -131,19 +92,14 @@ def refresh_drafts(store: Store, env, interview: Interview, debrief: Debrief | N
 
     changed = 0
     people = {p.email: p for p in interview.interviewers}
-    for row in store.all("SELECT * FROM drafts WHERE interview_id = ? AND state = ? AND "
-                         "edited = 0", (interview.id, DraftState.WAITING.value)):
-        person = people.get(row["to_email"]) or Person(row["to_name"], row["to_email"])
+    for draft in draft_rows.waiting_unedited(store, interview.id):
+        person = people.get(draft.to.email) or draft.to
         email = render.render_thank_you(env, interview=interview, person=person,
                                         debrief=debrief, me=me)
-        if (email.subject, email.body, person.name) == (row["subject"], row["body"],
-                                                         row["to_name"]):
+        if (email.subject, email.body, person.name) == (draft.subject, draft.body,
+                                                         draft.to.name):
             continue
-        store.execute(
-            "UPDATE drafts SET to_name = ?, subject = ?, body = ?, html = ?, warnings = ?, "
-            "token = ?, request_sent = 0, updated_at = ? WHERE id = ?",
-            (person.name, email.subject, email.body, email.html, "\n".join(email.warnings),
-             new_token(), to_db(now), row["id"]))
+        draft_rows.rewrite(store, draft.id, person.name, email, token=new_token(), now=now)
         changed += 1
     return changed
 
@@ -160,10 +116,8 @@ def edit(store: Store, draft_id: int, body: str, *, now: datetime,
         raise FollowupError(f"draft {draft_id}: the edited text is empty")
     subject = render.clean_header(subject) if subject else draft.subject
     warnings = render.phrase_warnings(subject + "\n" + body)
-    store.execute(
-        "UPDATE drafts SET subject = ?, body = ?, html = NULL, warnings = ?, edited = 1, "
-        "token = ?, request_sent = 0, updated_at = ? WHERE id = ?",
-        (subject, body, "\n".join(warnings), new_token(), to_db(now), draft_id))
+    draft_rows.edit(store, draft_id, subject=subject, body=body, warnings=warnings,
+                    token=new_token(), now=now)
     return get(store, draft_id)
 
 
@@ -182,11 +136,7 @@ def approve(store: Store, draft_id: int, *, sender: str, now: datetime,
     if seen_token is not None and draft.token != seen_token:
         raise FollowupError(f"draft {draft_id} changed while you were reading it; "
                             "review it again")
-    store.execute(
-        "UPDATE drafts SET state = ?, message_id = ?, approved_at = ?, token = NULL, "
-        "updated_at = ? WHERE id = ? AND state = ?",
-        (DraftState.APPROVED.value, outbox.new_message_id(sender), to_db(now), to_db(now),
-         draft_id, DraftState.WAITING.value))
+    draft_rows.approve(store, draft_id, message_id=outbox.new_message_id(sender), now=now)
     return get(store, draft_id)
 
 
@@ -198,17 +148,11 @@ def withdraw_for_interview(store: Store, interview_id: int, *, now: datetime, wh
     Waiting, failed and approved drafts whose send has not begun go; a draft in
     sending/unknown, or with a send recorded, belongs to the exactly-once
     machinery (outbox.py) and is left alone. Call inside a transaction."""
-    rows = store.all(
-        "SELECT id, to_email FROM drafts d WHERE interview_id = ? AND state IN (?, ?, ?) "
-        "AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.draft_id = d.id "
-        "AND s.state IN ('sending', 'sent', 'unknown'))",
-        (interview_id, DraftState.WAITING.value, DraftState.APPROVED.value,
-         DraftState.FAILED.value))
-    ids = [int(r["id"]) for r in rows if r["to_email"] not in keep]
+    unsent = draft_rows.withdrawable(
+        store, interview_id, (DraftState.WAITING, DraftState.APPROVED, DraftState.FAILED))
+    ids = [d.id for d in unsent if d.to.email not in keep]
     for draft_id in ids:
-        store.execute("UPDATE drafts SET state = ?, token = NULL, retry_at = NULL, "
-                      "last_error = ?, updated_at = ? WHERE id = ?",
-                      (DraftState.WITHDRAWN.value, f"withdrawn: {why}", to_db(now), draft_id))
+        draft_rows.withdraw(store, draft_id, f"withdrawn: {why}", now=now)
     return ids
 
 
@@ -223,10 +167,7 @@ def reject(store: Store, draft_id: int, *, now: datetime) -> Draft:
     if draft.state not in UNSENT:
         raise FollowupError(f"draft {draft_id} is {draft.state.value}: only a draft that "
                             "was not sent can be rejected")
-    with_state = ",".join("?" * len(UNSENT))
-    store.execute(f"UPDATE drafts SET state = ?, token = NULL, retry_at = NULL, updated_at = ? "
-                  f"WHERE id = ? AND state IN ({with_state})",
-                  (DraftState.REJECTED.value, to_db(now), draft_id, *[s.value for s in UNSENT]))
+    draft_rows.reject(store, draft_id, only_from=UNSENT, now=now)
     return get(store, draft_id)
 
 
@@ -238,29 +179,22 @@ def resolve(store: Store, draft_id: int, outcome: str, *, now: datetime) -> Draf
         raise FollowupError(f"draft {draft_id} is {draft.state.value}, not maybe-sent "
                             "or failed")
     state = DraftState.SENT if outcome == "sent" else DraftState.APPROVED
-    store.execute("UPDATE drafts SET state = ?, attempts = 0, retry_at = NULL, updated_at = ? "
-                  "WHERE id = ?", (state.value, to_db(now), draft_id))
+    draft_rows.settle(store, draft_id, state, now=now)
     if state is DraftState.APPROVED:  # the same Message-ID: a server that has it drops it
-        store.execute("DELETE FROM sends WHERE message_id = ?", (draft.message_id,))
+        draft_rows.forget_send(store, draft.message_id)
     else:
-        store.execute("UPDATE sends SET state = 'sent' WHERE message_id = ?",
-                      (draft.message_id,))
+        draft_rows.mark_send_sent(store, draft.message_id)
     return get(store, draft_id)
 
 
 def due_for_sending(store: Store, *, now: datetime) -> list[Draft]:
-    rows = store.all("SELECT * FROM drafts WHERE state = ? AND (retry_at IS NULL OR "
-                     "retry_at <= ?) ORDER BY id", (DraftState.APPROVED.value, to_db(now)))
-    return [_draft(r) for r in rows]
+    return draft_rows.due_for_sending(store, now=now)
 
 
 def mark_failed(store: Store, draft_id: int, reason: str, *, now: datetime) -> None:
     """An approved draft that can never be sent as it is (its message cannot be built
     safely): failed, with the reason `followup drafts` shows."""
-    store.execute("UPDATE drafts SET state = ?, last_error = ?, updated_at = ? "
-                  "WHERE id = ? AND state = ?",
-                  (DraftState.FAILED.value, reason, to_db(now), draft_id,
-                   DraftState.APPROVED.value))
+    draft_rows.mark_failed(store, draft_id, reason, now=now)
 
 
 def message(draft: Draft, *, me: Person, sender: str, now: datetime) -> EmailMessage:

@@ -17,11 +17,15 @@ from email.policy import default as default_policy
 from email.utils import getaddresses
 
 from followup import actions, commands, detect, detect_text, drafts, interviews, render, replies
-from followup.model import DraftState, FollowupError, InterviewState, TaskKind
+from followup.model import DraftState, FollowupError, SyncPosition, TaskKind, TaskRow
 from followup.outbox import MARK_HEADER
 from followup.runtime import Runtime
-from followup.sources import Incoming, header_block
-from followup.store import to_db
+from followup.sources import Incoming, Seen, header_block
+from followup.store import Store, utcnow
+from followup.store import drafts as draft_rows
+from followup.store import interviews as interview_rows
+from followup.store import messages as message_log
+from followup.store import tasks as task_rows
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +90,33 @@ def _senders(header: bytes) -> set[str]:
         return set()
 
 
+def remembered(rt: Runtime) -> Seen:
+    """What the store remembers of the source's folder, for its next fetch."""
+    store, folder = rt.store, rt.mail.folder
+
+    def rescan(start: SyncPosition) -> None:
+        with store.transaction():
+            message_log.restart(store, folder, start)
+
+    return Seen(position=message_log.position(store, folder),
+                known_keys=lambda: message_log.known_keys(store, folder), rescan=rescan)
+
+
+def mark_done(store: Store, msg: Incoming) -> None:
+    """Move the folder's position past `msg`; call inside the transaction that records
+    what was made of it, so a crash neither skips nor repeats it."""
+    if msg.record:  # no body read, but the reason must be on record, not silent
+        message_log.log(store, msg.folder, msg.key, "skipped", msg.reason, now=utcnow())
+    if msg.position is not None:
+        message_log.advance(store, msg.folder, msg.position)
+
+
 def record_rejected(rt: Runtime, msg: Incoming, reason: str, *, now: datetime) -> None:
     """A message whose processing failed: remembered with the reason, never retried
     (a bad message read again on every start would stop the service for good)."""
     with rt.store.transaction():
-        rt.store.execute(
-            "INSERT OR IGNORE INTO messages (folder, key, outcome, reason, seen_at) "
-            "VALUES (?, ?, 'rejected', ?, ?)", (msg.folder, msg.key, reason[:500], to_db(now)))
-        rt.mail.mark_done(rt.store, msg)
+        message_log.log(rt.store, msg.folder, msg.key, "rejected", reason[:500], now=now)
+        mark_done(rt.store, msg)
 
 
 def handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
@@ -103,12 +126,9 @@ def handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
     with rt.store.transaction():
         outcome, reason, message_id = _outcome(rt, msg, now)
         if msg.raw is not None:
-            rt.store.execute(
-                "INSERT OR IGNORE INTO messages (folder, key, message_id, outcome, reason, "
-                "seen_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (msg.folder, msg.key, message_id or fingerprint(msg), outcome, reason,
-                 to_db(now)))
-        rt.mail.mark_done(rt.store, msg)
+            message_log.log(rt.store, msg.folder, msg.key, outcome, reason, now=now,
+                            message_id=message_id or fingerprint(msg))
+        mark_done(rt.store, msg)
     if outcome == "rejected":
         log.warning("%s %s: skipped: %s", msg.folder, msg.key, reason)
     elif outcome not in ("skipped", "ignored", "duplicate", "own"):
@@ -167,11 +187,9 @@ def _seen_before(rt: Runtime, msg: Incoming, message_id: str | None) -> str:
     """Why this message was handled already ("" if it was not). A UIDVALIDITY change
     or a rescanned window shows old mail again under new keys: handled twice, a
     company mail would re-pause a plan the user resumed."""
-    if rt.store.one("SELECT 1 FROM messages WHERE folder = ? AND key = ?",
-                    (msg.folder, msg.key)):
+    if message_log.seen_key(rt.store, msg.folder, msg.key):
         return "seen before under this key"
-    if rt.store.one("SELECT 1 FROM messages WHERE message_id = ? AND outcome != 'rejected'",
-                    (message_id or fingerprint(msg),)):
+    if message_log.seen_message_id(rt.store, message_id or fingerprint(msg)):
         return "Message-ID seen before" if message_id else "same header seen before"
     return ""
 
@@ -182,14 +200,11 @@ def _seen_before(rt: Runtime, msg: Incoming, message_id: str | None) -> str:
 def company_addresses(rt: Runtime) -> tuple[dict[str, int], dict[str, int]]:
     """Interviewers' addresses and their companies' domains -> interview id (active plans)."""
     people, domains = {}, {}
-    for row in rt.store.all(
-            "SELECT p.email, p.interview_id FROM people p JOIN interviews i "
-            "ON i.id = p.interview_id WHERE i.state = ? ORDER BY i.start_utc",
-            (InterviewState.ACTIVE.value,)):
-        people[row["email"]] = row["interview_id"]
-        domain = row["email"].rpartition("@")[2]
+    for email, interview_id in interview_rows.active_people(rt.store):
+        people[email] = interview_id
+        domain = email.rpartition("@")[2]
         if domain not in detect_text.FREEMAIL:  # gmail.com says nothing of an employer
-            domains[domain] = row["interview_id"]
+            domains[domain] = interview_id
     return people, domains
 
 
@@ -209,9 +224,7 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
                     sender, failed)
         return None
     refs = header.references
-    ours = {r["message_id"] for r in rt.store.all(
-        "SELECT s.message_id FROM sends s JOIN drafts d ON d.id = s.draft_id "
-        "WHERE d.interview_id = ?", (interview_id,))}
+    ours = draft_rows.sent_for_interview(rt.store, interview_id)
     news = replies.company_news(raw)
     if refs & ours:
         why = f"{sender} replied to your thank-you" + (f" and mentions {news}" if news else "")
@@ -286,12 +299,12 @@ def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str
         if refused:
             return "rejected", f"reply for draft {draft.id} refused: {refused}"
         return _draft_reply(rt, draft, reply, now)
-    task = rt.store.one("SELECT * FROM tasks WHERE token = ?", (reply.token,))
+    task = task_rows.by_token(rt.store, reply.token)
     if task is not None:
-        refused = replies.authorize(reply, my_addresses=mine, expected_token=task["token"],
+        refused = replies.authorize(reply, my_addresses=mine, expected_token=task.token or "",
                                     trusted_authserv_id=trusted)
         if refused:
-            return "rejected", f"reply for {task['kind']} refused: {refused}"
+            return "rejected", f"reply for {task.kind.value} refused: {refused}"
         return _task_reply(rt, task, reply, now)
     return "rejected", "reply token matches nothing waiting (used, replaced, or forged)"
 
@@ -322,29 +335,28 @@ def _draft_reply(rt: Runtime, draft: drafts.Draft, reply: replies.Reply, now: da
     return "rejected", f"reply for draft {draft.id} not understood ({reply.reason})"
 
 
-def _task_reply(rt: Runtime, task, reply: replies.Reply, now: datetime) -> tuple[str, str]:
-    kind = TaskKind(task["kind"])
+def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime
+                ) -> tuple[str, str]:
+    kind = task.kind
     if kind is TaskKind.DEBRIEF and reply.debrief is not None:
-        commands.answer_debrief.within(rt, task["interview_id"], reply.debrief, now=now)
-        return "reply", f"debrief for interview {task['interview_id']} saved from email"
+        commands.answer_debrief.within(rt, task.interview_id, reply.debrief, now=now)
+        return "reply", f"debrief for interview {task.interview_id} saved from email"
     if kind.value.startswith("call_") and reply.action is replies.Action.DONE:
-        commands.call_done.within(rt, task["interview_id"], kind, now=now)
-        return "reply", f"{kind.value} of interview {task['interview_id']} marked made"
+        commands.call_done.within(rt, task.interview_id, kind, now=now)
+        return "reply", f"{kind.value} of interview {task.interview_id} marked made"
     return "rejected", f"reply for {kind.value} not understood ({reply.reason})"
 
 
 def answer_refused(rt: Runtime, *, now: datetime) -> int:
     """Tell the user, once per incoming message, why a reply of theirs sent nothing."""
     answered = 0
-    rows = rt.store.all(
-        "SELECT id, message_id, reason FROM messages WHERE outcome = ? AND seen_at >= ? "
-        "ORDER BY id LIMIT ?", (REFUSED, to_db(now - ANSWER_WITHIN), ANSWERS_PER_PASS))
-    for row in rows:
-        ref = f"refused:{row['message_id'] or 'message-' + str(row['id'])}"
+    for row in message_log.recent(rt.store, REFUSED, since=now - ANSWER_WITHIN,
+                                  limit=ANSWERS_PER_PASS):
+        ref = f"refused:{row.message_id or 'message-' + str(row.id)}"
         if rt.outbox.already_sent(ref):
             continue
         try:
-            email = render.render_reply_refused(rt.env, why=row["reason"], me=rt.me)
+            email = render.render_reply_refused(rt.env, why=row.reason, me=rt.me)
         except FollowupError as err:
             log.error("answer to a refused reply not sent: %s", err)
             continue

@@ -222,3 +222,91 @@ class RenderedEmail:
     body: str
     html: str | None = None
     warnings: tuple[str, ...] = field(default=())
+
+
+# --- rows the store hands back that no other type describes ---------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A thank-you draft as stored: its text, its one recipient, where it stands."""
+
+    id: int
+    interview_id: int
+    to: Person
+    subject: str
+    body: str
+    html: str | None
+    warnings: tuple[str, ...]
+    state: DraftState
+    edited: bool
+    late: bool
+    token: str | None
+    message_id: str | None
+    last_error: str | None
+    request_sent: bool = False  # its approval request was emailed to the user
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "interview_id": self.interview_id,
+                "to": [{"name": self.to.name, "email": self.to.email}],
+                "subject": self.subject, "body": self.body, "message_id": self.message_id,
+                "state": self.state.value, "warnings": list(self.warnings), "late": self.late,
+                "error": self.last_error}
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A planned task as stored, with its reminder's state."""
+
+    id: int
+    interview_id: int
+    kind: TaskKind
+    due: datetime  # aware, UTC
+    due_stamp: str  # `due` as stored: part of the ref its notice is recorded under
+    state: TaskState
+    late: bool
+    done_at: datetime | None
+    token: str | None  # authenticates the user's reply to its reminder
+    attempts: int = 0
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SendRecord:
+    """One message the service emitted or is emitting (the `sends` log)."""
+
+    message_id: str
+    draft_id: int | None
+    purpose: str
+    ref: str | None
+    state: str  # sending | sent | failed | unknown
+
+
+@dataclass(frozen=True)
+class PausedPlan:
+    """A plan a message from the company paused, and whether the user was told."""
+
+    interview_id: int
+    paused_by: str
+    paused_subject: str
+    reason: str
+    since: str  # when it was paused, as stored: part of the ref its notice is recorded under
+    notified: bool
+
+
+@dataclass(frozen=True)
+class LoggedMessage:
+    """A row of the message log: what was made of one incoming message."""
+
+    id: int
+    message_id: str | None
+    outcome: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SyncPosition:
+    """Where the sync of an IMAP folder stands: everything up to `last_uid` is done."""
+
+    uidvalidity: int
+    last_uid: int

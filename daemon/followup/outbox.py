@@ -21,8 +21,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from followup import headers
-from followup.model import DraftState, FollowupError, Person, valid_address
-from followup.store import Store, to_db
+from followup.model import DraftState, FollowupError, Person, SendRecord, valid_address
+from followup.store import Store
+from followup.store import drafts as draft_rows
 from followup.transports import (
     AmbiguousSendError,
     PermanentSendError,
@@ -117,8 +118,7 @@ class Outbox:
     # notices to the user ----------------------------------------------------
 
     def _notice_states(self, ref: str) -> dict[str, int]:
-        return {r["state"]: r["n"] for r in self.store.all(
-            "SELECT state, count(*) AS n FROM sends WHERE ref = ? GROUP BY state", (ref,))}
+        return draft_rows.notice_states(self.store, ref)
 
     def already_sent(self, ref: str) -> bool:
         """At most once per `ref`, with one exception: a notice that may have been lost
@@ -159,7 +159,7 @@ class Outbox:
         except (TransientSendError, PermanentSendError) as err:
             log.warning("%s to %s not sent, will retry later: %s", purpose, msg["To"], err)
             with self.store.transaction():
-                self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
+                draft_rows.forget_send(self.store, message_id)
                 undo()
             return False
         except AmbiguousSendError as err:
@@ -183,11 +183,10 @@ class Outbox:
         returns its new state."""
         message_id = msg["Message-ID"]
         with self.store.transaction():
-            row = self.store.one("SELECT state, message_id FROM drafts WHERE id = ?",
-                                 (draft_id,))
-            if row is None or row["state"] != DraftState.APPROVED.value:
-                return row["state"] if row else "missing"
-            if row["message_id"] != message_id:
+            draft = draft_rows.get(self.store, draft_id)
+            if draft is None or draft.state is not DraftState.APPROVED:
+                return draft.state.value if draft else "missing"
+            if draft.message_id != message_id:
                 raise FollowupError(f"draft {draft_id}: Message-ID changed after approval")
             transport = self._mail()
             self._begin(message_id, "thank_you", msg, now, draft_id=draft_id)
@@ -217,22 +216,19 @@ class Outbox:
 
     def _retry_later(self, draft_id: int, message_id: str, now: datetime, error: str) -> str:
         with self.store.transaction():
-            row = self.store.one("SELECT attempts FROM drafts WHERE id = ?", (draft_id,))
-            self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
-            if row is None:  # the draft went away while it was being sent: nothing to retry
+            tried = draft_rows.attempts(self.store, draft_id)
+            draft_rows.forget_send(self.store, message_id)
+            if tried is None:  # the draft went away while it was being sent: nothing to retry
                 return "missing"
-            attempts = row["attempts"] + 1
+            attempts = tried + 1
             if attempts >= GIVE_UP_AFTER:
                 self._draft_state(draft_id, DraftState.FAILED, now,
                                   error=f"gave up after {attempts} tries: {error}")
                 log.error("draft %d failed after %d tries: %s", draft_id, attempts, error)
                 return DraftState.FAILED.value
             delay = min(MAX_BACKOFF, timedelta(minutes=2 ** attempts))
-            self.store.execute(
-                "UPDATE drafts SET state = ?, attempts = ?, retry_at = ?, last_error = ?, "
-                "updated_at = ? WHERE id = ?",
-                (DraftState.APPROVED.value, attempts, to_db(now + delay), error, to_db(now),
-                 draft_id))
+            draft_rows.retry_later(self.store, draft_id, attempts=attempts, when=now + delay,
+                                   error=error, now=now)
         log.warning("draft %d not sent (try %d), retrying in %s: %s", draft_id, attempts,
                     delay, error)
         return DraftState.APPROVED.value
@@ -242,13 +238,13 @@ class Outbox:
     def reconcile(self, *, now: datetime) -> dict[str, int]:
         """Settle every send left in "sending" by a crash. Returns counts by outcome."""
         counts: dict[str, int] = {}
-        for row in self.store.all("SELECT * FROM sends WHERE state = 'sending'"):
-            outcome = self._settle(row, now)
+        for send in draft_rows.sending(self.store):
+            outcome = self._settle(send, now)
             counts[outcome] = counts.get(outcome, 0) + 1
         return counts
 
-    def _settle(self, row, now: datetime) -> str:
-        message_id, draft_id = row["message_id"], row["draft_id"]
+    def _settle(self, send: SendRecord, now: datetime) -> str:
+        message_id, draft_id = send.message_id, send.draft_id
         evidence = self._mail().was_delivered(message_id)
         if evidence is None and self.find_sent is not None:
             try:
@@ -268,7 +264,7 @@ class Outbox:
         if evidence is False:
             with self.store.transaction():
                 if draft_id is not None:
-                    self.store.execute("DELETE FROM sends WHERE message_id = ?", (message_id,))
+                    draft_rows.forget_send(self.store, message_id)
                     self._draft_state(draft_id, DraftState.APPROVED, now)
                 else:  # kept, so its owner sees the notice was lost (lost())
                     self._finish(message_id, "failed", now, "interrupted before it was sent")
@@ -295,18 +291,13 @@ class Outbox:
 
     def _begin(self, message_id: str, purpose: str, msg: EmailMessage, now: datetime, *,
                draft_id: int | None = None, ref: str | None = None) -> None:
-        self.store.execute(
-            "INSERT INTO sends (message_id, draft_id, purpose, ref, recipients, state, "
-            "started_at) VALUES (?, ?, ?, ?, ?, 'sending', ?)",
-            (message_id, draft_id, purpose, ref, msg["To"], to_db(now)))
+        draft_rows.begin_send(self.store, message_id, purpose=purpose, recipients=msg["To"],
+                              now=now, draft_id=draft_id, ref=ref)
 
     def _finish(self, message_id: str, state: str, now: datetime, error: str | None = None
                 ) -> None:
-        self.store.execute("UPDATE sends SET state = ?, finished_at = ?, error = ? "
-                           "WHERE message_id = ?", (state, to_db(now), error, message_id))
+        draft_rows.finish_send(self.store, message_id, state, now=now, error=error)
 
     def _draft_state(self, draft_id: int, state: DraftState, now: datetime, *,
                      error: str | None = None) -> None:
-        self.store.execute(
-            "UPDATE drafts SET state = ?, last_error = coalesce(?, last_error), updated_at = ? "
-            "WHERE id = ?", (state.value, error, to_db(now), draft_id))
+        draft_rows.set_state(self.store, draft_id, state, now=now, error=error)

@@ -94,11 +94,11 @@ def sync(rt: Runtime, report: PassReport, *, now: datetime,
         if skipped:
             with rt.store.transaction():
                 for msg in skipped:
-                    rt.mail.mark_done(rt.store, msg)
+                    inbound.mark_done(rt.store, msg)
             skipped.clear()
 
     try:
-        for msg in rt.mail.fetch_new(rt.store, wanted):
+        for msg in rt.mail.fetch_new(inbound.remembered(rt), wanted):
             if stop():  # SIGTERM: finish this message, not the whole mailbox
                 break
             report.messages += 1

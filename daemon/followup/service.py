@@ -208,8 +208,7 @@ class Service:
             self.runtime.store.set_health("heartbeat", str(os.getpid()), now=now)
 
     def housekeeping(self) -> None:
-        self.runtime.store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.runtime.store.execute("PRAGMA optimize")
+        self.runtime.store.housekeep()
 
     def summary(self, now: datetime) -> str:
         return actions.summary_line(self.runtime, now=now)

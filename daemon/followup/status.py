@@ -8,7 +8,9 @@ from typing import Any
 
 from followup import drafts, interviews, terminal
 from followup.model import Interview
-from followup.store import Store, from_db
+from followup.store import Store
+from followup.store import interviews as interview_rows
+from followup.store import tasks as task_rows
 
 
 def escape(text: str, *, multiline: bool = False) -> str:
@@ -17,17 +19,15 @@ def escape(text: str, *, multiline: bool = False) -> str:
 
 
 def interview_json(store: Store, interview: Interview) -> dict[str, Any]:
-    tasks = store.all("SELECT * FROM tasks WHERE interview_id = ? ORDER BY due_utc",
-                      (interview.id,))
+    tasks = task_rows.for_interview(store, interview.id)
     zone = interview.start.tzinfo
     return {
         "id": interview.id, "company": interview.company, "role": interview.role,
         "start": interview.start.isoformat(), "end": interview.end.isoformat(),
         "state": interview.state.value, "reason": state_reason(store, interview),
         "interviewers": [p.to_json() for p in interview.interviewers],
-        "tasks": [{"kind": t["kind"],
-                   "due": from_db(t["due_utc"]).astimezone(zone).isoformat(),  # type: ignore[union-attr]
-                   "state": t["state"], "late": bool(t["late"])} for t in tasks],
+        "tasks": [{"kind": t.kind.value, "due": t.due.astimezone(zone).isoformat(),
+                   "state": t.state.value, "late": t.late} for t in tasks],
     }
 
 
@@ -35,8 +35,7 @@ def state_reason(store: Store, interview: Interview) -> str | None:
     """Why a plan is paused, stopped, ended or waits for confirmation (None: no reason)."""
     if interview.state.value == "active":
         return None
-    row = store.one("SELECT stop_reason FROM interviews WHERE id = ?", (interview.id,))
-    return row["stop_reason"] if row else None
+    return interview_rows.stop_reason(store, interview.id)
 
 
 def status_json(store: Store) -> list[dict[str, Any]]:
@@ -78,9 +77,7 @@ def print_status(console, store: Store, *, now: datetime) -> None:
         pending = [t for t in data["tasks"] if t["state"] in ("pending", "waiting")]
         step = "—"
         if interview.state.value == "paused":
-            row = store.one("SELECT stop_reason FROM interviews WHERE id = ?",
-                            (interview.id,))
-            reason = row[0] if row is not None else None
+            reason = interview_rows.stop_reason(store, interview.id)
             step = (f"paused: {escape(reason or '')}\n"
                     f"`followup resume {interview.id}` or `followup stop`")
         elif pending:

@@ -1,19 +1,20 @@
 """Mail sources: where messages come from (IMAP, or a local Maildir).
 
 Both give the pipeline the same thing, each new message once, as bytes, without
-changing the user's mailbox: `fetch_new(store, wanted)` yields `Incoming`
-messages; the pipeline calls `mark_done(store, msg)` inside the transaction
-that records what it made of one, so a crash never skips or repeats one.
+changing the user's mailbox: `fetch_new(seen, wanted)` yields `Incoming`
+messages. Sources never touch the store: `seen` brings what the store remembers
+of the folder, and each `Incoming` says what to record once it is done, which
+the pipeline records inside the transaction that records what it made of the
+message, so a crash never skips or repeats one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from followup.store import Store
+from followup.model import SyncPosition
 
 # The header block of a message -> should its body be fetched?
 Wanted = Callable[[bytes], bool]
@@ -29,9 +30,26 @@ class Incoming:
     header: bytes
     raw: bytes | None
     reason: str = ""
-    uid: int = 0  # IMAP only
+    position: SyncPosition | None = None  # IMAP: the folder's position once this is done
     transient: bool = False  # unreadable this time: neither processed nor marked done
-    record: bool = False  # no body read (over the size cap), yet kept in `messages`
+    # Kept in `messages` once done even without a body (over the size cap; and every
+    # Maildir message: with no UIDs, the message log is the only memory of a key).
+    record: bool = False
+
+
+def _nothing(start: SyncPosition) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the store remembers of a folder, handed to its source by the pipeline."""
+
+    position: SyncPosition | None = None  # IMAP: where the last sync stopped
+    known_keys: Callable[[], frozenset[str]] = frozenset  # Maildir: every key looked at
+    # IMAP: a sync starts over (new UIDVALIDITY, rescanned window) from this position:
+    # committed before any message of it is yielded.
+    rescan: Callable[[SyncPosition], None] = _nothing
 
 
 def header_block(data: bytes) -> bytes:
@@ -48,12 +66,8 @@ class MailSource(Protocol):
 
     folder: str
 
-    def fetch_new(self, store: Store, wanted: Wanted) -> Iterator[Incoming]:
-        """Each message not seen before, once; the mailbox itself is never changed."""
-        ...
-
-    def mark_done(self, store: Store, msg: Incoming) -> None:
-        """Move the position past `msg` (inside the transaction that records it)."""
+    def fetch_new(self, seen: Seen, wanted: Wanted) -> Iterator[Incoming]:
+        """Each message not in `seen`, once; the mailbox itself is never changed."""
         ...
 
     def wait(self, seconds: float) -> bool:

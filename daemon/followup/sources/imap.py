@@ -10,13 +10,14 @@ import contextlib
 import logging
 import ssl
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 
 from followup import net
 from followup.config import Source
-from followup.model import FollowupError
+from followup.model import FollowupError, SyncPosition
 from followup.net import CheckResult
-from followup.store import to_db, utcnow
+from followup.sources import Incoming, Seen, Wanted
 
 log = logging.getLogger(__name__)
 
@@ -225,8 +226,7 @@ class ImapSource:
 
     # sync -------------------------------------------------------------------
 
-    def fetch_new(self, store, wanted):
-        from followup.sources import Incoming
+    def fetch_new(self, seen: Seen, wanted: Wanted) -> Iterator[Incoming]:
 
         info, fresh = self._guard(self._select)
         if not fresh:
@@ -239,18 +239,17 @@ class ImapSource:
             info, fresh = self._guard(self._select)  # reconnected meanwhile? fresh again
         uidvalidity = int(info[b"UIDVALIDITY"])
         uidnext = info.get(b"UIDNEXT") if fresh else None
-        row = store.one("SELECT uidvalidity, last_uid FROM sync_state WHERE folder = ?",
-                        (self.folder,))
-        if row is None or row["uidvalidity"] != uidvalidity or _past(row, uidnext):
-            if row is not None and row["uidvalidity"] != uidvalidity:
+        row = seen.position
+        if row is None or row.uidvalidity != uidvalidity or _past(row, uidnext):
+            if row is not None and row.uidvalidity != uidvalidity:
                 log.warning("IMAP %s: UIDVALIDITY changed (%s -> %s): rescanning the last %d days",
-                            self.cfg.folder, row["uidvalidity"], uidvalidity,
+                            self.cfg.folder, row.uidvalidity, uidvalidity,
                             self.cfg.lookback_days)
             elif row is not None:
                 # A mailbox restored under the same UIDVALIDITY: waiting for UIDs the
                 # server has not given yet would read nothing till then.
                 log.warning("IMAP %s: stored position %s is past the server's UIDNEXT %s: "
-                            "rescanning the last %d days", self.cfg.folder, row["last_uid"],
+                            "rescanning the last %d days", self.cfg.folder, row.last_uid,
                             uidnext, self.cfg.lookback_days)
             since = self._window_start()
             uids = self._guard(lambda c: c.search(["SINCE", since]))
@@ -258,13 +257,9 @@ class ImapSource:
             # Start just below the window, so a first sync cut short resumes inside
             # it rather than reading the whole mailbox from UID 1.
             start = min(uids) - 1 if uids else max(0, int(info.get(b"UIDNEXT", 1)) - 1)
-            with store.transaction():
-                store.execute(
-                    "INSERT INTO sync_state (folder, uidvalidity, last_uid) VALUES (?, ?, ?) "
-                    "ON CONFLICT (folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
-                    "last_uid = excluded.last_uid", (self.folder, uidvalidity, start))
+            seen.rescan(SyncPosition(uidvalidity, start))
         else:
-            last = int(row["last_uid"])
+            last = int(row.last_uid)
             if uidnext is not None and int(uidnext) <= last + 1:
                 return  # nothing new: the EXAMINE we needed anyway said so
             uids = [u for u in self._guard(lambda c: c.search(["UID", f"{last + 1}:*"]))
@@ -273,7 +268,7 @@ class ImapSource:
         self.uidvalidity = uidvalidity
         for start in range(0, len(uids), FETCH_CHUNK):
             yield from self._fetch_chunk(sorted(uids)[start:start + FETCH_CHUNK], uidvalidity,
-                                         wanted, Incoming)
+                                         wanted)
 
     def _window_start(self):
         """The first day of the lookback window, counted from the earlier of our clock
@@ -303,7 +298,7 @@ class ImapSource:
                 anchor = when.date()
         return anchor - timedelta(days=self.cfg.lookback_days)
 
-    def _fetch_chunk(self, uids, uidvalidity, wanted, Incoming):
+    def _fetch_chunk(self, uids, uidvalidity, wanted):
         """Headers of the chunk in one FETCH; candidate bodies in byte-bounded FETCHes,
         fetched only when the pipeline reaches them, each dropped once yielded."""
         heads = self._guard(lambda c: c.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE",
@@ -336,8 +331,8 @@ class ImapSource:
                     raw, note = None, _too_large(len(raw), self.cfg.max_message_mb)
             if note.startswith("too large"):
                 log.warning("%s %s:%s: skipped: %s", self.folder, uidvalidity, uid, note)
-            msg = Incoming(self.folder, f"{uidvalidity}:{uid}", header, raw, note, uid,
-                           record=note.startswith("too large"))
+            msg = Incoming(self.folder, f"{uidvalidity}:{uid}", header, raw, note,
+                           SyncPosition(uidvalidity, uid), record=note.startswith("too large"))
             raw = None  # the body lives only in `msg`: freed once the pipeline drops it
             yield msg
             del msg
@@ -346,15 +341,6 @@ class ImapSource:
         bodies = self._guard(lambda c: c.fetch(batch, ["BODY.PEEK[]"]))
         self.commands += 1
         return bodies
-
-    def mark_done(self, store, msg) -> None:
-        if msg.record:  # no body read, but the reason must be on record, not silent
-            store.execute(
-                "INSERT OR IGNORE INTO messages (folder, key, outcome, reason, seen_at) "
-                "VALUES (?, ?, 'skipped', ?, ?)", (msg.folder, msg.key, msg.reason,
-                                                   to_db(utcnow())))
-        store.execute("UPDATE sync_state SET last_uid = max(last_uid, ?) WHERE folder = ?",
-                      (msg.uid, self.folder))
 
     # waiting ----------------------------------------------------------------
 
@@ -418,9 +404,9 @@ class ImapSource:
         return self._guard(find)
 
 
-def _past(row, uidnext) -> bool:
+def _past(position: SyncPosition, uidnext) -> bool:
     """Is the stored position beyond what the server has given out (UIDNEXT - 1)?"""
-    return uidnext is not None and int(row["last_uid"]) >= int(uidnext)
+    return uidnext is not None and int(position.last_uid) >= int(uidnext)
 
 
 def _next_batch(pending: list[int], sizes: dict[int, int]) -> list[int]:

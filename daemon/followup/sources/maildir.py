@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from followup.model import FollowupError
-from followup.sources import Incoming, Wanted, header_block
-from followup.store import Store, to_db, utcnow
+from followup.sources import Incoming, Seen, Wanted, header_block
 
 log = logging.getLogger(__name__)
 HEADER_BYTES = 256 * 1024  # of a message over the size cap: enough for its header
@@ -30,9 +29,9 @@ class MaildirSource:
         self.box = mailbox.Maildir(path, factory=None, create=False)
         self.max_message_mb = max_message_mb
 
-    def fetch_new(self, store: Store, wanted: Wanted) -> Iterator[Incoming]:
-        known = {r["key"] for r in store.all("SELECT key FROM messages WHERE folder = ?",
-                                             (self.folder,))}
+    def fetch_new(self, seen: Seen, wanted: Wanted) -> Iterator[Incoming]:
+        # Maildir has no UIDs: the message log is the only memory of a key.
+        known = seen.known_keys()
         cap = self.max_message_mb * 1024 * 1024
         for key in sorted(set(self.box.keys()) - known):
             try:
@@ -53,16 +52,10 @@ class MaildirSource:
                 log.warning("%s %s: skipped: %s", self.folder, key, reason)
                 yield Incoming(self.folder, key, header, None, reason, record=True)
             elif wanted(header) or b"text/calendar" in data.lower():
-                yield Incoming(self.folder, key, header, data)
+                yield Incoming(self.folder, key, header, data, record=True)
             else:
-                yield Incoming(self.folder, key, header, None, "not a candidate")
+                yield Incoming(self.folder, key, header, None, "not a candidate", record=True)
             del data, header  # nothing of this message outlives its Incoming
-
-    def mark_done(self, store: Store, msg: Incoming) -> None:
-        # Maildir has no UIDs: the messages row is the only memory of a key.
-        store.execute(
-            "INSERT OR IGNORE INTO messages (folder, key, outcome, reason, seen_at) "
-            "VALUES (?, ?, 'skipped', ?, ?)", (msg.folder, msg.key, msg.reason, to_db(utcnow())))
 
     def wait(self, seconds: float) -> bool:
         """No push for local files: sleep, then look again."""
