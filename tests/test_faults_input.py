@@ -627,7 +627,7 @@ def test_sendmail_gets_the_approved_recipients_on_its_command_line(tmp_path, nam
 def test_a_notice_that_cannot_be_built_is_not_sent_and_does_not_raise(tmp_path, caplog):
     """A notice to the user whose message cannot be built (here a lone surrogate the
     encoder refuses) is logged and counts as not sent: the task retry path handles it."""
-    from followup import actions
+    from followup import notices
     from followup.model import RenderedEmail
 
     box = tmp_path / "Maildir"
@@ -637,7 +637,7 @@ def test_a_notice_that_cannot_be_built_is_not_sent_and_does_not_raise(tmp_path, 
                                                outbox=tmp_path / "outbox")))
     try:
         broken = RenderedEmail(subject="Debrief " + _b64_word(BCC), body="Hi \udcff there")
-        assert actions._email_user(rt, broken, purpose="debrief_request", ref="t:1",
+        assert notices.email_user(rt, broken, purpose="debrief_request", ref="t:1",
                                    now=AFTER) is False
         assert not list((tmp_path / "outbox").glob("*.eml"))
         assert rt.store.one("SELECT count(*) AS n FROM sends")["n"] == 0

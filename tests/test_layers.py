@@ -16,8 +16,8 @@ CORE = {"model", "plan", "render", "replies", "headers", "calendar_file", "detec
 ADAPTERS = {"store", "config", "credentials", "systemd_unit", "desktop", "net", "private",
             "terminal", "providers", "logsetup", "setup", "adapters", "sources",
             "transports"}
-APPLICATION = {"pipeline", "inbound", "actions", "commands", "drafts", "interviews", "outbox",
-               "service", "demo", "runtime", "status", "cli"}
+APPLICATION = {"pipeline", "inbound", "tasks", "notices", "sending", "wakeup", "commands",
+               "drafts", "interviews", "outbox", "service", "demo", "runtime", "status", "cli"}
 # Third-party packages that do I/O: never in the core.
 IO_PACKAGES = {"imapclient", "yagmail", "keyring", "sqlite3", "smtplib", "socket",
                "subprocess", "platformdirs", "click", "rich", "schedule"}

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Concatenate, Generic, ParamSpec, TypeVar
 
-from followup import actions, drafts, interviews
+from followup import drafts, interviews, tasks
 from followup.drafts import Draft
 from followup.model import (
     Debrief,
@@ -124,7 +124,7 @@ def answer_debrief(rt: Runtime, interview_id: int, debrief: Debrief, *, now: dat
 def call_done(rt: Runtime, interview_id: int, kind: TaskKind, *, now: datetime) -> None:
     """A follow-up call made: the next one is planned from now."""
     _mark_task(rt, interview_id, kind, TaskState.DONE, now=now)
-    actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
+    tasks.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
 
 
 def _mark_task(rt: Runtime, interview_id: int, kind: TaskKind, state: TaskState, *,
@@ -146,7 +146,7 @@ def stop(rt: Runtime, interview_id: int, reason: str, *, now: datetime) -> list[
     """End a plan (offer, rejected, withdrawn, other). Returns the withdrawn drafts."""
     withdrawn = interviews.set_state(rt.store, interview_id, InterviewState.STOPPED, now=now,
                                      reason=reason)
-    actions.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
+    tasks.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
     return withdrawn
 
 
@@ -159,7 +159,7 @@ def resume(rt: Runtime, interview_id: int, *, now: datetime) -> Interview:
                             "not paused")
     interviews.set_state(rt.store, interview_id, InterviewState.ACTIVE, now=now)
     resumed = interviews.get(rt.store, interview_id)
-    actions.sync_plan(rt, resumed, now=now)
+    tasks.sync_plan(rt, resumed, now=now)
     return resumed
 
 

@@ -11,13 +11,13 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import getaddresses
 
-from followup import actions, commands, detect, detect_text, drafts, interviews, render, replies
-from followup.model import DraftState, FollowupError, SyncPosition, TaskKind, TaskRow
+from followup import commands, detect, detect_text, drafts, interviews, replies
+from followup.model import DraftState, SyncPosition, TaskKind, TaskRow
 from followup.outbox import MARK_HEADER
 from followup.runtime import Runtime
 from followup.sources import Incoming, Seen, header_block
@@ -281,10 +281,8 @@ def _sender_is_me(rt: Runtime, header: Header) -> bool:
 # --- replies from the user -----------------------------------------------------
 
 # A reply that was the user's, but looked like our own request: the user is told
-# (answer_refused) that nothing was sent, and why.
+# (notices.answer_refused) that nothing was sent, and why.
 REFUSED = "refused"
-ANSWER_WITHIN = timedelta(days=3)
-ANSWERS_PER_PASS = 20
 
 
 def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str, str]:
@@ -345,21 +343,3 @@ def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime
         commands.call_done.within(rt, task.interview_id, kind, now=now)
         return "reply", f"{kind.value} of interview {task.interview_id} marked made"
     return "rejected", f"reply for {kind.value} not understood ({reply.reason})"
-
-
-def answer_refused(rt: Runtime, *, now: datetime) -> int:
-    """Tell the user, once per incoming message, why a reply of theirs sent nothing."""
-    answered = 0
-    for row in message_log.recent(rt.store, REFUSED, since=now - ANSWER_WITHIN,
-                                  limit=ANSWERS_PER_PASS):
-        ref = f"refused:{row.message_id or 'message-' + str(row.id)}"
-        if rt.outbox.already_sent(ref):
-            continue
-        try:
-            email = render.render_reply_refused(rt.env, why=row.reason, me=rt.me)
-        except FollowupError as err:
-            log.error("answer to a refused reply not sent: %s", err)
-            continue
-        if actions._email_user(rt, email, purpose="reply_refused", ref=ref, now=now):
-            answered += 1
-    return answered

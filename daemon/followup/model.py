@@ -163,6 +163,10 @@ class InterviewState(enum.StrEnum):
     DONE = "done"
 
 
+# The plans the service acts on: needs-confirmation and paused plans wait for the user.
+ACTS_ON = (InterviewState.ACTIVE,)
+
+
 @dataclass(frozen=True)
 class Interview:
     id: int

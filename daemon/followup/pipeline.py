@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from followup import actions, inbound
+from followup import inbound, notices, sending, tasks
 from followup.model import FollowupError
 from followup.runtime import Runtime
 from followup.store import StoreError
@@ -151,14 +151,14 @@ def run_pass(rt: Runtime, *, now: datetime | None = None,
         sync(rt, report, now=now, stop=stop)
     if stop():
         return report
-    actions.sync_all_plans(rt, now=now)
-    report.tasks_done = actions.run_due_tasks(rt, now=now)
-    actions.auto_approve(rt, now=now)
-    report.approvals_requested = actions.request_approvals(rt, now=now)
-    actions.remind_deadline(rt, now=now)
-    actions.notify_paused(rt, now=now)
-    inbound.answer_refused(rt, now=now)
-    report.sends = actions.send_approved(rt, now=now)
+    tasks.sync_all_plans(rt, now=now)
+    report.tasks_done = tasks.run_due_tasks(rt, now=now)
+    sending.auto_approve(rt, now=now)
+    report.approvals_requested = notices.request_approvals(rt, now=now)
+    notices.remind_deadline(rt, now=now)
+    notices.notify_paused(rt, now=now)
+    notices.answer_refused(rt, now=now)
+    report.sends = sending.send_approved(rt, now=now)
     with rt.store.transaction():
         if report.sends.get("sent"):
             rt.store.set_health("last_send", now.isoformat(timespec="seconds"), now=now)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import schedule
 
-from followup import actions, config, pipeline, private, systemd_unit
+from followup import config, pipeline, private, systemd_unit, wakeup
 from followup.model import FollowupError
 from followup.runtime import Runtime, open_runtime
 from followup.store import StoreError, utcnow
@@ -147,7 +147,7 @@ class Service:
 
     def seconds_to_sleep(self, now: datetime) -> float:
         candidates = [MAX_SLEEP, self.scheduler.idle_seconds or MAX_SLEEP]
-        due = actions.next_wake(self.runtime, now=now)
+        due = wakeup.next_wake(self.runtime, now=now)
         if due is not None and due > now:
             candidates.append((due - now).total_seconds() + 1)
         elif due is not None:  # due but not done (e.g. a send refused): no busy loop
@@ -211,7 +211,7 @@ class Service:
         self.runtime.store.housekeep()
 
     def summary(self, now: datetime) -> str:
-        return actions.summary_line(self.runtime, now=now)
+        return wakeup.summary_line(self.runtime, now=now)
 
 
 def serve(config_path: Path | None) -> int:
