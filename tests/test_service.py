@@ -175,3 +175,28 @@ def test_watchdog_is_fed_while_the_server_is_away(daemon, mail_env, dovecot):
         assert proc.poll() is None
     finally:
         dovecot.start()
+
+
+def test_the_periodic_jobs_run_on_schedule(tmp_path):
+    """`schedule` drives the two periodic jobs, visibly: a safety pass every 30 minutes
+    and housekeeping (WAL checkpoint, optimize) every 6 hours, which really runs."""
+    from conftest import write_config
+
+    from followup.service import Service
+
+    box = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    service = Service(write_config(tmp_path / "c.toml", maildir=box, outbox=tmp_path / "out"))
+    jobs = {tag: job for job in service.scheduler.jobs for tag in job.tags}
+    assert set(jobs) == {"pass", "housekeeping"}
+    assert (jobs["pass"].interval, jobs["pass"].unit) == (30, "minutes")
+    assert (jobs["housekeeping"].interval, jobs["housekeeping"].unit) == (6, "hours")
+    from followup.runtime import open_runtime
+
+    service.rt = open_runtime(service.settings, with_mail=False)
+    try:
+        jobs["housekeeping"].run()  # the job itself, as run_pending() would call it
+        assert jobs["housekeeping"].last_run is not None
+    finally:
+        service.rt.close()

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_SLEEP = 9 * 60.0  # also IMAP IDLE's renewal interval
 SAFETY_PASS_MINUTES = 30  # a full pass even when IDLE reported nothing
+HOUSEKEEPING_HOURS = 6  # WAL checkpoint and optimize
 MAX_BACKOFF = 300.0
 MIN_RETRY_SECONDS = 60.0
 CLOCK_JUMP = 120.0  # wall clock moved this much more than the monotonic one: suspend/NTP
@@ -80,9 +81,10 @@ class Service:
         self.waiting = False
         self.failures = 0
         self.watchdog = systemd_unit.watchdog_seconds()
+        # The periodic jobs, on `schedule`; everything else is woken by mail or a due time.
         self.scheduler = schedule.Scheduler()
-        self.scheduler.every(SAFETY_PASS_MINUTES).minutes.do(lambda: None)
-        self.scheduler.every(6).hours.do(self.housekeeping)
+        self.scheduler.every(SAFETY_PASS_MINUTES).minutes.do(self.safety_pass).tag("pass")
+        self.scheduler.every(HOUSEKEEPING_HOURS).hours.do(self.housekeeping).tag("housekeeping")
 
     @property
     def runtime(self) -> Runtime:
@@ -207,7 +209,13 @@ class Service:
         with self.runtime.store.transaction():
             self.runtime.store.set_health("heartbeat", str(os.getpid()), now=now)
 
+    def safety_pass(self) -> None:
+        """Nothing to do here: being due, it wakes the loop, which runs a full pass even
+        when IDLE announced nothing (a missed notification costs at most 30 minutes)."""
+        log.debug("safety pass due")
+
     def housekeeping(self) -> None:
+        log.debug("housekeeping: WAL checkpoint, optimize")
         self.runtime.store.housekeep()
 
     def summary(self, now: datetime) -> str:
