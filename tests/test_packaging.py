@@ -40,7 +40,7 @@ def test_wheel_carries_templates_config_unit_and_demo(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("followup/templates/thank_you.txt", "followup/config/followup.example.toml",
                  "followup/systemd/followup.service", "followup/demo/01-initech-invite.eml",
-                 "followup/cli.py"):
+                 "followup/cli/__init__.py"):
         assert name in names, name
 
 

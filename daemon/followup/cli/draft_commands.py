@@ -1,0 +1,145 @@
+"""Drafts: list, approve, reject, resolve, review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from followup.cli.base import (
+    _now,
+    _runtime,
+    _store,
+    config_option,
+    main,
+    print_json,
+)
+from followup.model import UsageError
+from followup.terminal import echo
+
+# --- drafts -------------------------------------------------------------------
+
+
+@main.command(name="drafts")
+@config_option
+@click.option("--all", "show_all", is_flag=True, help="Every draft with its state.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
+    """Drafts that need you (waiting, maybe-sent, failed); --all: every draft."""
+    from followup import drafts
+
+    _, store = _store(config_path)
+    rows = drafts.list_drafts(store, include_all=show_all)
+    if as_json:
+        print_json([d.to_json() for d in rows])
+        return
+    if not rows:
+        echo("No drafts need you." if not show_all else "No drafts yet.")
+        return
+    for d in rows:
+        flags = " [late]" if d.late else ""
+        flags += " [edited]" if d.edited else ""
+        echo(f"{d.id:>4}  {d.state.value:<9} to {d.to.name} <{d.to.email}>: "
+                   f"{d.subject}{flags}")
+        for warning in d.warnings:
+            echo(f"        warning: {warning}")
+        if d.last_error and d.state.value in ("failed", "unknown"):
+            echo(f"        {d.last_error}")
+        if d.state.value == "unknown":
+            echo(f"        maybe sent: look in your Sent folder, then "
+                       f"`followup resolve {d.id} sent` or `followup resolve {d.id} resend`")
+    echo("Next: `followup review`, or `followup approve ID`.")
+
+
+@main.command()
+@config_option
+@click.argument("draft_ids", nargs=-1, type=int)
+@click.option("--all", "approve_all", is_flag=True,
+              help="Approve every waiting draft (of one interview; more need --yes).")
+@click.option("--yes", is_flag=True, help="With --all: approve drafts of several interviews.")
+def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: bool,
+            yes: bool) -> None:
+    """Approve drafts for sending (the service sends them on its next pass)."""
+    from followup import commands
+
+    rt = _runtime(config_path)
+    if approve_all:
+        draft_ids = tuple(commands.waiting_drafts_for_all(rt, several_interviews=yes))
+        if not draft_ids:
+            raise UsageError("--all: no draft waits for approval (see `followup drafts`)")
+    if not draft_ids:
+        raise UsageError("give draft IDs or --all (see `followup drafts`)")
+    now = _now()
+    for draft_id in draft_ids:
+        draft = commands.approve(rt, draft_id, now=now)
+        echo(f"Approved draft {draft.id} to {draft.to.name} <{draft.to.email}>.")
+    echo("They go out on the service's next pass (or now: `followup run --once`).")
+
+
+@main.command()
+@config_option
+@click.argument("draft_ids", nargs=-1, type=int, required=True)
+def reject(config_path: Path | None, draft_ids: tuple[int, ...]) -> None:
+    """Reject drafts not sent yet (waiting, approved, failed, maybe-sent): never sent."""
+    from followup import commands
+
+    rt = _runtime(config_path)
+    for draft_id in draft_ids:
+        draft = commands.reject(rt, draft_id, now=_now())
+        echo(f"Rejected draft {draft.id} to {draft.to.email}.")
+
+
+@main.command()
+@config_option
+@click.argument("draft_id", type=int)
+@click.argument("outcome", type=click.Choice(["sent", "resend"]))
+def resolve(config_path: Path | None, draft_id: int, outcome: str) -> None:
+    """Settle a maybe-sent or failed draft: it was "sent" (check your Sent folder), or
+    "resend" it."""
+    from followup import commands
+
+    commands.resolve(_runtime(config_path), draft_id, outcome, now=_now())
+    echo(f"Draft {draft_id}: {'marked sent' if outcome == 'sent' else 'will be sent again'}.")
+
+
+@main.command()
+@config_option
+def review(config_path: Path | None) -> None:
+    """Go through waiting drafts: approve, edit in $EDITOR, skip or reject each."""
+    from followup import commands, drafts
+    from followup.model import DraftState
+
+    rt = _runtime(config_path)
+    waiting = [d for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING]
+    if not waiting:
+        echo("No drafts wait for you.")
+        return
+    for draft in waiting:
+        while True:
+            echo()
+            echo("-" * 72)
+            echo(f"Draft {draft.id}{' (late)' if draft.late else ''}")
+            echo(f"To: {draft.to.name} <{draft.to.email}>")
+            echo(f"Subject: {draft.subject}")
+            echo()
+            echo(draft.body, multiline=True)
+            for warning in draft.warnings:
+                echo(f"warning: {warning}", fg="yellow")
+            choice = click.prompt("[a]pprove, [e]dit, [s]kip, [r]eject, [q]uit",
+                                  type=click.Choice(["a", "e", "s", "r", "q"]),
+                                  show_choices=False, default="s")
+            now = _now()
+            if choice == "e":
+                text = click.edit(draft.body, extension=".txt")
+                if text is not None and text.strip() != draft.body.strip():
+                    draft = commands.edit(rt, draft.id, text, now=now)
+                continue
+            if choice == "a":
+                commands.approve(rt, draft.id, now=now, seen_token=draft.token)
+                echo("Approved.")
+            elif choice == "r":
+                commands.reject(rt, draft.id, now=now)
+                echo("Rejected.")
+            elif choice == "q":
+                return
+            break

@@ -1,0 +1,246 @@
+"""Setting up and running: init, login, check, run, demo, templates, service, logs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from followup.cli.base import (
+    config_option,
+    load_settings,
+    main,
+)
+from followup.model import FollowupError, UsageError
+from followup.terminal import echo
+
+# --- setting up -------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@click.option("--email", help="Your email address (asked for if not given).")
+@click.option("--name", help="Your name as you sign emails (default: from your account).")
+@click.option("--force", is_flag=True, help="Overwrite an existing config file.")
+def init(config_path: Path | None, email: str | None, name: str | None, force: bool) -> None:
+    """Write a commented config file and a folder for your own templates.
+
+    Detects what it can (your name, time zone, and the servers of Gmail,
+    Outlook, Yahoo, iCloud and Fastmail from your address); asks only for your
+    email address.
+    """
+    from followup import config, setup
+
+    path = config_path or config.default_config_path()
+    if path.exists() and not force:
+        raise UsageError(f"{path}: already exists; edit it, or pass --force to overwrite")
+    if not email:
+        if not sys.stdin.isatty():
+            raise UsageError("--email is required when not run in a terminal")
+        email = click.prompt("Your email address")
+    name = name or setup.detected_name()
+    text = setup.config_text(name=name, email=email.strip())
+    templates = path.parent.absolute() / "templates"  # config paths must be absolute
+    text = setup.fill(text, {("templates", "dir"): str(templates)})
+    try:
+        setup.write_config(path, text)
+        setup.write_templates_folder(templates)
+    except OSError as err:
+        raise FollowupError(f"{path}: cannot write: {err.strerror}") from None
+    config.from_mapping(__import__("tomllib").loads(text), path)  # what we wrote must load
+    echo(f"Wrote {path}")
+    echo(f"Your templates go in {templates} (examples inside).")
+    from followup import providers
+
+    provider = providers.for_address(email)
+    if provider:
+        echo(f"Servers set for {provider.name}; it needs {provider.password_hint}.")
+    else:
+        echo("Set [source] host and [transport] host to your provider's IMAP and SMTP servers.")
+    echo("Next: `followup login` to store your password, then `followup check`.")
+
+
+@main.command()
+@config_option
+def login(config_path: Path | None) -> None:
+    """Store your IMAP and SMTP passwords in the system keyring (never echoed)."""
+    from followup import credentials
+
+    settings = load_settings(config_path)
+    accounts: dict[str, str] = {}  # username -> role label
+    if settings.source.kind == "imap":
+        accounts[settings.source.username] = "IMAP"
+    if settings.transport.kind == "smtp":
+        label = accounts.get(settings.transport.username)
+        accounts[settings.transport.username] = f"{label} and SMTP" if label else "SMTP"
+    if not accounts:
+        echo("Nothing to store: this config uses no IMAP or SMTP account.")
+        return
+    for username, label in accounts.items():
+        password = click.prompt(f"{label} password for {username}", hide_input=True,
+                                prompt_suffix=": ", err=True)
+        if not password:
+            raise UsageError("empty password: nothing stored")
+        role: credentials.Role = "imap" if label.startswith("IMAP") else "smtp"
+        credentials.store(role, username, password)
+        echo(f"Stored the {label} password for {username} in the keyring.")
+
+
+@main.command()
+@config_option
+def check(config_path: Path | None) -> None:
+    """Connect to your IMAP and SMTP servers and report what works.
+
+    Per server: reachable, TLS, login, and (IMAP) that the folder exists.
+    Exits 1 if anything fails.
+    """
+    from followup import adapters
+
+    settings = load_settings(config_path)
+    ok = True
+    for result in adapters.check_all(settings):
+        for line in result.lines:
+            echo(line)
+        ok &= result.ok
+    if not ok:
+        raise FollowupError("check failed: fix the line above, then run `followup check` again")
+    echo("All good. Next: `followup run --once`, or `followup service install`.")
+
+
+
+# --- running ----------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@click.option("--once", is_flag=True,
+              help="One full pass (sync, plan, due tasks, send), then exit.")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+def run(config_path: Path | None, once: bool, verbose: bool) -> None:
+    """Run the service in the foreground (systemd runs this).
+
+    With --once: one pass (sync the inbox, record interviews, act on due tasks,
+    send approved drafts) and exit; 1 if a server could not be reached.
+    """
+    import logging
+
+    from followup import logsetup
+
+    logsetup.configure(logging.DEBUG if verbose else logging.INFO)
+    if not once:
+        from followup import service
+
+        raise SystemExit(service.serve(config_path))
+    from followup import pipeline
+    from followup.runtime import open_runtime
+    from followup.service import RunLock
+
+    settings = load_settings(config_path)
+    with RunLock(settings.storage_path):
+        rt = open_runtime(settings)
+        try:
+            report = pipeline.run_pass(rt)
+        finally:
+            rt.close()
+    echo(summary(report))
+    if not report.ok:
+        raise FollowupError(report.errors[-1])
+
+
+def summary(report) -> str:
+    parts = [f"{report.messages} new message(s)"]
+    found = {k: v for k, v in report.outcomes.items() if k in ("new", "update", "cancel", "reply")}
+    parts += [f"{v} {k}" for k, v in found.items()]
+    if report.tasks_done:
+        parts.append(f"{report.tasks_done} task(s) done")
+    if report.approvals_requested:
+        parts.append(f"{report.approvals_requested} approval request(s) emailed")
+    parts += [f"{v} draft(s) {k}" for k, v in report.sends.items()]
+    return "; ".join(parts)
+
+
+@main.command()
+@click.option("--keep", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Work in DIR and keep it (default: a temporary folder, also kept).")
+def demo(keep: Path | None) -> None:
+    """Try followup on a bundled sample mailbox: no account, nothing sent.
+
+    Runs the real pipeline (the same pass as `run --once`) on a few sample
+    messages with a simulated clock, approving the drafts as you would, and
+    writes every email it would send as an .eml file.
+    """
+    from followup import demo as demo_module
+
+    demo_module.run(keep)
+
+
+
+# --- templates ------------------------------------------------------------------
+
+
+@main.group()
+def templates() -> None:
+    """Your email templates."""
+
+
+@templates.command(name="check")
+@config_option
+def templates_check(config_path: Path | None) -> None:
+    """Render every template against sample data and report errors."""
+    from followup import render
+
+    settings = load_settings(config_path)
+    problems = render.check_templates(render.make_environment(settings.templates_dir))
+    for line in problems:
+        echo(line)
+    if problems:
+        raise FollowupError(f"{len(problems)} template problem(s)")
+    where = settings.templates_dir or "built-ins only"
+    echo(f"All templates render ({where}).")
+
+
+# --- the service ----------------------------------------------------------------
+
+
+@main.group()
+def service() -> None:
+    """The background service (a systemd user unit)."""
+
+
+@service.command(name="install")
+@config_option
+@click.option("--no-start", is_flag=True, help="Write the unit only; do not enable or start it.")
+def service_install(config_path: Path | None, no_start: bool) -> None:
+    """Install the systemd user unit for this install, enable and start it."""
+    from followup import systemd_unit
+
+    settings = load_settings(config_path)  # a broken config fails here, not in the unit
+    writable = [settings.storage_path.parent]
+    if settings.transport.kind == "file" and settings.transport.path:
+        writable.append(settings.transport.path)
+    path = systemd_unit.install(config_path=config_path and config_path.resolve(),
+                                writable=writable, enable=not no_start)
+    echo(f"Wrote {path}")
+    if no_start:
+        echo("Start it with: systemctl --user enable --now followup")
+    else:
+        echo("followup is running and starts with your session.")
+    echo("To keep it running when you are logged out: loginctl enable-linger $USER")
+
+
+@main.command()
+@click.option("-f", "--follow", is_flag=True, help="Keep printing new lines.")
+@click.option("-n", "--lines", default=50, show_default=True, help="How many lines to show.")
+def logs(follow: bool, lines: int) -> None:
+    """The service's log (journalctl --user -u followup)."""
+    import os
+    import shutil
+
+    if shutil.which("journalctl") is None:
+        raise FollowupError("journalctl not found: without systemd, `followup run` logs to "
+                            "its standard error")
+    argv = ["journalctl", "--user", "-u", "followup", "-n", str(lines), "--no-pager"]
+    if follow:
+        argv.append("-f")
+    os.execvp(argv[0], argv)
