@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "daemon" / "followup"
 
-CORE = {"model", "plan", "render", "replies", "headers", "calendar_file", "detect",
+CORE = {"model", "plan", "render", "replies", "headers", "calendar_file", "detect", "mailtext",
         "detect_text", "resources"}
 ADAPTERS = {"store", "config", "credentials", "systemd_unit", "desktop", "net", "private",
             "terminal", "providers", "logsetup", "setup", "adapters", "sources",

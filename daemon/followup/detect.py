@@ -8,32 +8,25 @@ prose; a message without one is read as a confirmation email.
 from __future__ import annotations
 
 import email
-import email.feedparser
 import email.policy
 import hashlib
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email.header import decode_header, make_header
-from email.message import Message
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from . import detect_text as tx
+from .mailtext import MAX_PART_BYTES, Parts, decode_header_value, normalise_space, read_message
 from .model import Detection, InterviewEvent, Method, Person, valid_address
 
 INTERVIEW_THRESHOLD = 0.5
 CONFIRMED_THRESHOLD = 0.75
 # Below is_interview, but worth asking the user about (`followup confirm`), never acted on.
 MAYBE_THRESHOLD = 0.4
-MAX_PART_BYTES = 2 * 1024 * 1024
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
-MAX_DEPTH = 12  # nested message/rfc822 and multipart levels
-MAX_PARTS = 200
 MIN_YEAR, MAX_YEAR = 1970, 2100
 
 # ------------------------------------------------------------------- wording
@@ -79,120 +72,6 @@ ROBOT_DOMAINS = ("greenhouse.io", "greenhouse-mail.io", "lever.co", "calendly.co
 RESOURCE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com")
 ROOM_NAME = re.compile(r"\b(?:conference|meeting)\s+room\b|^room\b|\broom\s+\w*\d", re.IGNORECASE)
 SCHEDULING_TOOLS = re.compile(r"greenhouse|lever\.co|workday|goodtime|calendly|ashby", re.IGNORECASE)
-
-
-# ------------------------------------------------------------ message walking
-
-
-@dataclass
-class Parts:
-    """What one message holds, read once."""
-
-    subject: str = ""
-    sender: tuple[str, str] = ("", "")
-    message_id: str = ""
-    date: datetime | None = None
-    texts: list[str] = field(default_factory=list)
-    hrefs: list[str] = field(default_factory=list)
-    calendars: list[tuple[bytes, str | None]] = field(default_factory=list)  # (ics, method param)
-    skipped_big: int = 0
-    recipients: list[tuple[str, str]] = field(default_factory=list)  # (name, address) in To/Cc
-
-    @property
-    def body(self) -> str:
-        return "\n\n".join(self.texts)
-
-
-def decode_header_value(value) -> str:
-    """RFC 2047 decoded, whitespace-normalised header; never raises."""
-    if value is None:
-        return ""
-    try:
-        return tx.normalise_space(str(make_header(decode_header(str(value)))))
-    except Exception:
-        return tx.normalise_space(str(value))
-
-
-def _decode_bytes(data: bytes, charset: str | None) -> str:
-    if charset and charset.lower() in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
-        charset = "cp1252"  # what mail clients (and WHATWG) actually use for these labels
-    for cs in (charset, "utf-8"):
-        if not cs:
-            continue
-        try:
-            return data.decode(cs, errors="replace")
-        except (LookupError, TypeError, ValueError):
-            continue  # unknown charset name: fall through
-    return data.decode("latin-1", errors="replace")
-
-
-def _is_calendar(part: Message) -> bool:
-    ctype = part.get_content_type()
-    name = (part.get_filename() or "") if ctype != "text/calendar" else ""
-    return ctype in ("text/calendar", "application/ics", "text/x-vcalendar") or (
-        isinstance(name, str) and name.lower().endswith((".ics", ".vcs"))
-    )
-
-
-def _walk(msg: Message, out: Parts, depth: int) -> None:
-    """Collect text and calendar parts; nested messages only to MAX_DEPTH."""
-    if depth > MAX_DEPTH or len(out.texts) + len(out.calendars) > MAX_PARTS:
-        return
-    if msg.is_multipart():
-        payload = msg.get_payload()
-        for sub in payload if isinstance(payload, list) else []:
-            if isinstance(sub, Message):
-                _walk(sub, out, depth + 1)
-        return
-    ctype = msg.get_content_type()
-    if ctype == "message/rfc822":
-        payload = msg.get_payload()
-        for sub in payload if isinstance(payload, list) else []:
-            if isinstance(sub, Message):
-                _walk(sub, out, depth + 1)
-        return
-    raw = msg.get_payload(decode=True)
-    if not isinstance(raw, bytes):
-        return
-    if len(raw) > MAX_PART_BYTES:
-        out.skipped_big += 1
-        return
-    if _is_calendar(msg):
-        out.calendars.append((raw, msg.get_param("method")))
-    elif ctype == "text/plain":
-        out.texts.append(_decode_bytes(raw, msg.get_content_charset()))
-    elif ctype == "text/html":
-        text, hrefs = tx.html_to_text(_decode_bytes(raw, msg.get_content_charset()))
-        # Outlook and Google send both plain and HTML: keep HTML text only when no plain part.
-        out.hrefs.extend(hrefs)
-        out.texts.append(text)
-
-
-def parse_bytes(raw: bytes, policy=email.policy.compat32) -> Message:
-    """email.message_from_bytes without its 8x peak: that one copies the whole message
-    into a StringIO (4 bytes a character); fed in pieces, a 20 MB message peaks at ~2.5x."""
-    parser = email.feedparser.BytesFeedParser(policy=policy)
-    view = memoryview(raw)
-    for start in range(0, len(raw), 1 << 16):
-        parser.feed(bytes(view[start:start + (1 << 16)]))
-    return parser.close()
-
-
-def read_message(raw: bytes) -> Parts:
-    msg = parse_bytes(raw)
-    parts = Parts()
-    parts.subject = decode_header_value(msg.get("Subject"))
-    name, addr = parseaddr(decode_header_value(msg.get("From")))
-    parts.sender = (tx.normalise_space(name), addr.lower())
-    parts.message_id = tx.normalise_space(str(msg.get("Message-ID") or ""))
-    to_cc = [decode_header_value(v) for v in (msg.get_all("To") or []) + (msg.get_all("Cc") or [])]
-    parts.recipients = [(tx.normalise_space(n), a.lower()) for n, a in getaddresses(to_cc)[:200]]
-    try:
-        parts.date = parsedate_to_datetime(str(msg.get("Date")))
-    except Exception:
-        parts.date = None
-    _walk(msg, parts, 0)
-    return parts
 
 
 # ------------------------------------------------------------------ calendars
@@ -334,7 +213,7 @@ def _address(prop) -> tuple[str, str, str]:
     """(name, email, cutype) of an ORGANIZER/ATTENDEE property."""
     addr = _MAILTO_RE.sub("", str(prop).strip()).strip().lower()
     params = getattr(prop, "params", {}) or {}
-    name = tx.normalise_space(str(params.get("CN", "") or "")).strip("\"' ")
+    name = normalise_space(str(params.get("CN", "") or "")).strip("\"' ")
     if name.lower() == addr or "@" in name:
         name = ""
     name = natural_order(name)
@@ -561,9 +440,9 @@ def _from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
 
     status = _text(ev, "STATUS").upper()
     is_cancel = method == "CANCEL" or status == "CANCELLED"
-    title = tx.normalise_space(_text(ev, "SUMMARY"))
+    title = normalise_space(_text(ev, "SUMMARY"))
     description = _text(ev, "DESCRIPTION")
-    location = tx.normalise_space(_text(ev, "LOCATION")) or None
+    location = normalise_space(_text(ev, "LOCATION")) or None
     organizer = ev.get("ORGANIZER")
     attendees = ev.get("ATTENDEE") or []
     if not isinstance(attendees, list):
@@ -592,7 +471,7 @@ def _from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
         sequence = int(str(ev.get("SEQUENCE", 0)).strip() or 0)
     except ValueError:
         sequence = 0
-    uid = tx.normalise_space(_text(ev, "UID")) or parts.message_id or _synthetic_uid(title, start_dt)
+    uid = normalise_space(_text(ev, "UID")) or parts.message_id or _synthetic_uid(title, start_dt)
     org_email = org_person.email if org_person else ""
     if not org_email or is_robot(org_email):
         org_email = next((p.email for p in people if p.email), "")
@@ -669,7 +548,7 @@ def _from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     location = None
     loc = _LOCATION_LINE_RE.search(body)
     if loc:
-        location = tx.normalise_space(loc.group(1))
+        location = normalise_space(loc.group(1))
     event = InterviewEvent(
         is_interview=conf >= INTERVIEW_THRESHOLD,
         confidence=conf,

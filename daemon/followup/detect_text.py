@@ -1,4 +1,4 @@
-"""Text helpers for detection: HTML to text, dates and zones in prose, company/role,
+"""Text helpers for detection: dates and zones in prose, company/role,
 people, phone numbers and video links.
 
 Pure: no I/O, no clock. Every function takes plain strings and returns plain data;
@@ -7,138 +7,18 @@ callers (detect.py) catch exceptions, but these functions try not to raise anywa
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from .mailtext import normalise_space
+
 # Scanning is linear, but cap the text anyway so a huge body costs little.
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 1_000  # a subject or SUMMARY read for company and role
-
-# --------------------------------------------------------------------------- HTML
-
-
-class _TextExtractor(HTMLParser):
-    """Collects visible text (block tags become newlines) and every href."""
-
-    BLOCK = {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", "td", "th"}
-    SKIP = {"script", "style", "head", "title"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hrefs: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self._skip += 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-        if tag == "a":
-            for key, value in attrs:
-                if key == "href" and value:
-                    self.hrefs.append(value)
-        if tag == "td":
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP and self._skip:
-            self._skip -= 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-_BLANKS_RE = re.compile(r"[ \t]+")
-_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
-_SPACE_RE = re.compile(r"\s+")
-MAX_TAG_CHARS = 2000
-
-
-def strip_tags(markup: str) -> str:
-    """Each `<…>` of at most MAX_TAG_CHARS becomes a space: `re.sub(r"<[^>]{0,2000}>", " ")`
-    by str.find. That regex tries 2,000 characters at every "<", so a run of "<"
-    without ">" cost 4,000 steps a character."""
-    out: list[str] = []
-    pos = 0
-    while (lt := markup.find("<", pos)) != -1:
-        gt = markup.find(">", lt + 1)
-        if gt == -1:
-            break  # no ">" after this "<", so none after a later one either
-        # Every "<" before `gt` closes at `gt`: the first one near enough is the tag.
-        lt = markup.find("<", max(lt, gt - 1 - MAX_TAG_CHARS), gt)
-        if lt == -1:
-            out.append(markup[pos:gt + 1])
-        else:
-            out.append(markup[pos:lt])
-            out.append(" ")
-        pos = gt + 1
-    out.append(markup[pos:])
-    return "".join(out)
-
-
-def escape_unclosed_lt(markup: str) -> str:
-    """Every "<" not closed by a ">" before the next "<" becomes "&lt;".
-
-    html.parser reads each such "<" as the start of a tag, scans the rest of the
-    document for its end and starts again one "<" later: O(n^2) (200,000 characters
-    of "<b <i " took minutes). A "<" that cannot end before the next one is text.
-    Comments are kept whole (Outlook writes `<!--<![endif]-->`); an unclosed one is
-    text, as html.parser would make it, but after one scan instead of one per "<".
-    """
-    out: list[str] = []
-    pos = 0
-    gt = -1
-    while (lt := markup.find("<", pos)) != -1:
-        if markup.startswith("<!--", lt):
-            close = markup.find("-->", lt + 4)
-            if close != -1:
-                out.append(markup[pos:close + 3])
-                pos = close + 3
-                continue
-        if gt < lt:
-            gt = markup.find(">", lt + 1)
-            if gt == -1:
-                break
-        after = markup.find("<", lt + 1, gt)
-        if after == -1:
-            out.append(markup[pos:gt + 1])
-            pos = gt + 1
-        else:
-            out.append(markup[pos:lt])
-            out.append("&lt;")
-            pos = lt + 1
-    if pos < len(markup):
-        out.append(markup[pos:].replace("<", "&lt;"))
-    return "".join(out)
-
-
-def html_to_text(markup: str) -> tuple[str, list[str]]:
-    """Visible text of an HTML document and the links it holds."""
-    parser = _TextExtractor()
-    try:
-        parser.feed(escape_unclosed_lt(markup[:MAX_TEXT_CHARS]))
-        parser.close()
-    except Exception:  # html.parser is lenient, but never let markup stop detection
-        return html.unescape(strip_tags(markup[:MAX_TEXT_CHARS])), []
-    text = "".join(parser.parts).replace("\xa0", " ")
-    text = _BLANKS_RE.sub(" ", text)
-    text = _BLANK_LINES_RE.sub("\n\n", text)
-    return text.strip(), parser.hrefs
-
-
-def normalise_space(s: str) -> str:
-    return _SPACE_RE.sub(" ", s or "").strip()
-
 
 # ---------------------------------------------------------------------- zones
 

@@ -16,15 +16,13 @@ import email.policy
 import email.utils
 import enum
 import hmac
-import html
 import re
-import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from email.message import Message
-from html.parser import HTMLParser
 from typing import Any
 
+from .mailtext import body_text, clean_header
 from .model import Debrief, Interview, valid_address
 
 __all__ = [
@@ -53,21 +51,6 @@ TOKEN_RE = re.compile(r"\[fu-([A-Za-z0-9_-]{22,})\]")
 def format_token(token: str) -> str:
     """The token as it appears in the subject and body of our requests."""
     return f"[fu-{token}]"
-
-
-def clean_header(value: str) -> str:
-    """One safe header line: control and format characters (CR, LF, NUL, bidi
-    overrides, …) become spaces, runs of whitespace collapse to one space."""
-    if not value:
-        return ""
-    out = []
-    for ch in str(value):
-        cat = unicodedata.category(ch)
-        if cat.startswith("C") or cat in ("Zl", "Zp"):
-            out.append(" ")
-        else:
-            out.append(ch)
-    return " ".join("".join(out).split())
 
 
 # --------------------------------------------------------------------------- debrief
@@ -392,93 +375,6 @@ def _inline_debrief(text: str) -> dict[str, str] | None:
     return None
 
 
-class _HTMLText(HTMLParser):
-    """Crude HTML to text: block elements break lines; blockquotes are quoted."""
-
-    _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "hr", "table", "blockquote"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.quote_depth = 0
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script", "head"):
-            self.skip += 1
-        if tag == "blockquote":
-            self.quote_depth += 1
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script", "head"):
-            self.skip = max(0, self.skip - 1)
-        if tag == "blockquote":
-            self.quote_depth = max(0, self.quote_depth - 1)
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        if self.quote_depth:
-            data = "\n".join("> " + ln if ln.strip() else ln for ln in data.split("\n"))
-        self.parts.append(data)
-
-    def text(self) -> str:
-        out = "".join(self.parts)
-        out = "\n".join(ln.rstrip() for ln in out.split("\n"))
-        return re.sub(r"\n{3,}", "\n\n", out).strip("\n")
-
-
-def _html_to_text(markup: str) -> str:
-    parser = _HTMLText()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except Exception:  # noqa: BLE001 - malformed HTML: fall back to stripping tags
-        return html.unescape(re.sub(r"<[^>]+>", " ", markup))
-    return parser.text()
-
-
-def _part_text(part: Message) -> str:
-    try:
-        content = part.get_content()  # type: ignore[attr-defined]
-        if isinstance(content, str):
-            return content
-    except Exception:  # noqa: BLE001
-        pass
-    payload = part.get_payload(decode=True)
-    if isinstance(payload, bytes):
-        charset = part.get_content_charset() or "utf-8"
-        try:
-            return payload.decode(charset, errors="replace")
-        except LookupError:
-            return payload.decode("utf-8", errors="replace")
-    return ""
-
-
-def _body_text(msg: Message) -> str:
-    plain: str | None = None
-    markup: str | None = None
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        if part.get_content_disposition() == "attachment":
-            continue
-        ctype = part.get_content_type()
-        if ctype == "text/plain" and plain is None:
-            plain = _part_text(part)
-        elif ctype == "text/html" and markup is None:
-            markup = _part_text(part)
-    if plain is not None:
-        return plain
-    if markup is not None:
-        return _html_to_text(markup)
-    return ""
-
-
 def _header(msg: Message, name: str) -> str | None:
     try:
         value = msg.get(name)
@@ -784,7 +680,7 @@ def _parse_reply(raw: bytes) -> Reply:
     message_id = clean_header(_header(msg, "Message-ID") or "") or None
     in_reply_to = clean_header(_header(msg, "In-Reply-To") or "") or None
 
-    body = _body_text(msg)
+    body = body_text(msg)
     token = None
     m = TOKEN_RE.search(subject) or TOKEN_RE.search(body)
     if m:
@@ -876,7 +772,7 @@ def company_news(raw: bytes) -> str | None:
     thank-you quoted back must not count). Never raises."""
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.default)
-        new_lines, _ = _split_reply(_body_text(msg))
+        new_lines, _ = _split_reply(body_text(msg))
         text = (_header(msg, "Subject") or "") + "\n" + "\n".join(new_lines)
     except Exception:  # noqa: BLE001 - unreadable mail says nothing
         return None
