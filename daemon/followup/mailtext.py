@@ -294,11 +294,12 @@ class _HTMLText(HTMLParser):
         self.parts.append(data)
 
 
-def _parse_html(markup: str, style: HtmlStyle, escape: bool = True) -> _HTMLText | None:
-    """The parser after reading `markup`, None if html.parser gave up on it."""
+def _parse_html(markup: str, style: HtmlStyle) -> _HTMLText | None:
+    """The parser after reading `markup`, None if html.parser gave up on it. Unclosed
+    "<" are escaped first: fed raw, html.parser is quadratic on them."""
     parser = _HTMLText(style)
     try:
-        parser.feed(escape_unclosed_lt(markup) if escape else markup)
+        parser.feed(escape_unclosed_lt(markup))
         parser.close()
     except Exception:  # noqa: BLE001 - html.parser is lenient, but never let markup stop us
         return None
@@ -320,9 +321,9 @@ def html_to_text(markup: str) -> tuple[str, list[str]]:
 
 def html_to_reply_text(markup: str) -> str:
     """An HTML reply as text, lines kept and <blockquote> quoted as "> " lines."""
-    parser = _parse_html(markup, FOR_REPLIES, escape=False)
+    parser = _parse_html(markup, FOR_REPLIES)
     if parser is None:
-        return html.unescape(re.sub(r"<[^>]+>", " ", markup))
+        return html.unescape(strip_tags(markup))
     out = "".join(parser.parts)
     out = "\n".join(ln.rstrip() for ln in out.split("\n"))
     return _THREE_NEWLINES_RE.sub("\n\n", out).strip("\n")

@@ -331,10 +331,11 @@ def _strip_signature(lines: list[str]) -> list[str]:
         if line.rstrip() == "--" or line == "-- ":
             lines = lines[:i]
             break
-    # trailing mobile "Sent from my iPhone" lines
-    while lines and (not lines[-1].strip() or _MOBILE_SIG_RE.match(lines[-1])):
-        lines = lines[:-1]
-    return lines
+    # trailing mobile "Sent from my iPhone" lines; cut once (slicing per line is O(n^2))
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or _MOBILE_SIG_RE.match(lines[end - 1])):
+        end -= 1
+    return lines[:end]
 
 
 _MAX_LINES = 5000  # a reply is read this far; a thank-you and its quoted request are far shorter
