@@ -11,11 +11,12 @@ import email
 import email.policy
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+from icalendar.cal import Component
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from . import detect_text as tx
@@ -402,6 +403,54 @@ def _company_role(title: str, subject: str, body: str, org_email: str,
 
 # ------------------------------------------------------------------- builders
 
+_REPLY_METHODS = ("REPLY", "COUNTER", "DECLINECOUNTER", "REFRESH")
+# Where an event's text is weighed, each source is read this far.
+_EXTRA_CHARS = 20_000
+_PROSE_CHARS = 50_000
+
+
+def _event(parts: Parts, *, confidence: float, method: Method | None, uid: str, seed: str,
+           sequence: int, title: str, when: tuple[datetime, datetime, str],
+           company_role: tuple[str | None, str | None], location: str | None,
+           video: str | None, organizer: Person | None,
+           interviewers: Sequence[Person]) -> InterviewEvent:
+    """The one place an InterviewEvent is made, from what a calendar or prose reading
+    found. `uid`: the event's own UID ("" if none); `seed` names it when neither it
+    nor the message has an ID."""
+    start, end, zone = when
+    company, role = company_role
+    return InterviewEvent(
+        is_interview=confidence >= INTERVIEW_THRESHOLD,
+        confidence=confidence,
+        method=method,
+        uid=uid or parts.message_id or _synthetic_uid(seed, start),
+        sequence=sequence,
+        title=title,
+        company=company,
+        role=role,
+        start=start,
+        end=end,
+        timezone=zone,
+        location=location,
+        video_link=video,
+        organizer=organizer,
+        interviewers=tuple(interviewers),
+        message_id=parts.message_id or None,
+    )
+
+
+def _synthetic_uid(title: str, start: datetime | None) -> str:
+    seed = f"{title}|{start.isoformat() if start else ''}".encode("utf-8", "replace")
+    return "followup-" + hashlib.sha1(seed).hexdigest()[:16]
+
+
+def _company_email(addr: str, people: Sequence[Person]) -> str:
+    """The address whose domain may name the company: the organizer or sender, unless a
+    robot, else the first interviewer with one."""
+    if addr and not is_robot(addr):
+        return addr
+    return next((p.email for p in people if p.email), "")
+
 
 def _from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
                    default_tz: str) -> Detection:
@@ -410,7 +459,7 @@ def _from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
     if cal is None:
         return Detection(None, "broken calendar data")
     method = _method(cal, param)
-    if method in ("REPLY", "COUNTER", "DECLINECOUNTER", "REFRESH"):
+    if method in _REPLY_METHODS:
         return Detection(None, "calendar reply")
     ev = _pick_event(cal)
     if ev is None:
@@ -421,7 +470,41 @@ def _from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
         return Detection(None, "date out of range")
     if start is None:
         return Detection(None, "event without a start time")
+    event = _calendar_event(ev, method, start, vtimezones, parts, my, default_tz)
+    return Detection(event, "calendar event")
+
+
+def _calendar_event(ev: Component, method: str, start: tuple[datetime, str, bool],
+                    vtimezones: dict[str, frozenset[int]], parts: Parts, my: set[str],
+                    default_tz: str) -> InterviewEvent:
     start_dt, zone, all_day = start
+    title = normalise_space(_text(ev, "SUMMARY"))
+    description = _text(ev, "DESCRIPTION")
+    location = normalise_space(_text(ev, "LOCATION")) or None
+    organizer, people, my_names = _calendar_people(ev, description, parts, my)
+    extra = " ".join([parts.subject, description[:_EXTRA_CHARS], parts.body[:_EXTRA_CHARS]])
+    if organizer and SCHEDULING_TOOLS.search(organizer.email):
+        extra += " greenhouse"
+    conf = score(title, extra, calendar=True, recurring=_recurs(ev), all_day=all_day)
+    org_email = _company_email(organizer.email if organizer else "", people)
+    names = my_names | {p.name for p in people if p.name}
+    video = tx.find_video_link(location or "", _text(ev, "X-GOOGLE-CONFERENCE"),
+                               _text(ev, "URL"), _text(ev, "CONFERENCE"), description,
+                               parts.body, " ".join(parts.hrefs))
+    return _event(
+        parts, confidence=conf, method=_calendar_method(method, ev),
+        uid=normalise_space(_text(ev, "UID")), seed=title, sequence=_sequence(ev),
+        title=title or tx.clean_title(parts.subject),
+        when=(start_dt, _event_end(ev, start, vtimezones, default_tz), zone),
+        company_role=_company_role(title, parts.subject, description, org_email, names),
+        location=location, video=video, organizer=organizer, interviewers=people,
+    )
+
+
+def _event_end(ev: Component, start: tuple[datetime, str, bool],
+               vtimezones: dict[str, frozenset[int]], default_tz: str) -> datetime:
+    """DTEND, else DTSTART + DURATION, else an hour (a day if all-day) after the start."""
+    start_dt, _zone, all_day = start
     end = None
     try:
         end_t = _event_time(ev.get("DTEND"), vtimezones, default_tz)
@@ -429,80 +512,64 @@ def _from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
     except ValueError:
         end = None
     if end is None and ev.get("DURATION") is not None:
-        try:
-            duration = ev.get("DURATION").dt
-            if isinstance(duration, timedelta) and timedelta(0) < duration < timedelta(days=30):
-                end = start_dt + duration
-        except Exception:
-            end = None
+        end = _end_by_duration(ev, start_dt)
     if end is None or end < start_dt:
         end = start_dt + (timedelta(days=1) if all_day else timedelta(hours=1))
+    return end
 
-    status = _text(ev, "STATUS").upper()
-    is_cancel = method == "CANCEL" or status == "CANCELLED"
-    title = normalise_space(_text(ev, "SUMMARY"))
-    description = _text(ev, "DESCRIPTION")
-    location = normalise_space(_text(ev, "LOCATION")) or None
-    organizer = ev.get("ORGANIZER")
+
+def _end_by_duration(ev: Component, start: datetime) -> datetime | None:
+    try:
+        duration = ev.get("DURATION").dt
+        if isinstance(duration, timedelta) and timedelta(0) < duration < timedelta(days=30):
+            return start + duration
+    except Exception:
+        pass  # an unreadable DURATION, or one past the calendar's end: the default end
+    return None
+
+
+def _calendar_method(method: str, ev: Component) -> Method:
+    cancelled = method == "CANCEL" or _text(ev, "STATUS").upper() == "CANCELLED"
+    return Method.CANCEL if cancelled else Method.REQUEST
+
+
+def _recurs(ev: Component) -> bool:
+    return "RRULE" in ev or "RECURRENCE-ID" in ev or "RDATE" in ev
+
+
+def _sequence(ev: Component) -> int:
+    try:
+        return int(str(ev.get("SEQUENCE", 0)).strip() or 0)
+    except ValueError:
+        return 0
+
+
+def _calendar_people(ev: Component, description: str, parts: Parts, my: set[str]
+                     ) -> tuple[Person | None, list[Person], set[str]]:
+    """(organizer, interviewers with their phones, the user's own names)."""
     attendees = ev.get("ATTENDEE") or []
     if not isinstance(attendees, list):
         attendees = [attendees]
-    org_person, people = _people(organizer, attendees[:500], my)
-    body = parts.body
+    organizer, people = _people(ev.get("ORGANIZER"), attendees[:500], my)
+    text = description + "\n" + parts.body
     if not people:
-        # A bare .ics attached by a person (Zoom exports have no attendees): the
-        # sender and the people the mail names are the interviewers.
-        people = _text_people(description + "\n" + body, my)
-        sender_name, sender_addr = parts.sender
-        if sender_addr and sender_addr not in my and not is_robot(sender_addr):
-            if org_person is None:
-                org_person = Person(sender_name, sender_addr)
-            if sender_addr not in {p.email for p in people}:
-                people.insert(0, Person(sender_name, sender_addr))
+        organizer, people = _sender_and_named(organizer, text, parts, my)
     my_names = _my_names(attendees, my) | {n for n, a in parts.recipients if a in my and n}
-    people = list(_with_phones(people, description + "\n" + body))
-
-    recurring = "RRULE" in ev or "RECURRENCE-ID" in ev or "RDATE" in ev
-    extra = " ".join([parts.subject, description[:20_000], body[:20_000]])
-    if org_person and SCHEDULING_TOOLS.search(org_person.email):
-        extra += " greenhouse"
-    conf = score(title, extra, calendar=True, recurring=recurring, all_day=all_day)
-    try:
-        sequence = int(str(ev.get("SEQUENCE", 0)).strip() or 0)
-    except ValueError:
-        sequence = 0
-    uid = normalise_space(_text(ev, "UID")) or parts.message_id or _synthetic_uid(title, start_dt)
-    org_email = org_person.email if org_person else ""
-    if not org_email or is_robot(org_email):
-        org_email = next((p.email for p in people if p.email), "")
-    names = my_names | {p.name for p in people if p.name}
-    company, role = _company_role(title, parts.subject, description, org_email, names)
-    video = tx.find_video_link(location or "", _text(ev, "X-GOOGLE-CONFERENCE"), _text(ev, "URL"),
-                               _text(ev, "CONFERENCE"), description, body, " ".join(parts.hrefs))
-    event = InterviewEvent(
-        is_interview=conf >= INTERVIEW_THRESHOLD,
-        confidence=conf,
-        method=Method.CANCEL if is_cancel else Method.REQUEST,
-        uid=uid,
-        sequence=sequence,
-        title=title or tx.clean_title(parts.subject),
-        company=company,
-        role=role,
-        start=start_dt,
-        end=end,
-        timezone=zone,
-        location=location,
-        video_link=video,
-        organizer=org_person,
-        interviewers=tuple(people),
-        message_id=parts.message_id or None,
-    )
-    return Detection(event, "calendar event")
+    return organizer, list(_with_phones(people, text)), my_names
 
 
-def _synthetic_uid(title: str, start: datetime | None) -> str:
-    seed = f"{title}|{start.isoformat() if start else ''}".encode("utf-8", "replace")
-    return "followup-" + hashlib.sha1(seed).hexdigest()[:16]
+def _sender_and_named(organizer: Person | None, text: str, parts: Parts, my: set[str]
+                      ) -> tuple[Person | None, list[Person]]:
+    """A bare .ics attached by a person (Zoom exports have no attendees): the sender
+    and the people the mail names are the interviewers."""
+    people = _text_people(text, my)
+    sender_name, sender_addr = parts.sender
+    if sender_addr and sender_addr not in my and not is_robot(sender_addr):
+        if organizer is None:
+            organizer = Person(sender_name, sender_addr)
+        if sender_addr not in {p.email for p in people}:
+            people.insert(0, Person(sender_name, sender_addr))
+    return organizer, people
 
 
 _VIA_RE = re.compile(r"^(.{2,40}?)\s+(?:via|through)\s+\w+")  # "Acme via Greenhouse"
@@ -513,61 +580,50 @@ _LOCATION_LINE_RE = re.compile(r"(?im)^[^\S\n]*(?:location|where|address)\s*:\s*
 
 def _from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     """A confirmation email: interview wording plus a date and time in prose."""
-    body = parts.body
-    subject = parts.subject
-    if not STRONG_WORDS.search(subject) and not STRONG_WORDS.search(body[:50_000]):
+    body, subject = parts.body, parts.subject
+    if not STRONG_WORDS.search(subject) and not STRONG_WORDS.search(body[:_PROSE_CHARS]):
         return Detection(None, "no calendar part and no interview wording")
     ref = parts.date.date() if parts.date else None
     found = tx.find_datetime(subject, ref, default_tz) or tx.find_datetime(body, ref, default_tz)
     if found is None:
         return Detection(None, "interview wording but no date and time")
-    start, end, zone, explicit = found
-    if not MIN_YEAR <= start.year <= MAX_YEAR:
+    if not MIN_YEAR <= found[0].year <= MAX_YEAR:
         return Detection(None, "date out of range")
+    return Detection(_prose_event(parts, found, my), "confirmation email")
+
+
+def _prose_event(parts: Parts, found: tuple[datetime, datetime | None, str, bool],
+                 my: set[str]) -> InterviewEvent:
+    body, subject = parts.body, parts.subject
+    start, end, zone, explicit = found
     if end is None:
         end = start + (tx.find_duration(subject + "\n" + body) or timedelta(hours=1))
-
     sender_name, sender_addr = parts.sender
-    organizer = Person(sender_name, sender_addr) if sender_addr else None
     interviewers = _with_phones(_text_people(body, my), body)
-
-    extra = body[:50_000]
+    extra = body[:_PROSE_CHARS]
     if SCHEDULING_TOOLS.search(sender_addr) or SCHEDULING_TOOLS.search(sender_name):
         extra += " greenhouse"  # sent by a scheduling tool: counts like a medium word
     conf = score(subject, extra, calendar=False, recurring=False, all_day=False,
                  explicit_zone=explicit)
-    company_email = "" if is_robot(sender_addr) else sender_addr
-    if not company_email:
-        company_email = next((p.email for p in interviewers if p.email), "")
     names = {p.name for p in interviewers if p.name}
-    company, role = _company_role(subject, subject, body, company_email, names)
-    if not company:
-        m = _VIA_RE.match(sender_name)
-        company = m.group(1).strip() if m else None
-    video = tx.find_video_link(body, " ".join(parts.hrefs))
-    location = None
+    company, role = _company_role(subject, subject, body,
+                                  _company_email(sender_addr, interviewers), names)
     loc = _LOCATION_LINE_RE.search(body)
-    if loc:
-        location = normalise_space(loc.group(1))
-    event = InterviewEvent(
-        is_interview=conf >= INTERVIEW_THRESHOLD,
-        confidence=conf,
-        method=None,
-        uid=parts.message_id or _synthetic_uid(subject, start),
-        sequence=0,
-        title=tx.clean_title(subject),
-        company=company,
-        role=role,
-        start=start,
-        end=end,
-        timezone=zone,
-        location=location,
-        video_link=video,
-        organizer=organizer,
+    return _event(
+        parts, confidence=conf, method=None, uid="", seed=subject, sequence=0,
+        title=tx.clean_title(subject), when=(start, end, zone),
+        company_role=(company or _via_company(sender_name), role),
+        location=normalise_space(loc.group(1)) if loc else None,
+        video=tx.find_video_link(body, " ".join(parts.hrefs)),
+        organizer=Person(sender_name, sender_addr) if sender_addr else None,
         interviewers=interviewers,
-        message_id=parts.message_id or None,
     )
-    return Detection(event, "confirmation email")
+
+
+def _via_company(sender_name: str) -> str | None:
+    """"Acme via Greenhouse" names Acme."""
+    m = _VIA_RE.match(sender_name)
+    return m.group(1).strip() if m else None
 
 
 # ---------------------------------------------------------------------- API

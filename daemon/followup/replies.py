@@ -480,16 +480,41 @@ def strict_sender(msg: Message) -> tuple[str, str, str]:
     read some forged forms as the user's address (`me@x <eve@evil>`,
     `<me@x>@evil`, encoded-words): the two readings must agree, and nothing
     that looks like an address may sit outside the one address."""
+    value, problem = _one_from_value(msg)
+    if problem:
+        return "", "", problem
+    strict_name, address, problem = _strict_address(msg)
+    if problem:
+        return "", "", problem
+    lenient = email.utils.getaddresses([value])
+    if len(lenient) != 1 or lenient[0][1].lower() != address.lower():
+        return "", "", "the From header reads as different addresses to different parsers"
+    if any(ch in name for name in (strict_name, lenient[0][0]) for ch in "@<>"):
+        return "", "", "the From display name holds an address"
+    if not valid_address(address):
+        return "", "", "the From address is not one plain address"
+    return address.lower(), clean_header(strict_name), ""
+
+
+def _one_from_value(msg: Message) -> tuple[str, str]:
+    """(the one raw From value, "") or ("", the problem): one header, not too long, and
+    an encoded-word only as a display name before <address>."""
     values = _raw_values(msg, "from")
     if len(values) != 1:
-        return "", "", f"the message has {len(values)} From headers, not one"
+        return "", f"the message has {len(values)} From headers, not one"
     value = values[0]
     if len(value) > _MAX_FROM:
-        return "", "", "the From header is too long"
-    if "=?" in value:  # an encoded-word may only be a display name before <address>
+        return "", "the From header is too long"
+    if "=?" in value:
         _name, bracket, address_part = value.rpartition("<")
         if not bracket or "=?" in address_part:
-            return "", "", "the From address is an encoded-word"
+            return "", "the From address is an encoded-word"
+    return value, ""
+
+
+def _strict_address(msg: Message) -> tuple[str, str, str]:
+    """(display name, addr-spec, "") as the strict header registry reads From, or
+    ("", "", the problem) unless it holds exactly one address without defects."""
     try:
         header = msg["From"]
         # The registry builds the header's class from both; compat32 gives a plain str.
@@ -505,15 +530,7 @@ def strict_sender(msg: Message) -> tuple[str, str, str]:
         return "", "", "the From header does not hold exactly one address"
     if defects:
         return "", "", f"the From header is malformed ({type(defects[0]).__name__})"
-    lenient = email.utils.getaddresses([value])
-    strict_name, address = addresses[0].display_name, addresses[0].addr_spec
-    if len(lenient) != 1 or lenient[0][1].lower() != address.lower():
-        return "", "", "the From header reads as different addresses to different parsers"
-    if any(ch in name for name in (strict_name, lenient[0][0]) for ch in "@<>"):
-        return "", "", "the From display name holds an address"
-    if not valid_address(address):
-        return "", "", "the From address is not one plain address"
-    return address.lower(), clean_header(strict_name), ""
+    return addresses[0].display_name, addresses[0].addr_spec, ""
 
 
 # --------------------------------------------------------------------------- Authentication-Results
