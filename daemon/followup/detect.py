@@ -68,11 +68,12 @@ ROBOT_LOCALPARTS = re.compile(
     r"(?:[+.-].*)?$",
     re.IGNORECASE,
 )
-ROBOT_DOMAINS = ("greenhouse.io", "greenhouse-mail.io", "lever.co", "calendly.com", "goodtime.io", "myworkday.com",
-                 "ashbyhq.com", "zoom.us", "insideicloud.icloud.com")
+ROBOT_DOMAINS = ("greenhouse.io", "greenhouse-mail.io", "lever.co", "calendly.com", "goodtime.io",
+                 "myworkday.com", "ashbyhq.com", "zoom.us", "insideicloud.icloud.com")
 RESOURCE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com")
 ROOM_NAME = re.compile(r"\b(?:conference|meeting)\s+room\b|^room\b|\broom\s+\w*\d", re.IGNORECASE)
-SCHEDULING_TOOLS = re.compile(r"greenhouse|lever\.co|workday|goodtime|calendly|ashby", re.IGNORECASE)
+SCHEDULING_TOOLS = re.compile(r"greenhouse|lever\.co|workday|goodtime|calendly|ashby",
+                              re.IGNORECASE)
 
 
 # ------------------------------------------------------------------ calendars
@@ -92,6 +93,7 @@ _TZID_LINE_RE = re.compile(rb"^TZID[^:\r\n]*:(.*)$", re.MULTILINE)
 _TZOFFSETTO_RE = re.compile(rb"TZOFFSETTO:\s*([+-])(\d\d)(\d\d)")
 _TZID_UTC_PREFIX_RE = re.compile(r"^\((?:UTC|GMT)[^)]*\)\s*")
 _TZID_IANA_TAIL_RE = re.compile(r"([A-Z][a-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)$")
+_UTC_TZIDS = ("", "UTC", "GMT", "ETC/UTC", "ETC/GMT", "Z")  # a "Z" time given as UTC
 _COMMON_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
     "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",
@@ -120,7 +122,9 @@ def _split_vtimezones(data: bytes) -> tuple[list[bytes], bytes]:
         end = low.find(_VTZ_END, begin + len(_VTZ_BEGIN))
         if end == -1:
             break  # no END after this BEGIN, so none after any later BEGIN either
-        end = _VTZ_TAIL_RE.match(data, end + len(_VTZ_END)).end()
+        end += len(_VTZ_END)
+        tail = _VTZ_TAIL_RE.match(data, end)  # always matches: every piece is optional
+        end = tail.end() if tail else end
         kept.append(data[pos:begin])
         blocks.append(data[begin:end])
         pos = end
@@ -173,16 +177,19 @@ def _zone_by_offsets(offsets: frozenset[int], year: int) -> str | None:
     year = min(max(year, MIN_YEAR), MAX_YEAR)
     for zone in _COMMON_ZONES:
         tz = ZoneInfo(zone)
-        seen = {
-            int(datetime(year, month, 15, 12, tzinfo=tz).utcoffset().total_seconds() // 60)
-            for month in (1, 7)
-        }
+        seen = {_minutes(datetime(year, month, 15, 12, tzinfo=tz).utcoffset())
+                for month in (1, 7)}
         if seen == set(offsets):
             return zone
     return None
 
 
-def _event_time(prop, vtimezones, default_tz: str) -> tuple[datetime, str, bool] | None:
+def _minutes(offset: timedelta | None) -> int:
+    return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
+def _event_time(prop: object, vtimezones: dict[str, frozenset[int]], default_tz: str
+                ) -> tuple[datetime, str, bool] | None:
     """(aware start, IANA zone, all_day) for a DTSTART/DTEND property."""
     if prop is None or not hasattr(prop, "dt"):
         return None
@@ -191,7 +198,7 @@ def _event_time(prop, vtimezones, default_tz: str) -> tuple[datetime, str, bool]
         if not MIN_YEAR <= value.year <= MAX_YEAR:
             raise DateOutOfRange("date out of range")
         tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
-        utc_tzid = str(tzid or "").strip('"').upper() in ("", "UTC", "GMT", "ETC/UTC", "ETC/GMT", "Z")
+        utc_tzid = str(tzid or "").strip('"').upper() in _UTC_TZIDS
         if value.tzinfo is not None and value.utcoffset() == timedelta(0) and utc_tzid:
             # Given in UTC ("Z"): show it in the user's zone.
             return value.astimezone(ZoneInfo(default_tz)), default_tz, False
@@ -203,14 +210,15 @@ def _event_time(prop, vtimezones, default_tz: str) -> tuple[datetime, str, bool]
     if isinstance(value, date):
         if not MIN_YEAR <= value.year <= MAX_YEAR:
             raise DateOutOfRange("date out of range")
-        return datetime(value.year, value.month, value.day, tzinfo=ZoneInfo(default_tz)), default_tz, True
+        midnight = datetime(value.year, value.month, value.day, tzinfo=ZoneInfo(default_tz))
+        return midnight, default_tz, True
     return None
 
 
 _MAILTO_RE = re.compile(r"^mailto:", re.IGNORECASE)
 
 
-def _address(prop) -> tuple[str, str, str]:
+def _address(prop: object) -> tuple[str, str, str]:
     """(name, email, cutype) of an ORGANIZER/ATTENDEE property."""
     addr = _MAILTO_RE.sub("", str(prop).strip()).strip().lower()
     params = getattr(prop, "params", {}) or {}
@@ -221,7 +229,8 @@ def _address(prop) -> tuple[str, str, str]:
     return name, addr, str(params.get("CUTYPE", "") or "").upper()
 
 
-_LAST_FIRST = re.compile(r"^(?P<last>[^\W\d_][\w'’ -]{0,40}),\s*(?P<first>[^\W\d_][\w'’. -]{0,40})$")
+_LAST_FIRST = re.compile(
+    r"^(?P<last>[^\W\d_][\w'’ -]{0,40}),\s*(?P<first>[^\W\d_][\w'’. -]{0,40})$")
 _SUFFIXES = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|md|esq|mba|cpa)\.?$", re.IGNORECASE)
 
 
@@ -249,7 +258,7 @@ def is_resource(name: str, addr: str, cutype: str) -> bool:
     )
 
 
-def _pick_event(cal) -> object | None:
+def _pick_event(cal: Component) -> Component | None:
     events = [c for c in cal.walk("VEVENT")][:50]
     if not events:
         return None
@@ -257,17 +266,18 @@ def _pick_event(cal) -> object | None:
     return (masters or events)[0]
 
 
-def _parse_ics(data: bytes):
+def _parse_ics(data: bytes) -> Component | None:
     """icalendar Calendar with VTIMEZONEs removed (see _vtimezone_offsets)."""
     data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     stripped = _split_vtimezones(data)[1]
     if stripped.upper().startswith(b"BEGIN:VEVENT"):
-        stripped = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + stripped.rstrip() + b"\r\nEND:VCALENDAR\r\n"
+        stripped = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + stripped.rstrip()
+                    + b"\r\nEND:VCALENDAR\r\n")
     cals = icalendar.Calendar.from_ical(stripped, multiple=True)
     return cals[0] if cals else None
 
 
-def _text(ev, key: str) -> str:
+def _text(ev: Component, key: str) -> str:
     value = ev.get(key)
     if value is None:
         return ""
@@ -279,7 +289,7 @@ def _text(ev, key: str) -> str:
         return ""
 
 
-def _method(cal, param: str | None) -> str:
+def _method(cal: Component, param: str | None) -> str:
     value = str(cal.get("METHOD") or param or "").strip().upper()
     return value
 
@@ -296,7 +306,8 @@ def score(title: str, extra: str, *, calendar: bool, recurring: bool, all_day: b
         conf += 0.5 if calendar else 0.35  # the event's own name says so
     elif STRONG_WORDS.search(extra):
         conf += 0.25 if calendar else 0.2  # said in the body only
-    conf += min(0.2, 0.1 * len(set(m.group(0).lower() for m in MEDIUM_WORDS.finditer(extra + " " + title))))
+    medium = {m.group(0).lower() for m in MEDIUM_WORDS.finditer(extra + " " + title)}
+    conf += min(0.2, 0.1 * len(medium))
     if not calendar and CONFIRM_WORDS.search(title + " " + extra):
         conf += 0.15
     if not calendar and explicit_zone:
@@ -319,7 +330,8 @@ def score(title: str, extra: str, *, calendar: bool, recurring: bool, all_day: b
 # -------------------------------------------------------------------- people
 
 
-def _people(organizer, attendees, my: set[str]) -> tuple[Person | None, list[Person]]:
+def _people(organizer: object, attendees: Sequence[object], my: set[str]
+            ) -> tuple[Person | None, list[Person]]:
     org_person = None
     people: list[Person] = []
     seen: set[str] = set()
@@ -357,7 +369,7 @@ def _text_people(text: str, my: set[str]) -> list[Person]:
     return people
 
 
-def _my_names(attendees, my: set[str]) -> set[str]:
+def _my_names(attendees: Sequence[object], my: set[str]) -> set[str]:
     """The user's own display names, as the invite spells them."""
     names = set()
     for att in attendees[:500]:
@@ -662,7 +674,8 @@ def _detect(raw: bytes, my: set[str], default_tz: str) -> Detection:
     return result
 
 
-def detect(raw: bytes, *, my_addresses: Collection[str] = (), default_timezone: str = "UTC") -> Detection:
+def detect(raw: bytes, *, my_addresses: Collection[str] = (),
+           default_timezone: str = "UTC") -> Detection:
     """Read one RFC 5322 message or bare .ics file. Never raises."""
     try:
         default_tz = tx.valid_zone(default_timezone) or "UTC"
@@ -678,7 +691,8 @@ _CANDIDATE_RE = re.compile(
     r"interview|invitation|invite|invitaci|einladung|calendar|meeting|screen|onsite|"
     r"greenhouse|lever|workday|goodtime|calendly|ashby|zoom|teams|webex|"
     r"text/calendar|application/ics|\.ics\b|method=|recruit|hiring|talent|schedul|"
-    r"confirm|appointment|call with|chat with|booked|entrevista|urn:content-classes:calendarmessage|"
+    r"confirm|appointment|call with|chat with|booked|entrevista|"
+    r"urn:content-classes:calendarmessage|"
     r"next steps|availability|opportunity|application|position|\brole\b|candidate|offer|"
     r"^in-reply-to:|"  # a reply in a thread (recruiters answer "Re: Next steps") is worth a look
     r"x-ms-exchange-calendar|x-ms-tnef-correlator|x-ms-has-attach:\s*yes|multipart/mixed",
@@ -692,7 +706,8 @@ def looks_like_candidate(header_bytes: bytes) -> bool:
         head = bytes(header_bytes[:64_000])
         text = head.decode("utf-8", errors="replace")
         msg = email.message_from_bytes(head, policy=email.policy.compat32)
-        decoded = " ".join(decode_header_value(msg.get(h)) for h in ("Subject", "From", "Sender", "Reply-To"))
+        decoded = " ".join(decode_header_value(msg.get(h))
+                           for h in ("Subject", "From", "Sender", "Reply-To"))
         return bool(_CANDIDATE_RE.search(text) or _CANDIDATE_RE.search(decoded))
     except Exception:
         return True  # unreadable headers: let the full detector decide

@@ -167,7 +167,7 @@ def _find_time(window: str) -> tuple[time, time | None] | None:
     return None
 
 
-def _date_of(m: re.Match, ref: date | None) -> date | None:
+def _date_of(m: re.Match[str], ref: date | None) -> date | None:
     g = m.groupdict()
     try:
         if g["iy"]:
@@ -321,7 +321,8 @@ _COMPANY_TAIL = re.compile(
 )
 
 
-def company_role_from_title(title: str, not_company: Collection[str] = ()) -> tuple[str | None, str | None]:
+def company_role_from_title(title: str, not_company: Collection[str] = ()
+                            ) -> tuple[str | None, str | None]:
     """Company and role from a summary or subject; names in `not_company` (people) are dropped."""
     # The patterns try up to 80 x 60 splits at every interview word: fine for a
     # subject line, 2 s for a 2 MB one. No real title is near this long.
@@ -401,7 +402,8 @@ VENDOR_DOMAINS = {
     "greenhouse.io", "lever.co", "hire.lever.co", "myworkday.com", "workday.com",
     "goodtime.io", "calendly.com", "ashbyhq.com", "zoom.us", "google.com",
     "microsoft.com", "smartrecruiters.com", "icims.com", "jobvite.com", "gem.com",
-    "modernloop.io", "prelude.co", "onmicrosoft.com", "meetup.com", "example.net", "example.com", "example.org",
+    "modernloop.io", "prelude.co", "onmicrosoft.com", "meetup.com", "example.net", "example.com",
+    "example.org",
 }
 
 
@@ -414,7 +416,8 @@ def company_from_domain(email: str) -> str | None:
         return None
     labels = domain.split(".")
     # Skip second-level public suffixes like co.uk / com.au.
-    if len(labels) >= 3 and labels[-2] in {"co", "com", "ac", "org", "net", "gov", "edu"} and len(labels[-1]) == 2:
+    second_level = {"co", "com", "ac", "org", "net", "gov", "edu"}
+    if len(labels) >= 3 and labels[-2] in second_level and len(labels[-1]) == 2:
         name = labels[-3]
     else:
         name = labels[-2]
@@ -426,16 +429,19 @@ def company_from_domain(email: str) -> str | None:
 # ------------------------------------------------------------------ people
 
 _EMAIL = r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}"
-_NAME = r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-\u4e00-\u9fff]{0,30}(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ][\w'’.\-]{0,30}){0,3}"
+_NAME = (r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-\u4e00-\u9fff]{0,30}"
+         r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ][\w'’.\-]{0,30}){0,3}")
 # The same with atomic word pieces, for a search at every capital: a name is
 # followed by a blank or a bracket, which no piece holds, so giving back part of
 # a word never helps, and a failed name costs one read of it instead of 30 x 4.
 _NAME_ATOMIC = (r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff](?>[\w'’.\-\u4e00-\u9fff]{0,30})"
                 r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ](?>[\w'’.\-]{0,30})){0,3}")
-_PERSON_RE = re.compile(r"(?P<name>" + _NAME_ATOMIC + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
+_PERSON_RE = re.compile(r"(?P<name>" + _NAME_ATOMIC + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?"
+                        r"(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
 _INTERVIEWER_LINE_RE = re.compile(
     r"(?:interviewers?|meeting with|you(?:'ll| will) (?:be )?(?:meet|speak|talk)(?:ing)? with|"
-    r"speaking with|interview(?:ing)? with|hosted by)[ \t]*(?::[ \t]*)?(?P<rest>(?:[^\n]|\n(?![ \t]*\n)){2,400})",
+    r"speaking with|interview(?:ing)? with|hosted by)[ \t]*(?::[ \t]*)?"
+    r"(?P<rest>(?:[^\n]|\n(?![ \t]*\n)){2,400})",
     re.IGNORECASE,
 )
 _NAME_ONLY_RE = re.compile(r"^\s*(?P<name>" + _NAME + r")\s*(?:[,(–-].*)?$")
@@ -468,15 +474,16 @@ def people_in_text(text: str) -> list[tuple[str, str]]:
     """
     text = text[:MAX_TEXT_CHARS]
     found: list[tuple[str, str]] = []
-    for line in _INTERVIEWER_LINE_RE.finditer(text):
-        rest = line.group("rest")
-        pairs = [(normalise_space(m.group("name")), m.group("email")) for m in _PERSON_RE.finditer(rest)]
+    for sentence in _INTERVIEWER_LINE_RE.finditer(text):
+        rest = sentence.group("rest")
+        pairs = [(normalise_space(m.group("name")), m.group("email"))
+                 for m in _PERSON_RE.finditer(rest)]
         if not pairs and not found:
             # "Interviewers: Jane Doe, John Roe" without addresses; a list may follow on next lines
             chunk = rest if rest.strip() else ""
             for piece in _LIST_SEPARATOR_RE.split(chunk):
                 piece = _drop_parenthesis(piece).strip(" .")
-                if _NAME_FULL_RE.fullmatch(piece) and 1 <= len(piece.split()) <= 4 and len(piece.split()) >= 2:
+                if _NAME_FULL_RE.fullmatch(piece) and 2 <= len(piece.split()) <= 4:
                     pairs.append((piece, ""))
         found.extend(pairs)
     # Bulleted "Name (email) – Title" lines after an "Interviewers:" heading.
@@ -506,7 +513,8 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     lowered = text.lower()
     try:
-        matches = list(phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200))
+        matches = list(phonenumbers.PhoneNumberMatcher(
+            text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200))
     except Exception:
         return result
     for match in matches:
@@ -518,7 +526,8 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
             if pos > best_pos:
                 best, best_pos = key, pos
         if best and best not in result:
-            result[best] = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            result[best] = phonenumbers.format_number(match.number,
+                                                      phonenumbers.PhoneNumberFormat.E164)
     return result
 
 
