@@ -27,7 +27,11 @@ from mailgen import invite
 
 from followup import (
     config,
+    debrief,
     detect,
+    detect_calendar,
+    detect_prose,
+    detect_rules,
     detect_text,
     inbound,
     mailtext,
@@ -35,12 +39,14 @@ from followup import (
     pipeline,
     render,
     replies,
+    senders,
 )
 from followup.runtime import open_runtime
 
 SIZE = 2_000_000
 BOUND = 1.0  # seconds per call
-MODULES = (detect, detect_text, mailtext, replies, render, model, inbound)
+MODULES = (detect, detect_rules, detect_calendar, detect_prose, detect_text, mailtext, replies,
+           debrief, senders, render, model, inbound)
 SOURCES = Path(detect.__file__).parent
 
 
