@@ -67,8 +67,8 @@ def test_thresholds_are_ordered():
 
 
 def test_google_chain_update_and_cancel_share_uid():
-    first, update, cancel = (run(n).event for n in
-                             ("01_google_invite.eml", "02_google_update.eml", "03_google_cancel.eml"))
+    chain = ("01_google_invite.eml", "02_google_update.eml", "03_google_cancel.eml")
+    first, update, cancel = (run(n).event for n in chain)
     assert first.uid == update.uid == cancel.uid
     assert (first.sequence, update.sequence, cancel.sequence) == (0, 1, 2)
     assert first.method is update.method is Method.REQUEST
@@ -169,7 +169,8 @@ def test_confirmation_email_cst_year_from_date_header():
 
 
 def test_year_rolls_over_for_a_january_date_mailed_in_december():
-    raw = (b"From: a@acme.com\r\nSubject: Interview confirmed\r\nDate: Tue, 15 Dec 2026 10:00:00 +0000\r\n"
+    raw = (b"From: a@acme.com\r\nSubject: Interview confirmed\r\n"
+           b"Date: Tue, 15 Dec 2026 10:00:00 +0000\r\n"
            b"Message-ID: <x@acme.com>\r\n\r\nYour interview is on January 5 at 10:00 AM EST.\r\n")
     ev = run(raw).event
     assert ev.start == datetime(2027, 1, 5, 10, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -183,7 +184,8 @@ def test_year_rolls_over_for_a_january_date_mailed_in_december():
     ("at 2:00 PM PST", "America/Los_Angeles"),
 ])
 def test_zone_spellings(text, zone):
-    raw = (b"From: a@acme.com\r\nSubject: Interview\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\n"
+    raw = (b"From: a@acme.com\r\nSubject: Interview\r\n"
+           b"Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\n"
            b"Your interview is confirmed for December 3 " + text.encode() + b".\r\n")
     assert run(raw).event.timezone == zone
 
@@ -230,7 +232,8 @@ def test_huge_calendar_part_is_skipped():
 
 
 def test_rrule_bomb_is_not_expanded():
-    raw = (b"BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Bomb\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n"
+    raw = (b"BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Bomb\r\nBEGIN:STANDARD\r\n"
+           b"DTSTART:16010101T000000\r\n"
            b"TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=SECONDLY\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
            b"BEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Interview\r\nDTSTART;TZID=Bomb:20261201T100000\r\n"
            b"RRULE:FREQ=SECONDLY;COUNT=999999999\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
@@ -242,7 +245,8 @@ def test_rrule_bomb_is_not_expanded():
 
 
 @pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if p.suffix == ".eml"
-                                  and p.stem not in ("24_standup_rrule", "26_newsletter")], ids=lambda p: p.name)
+                                  and p.stem not in ("24_standup_rrule", "26_newsletter")],
+                         ids=lambda p: p.name)
 def test_candidate_filter_keeps_every_interview_mail(path: Path):
     head = path.read_bytes().split(b"\n\n", 1)[0]
     assert looks_like_candidate(head)
@@ -285,8 +289,9 @@ def test_mutated_fixtures_never_raise(raw, data):
             buf[pos:pos] = buf[pos: pos + data.draw(st.integers(1, 400))]
         else:
             buf[pos:pos] = data.draw(st.sampled_from(
-                [b"\r\n ", b"BEGIN:VEVENT\r\n", b"DTSTART:99991231T000000Z\r\n", b"=?utf-8?B?////?=",
-                 b"\xff\xfe", b"RRULE:FREQ=SECONDLY\r\n", b"--", b"Content-Type: message/rfc822\r\n\r\n"]))
+                [b"\r\n ", b"BEGIN:VEVENT\r\n", b"DTSTART:99991231T000000Z\r\n",
+                 b"=?utf-8?B?////?=", b"\xff\xfe", b"RRULE:FREQ=SECONDLY\r\n", b"--",
+                 b"Content-Type: message/rfc822\r\n\r\n"]))
     result = detect(bytes(buf), my_addresses=ME, default_timezone=TZ)
     assert isinstance(result, Detection)
     if result.event is not None:

@@ -11,8 +11,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "daemon" / "followup"
 
-CORE = {"model", "plan", "render", "replies", "headers", "calendar_file", "detect",
-        "detect_text", "resources"}
+CORE = {"model", "plan", "render", "replies", "debrief", "senders", "headers", "calendar_file",
+        "detect", "detect_calendar", "detect_prose", "detect_rules", "detect_text", "mailtext",
+        "resources"}
 ADAPTERS = {"store", "config", "credentials", "systemd_unit", "desktop", "net", "private",
             "terminal", "providers", "logsetup", "setup", "adapters", "sources",
             "transports"}

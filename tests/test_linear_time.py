@@ -25,12 +25,28 @@ import pytest
 from hostile import BUILDERS
 from mailgen import invite
 
-from followup import config, detect, detect_text, inbound, model, pipeline, render, replies
+from followup import (
+    config,
+    debrief,
+    detect,
+    detect_calendar,
+    detect_prose,
+    detect_rules,
+    detect_text,
+    inbound,
+    mailtext,
+    model,
+    pipeline,
+    render,
+    replies,
+    senders,
+)
 from followup.runtime import open_runtime
 
 SIZE = 2_000_000
 BOUND = 1.0  # seconds per call
-MODULES = (detect, detect_text, replies, render, model, inbound)
+MODULES = (detect, detect_rules, detect_calendar, detect_prose, detect_text, mailtext, replies,
+           debrief, senders, render, model, inbound)
 SOURCES = Path(detect.__file__).parent
 
 

@@ -8,687 +8,43 @@ prose; a message without one is read as a confirmation email.
 from __future__ import annotations
 
 import email
-import email.feedparser
 import email.policy
-import hashlib
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from email.header import decode_header, make_header
-from email.message import Message
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
-from zoneinfo import ZoneInfo
-
-import icalendar
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from . import detect_text as tx
-from .model import Detection, InterviewEvent, Method, Person, valid_address
+from .detect_calendar import DateOutOfRange, from_calendar, natural_order, resolve_tzid
+from .detect_prose import from_text
+from .detect_rules import (
+    CONFIRMED_THRESHOLD,
+    INTERVIEW_THRESHOLD,
+    MAYBE_THRESHOLD,
+    STRONG_WORDS,
+    is_resource,
+    is_robot,
+    score,
+)
+from .mailtext import MAX_PART_BYTES, Parts, decode_header_value, read_message
+from .model import Detection
 
-INTERVIEW_THRESHOLD = 0.5
-CONFIRMED_THRESHOLD = 0.75
-# Below is_interview, but worth asking the user about (`followup confirm`), never acted on.
-MAYBE_THRESHOLD = 0.4
-MAX_PART_BYTES = 2 * 1024 * 1024
+__all__ = [
+    "CONFIRMED_THRESHOLD",
+    "INTERVIEW_THRESHOLD",
+    "MAX_MESSAGE_BYTES",
+    "MAX_PART_BYTES",
+    "MAYBE_THRESHOLD",
+    "STRONG_WORDS",
+    "DateOutOfRange",
+    "detect",
+    "is_resource",
+    "is_robot",
+    "looks_like_candidate",
+    "natural_order",
+    "resolve_tzid",
+    "score",
+]
+
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
-MAX_DEPTH = 12  # nested message/rfc822 and multipart levels
-MAX_PARTS = 200
-MIN_YEAR, MAX_YEAR = 1970, 2100
-
-# ------------------------------------------------------------------- wording
-
-_URL_RE = re.compile(r"(?:https?://|www\.)\S{1,2000}", re.IGNORECASE)
-
-STRONG_WORDS = re.compile(
-    r"\binterview\w*|\bphone[\s-]screen|\bscreening\s+call|\btechnical\s+screen|\bonsite\b|"
-    r"\bon-site\b|\bhiring\s+manager|\bfinal\s+round|\bsystem\s+design|\bcoding\s+(?:exercise|session)|"
-    r"\brecruiter\s+(?:call|screen|chat)|\bpanel\s+(?:interview|session)|\bentrevista|\bvorstellungsgespr",
-    re.IGNORECASE,
-)
-MEDIUM_WORDS = re.compile(
-    r"\brecruit\w*|\bcandidate|\btalent\s+acquisition|\bposition\b|\bthe\s+role\b|\bhiring\s+team|"
-    r"\bgreenhouse|\blever\b|\bworkday|\bgoodtime|\bashby|\bcalendly",
-    re.IGNORECASE,
-)
-NEGATIVE_WORDS = re.compile(
-    r"\bstand-?\s?up\b|\bdaily\s+scrum|\b1:1\b|\bone[\s-]on[\s-]one|\bdentist|\bdental|\bdoctor|"
-    r"\bwebinar|\bnewsletter|\bmeetup(?![-\w])|\bparty\b|\bhappy\s+hour|\bretro(?:spective)?\b|"
-    r"\bsprint\b|\ball[\s-]hands|\bbirthday|\bworkgroup|\bwork\s+group|\blearning\s+series|"
-    r"\bwe(?:'|’)?re\s+hiring|\bjob\s+alert|\bapply\s+now|\bunsubscribe|\bappointment\s+reminder|"
-    r"\bhaircut|\bcheck-?up\b|\bcleaning\b|\bbook\s+club",
-    re.IGNORECASE,
-)
-CONFIRM_WORDS = re.compile(
-    r"\bconfirm\w*|\bscheduled\b|\bis\s+set\b|\bbooked\b|\binvitation\b|\bcalendar\s+invite|"
-    r"\blooking\s+forward\s+to\s+(?:speaking|meeting|talking)",
-    re.IGNORECASE,
-)
-CANCEL_WORDS = re.compile(r"\bcancel+ed\b|\bcancel+ation\b|\bhas\s+been\s+cancel", re.IGNORECASE)
-
-ROBOT_LOCALPARTS = re.compile(
-    r"^(?:no-?reply|do-?not-?reply|donotreply|notifications?|calendar-notification|"
-    r"calendar|mailer-daemon|postmaster|invites?|scheduling|scheduler|automated|bounce\w*|"
-    # Team mailboxes organise interviews but are nobody you met or can thank by name.
-    r"recruiting|recruitment|recruiters?|talent|careers?|jobs|hr|hiring|interviews?|people)"
-    r"(?:[+.-].*)?$",
-    re.IGNORECASE,
-)
-ROBOT_DOMAINS = ("greenhouse.io", "greenhouse-mail.io", "lever.co", "calendly.com", "goodtime.io", "myworkday.com",
-                 "ashbyhq.com", "zoom.us", "insideicloud.icloud.com")
-RESOURCE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com")
-ROOM_NAME = re.compile(r"\b(?:conference|meeting)\s+room\b|^room\b|\broom\s+\w*\d", re.IGNORECASE)
-SCHEDULING_TOOLS = re.compile(r"greenhouse|lever\.co|workday|goodtime|calendly|ashby", re.IGNORECASE)
-
-
-# ------------------------------------------------------------ message walking
-
-
-@dataclass
-class Parts:
-    """What one message holds, read once."""
-
-    subject: str = ""
-    sender: tuple[str, str] = ("", "")
-    message_id: str = ""
-    date: datetime | None = None
-    texts: list[str] = field(default_factory=list)
-    hrefs: list[str] = field(default_factory=list)
-    calendars: list[tuple[bytes, str | None]] = field(default_factory=list)  # (ics, method param)
-    skipped_big: int = 0
-    recipients: list[tuple[str, str]] = field(default_factory=list)  # (name, address) in To/Cc
-
-    @property
-    def body(self) -> str:
-        return "\n\n".join(self.texts)
-
-
-def decode_header_value(value) -> str:
-    """RFC 2047 decoded, whitespace-normalised header; never raises."""
-    if value is None:
-        return ""
-    try:
-        return tx.normalise_space(str(make_header(decode_header(str(value)))))
-    except Exception:
-        return tx.normalise_space(str(value))
-
-
-def _decode_bytes(data: bytes, charset: str | None) -> str:
-    if charset and charset.lower() in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
-        charset = "cp1252"  # what mail clients (and WHATWG) actually use for these labels
-    for cs in (charset, "utf-8"):
-        if not cs:
-            continue
-        try:
-            return data.decode(cs, errors="replace")
-        except (LookupError, TypeError, ValueError):
-            continue  # unknown charset name: fall through
-    return data.decode("latin-1", errors="replace")
-
-
-def _is_calendar(part: Message) -> bool:
-    ctype = part.get_content_type()
-    name = (part.get_filename() or "") if ctype != "text/calendar" else ""
-    return ctype in ("text/calendar", "application/ics", "text/x-vcalendar") or (
-        isinstance(name, str) and name.lower().endswith((".ics", ".vcs"))
-    )
-
-
-def _walk(msg: Message, out: Parts, depth: int) -> None:
-    """Collect text and calendar parts; nested messages only to MAX_DEPTH."""
-    if depth > MAX_DEPTH or len(out.texts) + len(out.calendars) > MAX_PARTS:
-        return
-    if msg.is_multipart():
-        payload = msg.get_payload()
-        for sub in payload if isinstance(payload, list) else []:
-            if isinstance(sub, Message):
-                _walk(sub, out, depth + 1)
-        return
-    ctype = msg.get_content_type()
-    if ctype == "message/rfc822":
-        payload = msg.get_payload()
-        for sub in payload if isinstance(payload, list) else []:
-            if isinstance(sub, Message):
-                _walk(sub, out, depth + 1)
-        return
-    raw = msg.get_payload(decode=True)
-    if not isinstance(raw, bytes):
-        return
-    if len(raw) > MAX_PART_BYTES:
-        out.skipped_big += 1
-        return
-    if _is_calendar(msg):
-        out.calendars.append((raw, msg.get_param("method")))
-    elif ctype == "text/plain":
-        out.texts.append(_decode_bytes(raw, msg.get_content_charset()))
-    elif ctype == "text/html":
-        text, hrefs = tx.html_to_text(_decode_bytes(raw, msg.get_content_charset()))
-        # Outlook and Google send both plain and HTML: keep HTML text only when no plain part.
-        out.hrefs.extend(hrefs)
-        out.texts.append(text)
-
-
-def parse_bytes(raw: bytes, policy=email.policy.compat32) -> Message:
-    """email.message_from_bytes without its 8x peak: that one copies the whole message
-    into a StringIO (4 bytes a character); fed in pieces, a 20 MB message peaks at ~2.5x."""
-    parser = email.feedparser.BytesFeedParser(policy=policy)
-    view = memoryview(raw)
-    for start in range(0, len(raw), 1 << 16):
-        parser.feed(bytes(view[start:start + (1 << 16)]))
-    return parser.close()
-
-
-def read_message(raw: bytes) -> Parts:
-    msg = parse_bytes(raw)
-    parts = Parts()
-    parts.subject = decode_header_value(msg.get("Subject"))
-    name, addr = parseaddr(decode_header_value(msg.get("From")))
-    parts.sender = (tx.normalise_space(name), addr.lower())
-    parts.message_id = tx.normalise_space(str(msg.get("Message-ID") or ""))
-    to_cc = [decode_header_value(v) for v in (msg.get_all("To") or []) + (msg.get_all("Cc") or [])]
-    parts.recipients = [(tx.normalise_space(n), a.lower()) for n, a in getaddresses(to_cc)[:200]]
-    try:
-        parts.date = parsedate_to_datetime(str(msg.get("Date")))
-    except Exception:
-        parts.date = None
-    _walk(msg, parts, 0)
-    return parts
-
-
-# ------------------------------------------------------------------ calendars
-
-
-class DateOutOfRange(ValueError):
-    """Year 0001 or 9999 and the like: no real interview, and datetime math would overflow."""
-
-
-# VTIMEZONE blocks are cut out by scanning (`_split_vtimezones`), not by a lazy
-# `BEGIN.*?END` regex: that restarts at every BEGIN without an END and costs
-# O(n^2) (20,000 lines of BEGIN:VTIMEZONE took a minute).
-_VTZ_BEGIN, _VTZ_END = b"begin:vtimezone", b"end:vtimezone"
-_VTZ_TAIL_RE = re.compile(rb"[ \t]*\r?\n?")  # after END:VTIMEZONE; matched in place, always
-_FOLD_RE = re.compile(rb"\r?\n[ \t]")
-_TZID_LINE_RE = re.compile(rb"^TZID[^:\r\n]*:(.*)$", re.MULTILINE)
-_TZOFFSETTO_RE = re.compile(rb"TZOFFSETTO:\s*([+-])(\d\d)(\d\d)")
-_TZID_UTC_PREFIX_RE = re.compile(r"^\((?:UTC|GMT)[^)]*\)\s*")
-_TZID_IANA_TAIL_RE = re.compile(r"([A-Z][a-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)$")
-_COMMON_ZONES = (
-    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",
-    "America/St_Johns", "America/Sao_Paulo", "America/Mexico_City", "America/Bogota",
-    "Europe/London", "Europe/Berlin", "Europe/Helsinki", "Europe/Moscow", "Asia/Dubai",
-    "Asia/Kolkata", "Asia/Shanghai", "Asia/Tokyo", "Asia/Singapore", "Australia/Sydney",
-    "Australia/Brisbane", "Australia/Adelaide", "Pacific/Auckland", "UTC",
-)
-
-
-def _unfold(data: bytes) -> bytes:
-    return _FOLD_RE.sub(b"", data)
-
-
-def _split_vtimezones(data: bytes) -> tuple[list[bytes], bytes]:
-    """(VTIMEZONE blocks, the data without them), in one pass.
-
-    Same cut as `BEGIN:VTIMEZONE.*?END:VTIMEZONE[ \\t]*\\r?\\n?` (any case), found
-    with bytes.find: a BEGIN without an END ends the scan instead of restarting it.
-    """
-    low = data.lower()
-    blocks: list[bytes] = []
-    kept: list[bytes] = []
-    pos = 0
-    while (begin := low.find(_VTZ_BEGIN, pos)) != -1:
-        end = low.find(_VTZ_END, begin + len(_VTZ_BEGIN))
-        if end == -1:
-            break  # no END after this BEGIN, so none after any later BEGIN either
-        end = _VTZ_TAIL_RE.match(data, end + len(_VTZ_END)).end()
-        kept.append(data[pos:begin])
-        blocks.append(data[begin:end])
-        pos = end
-    kept.append(data[pos:])
-    return blocks, b"".join(kept)
-
-
-def _vtimezone_offsets(data: bytes) -> dict[str, frozenset[int]]:
-    """TZID → set of TZOFFSETTO minutes, read by text.
-
-    VTIMEZONE blocks are removed before icalendar sees the data: their RRULEs
-    would be expanded by the tz machinery, and custom TZIDs are easier to map
-    by name or by offsets to a real IANA zone.
-    """
-    zones: dict[str, frozenset[int]] = {}
-    for block in _split_vtimezones(data)[0][:20]:
-        tzid = _TZID_LINE_RE.search(block)
-        if not tzid:
-            continue
-        offsets = set()
-        for m in _TZOFFSETTO_RE.finditer(block):
-            minutes = int(m.group(2)) * 60 + int(m.group(3))
-            offsets.add(-minutes if m.group(1) == b"-" else minutes)
-        name = tzid.group(1).decode("utf-8", "replace").strip().strip('"').replace("\\,", ",")
-        zones[name] = frozenset(offsets)
-    return zones
-
-
-def resolve_tzid(tzid: str, vtimezones: dict[str, frozenset[int]], year: int) -> str | None:
-    """A TZID as producers write it → IANA name, or None."""
-    name = tzid.strip().strip('"').replace("\\,", ",")
-    candidates = [name, _TZID_UTC_PREFIX_RE.sub("", name)]
-    # "/mozilla.org/20050126_1/America/New_York" and similar prefixes
-    m = _TZID_IANA_TAIL_RE.search(name)
-    if m:
-        candidates.append(m.group(1))
-    for c in candidates:
-        if c in WINDOWS_TO_OLSON:
-            return WINDOWS_TO_OLSON[c]
-        if ("/" in c or c in ("UTC", "GMT")) and tx.valid_zone(c):
-            return c
-    offsets = vtimezones.get(name)
-    if offsets:
-        return _zone_by_offsets(offsets, year)
-    return None
-
-
-def _zone_by_offsets(offsets: frozenset[int], year: int) -> str | None:
-    """First common IANA zone whose January/July offsets match the VTIMEZONE's."""
-    year = min(max(year, MIN_YEAR), MAX_YEAR)
-    for zone in _COMMON_ZONES:
-        tz = ZoneInfo(zone)
-        seen = {
-            int(datetime(year, month, 15, 12, tzinfo=tz).utcoffset().total_seconds() // 60)
-            for month in (1, 7)
-        }
-        if seen == set(offsets):
-            return zone
-    return None
-
-
-def _event_time(prop, vtimezones, default_tz: str) -> tuple[datetime, str, bool] | None:
-    """(aware start, IANA zone, all_day) for a DTSTART/DTEND property."""
-    if prop is None or not hasattr(prop, "dt"):
-        return None
-    value = prop.dt
-    if isinstance(value, datetime):
-        if not MIN_YEAR <= value.year <= MAX_YEAR:
-            raise DateOutOfRange("date out of range")
-        tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
-        utc_tzid = str(tzid or "").strip('"').upper() in ("", "UTC", "GMT", "ETC/UTC", "ETC/GMT", "Z")
-        if value.tzinfo is not None and value.utcoffset() == timedelta(0) and utc_tzid:
-            # Given in UTC ("Z"): show it in the user's zone.
-            return value.astimezone(ZoneInfo(default_tz)), default_tz, False
-        if isinstance(value.tzinfo, ZoneInfo):
-            return value, value.tzinfo.key, False
-        zone = (resolve_tzid(str(tzid), vtimezones, value.year) if tzid else None) or default_tz
-        naive = value.replace(tzinfo=None)
-        return naive.replace(tzinfo=ZoneInfo(zone)), zone, False
-    if isinstance(value, date):
-        if not MIN_YEAR <= value.year <= MAX_YEAR:
-            raise DateOutOfRange("date out of range")
-        return datetime(value.year, value.month, value.day, tzinfo=ZoneInfo(default_tz)), default_tz, True
-    return None
-
-
-_MAILTO_RE = re.compile(r"^mailto:", re.IGNORECASE)
-
-
-def _address(prop) -> tuple[str, str, str]:
-    """(name, email, cutype) of an ORGANIZER/ATTENDEE property."""
-    addr = _MAILTO_RE.sub("", str(prop).strip()).strip().lower()
-    params = getattr(prop, "params", {}) or {}
-    name = tx.normalise_space(str(params.get("CN", "") or "")).strip("\"' ")
-    if name.lower() == addr or "@" in name:
-        name = ""
-    name = natural_order(name)
-    return name, addr, str(params.get("CUTYPE", "") or "").upper()
-
-
-_LAST_FIRST = re.compile(r"^(?P<last>[^\W\d_][\w'’ -]{0,40}),\s*(?P<first>[^\W\d_][\w'’. -]{0,40})$")
-_SUFFIXES = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|md|esq|mba|cpa)\.?$", re.IGNORECASE)
-
-
-def natural_order(name: str) -> str:
-    """Outlook writes CN="Doe, Jane": the thank-you must say "Jane Doe"."""
-    match = _LAST_FIRST.match(name)
-    if not match or _SUFFIXES.match(match["first"].strip()):
-        return name
-    return f"{match['first'].strip()} {match['last'].strip()}"
-
-
-def is_robot(addr: str) -> bool:
-    local, _, domain = addr.lower().partition("@")
-    if ROBOT_LOCALPARTS.match(local):
-        return True
-    return any(domain == d or domain.endswith("." + d) for d in ROBOT_DOMAINS)
-
-
-def is_resource(name: str, addr: str, cutype: str) -> bool:
-    domain = addr.rpartition("@")[2]
-    return (
-        cutype in ("ROOM", "RESOURCE")
-        or any(domain == d or domain.endswith("." + d) for d in RESOURCE_DOMAINS)
-        or bool(ROOM_NAME.search(name))
-    )
-
-
-def _pick_event(cal) -> object | None:
-    events = [c for c in cal.walk("VEVENT")][:50]
-    if not events:
-        return None
-    masters = [e for e in events if "RECURRENCE-ID" not in e]
-    return (masters or events)[0]
-
-
-def _parse_ics(data: bytes):
-    """icalendar Calendar with VTIMEZONEs removed (see _vtimezone_offsets)."""
-    data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    stripped = _split_vtimezones(data)[1]
-    if stripped.upper().startswith(b"BEGIN:VEVENT"):
-        stripped = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + stripped.rstrip() + b"\r\nEND:VCALENDAR\r\n"
-    cals = icalendar.Calendar.from_ical(stripped, multiple=True)
-    return cals[0] if cals else None
-
-
-def _text(ev, key: str) -> str:
-    value = ev.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = value[0]
-    try:
-        return str(value)
-    except Exception:
-        return ""
-
-
-def _method(cal, param: str | None) -> str:
-    value = str(cal.get("METHOD") or param or "").strip().upper()
-    return value
-
-
-# --------------------------------------------------------------------- scoring
-
-
-def score(title: str, extra: str, *, calendar: bool, recurring: bool, all_day: bool,
-          explicit_zone: bool = True, has_time: bool = True) -> float:
-    """Confidence that this is a job interview; why each weight: see the comments."""
-    conf = 0.3 if calendar else 0.25
-    extra = _URL_RE.sub(" ", extra)  # words inside links ("meetup-join") say nothing
-    if STRONG_WORDS.search(title):
-        conf += 0.5 if calendar else 0.35  # the event's own name says so
-    elif STRONG_WORDS.search(extra):
-        conf += 0.25 if calendar else 0.2  # said in the body only
-    conf += min(0.2, 0.1 * len(set(m.group(0).lower() for m in MEDIUM_WORDS.finditer(extra + " " + title))))
-    if not calendar and CONFIRM_WORDS.search(title + " " + extra):
-        conf += 0.15
-    if not calendar and explicit_zone:
-        conf += 0.05
-    if NEGATIVE_WORDS.search(title):
-        conf -= 0.5
-    elif NEGATIVE_WORDS.search(extra):
-        conf -= 0.2
-    if recurring:
-        conf -= 0.3  # interviews do not repeat
-    if all_day:
-        conf -= 0.25  # interviews have a clock time
-    if not calendar and CANCEL_WORDS.search(title):
-        conf -= 0.3  # a cancellation mail must not create an interview unasked
-    if not has_time:
-        conf = min(conf, 0.3)
-    return round(min(0.99, max(0.01, conf)), 2)
-
-
-# -------------------------------------------------------------------- people
-
-
-def _people(organizer, attendees, my: set[str]) -> tuple[Person | None, list[Person]]:
-    org_person = None
-    people: list[Person] = []
-    seen: set[str] = set()
-    entries = []
-    if organizer is not None:
-        name, addr, cutype = _address(organizer)
-        org_person = Person(name, addr)
-        entries.append((name, addr, cutype))
-    for att in attendees:
-        entries.append(_address(att))
-    for name, addr, cutype in entries:
-        key = addr or name.lower()
-        if not key or key in seen or addr in my:
-            continue
-        if is_robot(addr) or is_resource(name, addr, cutype) or cutype == "GROUP":
-            continue
-        if addr and not valid_address(addr):
-            continue  # "a@x.com, b@y.com" or non-ASCII: never a recipient we trust
-        seen.add(key)
-        people.append(Person(name, addr))
-    return org_person, people
-
-
-def _text_people(text: str, my: set[str]) -> list[Person]:
-    """Interviewers named in prose, without the user, robots and repeats."""
-    people: list[Person] = []
-    seen: set[str] = set()
-    for name, addr in tx.people_in_text(text):
-        addr = addr.lower()
-        key = addr or name.lower()
-        if key in seen or addr in my or (addr and is_robot(addr)):
-            continue
-        seen.add(key)
-        people.append(Person(name, addr))
-    return people
-
-
-def _my_names(attendees, my: set[str]) -> set[str]:
-    """The user's own display names, as the invite spells them."""
-    names = set()
-    for att in attendees[:500]:
-        name, addr, _ = _address(att)
-        if addr in my and name:
-            names.add(name)
-    return names
-
-
-def _with_phones(people: list[Person], text: str) -> tuple[Person, ...]:
-    def variants(p: Person) -> list[str]:
-        # "Doe, Jane" in a CN is written "Jane Doe" in a signature.
-        last, comma, first = p.name.partition(",")
-        flipped = f"{first.strip()} {last.strip()}" if comma else ""
-        return [k for k in (p.name, flipped, p.email) if k]
-
-    keys = [k for p in people for k in variants(p)]
-    phones = tx.phones_near(text, keys)
-    out = []
-    for p in people:
-        phone = next((phones[k] for k in variants(p) if k in phones), None)
-        out.append(Person(p.name, p.email, phone) if phone else p)
-    return tuple(out)
-
-
-def _company_role(title: str, subject: str, body: str, org_email: str,
-                  names: Collection[str] = ()) -> tuple[str | None, str | None]:
-    """From the title, then the subject, then the body; the organizer's domain last.
-
-    `names` are people (the user, interviewers): "Interview with Jane Doe" names no company.
-    """
-    company, role = tx.company_role_from_title(title, names)
-    if not company or not role:
-        c2, r2 = tx.company_role_from_title(subject, names)
-        company, role = company or c2, role or r2
-    if not company or not role:
-        c3, r3 = tx.company_role_from_body(body)
-        company, role = company or c3, role or r3
-    if not company and org_email:
-        company = tx.company_from_domain(org_email)
-    return company, role
-
-
-# ------------------------------------------------------------------- builders
-
-
-def _from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
-                   default_tz: str) -> Detection:
-    vtimezones = _vtimezone_offsets(_unfold(data))
-    cal = _parse_ics(data)
-    if cal is None:
-        return Detection(None, "broken calendar data")
-    method = _method(cal, param)
-    if method in ("REPLY", "COUNTER", "DECLINECOUNTER", "REFRESH"):
-        return Detection(None, "calendar reply")
-    ev = _pick_event(cal)
-    if ev is None:
-        return Detection(None, "calendar without an event")
-    try:
-        start = _event_time(ev.get("DTSTART"), vtimezones, default_tz)
-    except DateOutOfRange:
-        return Detection(None, "date out of range")
-    if start is None:
-        return Detection(None, "event without a start time")
-    start_dt, zone, all_day = start
-    end = None
-    try:
-        end_t = _event_time(ev.get("DTEND"), vtimezones, default_tz)
-        end = end_t[0].astimezone(start_dt.tzinfo) if end_t else None
-    except ValueError:
-        end = None
-    if end is None and ev.get("DURATION") is not None:
-        try:
-            duration = ev.get("DURATION").dt
-            if isinstance(duration, timedelta) and timedelta(0) < duration < timedelta(days=30):
-                end = start_dt + duration
-        except Exception:
-            end = None
-    if end is None or end < start_dt:
-        end = start_dt + (timedelta(days=1) if all_day else timedelta(hours=1))
-
-    status = _text(ev, "STATUS").upper()
-    is_cancel = method == "CANCEL" or status == "CANCELLED"
-    title = tx.normalise_space(_text(ev, "SUMMARY"))
-    description = _text(ev, "DESCRIPTION")
-    location = tx.normalise_space(_text(ev, "LOCATION")) or None
-    organizer = ev.get("ORGANIZER")
-    attendees = ev.get("ATTENDEE") or []
-    if not isinstance(attendees, list):
-        attendees = [attendees]
-    org_person, people = _people(organizer, attendees[:500], my)
-    body = parts.body
-    if not people:
-        # A bare .ics attached by a person (Zoom exports have no attendees): the
-        # sender and the people the mail names are the interviewers.
-        people = _text_people(description + "\n" + body, my)
-        sender_name, sender_addr = parts.sender
-        if sender_addr and sender_addr not in my and not is_robot(sender_addr):
-            if org_person is None:
-                org_person = Person(sender_name, sender_addr)
-            if sender_addr not in {p.email for p in people}:
-                people.insert(0, Person(sender_name, sender_addr))
-    my_names = _my_names(attendees, my) | {n for n, a in parts.recipients if a in my and n}
-    people = list(_with_phones(people, description + "\n" + body))
-
-    recurring = "RRULE" in ev or "RECURRENCE-ID" in ev or "RDATE" in ev
-    extra = " ".join([parts.subject, description[:20_000], body[:20_000]])
-    if org_person and SCHEDULING_TOOLS.search(org_person.email):
-        extra += " greenhouse"
-    conf = score(title, extra, calendar=True, recurring=recurring, all_day=all_day)
-    try:
-        sequence = int(str(ev.get("SEQUENCE", 0)).strip() or 0)
-    except ValueError:
-        sequence = 0
-    uid = tx.normalise_space(_text(ev, "UID")) or parts.message_id or _synthetic_uid(title, start_dt)
-    org_email = org_person.email if org_person else ""
-    if not org_email or is_robot(org_email):
-        org_email = next((p.email for p in people if p.email), "")
-    names = my_names | {p.name for p in people if p.name}
-    company, role = _company_role(title, parts.subject, description, org_email, names)
-    video = tx.find_video_link(location or "", _text(ev, "X-GOOGLE-CONFERENCE"), _text(ev, "URL"),
-                               _text(ev, "CONFERENCE"), description, body, " ".join(parts.hrefs))
-    event = InterviewEvent(
-        is_interview=conf >= INTERVIEW_THRESHOLD,
-        confidence=conf,
-        method=Method.CANCEL if is_cancel else Method.REQUEST,
-        uid=uid,
-        sequence=sequence,
-        title=title or tx.clean_title(parts.subject),
-        company=company,
-        role=role,
-        start=start_dt,
-        end=end,
-        timezone=zone,
-        location=location,
-        video_link=video,
-        organizer=org_person,
-        interviewers=tuple(people),
-        message_id=parts.message_id or None,
-    )
-    return Detection(event, "calendar event")
-
-
-def _synthetic_uid(title: str, start: datetime | None) -> str:
-    seed = f"{title}|{start.isoformat() if start else ''}".encode("utf-8", "replace")
-    return "followup-" + hashlib.sha1(seed).hexdigest()[:16]
-
-
-_VIA_RE = re.compile(r"^(.{2,40}?)\s+(?:via|through)\s+\w+")  # "Acme via Greenhouse"
-# `[^\S\n]*`, not `\s*`: a leading `\s*` runs across blank lines, and a search
-# restarting at each of them is O(n^2) on a body of newlines.
-_LOCATION_LINE_RE = re.compile(r"(?im)^[^\S\n]*(?:location|where|address)\s*:\s*(.{3,200})$")
-
-
-def _from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
-    """A confirmation email: interview wording plus a date and time in prose."""
-    body = parts.body
-    subject = parts.subject
-    if not STRONG_WORDS.search(subject) and not STRONG_WORDS.search(body[:50_000]):
-        return Detection(None, "no calendar part and no interview wording")
-    ref = parts.date.date() if parts.date else None
-    found = tx.find_datetime(subject, ref, default_tz) or tx.find_datetime(body, ref, default_tz)
-    if found is None:
-        return Detection(None, "interview wording but no date and time")
-    start, end, zone, explicit = found
-    if not MIN_YEAR <= start.year <= MAX_YEAR:
-        return Detection(None, "date out of range")
-    if end is None:
-        end = start + (tx.find_duration(subject + "\n" + body) or timedelta(hours=1))
-
-    sender_name, sender_addr = parts.sender
-    organizer = Person(sender_name, sender_addr) if sender_addr else None
-    interviewers = _with_phones(_text_people(body, my), body)
-
-    extra = body[:50_000]
-    if SCHEDULING_TOOLS.search(sender_addr) or SCHEDULING_TOOLS.search(sender_name):
-        extra += " greenhouse"  # sent by a scheduling tool: counts like a medium word
-    conf = score(subject, extra, calendar=False, recurring=False, all_day=False,
-                 explicit_zone=explicit)
-    company_email = "" if is_robot(sender_addr) else sender_addr
-    if not company_email:
-        company_email = next((p.email for p in interviewers if p.email), "")
-    names = {p.name for p in interviewers if p.name}
-    company, role = _company_role(subject, subject, body, company_email, names)
-    if not company:
-        m = _VIA_RE.match(sender_name)
-        company = m.group(1).strip() if m else None
-    video = tx.find_video_link(body, " ".join(parts.hrefs))
-    location = None
-    loc = _LOCATION_LINE_RE.search(body)
-    if loc:
-        location = tx.normalise_space(loc.group(1))
-    event = InterviewEvent(
-        is_interview=conf >= INTERVIEW_THRESHOLD,
-        confidence=conf,
-        method=None,
-        uid=parts.message_id or _synthetic_uid(subject, start),
-        sequence=0,
-        title=tx.clean_title(subject),
-        company=company,
-        role=role,
-        start=start,
-        end=end,
-        timezone=zone,
-        location=location,
-        video_link=video,
-        organizer=organizer,
-        interviewers=interviewers,
-        message_id=parts.message_id or None,
-    )
-    return Detection(event, "confirmation email")
 
 
 # ---------------------------------------------------------------------- API
@@ -707,19 +63,19 @@ def _detect(raw: bytes, my: set[str], default_tz: str) -> Detection:
     if _is_bare_ics(raw):
         if len(raw) > MAX_PART_BYTES:
             return Detection(None, "calendar too large")
-        return _from_calendar(raw, None, Parts(), my, default_tz)
+        return from_calendar(raw, None, Parts(), my, default_tz)
     parts = read_message(raw)
     failure = None
     for data, param in parts.calendars:
         try:
-            result = _from_calendar(data, param, parts, my, default_tz)
+            result = from_calendar(data, param, parts, my, default_tz)
         except Exception as exc:  # broken ICS: remember, then try prose
             failure = Detection(None, f"broken calendar part: {type(exc).__name__}")
             continue
         if result.event is not None or result.reason == "calendar reply":
             return result
         failure = failure or result
-    result = _from_text(parts, my, default_tz)
+    result = from_text(parts, my, default_tz)
     if result.event is None and failure is not None:
         return failure
     if result.event is None and parts.skipped_big and not parts.texts:
@@ -727,7 +83,8 @@ def _detect(raw: bytes, my: set[str], default_tz: str) -> Detection:
     return result
 
 
-def detect(raw: bytes, *, my_addresses: Collection[str] = (), default_timezone: str = "UTC") -> Detection:
+def detect(raw: bytes, *, my_addresses: Collection[str] = (),
+           default_timezone: str = "UTC") -> Detection:
     """Read one RFC 5322 message or bare .ics file. Never raises."""
     try:
         default_tz = tx.valid_zone(default_timezone) or "UTC"
@@ -743,7 +100,8 @@ _CANDIDATE_RE = re.compile(
     r"interview|invitation|invite|invitaci|einladung|calendar|meeting|screen|onsite|"
     r"greenhouse|lever|workday|goodtime|calendly|ashby|zoom|teams|webex|"
     r"text/calendar|application/ics|\.ics\b|method=|recruit|hiring|talent|schedul|"
-    r"confirm|appointment|call with|chat with|booked|entrevista|urn:content-classes:calendarmessage|"
+    r"confirm|appointment|call with|chat with|booked|entrevista|"
+    r"urn:content-classes:calendarmessage|"
     r"next steps|availability|opportunity|application|position|\brole\b|candidate|offer|"
     r"^in-reply-to:|"  # a reply in a thread (recruiters answer "Re: Next steps") is worth a look
     r"x-ms-exchange-calendar|x-ms-tnef-correlator|x-ms-has-attach:\s*yes|multipart/mixed",
@@ -757,7 +115,8 @@ def looks_like_candidate(header_bytes: bytes) -> bool:
         head = bytes(header_bytes[:64_000])
         text = head.decode("utf-8", errors="replace")
         msg = email.message_from_bytes(head, policy=email.policy.compat32)
-        decoded = " ".join(decode_header_value(msg.get(h)) for h in ("Subject", "From", "Sender", "Reply-To"))
+        decoded = " ".join(decode_header_value(msg.get(h))
+                           for h in ("Subject", "From", "Sender", "Reply-To"))
         return bool(_CANDIDATE_RE.search(text) or _CANDIDATE_RE.search(decoded))
     except Exception:
         return True  # unreadable headers: let the full detector decide

@@ -1,4 +1,4 @@
-"""Text helpers for detection: HTML to text, dates and zones in prose, company/role,
+"""Text helpers for detection: dates and zones in prose, company/role,
 people, phone numbers and video links.
 
 Pure: no I/O, no clock. Every function takes plain strings and returns plain data;
@@ -7,138 +7,18 @@ callers (detect.py) catch exceptions, but these functions try not to raise anywa
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from .mailtext import normalise_space
+
 # Scanning is linear, but cap the text anyway so a huge body costs little.
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 1_000  # a subject or SUMMARY read for company and role
-
-# --------------------------------------------------------------------------- HTML
-
-
-class _TextExtractor(HTMLParser):
-    """Collects visible text (block tags become newlines) and every href."""
-
-    BLOCK = {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", "td", "th"}
-    SKIP = {"script", "style", "head", "title"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hrefs: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self._skip += 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-        if tag == "a":
-            for key, value in attrs:
-                if key == "href" and value:
-                    self.hrefs.append(value)
-        if tag == "td":
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP and self._skip:
-            self._skip -= 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-_BLANKS_RE = re.compile(r"[ \t]+")
-_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
-_SPACE_RE = re.compile(r"\s+")
-MAX_TAG_CHARS = 2000
-
-
-def strip_tags(markup: str) -> str:
-    """Each `<…>` of at most MAX_TAG_CHARS becomes a space: `re.sub(r"<[^>]{0,2000}>", " ")`
-    by str.find. That regex tries 2,000 characters at every "<", so a run of "<"
-    without ">" cost 4,000 steps a character."""
-    out: list[str] = []
-    pos = 0
-    while (lt := markup.find("<", pos)) != -1:
-        gt = markup.find(">", lt + 1)
-        if gt == -1:
-            break  # no ">" after this "<", so none after a later one either
-        # Every "<" before `gt` closes at `gt`: the first one near enough is the tag.
-        lt = markup.find("<", max(lt, gt - 1 - MAX_TAG_CHARS), gt)
-        if lt == -1:
-            out.append(markup[pos:gt + 1])
-        else:
-            out.append(markup[pos:lt])
-            out.append(" ")
-        pos = gt + 1
-    out.append(markup[pos:])
-    return "".join(out)
-
-
-def escape_unclosed_lt(markup: str) -> str:
-    """Every "<" not closed by a ">" before the next "<" becomes "&lt;".
-
-    html.parser reads each such "<" as the start of a tag, scans the rest of the
-    document for its end and starts again one "<" later: O(n^2) (200,000 characters
-    of "<b <i " took minutes). A "<" that cannot end before the next one is text.
-    Comments are kept whole (Outlook writes `<!--<![endif]-->`); an unclosed one is
-    text, as html.parser would make it, but after one scan instead of one per "<".
-    """
-    out: list[str] = []
-    pos = 0
-    gt = -1
-    while (lt := markup.find("<", pos)) != -1:
-        if markup.startswith("<!--", lt):
-            close = markup.find("-->", lt + 4)
-            if close != -1:
-                out.append(markup[pos:close + 3])
-                pos = close + 3
-                continue
-        if gt < lt:
-            gt = markup.find(">", lt + 1)
-            if gt == -1:
-                break
-        after = markup.find("<", lt + 1, gt)
-        if after == -1:
-            out.append(markup[pos:gt + 1])
-            pos = gt + 1
-        else:
-            out.append(markup[pos:lt])
-            out.append("&lt;")
-            pos = lt + 1
-    if pos < len(markup):
-        out.append(markup[pos:].replace("<", "&lt;"))
-    return "".join(out)
-
-
-def html_to_text(markup: str) -> tuple[str, list[str]]:
-    """Visible text of an HTML document and the links it holds."""
-    parser = _TextExtractor()
-    try:
-        parser.feed(escape_unclosed_lt(markup[:MAX_TEXT_CHARS]))
-        parser.close()
-    except Exception:  # html.parser is lenient, but never let markup stop detection
-        return html.unescape(strip_tags(markup[:MAX_TEXT_CHARS])), []
-    text = "".join(parser.parts).replace("\xa0", " ")
-    text = _BLANKS_RE.sub(" ", text)
-    text = _BLANK_LINES_RE.sub("\n\n", text)
-    return text.strip(), parser.hrefs
-
-
-def normalise_space(s: str) -> str:
-    return _SPACE_RE.sub(" ", s or "").strip()
-
 
 # ---------------------------------------------------------------------- zones
 
@@ -287,7 +167,7 @@ def _find_time(window: str) -> tuple[time, time | None] | None:
     return None
 
 
-def _date_of(m: re.Match, ref: date | None) -> date | None:
+def _date_of(m: re.Match[str], ref: date | None) -> date | None:
     g = m.groupdict()
     try:
         if g["iy"]:
@@ -441,7 +321,8 @@ _COMPANY_TAIL = re.compile(
 )
 
 
-def company_role_from_title(title: str, not_company: Collection[str] = ()) -> tuple[str | None, str | None]:
+def company_role_from_title(title: str, not_company: Collection[str] = ()
+                            ) -> tuple[str | None, str | None]:
     """Company and role from a summary or subject; names in `not_company` (people) are dropped."""
     # The patterns try up to 80 x 60 splits at every interview word: fine for a
     # subject line, 2 s for a 2 MB one. No real title is near this long.
@@ -521,7 +402,8 @@ VENDOR_DOMAINS = {
     "greenhouse.io", "lever.co", "hire.lever.co", "myworkday.com", "workday.com",
     "goodtime.io", "calendly.com", "ashbyhq.com", "zoom.us", "google.com",
     "microsoft.com", "smartrecruiters.com", "icims.com", "jobvite.com", "gem.com",
-    "modernloop.io", "prelude.co", "onmicrosoft.com", "meetup.com", "example.net", "example.com", "example.org",
+    "modernloop.io", "prelude.co", "onmicrosoft.com", "meetup.com", "example.net", "example.com",
+    "example.org",
 }
 
 
@@ -534,7 +416,8 @@ def company_from_domain(email: str) -> str | None:
         return None
     labels = domain.split(".")
     # Skip second-level public suffixes like co.uk / com.au.
-    if len(labels) >= 3 and labels[-2] in {"co", "com", "ac", "org", "net", "gov", "edu"} and len(labels[-1]) == 2:
+    second_level = {"co", "com", "ac", "org", "net", "gov", "edu"}
+    if len(labels) >= 3 and labels[-2] in second_level and len(labels[-1]) == 2:
         name = labels[-3]
     else:
         name = labels[-2]
@@ -546,16 +429,19 @@ def company_from_domain(email: str) -> str | None:
 # ------------------------------------------------------------------ people
 
 _EMAIL = r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}"
-_NAME = r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-\u4e00-\u9fff]{0,30}(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ][\w'’.\-]{0,30}){0,3}"
+_NAME = (r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-\u4e00-\u9fff]{0,30}"
+         r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ][\w'’.\-]{0,30}){0,3}")
 # The same with atomic word pieces, for a search at every capital: a name is
 # followed by a blank or a bracket, which no piece holds, so giving back part of
 # a word never helps, and a failed name costs one read of it instead of 30 x 4.
 _NAME_ATOMIC = (r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff](?>[\w'’.\-\u4e00-\u9fff]{0,30})"
                 r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ](?>[\w'’.\-]{0,30})){0,3}")
-_PERSON_RE = re.compile(r"(?P<name>" + _NAME_ATOMIC + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
+_PERSON_RE = re.compile(r"(?P<name>" + _NAME_ATOMIC + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?"
+                        r"(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
 _INTERVIEWER_LINE_RE = re.compile(
     r"(?:interviewers?|meeting with|you(?:'ll| will) (?:be )?(?:meet|speak|talk)(?:ing)? with|"
-    r"speaking with|interview(?:ing)? with|hosted by)[ \t]*(?::[ \t]*)?(?P<rest>(?:[^\n]|\n(?![ \t]*\n)){2,400})",
+    r"speaking with|interview(?:ing)? with|hosted by)[ \t]*(?::[ \t]*)?"
+    r"(?P<rest>(?:[^\n]|\n(?![ \t]*\n)){2,400})",
     re.IGNORECASE,
 )
 _NAME_ONLY_RE = re.compile(r"^\s*(?P<name>" + _NAME + r")\s*(?:[,(–-].*)?$")
@@ -588,15 +474,16 @@ def people_in_text(text: str) -> list[tuple[str, str]]:
     """
     text = text[:MAX_TEXT_CHARS]
     found: list[tuple[str, str]] = []
-    for line in _INTERVIEWER_LINE_RE.finditer(text):
-        rest = line.group("rest")
-        pairs = [(normalise_space(m.group("name")), m.group("email")) for m in _PERSON_RE.finditer(rest)]
+    for sentence in _INTERVIEWER_LINE_RE.finditer(text):
+        rest = sentence.group("rest")
+        pairs = [(normalise_space(m.group("name")), m.group("email"))
+                 for m in _PERSON_RE.finditer(rest)]
         if not pairs and not found:
             # "Interviewers: Jane Doe, John Roe" without addresses; a list may follow on next lines
             chunk = rest if rest.strip() else ""
             for piece in _LIST_SEPARATOR_RE.split(chunk):
                 piece = _drop_parenthesis(piece).strip(" .")
-                if _NAME_FULL_RE.fullmatch(piece) and 1 <= len(piece.split()) <= 4 and len(piece.split()) >= 2:
+                if _NAME_FULL_RE.fullmatch(piece) and 2 <= len(piece.split()) <= 4:
                     pairs.append((piece, ""))
         found.extend(pairs)
     # Bulleted "Name (email) – Title" lines after an "Interviewers:" heading.
@@ -626,7 +513,8 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     lowered = text.lower()
     try:
-        matches = list(phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200))
+        matches = list(phonenumbers.PhoneNumberMatcher(
+            text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200))
     except Exception:
         return result
     for match in matches:
@@ -638,7 +526,8 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
             if pos > best_pos:
                 best, best_pos = key, pos
         if best and best not in result:
-            result[best] = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            result[best] = phonenumbers.format_number(match.number,
+                                                      phonenumbers.PhoneNumberFormat.E164)
     return result
 
 

@@ -10,13 +10,13 @@ from one validated addr-spec; quoting is left to email.headerregistry.
 
 from __future__ import annotations
 
-import unicodedata
 from email import errors as email_errors
 from email import message_from_bytes, policy
 from email.header import decode_header
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 
+from followup.mailtext import clean_header
 from followup.model import FollowupError, valid_address
 
 DECODE_ROUNDS = 3  # a payload encoded more often than this is broken, never decoded
@@ -25,16 +25,6 @@ MAX_CHARS = 1000  # bounds the stdlib decoder's work; no name or subject is long
 
 class UnsafeHeader(FollowupError):
     """A value cannot be written into a header safely; the message says why."""
-
-
-def clean_text(value: str) -> str:
-    """Control and format characters (CR, LF, NUL, bidi overrides, …) become spaces,
-    runs of whitespace collapse to one space."""
-    out = []
-    for ch in value:
-        cat = unicodedata.category(ch)
-        out.append(" " if cat.startswith("C") or cat in ("Zl", "Zp") else ch)
-    return " ".join("".join(out).split())
 
 
 def _decode_once(text: str) -> str:
@@ -60,9 +50,9 @@ def header_text(value: object) -> str:
     """One safe header line from hostile text: decoded, cleaned, never decodable again."""
     if value is None:
         return ""
-    text = clean_text(str(value)[:MAX_CHARS])
+    text = clean_header(str(value)[:MAX_CHARS])
     for _ in range(DECODE_ROUNDS):
-        decoded = clean_text(_decode_once(text))
+        decoded = clean_header(_decode_once(text))
         if decoded == text:
             break
         text = decoded

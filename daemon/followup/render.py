@@ -22,8 +22,9 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import resources
+from .mailtext import clean_header
 from .model import Debrief, FollowupError, Interview, InterviewState, Person, RenderedEmail
-from .replies import DEBRIEF_QUESTIONS, clean_header, debrief_form, format_token
+from .replies import DEBRIEF_QUESTIONS, debrief_form, format_token
 
 __all__ = [
     "make_environment",

@@ -10,22 +10,34 @@ server's Authentication-Results vouch for the sender's domain.
 from __future__ import annotations
 
 import email
-import email.errors
-import email.headerregistry
 import email.policy
-import email.utils
 import enum
 import hmac
-import html
 import re
-import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from email.message import Message
-from html.parser import HTMLParser
-from typing import Any
 
-from .model import Debrief, Interview, valid_address
+from .debrief import (
+    DEBRIEF_QUESTIONS,
+    answers_from_lines,
+    debrief_form,
+    debrief_from_mapping,
+    match_heading,
+    parse_debrief_form,
+    plain_words,
+    tidy,
+)
+from .mailtext import body_text, clean_header
+from .model import Debrief
+from .senders import (
+    AuthHeader,
+    AuthResult,
+    auth_headers,
+    check_authentication,
+    parse_auth_results,
+    strict_sender,
+)
 
 __all__ = [
     "TOKEN_RE",
@@ -55,138 +67,6 @@ def format_token(token: str) -> str:
     return f"[fu-{token}]"
 
 
-def clean_header(value: str) -> str:
-    """One safe header line: control and format characters (CR, LF, NUL, bidi
-    overrides, …) become spaces, runs of whitespace collapse to one space."""
-    if not value:
-        return ""
-    out = []
-    for ch in str(value):
-        cat = unicodedata.category(ch)
-        if cat.startswith("C") or cat in ("Zl", "Zp"):
-            out.append(" ")
-        else:
-            out.append(ch)
-    return " ".join("".join(out).split())
-
-
-# --------------------------------------------------------------------------- debrief
-
-
-DEBRIEF_QUESTIONS: list[tuple[str, str]] = [
-    ("topics", "Topics covered"),
-    ("went_well", "What went well?"),
-    ("wish_not_said", "What did I say that I wish I had not said?"),
-    ("wish_said", "What did I not say that I wish I had said?"),
-    ("unmet_requirement", "Which requirement did I not meet?"),
-    ("made_up_for", "What have I done since to make up for it?"),
-]
-
-assert [f for f, _ in DEBRIEF_QUESTIONS] == list(Debrief.FIELDS)
-
-
-def _words(text: str) -> list[str]:
-    text = text.lower().replace("'", "").replace("\u2019", "")
-    return re.findall(r"[a-z0-9]+", text)
-
-
-_HEADING_WORDS = [(f, _words(h)) for f, h in DEBRIEF_QUESTIONS]
-
-
-def _match_heading(line: str) -> tuple[str, str] | None:
-    """(field, answer on the same line) if the line is one of the headings."""
-    words = _words(line)
-    if not words:
-        return None
-    for fname, hw in _HEADING_WORDS:
-        if words == hw:
-            return fname, ""
-    # "Heading: answer" or "Heading? answer" on one line
-    m = re.match(r"^([^:?]*[:?])(.*)$", line)
-    if m:
-        head, rest = m.group(1), m.group(2)
-        hwords = _words(head)
-        for fname, hw in _HEADING_WORDS:
-            if hwords == hw:
-                return fname, rest.strip()
-    return None
-
-
-def debrief_form(interview: Interview, debrief: Debrief | None, *, comments: bool = True) -> str:
-    """The debrief as text: one heading per question, answers below each.
-    Used in $EDITOR by `followup debrief ID` and inside debrief_request.txt."""
-    lines: list[str] = []
-    if comments:
-        parts = (clean_header(interview.role), clean_header(interview.company))
-        what = " at ".join(x for x in parts if x)
-        lines.append(f"# Debrief: {what or 'interview'} ({interview.start:%Y-%m-%d})")
-        lines.append("# Write your answers under each heading; leave a heading empty if nothing")
-        lines.append("# comes to mind. Lines starting with '#' are ignored.")
-        if interview.interviewers:
-            lines.append("# Check the spelling of each interviewer's name and email:")
-            for p in interview.interviewers:
-                lines.append(f"#   {clean_header(p.name)} <{clean_header(p.email)}>")
-        lines.append("")
-    for fname, heading in DEBRIEF_QUESTIONS:
-        lines.append(heading)
-        answer = getattr(debrief, fname, "") if debrief else ""
-        if answer:
-            lines.append(answer.strip())
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _answers_from_lines(lines: list[str]) -> dict[str, str] | None:
-    """Answers under headings; None if no heading was found at all."""
-    answers: dict[str, list[str]] = {}
-    current: str | None = None
-    found = False
-    for line in lines:
-        if line.lstrip().startswith("#"):
-            continue
-        heading = _match_heading(line)
-        if heading:
-            found = True
-            current, rest = heading
-            answers.setdefault(current, [])
-            if rest:
-                answers[current].append(rest)
-            continue
-        if current is not None:
-            answers[current].append(line.rstrip())
-    if not found:
-        return None
-    return {k: _tidy("\n".join(v)) for k, v in answers.items()}
-
-
-def _tidy(text: str) -> str:
-    """Strip, and collapse runs of blank lines to one."""
-    text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text.strip())
-    return text
-
-
-def parse_debrief_form(text: str) -> Debrief:
-    """The answers under each heading of a debrief form ('#' lines ignored)."""
-    answers = _answers_from_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return Debrief(**(answers or {}))
-
-
-def debrief_from_mapping(data: Mapping[str, Any]) -> Debrief:
-    """A Debrief from a TOML table (keys = Debrief field names)."""
-    values: dict[str, str] = {}
-    for key, value in data.items():
-        if key not in Debrief.FIELDS:
-            raise ValueError(
-                f"unknown debrief key '{key}' (expected one of: {', '.join(Debrief.FIELDS)})"
-            )
-        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-            value = "\n".join(value)
-        if not isinstance(value, str):
-            raise ValueError(f"debrief key '{key}' must be text, not {type(value).__name__}")
-        values[key] = value.strip()
-    return Debrief(**values)
-
-
 # --------------------------------------------------------------------------- replies
 
 
@@ -197,27 +77,6 @@ class Action(enum.Enum):
     DONE = "done"
     DEBRIEF = "debrief"
     UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class AuthResult:
-    """One method's result in an Authentication-Results header (RFC 8601):
-    method "dmarc", result "pass", properties like ("header.from", "example.net")."""
-
-    method: str
-    result: str
-    properties: tuple[tuple[str, str], ...] = ()
-
-    def prop(self, name: str) -> str:
-        return next((v for k, v in self.properties if k == name), "")
-
-
-@dataclass(frozen=True)
-class AuthHeader:
-    """One Authentication-Results header: who wrote it, and what it says."""
-
-    authserv_id: str  # lowercased
-    results: tuple[AuthResult, ...]
 
 
 @dataclass(frozen=True)
@@ -348,10 +207,11 @@ def _strip_signature(lines: list[str]) -> list[str]:
         if line.rstrip() == "--" or line == "-- ":
             lines = lines[:i]
             break
-    # trailing mobile "Sent from my iPhone" lines
-    while lines and (not lines[-1].strip() or _MOBILE_SIG_RE.match(lines[-1])):
-        lines = lines[:-1]
-    return lines
+    # trailing mobile "Sent from my iPhone" lines; cut once (slicing per line is O(n^2))
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or _MOBILE_SIG_RE.match(lines[end - 1])):
+        end -= 1
+    return lines[:end]
 
 
 _MAX_LINES = 5000  # a reply is read this far; a thank-you and its quoted request are far shorter
@@ -378,7 +238,7 @@ def _inline_debrief(text: str) -> dict[str, str] | None:
     for line in lines:
         if line.lstrip().startswith(">"):
             unquoted = re.sub(r"^(\s*>)+\s?", "", line)
-            if _match_heading(unquoted):
+            if match_heading(unquoted):
                 kept.append(unquoted)
             else:
                 kept.append("#")  # quoted non-heading text: ignored
@@ -386,97 +246,10 @@ def _inline_debrief(text: str) -> dict[str, str] | None:
         if _is_attribution(line):
             continue
         kept.append(line)
-    answers = _answers_from_lines(kept)
+    answers = answers_from_lines(kept)
     if answers and any(answers.values()):
         return answers
     return None
-
-
-class _HTMLText(HTMLParser):
-    """Crude HTML to text: block elements break lines; blockquotes are quoted."""
-
-    _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "hr", "table", "blockquote"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.quote_depth = 0
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script", "head"):
-            self.skip += 1
-        if tag == "blockquote":
-            self.quote_depth += 1
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script", "head"):
-            self.skip = max(0, self.skip - 1)
-        if tag == "blockquote":
-            self.quote_depth = max(0, self.quote_depth - 1)
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        if self.quote_depth:
-            data = "\n".join("> " + ln if ln.strip() else ln for ln in data.split("\n"))
-        self.parts.append(data)
-
-    def text(self) -> str:
-        out = "".join(self.parts)
-        out = "\n".join(ln.rstrip() for ln in out.split("\n"))
-        return re.sub(r"\n{3,}", "\n\n", out).strip("\n")
-
-
-def _html_to_text(markup: str) -> str:
-    parser = _HTMLText()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except Exception:  # noqa: BLE001 - malformed HTML: fall back to stripping tags
-        return html.unescape(re.sub(r"<[^>]+>", " ", markup))
-    return parser.text()
-
-
-def _part_text(part: Message) -> str:
-    try:
-        content = part.get_content()  # type: ignore[attr-defined]
-        if isinstance(content, str):
-            return content
-    except Exception:  # noqa: BLE001
-        pass
-    payload = part.get_payload(decode=True)
-    if isinstance(payload, bytes):
-        charset = part.get_content_charset() or "utf-8"
-        try:
-            return payload.decode(charset, errors="replace")
-        except LookupError:
-            return payload.decode("utf-8", errors="replace")
-    return ""
-
-
-def _body_text(msg: Message) -> str:
-    plain: str | None = None
-    markup: str | None = None
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        if part.get_content_disposition() == "attachment":
-            continue
-        ctype = part.get_content_type()
-        if ctype == "text/plain" and plain is None:
-            plain = _part_text(part)
-        elif ctype == "text/html" and markup is None:
-            markup = _part_text(part)
-    if plain is not None:
-        return plain
-    if markup is not None:
-        return _html_to_text(markup)
-    return ""
 
 
 def _header(msg: Message, name: str) -> str | None:
@@ -533,7 +306,7 @@ def _classify(new_lines: list[str]) -> tuple[Action, str | None, str, str]:
     nonblank = [ln for ln in new_lines if ln.strip()]
     if not nonblank:
         return Action.UNKNOWN, None, "no new text above the quote", ""
-    first = " ".join(_words(nonblank[0]))
+    first = " ".join(plain_words(nonblank[0]))
     rest = nonblank[1:]
     if first in _COMMANDS:
         action = _COMMANDS[first]
@@ -548,8 +321,8 @@ def _classify(new_lines: list[str]) -> tuple[Action, str | None, str, str]:
             "reply with the single word, or with the whole edited text",
             "",
         )
-    text = _tidy("\n".join(ln.rstrip() for ln in new_lines))
-    if len(nonblank) == 1 and len(_words(text)) <= 6:
+    text = tidy("\n".join(ln.rstrip() for ln in new_lines))
+    if len(nonblank) == 1 and len(plain_words(text)) <= 6:
         return (
             Action.UNKNOWN,
             None,
@@ -561,185 +334,6 @@ def _classify(new_lines: list[str]) -> tuple[Action, str | None, str, str]:
         return (Action.UNKNOWN, None, f"the edited text still holds {echo} of our request, "
                 "so it is not your text alone", echo)
     return Action.EDIT, text + "\n", "new text above the quoted draft", ""
-
-
-# --------------------------------------------------------------------------- the sender
-
-_MAX_FROM = 998  # RFC 5322 line limit
-
-
-def _raw_values(msg: Message, name: str) -> list[str]:
-    """A header's values as they were in the message (encoded-words not decoded),
-    unfolded."""
-    try:
-        return [" ".join(str(v).split()) for k, v in msg.raw_items() if k.lower() == name]
-    except Exception:  # noqa: BLE001 - a message the parser could not read
-        return []
-
-
-def strict_sender(msg: Message) -> tuple[str, str, str]:
-    """(address lowercased, display name, "") if the From header names exactly one
-    address beyond doubt; else ("", "", the problem). The stdlib's parsers each
-    read some forged forms as the user's address (`me@x <eve@evil>`,
-    `<me@x>@evil`, encoded-words): the two readings must agree, and nothing
-    that looks like an address may sit outside the one address."""
-    values = _raw_values(msg, "from")
-    if len(values) != 1:
-        return "", "", f"the message has {len(values)} From headers, not one"
-    value = values[0]
-    if len(value) > _MAX_FROM:
-        return "", "", "the From header is too long"
-    if "=?" in value:  # an encoded-word may only be a display name before <address>
-        _name, bracket, address_part = value.rpartition("<")
-        if not bracket or "=?" in address_part:
-            return "", "", "the From address is an encoded-word"
-    try:
-        header = msg["From"]
-        # The registry builds the header's class from both; compat32 gives a plain str.
-        if not (isinstance(header, email.headerregistry.AddressHeader)
-                and isinstance(header, email.headerregistry.BaseHeader)):
-            return "", "", "the From header cannot be read"
-        groups, addresses = header.groups, header.addresses
-        defects = [d for d in header.defects
-                   if not isinstance(d, email.errors.UndecodableBytesDefect)]
-    except Exception:  # noqa: BLE001 - the strict parser gave up on it
-        return "", "", "the From header cannot be read"
-    if len(groups) != 1 or groups[0].display_name is not None or len(addresses) != 1:
-        return "", "", "the From header does not hold exactly one address"
-    if defects:
-        return "", "", f"the From header is malformed ({type(defects[0]).__name__})"
-    lenient = email.utils.getaddresses([value])
-    strict_name, address = addresses[0].display_name, addresses[0].addr_spec
-    if len(lenient) != 1 or lenient[0][1].lower() != address.lower():
-        return "", "", "the From header reads as different addresses to different parsers"
-    if any(ch in name for name in (strict_name, lenient[0][0]) for ch in "@<>"):
-        return "", "", "the From display name holds an address"
-    if not valid_address(address):
-        return "", "", "the From address is not one plain address"
-    return address.lower(), clean_header(strict_name), ""
-
-
-# --------------------------------------------------------------------------- Authentication-Results
-
-_MAX_AUTH_HEADERS = 20
-_MAX_AUTH_LEN = 4000
-
-
-def _strip_comments(text: str) -> str:
-    """The text without (nested) comments; quoted strings kept. One pass."""
-    out: list[str] = []
-    depth, quoted, escaped = 0, False, False
-    for ch in text:
-        if escaped:
-            escaped = False
-            if not depth:
-                out.append(ch)
-            continue
-        if ch == "\\":
-            escaped = True
-            if not depth:
-                out.append(ch)
-        elif quoted:
-            quoted = ch != '"'
-            out.append(ch)
-        elif ch == "(":
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-        elif not depth:
-            quoted = ch == '"'
-            out.append(ch)
-    return "".join(out)
-
-
-def _split_outside_quotes(text: str, sep: str) -> list[str]:
-    parts: list[str] = []
-    current: list[str] = []
-    quoted = False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        if ch == sep and not quoted:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return parts
-
-
-def parse_auth_results(value: str) -> AuthHeader | None:
-    """One Authentication-Results header value (RFC 8601), None if it has no authserv-id."""
-    text = _strip_comments(value[:_MAX_AUTH_LEN])
-    parts = _split_outside_quotes(text, ";")
-    head = parts[0].split()
-    if not head:
-        return None
-    results: list[AuthResult] = []
-    for part in parts[1:]:
-        # "dkim = pass" is allowed (CFWS around '='): rejoin without the spaces
-        tokens = "=".join(p.strip() for p in part.split("=")).split()
-        if not tokens or "=" not in tokens[0]:
-            continue  # "none", or junk
-        method, _, result = tokens[0].partition("=")
-        props = []
-        for token in tokens[1:]:
-            key, eq, val = token.partition("=")
-            if eq:
-                props.append((key.lower(), val.strip('"').lower()))
-        results.append(AuthResult(method.partition("/")[0].lower(), result.lower(),
-                                  tuple(props)))
-    return AuthHeader(head[0].strip('"').lower(), tuple(results))
-
-
-def _auth_headers(msg: Message) -> tuple[AuthHeader, ...]:
-    values = _raw_values(msg, "authentication-results")[:_MAX_AUTH_HEADERS]
-    return tuple(h for h in map(parse_auth_results, values) if h is not None)
-
-
-def _aligned(domain: str, signer: str) -> bool:
-    """The same domain, or one a subdomain of the other (relaxed alignment without
-    a public-suffix list: the shorter one must still have a dot)."""
-    if not domain or not signer:
-        return False
-    if domain == signer:
-        return True
-    short, long_ = sorted((domain, signer), key=len)
-    return "." in short and long_.endswith("." + short)
-
-
-def _auth_refusal(header: AuthHeader, domain: str) -> str | None:
-    """None if this trusted header proves the mail comes from `domain`."""
-    shown = ", ".join(f"{r.method}={r.result}" for r in header.results) or "no result"
-    for r in header.results:  # any doubt refuses, even beside a pass
-        if r.method == "dmarc" and r.result != "pass":
-            return f"DMARC {r.result} ({shown})"
-        if r.method == "dkim" and r.result == "fail":
-            return f"DKIM fail ({shown})"
-    for r in header.results:
-        if r.method == "dmarc" and r.prop("header.from") == domain:
-            return None
-    for r in header.results:
-        signer = r.prop("header.d") or r.prop("header.i").rpartition("@")[2]
-        if r.method == "dkim" and r.result == "pass" and _aligned(domain, signer):
-            return None
-    return f"no DMARC pass and no aligned DKIM pass for {domain} ({shown})"
-
-
-def check_authentication(auth: tuple[AuthHeader, ...], *, sender: str,
-                         trusted_authserv_id: str) -> str | None:
-    """None if the user's own receiving server vouches for the sender's domain.
-    Headers from any other server are ignored: anyone can write one."""
-    trusted = trusted_authserv_id.strip().lower()
-    mine = [h for h in auth if h.authserv_id == trusted]
-    if not mine:
-        return f"no Authentication-Results from {trusted} (trusted_authserv_id)"
-    domain = sender.rpartition("@")[2]
-    for header in mine:  # one forged "pass" above the real verdict must not win
-        refusal = _auth_refusal(header, domain)
-        if refusal:
-            return f"authentication failed: {refusal}"
-    return None
 
 
 # --------------------------------------------------------------------------- parse
@@ -784,7 +378,7 @@ def _parse_reply(raw: bytes) -> Reply:
     message_id = clean_header(_header(msg, "Message-ID") or "") or None
     in_reply_to = clean_header(_header(msg, "In-Reply-To") or "") or None
 
-    body = _body_text(msg)
+    body = body_text(msg)
     token = None
     m = TOKEN_RE.search(subject) or TOKEN_RE.search(body)
     if m:
@@ -797,7 +391,7 @@ def _parse_reply(raw: bytes) -> Reply:
             sender=sender, sender_name=sender_name, message_id=message_id,
             in_reply_to=in_reply_to, subject=subject, token=token, action=action,
             edited_text=edited, debrief=debrief, reason=reason,
-            sender_problem=sender_problem, auth=_auth_headers(msg),
+            sender_problem=sender_problem, auth=auth_headers(msg),
             quoted_tokens=_quoted_tokens(quoted, subject), echo=echo,
         )
 
@@ -807,7 +401,7 @@ def _parse_reply(raw: bytes) -> Reply:
     if automatic:
         return reply(Action.UNKNOWN, automatic)
 
-    answers = _answers_from_lines(new_lines)
+    answers = answers_from_lines(new_lines)
     if answers is not None:
         if any(answers.values()):
             return reply(Action.DEBRIEF, "answers under the debrief headings",
@@ -876,7 +470,7 @@ def company_news(raw: bytes) -> str | None:
     thank-you quoted back must not count). Never raises."""
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.default)
-        new_lines, _ = _split_reply(_body_text(msg))
+        new_lines, _ = _split_reply(body_text(msg))
         text = (_header(msg, "Subject") or "") + "\n" + "\n".join(new_lines)
     except Exception:  # noqa: BLE001 - unreadable mail says nothing
         return None

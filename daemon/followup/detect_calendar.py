@@ -1,0 +1,396 @@
+"""Calendar parts (text/calendar, .ics) → Detection: VTIMEZONEs read by text, TZIDs
+as producers write them, the event picked, its people, and the event built. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+from icalendar.cal import Component
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from . import detect_text as tx
+from .detect_rules import (
+    MAX_YEAR,
+    MIN_YEAR,
+    SCHEDULING_TOOLS,
+    build_event,
+    company_and_role,
+    company_email,
+    is_resource,
+    is_robot,
+    people_in_prose,
+    score,
+    with_phones,
+)
+from .mailtext import Parts, normalise_space
+from .model import Detection, InterviewEvent, Method, Person, valid_address
+
+_REPLY_METHODS = ("REPLY", "COUNTER", "DECLINECOUNTER", "REFRESH")
+_EXTRA_CHARS = 20_000  # each text weighed beside the event's title is read this far
+
+# ------------------------------------------------------------------ calendars
+
+
+class DateOutOfRange(ValueError):
+    """Year 0001 or 9999 and the like: no real interview, and datetime math would overflow."""
+
+
+# VTIMEZONE blocks are cut out by scanning (`_split_vtimezones`), not by a lazy
+# `BEGIN.*?END` regex: that restarts at every BEGIN without an END and costs
+# O(n^2) (20,000 lines of BEGIN:VTIMEZONE took a minute).
+_VTZ_BEGIN, _VTZ_END = b"begin:vtimezone", b"end:vtimezone"
+_VTZ_TAIL_RE = re.compile(rb"[ \t]*\r?\n?")  # after END:VTIMEZONE; matched in place, always
+_FOLD_RE = re.compile(rb"\r?\n[ \t]")
+_TZID_LINE_RE = re.compile(rb"^TZID[^:\r\n]*:(.*)$", re.MULTILINE)
+_TZOFFSETTO_RE = re.compile(rb"TZOFFSETTO:\s*([+-])(\d\d)(\d\d)")
+_TZID_UTC_PREFIX_RE = re.compile(r"^\((?:UTC|GMT)[^)]*\)\s*")
+_TZID_IANA_TAIL_RE = re.compile(r"([A-Z][a-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)$")
+_UTC_TZIDS = ("", "UTC", "GMT", "ETC/UTC", "ETC/GMT", "Z")  # a "Z" time given as UTC
+_COMMON_ZONES = (
+    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",
+    "America/St_Johns", "America/Sao_Paulo", "America/Mexico_City", "America/Bogota",
+    "Europe/London", "Europe/Berlin", "Europe/Helsinki", "Europe/Moscow", "Asia/Dubai",
+    "Asia/Kolkata", "Asia/Shanghai", "Asia/Tokyo", "Asia/Singapore", "Australia/Sydney",
+    "Australia/Brisbane", "Australia/Adelaide", "Pacific/Auckland", "UTC",
+)
+
+
+def _unfold(data: bytes) -> bytes:
+    return _FOLD_RE.sub(b"", data)
+
+
+def _split_vtimezones(data: bytes) -> tuple[list[bytes], bytes]:
+    """(VTIMEZONE blocks, the data without them), in one pass.
+
+    Same cut as `BEGIN:VTIMEZONE.*?END:VTIMEZONE[ \\t]*\\r?\\n?` (any case), found
+    with bytes.find: a BEGIN without an END ends the scan instead of restarting it.
+    """
+    low = data.lower()
+    blocks: list[bytes] = []
+    kept: list[bytes] = []
+    pos = 0
+    while (begin := low.find(_VTZ_BEGIN, pos)) != -1:
+        end = low.find(_VTZ_END, begin + len(_VTZ_BEGIN))
+        if end == -1:
+            break  # no END after this BEGIN, so none after any later BEGIN either
+        end += len(_VTZ_END)
+        tail = _VTZ_TAIL_RE.match(data, end)  # always matches: every piece is optional
+        end = tail.end() if tail else end
+        kept.append(data[pos:begin])
+        blocks.append(data[begin:end])
+        pos = end
+    kept.append(data[pos:])
+    return blocks, b"".join(kept)
+
+
+def _vtimezone_offsets(data: bytes) -> dict[str, frozenset[int]]:
+    """TZID → set of TZOFFSETTO minutes, read by text.
+
+    VTIMEZONE blocks are removed before icalendar sees the data: their RRULEs
+    would be expanded by the tz machinery, and custom TZIDs are easier to map
+    by name or by offsets to a real IANA zone.
+    """
+    zones: dict[str, frozenset[int]] = {}
+    for block in _split_vtimezones(data)[0][:20]:
+        tzid = _TZID_LINE_RE.search(block)
+        if not tzid:
+            continue
+        offsets = set()
+        for m in _TZOFFSETTO_RE.finditer(block):
+            minutes = int(m.group(2)) * 60 + int(m.group(3))
+            offsets.add(-minutes if m.group(1) == b"-" else minutes)
+        name = tzid.group(1).decode("utf-8", "replace").strip().strip('"').replace("\\,", ",")
+        zones[name] = frozenset(offsets)
+    return zones
+
+
+def resolve_tzid(tzid: str, vtimezones: dict[str, frozenset[int]], year: int) -> str | None:
+    """A TZID as producers write it → IANA name, or None."""
+    name = tzid.strip().strip('"').replace("\\,", ",")
+    candidates = [name, _TZID_UTC_PREFIX_RE.sub("", name)]
+    # "/mozilla.org/20050126_1/America/New_York" and similar prefixes
+    m = _TZID_IANA_TAIL_RE.search(name)
+    if m:
+        candidates.append(m.group(1))
+    for c in candidates:
+        if c in WINDOWS_TO_OLSON:
+            return WINDOWS_TO_OLSON[c]
+        if ("/" in c or c in ("UTC", "GMT")) and tx.valid_zone(c):
+            return c
+    offsets = vtimezones.get(name)
+    if offsets:
+        return _zone_by_offsets(offsets, year)
+    return None
+
+
+def _zone_by_offsets(offsets: frozenset[int], year: int) -> str | None:
+    """First common IANA zone whose January/July offsets match the VTIMEZONE's."""
+    year = min(max(year, MIN_YEAR), MAX_YEAR)
+    for zone in _COMMON_ZONES:
+        tz = ZoneInfo(zone)
+        seen = {_minutes(datetime(year, month, 15, 12, tzinfo=tz).utcoffset())
+                for month in (1, 7)}
+        if seen == set(offsets):
+            return zone
+    return None
+
+
+def _minutes(offset: timedelta | None) -> int:
+    return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
+def _event_time(prop: object, vtimezones: dict[str, frozenset[int]], default_tz: str
+                ) -> tuple[datetime, str, bool] | None:
+    """(aware start, IANA zone, all_day) for a DTSTART/DTEND property."""
+    if prop is None or not hasattr(prop, "dt"):
+        return None
+    value = prop.dt
+    if isinstance(value, datetime):
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise DateOutOfRange("date out of range")
+        tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+        utc_tzid = str(tzid or "").strip('"').upper() in _UTC_TZIDS
+        if value.tzinfo is not None and value.utcoffset() == timedelta(0) and utc_tzid:
+            # Given in UTC ("Z"): show it in the user's zone.
+            return value.astimezone(ZoneInfo(default_tz)), default_tz, False
+        if isinstance(value.tzinfo, ZoneInfo):
+            return value, value.tzinfo.key, False
+        zone = (resolve_tzid(str(tzid), vtimezones, value.year) if tzid else None) or default_tz
+        naive = value.replace(tzinfo=None)
+        return naive.replace(tzinfo=ZoneInfo(zone)), zone, False
+    if isinstance(value, date):
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise DateOutOfRange("date out of range")
+        midnight = datetime(value.year, value.month, value.day, tzinfo=ZoneInfo(default_tz))
+        return midnight, default_tz, True
+    return None
+
+
+_MAILTO_RE = re.compile(r"^mailto:", re.IGNORECASE)
+
+
+def _address(prop: object) -> tuple[str, str, str]:
+    """(name, email, cutype) of an ORGANIZER/ATTENDEE property."""
+    addr = _MAILTO_RE.sub("", str(prop).strip()).strip().lower()
+    params = getattr(prop, "params", {}) or {}
+    name = normalise_space(str(params.get("CN", "") or "")).strip("\"' ")
+    if name.lower() == addr or "@" in name:
+        name = ""
+    name = natural_order(name)
+    return name, addr, str(params.get("CUTYPE", "") or "").upper()
+
+
+_LAST_FIRST = re.compile(
+    r"^(?P<last>[^\W\d_][\w'’ -]{0,40}),\s*(?P<first>[^\W\d_][\w'’. -]{0,40})$")
+_SUFFIXES = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|md|esq|mba|cpa)\.?$", re.IGNORECASE)
+
+
+def natural_order(name: str) -> str:
+    """Outlook writes CN="Doe, Jane": the thank-you must say "Jane Doe"."""
+    match = _LAST_FIRST.match(name)
+    if not match or _SUFFIXES.match(match["first"].strip()):
+        return name
+    return f"{match['first'].strip()} {match['last'].strip()}"
+
+
+def _pick_event(cal: Component) -> Component | None:
+    events = [c for c in cal.walk("VEVENT")][:50]
+    if not events:
+        return None
+    masters = [e for e in events if "RECURRENCE-ID" not in e]
+    return (masters or events)[0]
+
+
+def _parse_ics(data: bytes) -> Component | None:
+    """icalendar Calendar with VTIMEZONEs removed (see _vtimezone_offsets)."""
+    data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    stripped = _split_vtimezones(data)[1]
+    if stripped.upper().startswith(b"BEGIN:VEVENT"):
+        stripped = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + stripped.rstrip()
+                    + b"\r\nEND:VCALENDAR\r\n")
+    cals = icalendar.Calendar.from_ical(stripped, multiple=True)
+    return cals[0] if cals else None
+
+
+def _text(ev: Component, key: str) -> str:
+    value = ev.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = value[0]
+    try:
+        return str(value)
+    except Exception:
+        return ""
+
+
+def _method(cal: Component, param: str | None) -> str:
+    value = str(cal.get("METHOD") or param or "").strip().upper()
+    return value
+
+
+# -------------------------------------------------------------------- people
+
+
+def _people(organizer: object, attendees: Sequence[object], my: set[str]
+            ) -> tuple[Person | None, list[Person]]:
+    org_person = None
+    people: list[Person] = []
+    seen: set[str] = set()
+    entries = []
+    if organizer is not None:
+        name, addr, cutype = _address(organizer)
+        org_person = Person(name, addr)
+        entries.append((name, addr, cutype))
+    for att in attendees:
+        entries.append(_address(att))
+    for name, addr, cutype in entries:
+        key = addr or name.lower()
+        if not key or key in seen or addr in my:
+            continue
+        if is_robot(addr) or is_resource(name, addr, cutype) or cutype == "GROUP":
+            continue
+        if addr and not valid_address(addr):
+            continue  # "a@x.com, b@y.com" or non-ASCII: never a recipient we trust
+        seen.add(key)
+        people.append(Person(name, addr))
+    return org_person, people
+
+
+def _my_names(attendees: Sequence[object], my: set[str]) -> set[str]:
+    """The user's own display names, as the invite spells them."""
+    names = set()
+    for att in attendees[:500]:
+        name, addr, _ = _address(att)
+        if addr in my and name:
+            names.add(name)
+    return names
+
+
+# ------------------------------------------------------------------- the event
+
+
+def from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
+                   default_tz: str) -> Detection:
+    vtimezones = _vtimezone_offsets(_unfold(data))
+    cal = _parse_ics(data)
+    if cal is None:
+        return Detection(None, "broken calendar data")
+    method = _method(cal, param)
+    if method in _REPLY_METHODS:
+        return Detection(None, "calendar reply")
+    ev = _pick_event(cal)
+    if ev is None:
+        return Detection(None, "calendar without an event")
+    try:
+        start = _event_time(ev.get("DTSTART"), vtimezones, default_tz)
+    except DateOutOfRange:
+        return Detection(None, "date out of range")
+    if start is None:
+        return Detection(None, "event without a start time")
+    event = _calendar_event(ev, method, start, vtimezones, parts, my, default_tz)
+    return Detection(event, "calendar event")
+
+
+def _calendar_event(ev: Component, method: str, start: tuple[datetime, str, bool],
+                    vtimezones: dict[str, frozenset[int]], parts: Parts, my: set[str],
+                    default_tz: str) -> InterviewEvent:
+    start_dt, zone, all_day = start
+    title = normalise_space(_text(ev, "SUMMARY"))
+    description = _text(ev, "DESCRIPTION")
+    location = normalise_space(_text(ev, "LOCATION")) or None
+    organizer, people, my_names = _calendar_people(ev, description, parts, my)
+    extra = " ".join([parts.subject, description[:_EXTRA_CHARS], parts.body[:_EXTRA_CHARS]])
+    if organizer and SCHEDULING_TOOLS.search(organizer.email):
+        extra += " greenhouse"
+    conf = score(title, extra, calendar=True, recurring=_recurs(ev), all_day=all_day)
+    org_email = company_email(organizer.email if organizer else "", people)
+    names = my_names | {p.name for p in people if p.name}
+    video = tx.find_video_link(location or "", _text(ev, "X-GOOGLE-CONFERENCE"),
+                               _text(ev, "URL"), _text(ev, "CONFERENCE"), description,
+                               parts.body, " ".join(parts.hrefs))
+    return build_event(
+        parts, confidence=conf, method=_calendar_method(method, ev),
+        uid=normalise_space(_text(ev, "UID")), seed=title, sequence=_sequence(ev),
+        title=title or tx.clean_title(parts.subject),
+        when=(start_dt, _event_end(ev, start, vtimezones, default_tz), zone),
+        company_role=company_and_role(title, parts.subject, description, org_email, names),
+        location=location, video=video, organizer=organizer, interviewers=people,
+    )
+
+
+def _event_end(ev: Component, start: tuple[datetime, str, bool],
+               vtimezones: dict[str, frozenset[int]], default_tz: str) -> datetime:
+    """DTEND, else DTSTART + DURATION, else an hour (a day if all-day) after the start."""
+    start_dt, _zone, all_day = start
+    end = None
+    try:
+        end_t = _event_time(ev.get("DTEND"), vtimezones, default_tz)
+        end = end_t[0].astimezone(start_dt.tzinfo) if end_t else None
+    except ValueError:
+        end = None
+    if end is None and ev.get("DURATION") is not None:
+        end = _end_by_duration(ev, start_dt)
+    if end is None or end < start_dt:
+        end = start_dt + (timedelta(days=1) if all_day else timedelta(hours=1))
+    return end
+
+
+def _end_by_duration(ev: Component, start: datetime) -> datetime | None:
+    try:
+        duration = ev.get("DURATION").dt
+        if isinstance(duration, timedelta) and timedelta(0) < duration < timedelta(days=30):
+            return start + duration
+    except Exception:
+        pass  # an unreadable DURATION, or one past the calendar's end: the default end
+    return None
+
+
+def _calendar_method(method: str, ev: Component) -> Method:
+    cancelled = method == "CANCEL" or _text(ev, "STATUS").upper() == "CANCELLED"
+    return Method.CANCEL if cancelled else Method.REQUEST
+
+
+def _recurs(ev: Component) -> bool:
+    return "RRULE" in ev or "RECURRENCE-ID" in ev or "RDATE" in ev
+
+
+def _sequence(ev: Component) -> int:
+    try:
+        return int(str(ev.get("SEQUENCE", 0)).strip() or 0)
+    except ValueError:
+        return 0
+
+
+def _calendar_people(ev: Component, description: str, parts: Parts, my: set[str]
+                     ) -> tuple[Person | None, list[Person], set[str]]:
+    """(organizer, interviewers with their phones, the user's own names)."""
+    attendees = ev.get("ATTENDEE") or []
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    organizer, people = _people(ev.get("ORGANIZER"), attendees[:500], my)
+    text = description + "\n" + parts.body
+    if not people:
+        organizer, people = _sender_and_named(organizer, text, parts, my)
+    my_names = _my_names(attendees, my) | {n for n, a in parts.recipients if a in my and n}
+    return organizer, list(with_phones(people, text)), my_names
+
+
+def _sender_and_named(organizer: Person | None, text: str, parts: Parts, my: set[str]
+                      ) -> tuple[Person | None, list[Person]]:
+    """A bare .ics attached by a person (Zoom exports have no attendees): the sender
+    and the people the mail names are the interviewers."""
+    people = people_in_prose(text, my)
+    sender_name, sender_addr = parts.sender
+    if sender_addr and sender_addr not in my and not is_robot(sender_addr):
+        if organizer is None:
+            organizer = Person(sender_name, sender_addr)
+        if sender_addr not in {p.email for p in people}:
+            people.insert(0, Person(sender_name, sender_addr))
+    return organizer, people

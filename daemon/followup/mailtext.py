@@ -1,0 +1,387 @@
+"""Mail text, read once for everyone: the MIME walk, payload and header decoding,
+HTML to text, and header cleaning. Detection, reply parsing, rendering and the
+header checks all use these; none of them walks a message or parses HTML itself.
+
+Pure: bytes and strings in, data out. Every loop is bounded (depth, parts, tag
+length) and every scan is linear, because every byte here comes from a stranger.
+"""
+
+from __future__ import annotations
+
+import email.feedparser
+import email.policy
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message
+from email.policy import Policy
+from email.utils import collapse_rfc2231_value, getaddresses, parseaddr, parsedate_to_datetime
+from html.parser import HTMLParser
+
+MAX_PART_BYTES = 2 * 1024 * 1024  # a larger part is counted, never read
+MAX_DEPTH = 12  # nested message/rfc822 and multipart levels
+MAX_PARTS = 200  # text and calendar parts collected from one message
+MAX_HTML_CHARS = 200_000  # detection reads this much of an HTML part
+MAX_TAG_CHARS = 2000
+MAX_RECIPIENTS = 200
+
+_SPACE_RE = re.compile(r"\s+")
+_BLANKS_RE = re.compile(r"[ \t]+")
+_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
+_THREE_NEWLINES_RE = re.compile(r"\n{3,}")
+
+
+def normalise_space(s: str) -> str:
+    return _SPACE_RE.sub(" ", s or "").strip()
+
+
+# ----------------------------------------------------------------------- headers
+
+
+def clean_header(value: str) -> str:
+    """One safe header line: control and format characters (CR, LF, NUL, bidi
+    overrides, …) become spaces, runs of whitespace collapse to one space."""
+    if not value:
+        return ""
+    out = []
+    for ch in str(value):
+        cat = unicodedata.category(ch)
+        out.append(" " if cat.startswith("C") or cat in ("Zl", "Zp") else ch)
+    return " ".join("".join(out).split())
+
+
+def decode_header_value(value: object) -> str:
+    """RFC 2047 decoded, whitespace-normalised header; never raises."""
+    if value is None:
+        return ""
+    try:
+        return normalise_space(str(make_header(decode_header(str(value)))))
+    except Exception:
+        return normalise_space(str(value))
+
+
+# ---------------------------------------------------------------------- payloads
+
+
+def parse_bytes(raw: bytes, policy: Policy = email.policy.compat32) -> Message:
+    """email.message_from_bytes without its 8x peak: that one copies the whole message
+    into a StringIO (4 bytes a character); fed in pieces, a 20 MB message peaks at ~2.5x."""
+    parser = email.feedparser.BytesFeedParser(policy=policy)
+    view = memoryview(raw)
+    for start in range(0, len(raw), 1 << 16):
+        parser.feed(bytes(view[start:start + (1 << 16)]))
+    return parser.close()
+
+
+def decode_payload(data: bytes, charset: str | None) -> str:
+    """Bytes of a part as text; an unknown or missing charset falls back, never raises."""
+    if charset and charset.lower() in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
+        charset = "cp1252"  # what mail clients (and WHATWG) actually use for these labels
+    for cs in (charset, "utf-8"):
+        if not cs:
+            continue
+        try:
+            return data.decode(cs, errors="replace")
+        except (LookupError, TypeError, ValueError):
+            continue  # unknown charset name: fall through
+    return data.decode("latin-1", errors="replace")
+
+
+def part_text(part: Message) -> str:
+    """A text part as the email package's content manager reads it, else its bytes
+    decoded by its charset (UTF-8 if that is unknown)."""
+    if isinstance(part, EmailMessage):
+        try:
+            content = part.get_content()
+            if isinstance(content, str):
+                return content
+        except Exception:  # noqa: BLE001 - a broken part: read its bytes below
+            pass
+    payload = part.get_payload(decode=True)
+    if isinstance(payload, bytes):
+        charset = part.get_content_charset() or "utf-8"
+        try:
+            return payload.decode(charset, errors="replace")
+        except LookupError:
+            return payload.decode("utf-8", errors="replace")
+    return ""
+
+
+# ---------------------------------------------------------------------- the walk
+
+
+def leaf_parts(msg: Message, *, max_depth: int = MAX_DEPTH) -> Iterator[Message]:
+    """The message's leaf parts in document order, nested messages only to max_depth.
+    A message/rfc822 part whose payload is no message holds nothing to read."""
+    yield from _leaves(msg, 0, max_depth)
+
+
+def _leaves(msg: Message, depth: int, max_depth: int) -> Iterator[Message]:
+    if depth > max_depth:
+        return
+    if msg.is_multipart():
+        payload = msg.get_payload()
+        for sub in payload if isinstance(payload, list) else []:
+            if isinstance(sub, Message):
+                yield from _leaves(sub, depth + 1, max_depth)
+        return
+    if msg.get_content_type() != "message/rfc822":
+        yield msg
+
+
+def is_calendar_part(part: Message) -> bool:
+    ctype = part.get_content_type()
+    name = (part.get_filename() or "") if ctype != "text/calendar" else ""
+    return ctype in ("text/calendar", "application/ics", "text/x-vcalendar") or (
+        isinstance(name, str) and name.lower().endswith((".ics", ".vcs"))
+    )
+
+
+@dataclass
+class Parts:
+    """What one message holds, read once (for detection)."""
+
+    subject: str = ""
+    sender: tuple[str, str] = ("", "")
+    message_id: str = ""
+    date: datetime | None = None
+    texts: list[str] = field(default_factory=list)
+    hrefs: list[str] = field(default_factory=list)
+    calendars: list[tuple[bytes, str | None]] = field(default_factory=list)  # (ics, method)
+    skipped_big: int = 0
+    recipients: list[tuple[str, str]] = field(default_factory=list)  # (name, address) To/Cc
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.texts)
+
+
+def read_message(raw: bytes) -> Parts:
+    msg = parse_bytes(raw)
+    parts = Parts()
+    parts.subject = decode_header_value(msg.get("Subject"))
+    name, addr = parseaddr(decode_header_value(msg.get("From")))
+    parts.sender = (normalise_space(name), addr.lower())
+    parts.message_id = normalise_space(str(msg.get("Message-ID") or ""))
+    to_cc = [decode_header_value(v)
+             for v in (msg.get_all("To") or []) + (msg.get_all("Cc") or [])]
+    parts.recipients = [(normalise_space(n), a.lower())
+                        for n, a in getaddresses(to_cc)[:MAX_RECIPIENTS]]
+    try:
+        parts.date = parsedate_to_datetime(str(msg.get("Date")))
+    except Exception:
+        parts.date = None
+    for leaf in leaf_parts(msg):
+        if len(parts.texts) + len(parts.calendars) > MAX_PARTS:
+            break
+        _collect(leaf, parts)
+    return parts
+
+
+def _method_param(part: Message) -> str | None:
+    """The Content-Type's method= (an RFC 2231 encoded one decoded)."""
+    value = part.get_param("method")
+    return collapse_rfc2231_value(value) if isinstance(value, tuple) else value
+
+
+def _collect(part: Message, out: Parts) -> None:
+    """One leaf into `out`: a calendar, a text, or (too big) a count."""
+    raw = part.get_payload(decode=True)
+    if not isinstance(raw, bytes):
+        return
+    if len(raw) > MAX_PART_BYTES:
+        out.skipped_big += 1
+        return
+    ctype = part.get_content_type()
+    if is_calendar_part(part):
+        out.calendars.append((raw, _method_param(part)))
+    elif ctype == "text/plain":
+        out.texts.append(decode_payload(raw, part.get_content_charset()))
+    elif ctype == "text/html":
+        text, hrefs = html_to_text(decode_payload(raw, part.get_content_charset()))
+        out.hrefs.extend(hrefs)
+        out.texts.append(text)
+
+
+def body_text(msg: Message) -> str:
+    """The first plain-text part that is no attachment, else the first HTML one as
+    text (blockquotes quoted "> ", as a reply's quoted original is)."""
+    plain: str | None = None
+    markup: str | None = None
+    for part in leaf_parts(msg):
+        if part.get_content_disposition() == "attachment":
+            continue
+        ctype = part.get_content_type()
+        if ctype == "text/plain" and plain is None:
+            plain = part_text(part)
+        elif ctype == "text/html" and markup is None:
+            markup = part_text(part)
+        if plain is not None:
+            break
+    if plain is not None:
+        return plain
+    if markup is not None:
+        return html_to_reply_text(markup)
+    return ""
+
+
+# -------------------------------------------------------------------------- HTML
+
+
+@dataclass(frozen=True)
+class HtmlStyle:
+    """How one reader wants HTML turned into text."""
+
+    block: frozenset[str]  # tags that start and end a line
+    skip: frozenset[str]  # tags whose text is never shown
+    cell_space: bool = False  # a <td> starts with a space
+    quote: bool = False  # text inside <blockquote> becomes "> " lines
+
+
+FOR_DETECTION = HtmlStyle(
+    block=frozenset({"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", "td", "th"}),
+    skip=frozenset({"script", "style", "head", "title"}),
+    cell_space=True,
+)
+FOR_REPLIES = HtmlStyle(
+    block=frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "hr", "table",
+                     "blockquote"}),
+    skip=frozenset({"style", "script", "head"}),
+    quote=True,
+)
+
+
+class _HTMLText(HTMLParser):
+    """Visible text (block tags break lines) and every href, in one HtmlStyle."""
+
+    def __init__(self, style: HtmlStyle) -> None:
+        super().__init__(convert_charrefs=True)
+        self.style = style
+        self.parts: list[str] = []
+        self.hrefs: list[str] = []
+        self.skip = 0
+        self.quote_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.style.skip:
+            self.skip += 1
+        elif tag in self.style.block:
+            self.parts.append("\n")
+        if tag == "a":
+            self.hrefs.extend(value for key, value in attrs if key == "href" and value)
+        if tag == "td" and self.style.cell_space:
+            self.parts.append(" ")
+        if tag == "blockquote" and self.style.quote:
+            self.quote_depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.style.skip:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.style.block:
+            self.parts.append("\n")
+        if tag == "blockquote" and self.style.quote:
+            self.quote_depth = max(0, self.quote_depth - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.quote_depth:
+            data = "\n".join("> " + ln if ln.strip() else ln for ln in data.split("\n"))
+        self.parts.append(data)
+
+
+def _parse_html(markup: str, style: HtmlStyle) -> _HTMLText | None:
+    """The parser after reading `markup`, None if html.parser gave up on it. Unclosed
+    "<" are escaped first: fed raw, html.parser is quadratic on them."""
+    parser = _HTMLText(style)
+    try:
+        parser.feed(escape_unclosed_lt(markup))
+        parser.close()
+    except Exception:  # noqa: BLE001 - html.parser is lenient, but never let markup stop us
+        return None
+    return parser
+
+
+def html_to_text(markup: str) -> tuple[str, list[str]]:
+    """Visible text of an HTML document and the links it holds (detection's reading:
+    spaces collapsed, at most MAX_HTML_CHARS read)."""
+    markup = markup[:MAX_HTML_CHARS]
+    parser = _parse_html(markup, FOR_DETECTION)
+    if parser is None:
+        return html.unescape(strip_tags(markup)), []
+    text = "".join(parser.parts).replace("\xa0", " ")
+    text = _BLANKS_RE.sub(" ", text)
+    text = _BLANK_LINES_RE.sub("\n\n", text)
+    return text.strip(), parser.hrefs
+
+
+def html_to_reply_text(markup: str) -> str:
+    """An HTML reply as text, lines kept and <blockquote> quoted as "> " lines."""
+    parser = _parse_html(markup, FOR_REPLIES)
+    if parser is None:
+        return html.unescape(strip_tags(markup))
+    out = "".join(parser.parts)
+    out = "\n".join(ln.rstrip() for ln in out.split("\n"))
+    return _THREE_NEWLINES_RE.sub("\n\n", out).strip("\n")
+
+
+def strip_tags(markup: str) -> str:
+    """Each `<…>` of at most MAX_TAG_CHARS becomes a space: `re.sub(r"<[^>]{0,2000}>", " ")`
+    by str.find. That regex tries 2,000 characters at every "<", so a run of "<"
+    without ">" cost 4,000 steps a character."""
+    out: list[str] = []
+    pos = 0
+    while (lt := markup.find("<", pos)) != -1:
+        gt = markup.find(">", lt + 1)
+        if gt == -1:
+            break  # no ">" after this "<", so none after a later one either
+        # Every "<" before `gt` closes at `gt`: the first one near enough is the tag.
+        lt = markup.find("<", max(lt, gt - 1 - MAX_TAG_CHARS), gt)
+        if lt == -1:
+            out.append(markup[pos:gt + 1])
+        else:
+            out.append(markup[pos:lt])
+            out.append(" ")
+        pos = gt + 1
+    out.append(markup[pos:])
+    return "".join(out)
+
+
+def escape_unclosed_lt(markup: str) -> str:
+    """Every "<" not closed by a ">" before the next "<" becomes "&lt;".
+
+    html.parser reads each such "<" as the start of a tag, scans the rest of the
+    document for its end and starts again one "<" later: O(n^2) (200,000 characters
+    of "<b <i " took minutes). A "<" that cannot end before the next one is text.
+    Comments are kept whole (Outlook writes `<!--<![endif]-->`); an unclosed one is
+    text, as html.parser would make it, but after one scan instead of one per "<".
+    """
+    out: list[str] = []
+    pos = 0
+    gt = -1
+    while (lt := markup.find("<", pos)) != -1:
+        if markup.startswith("<!--", lt):
+            close = markup.find("-->", lt + 4)
+            if close != -1:
+                out.append(markup[pos:close + 3])
+                pos = close + 3
+                continue
+        if gt < lt:
+            gt = markup.find(">", lt + 1)
+            if gt == -1:
+                break
+        after = markup.find("<", lt + 1, gt)
+        if after == -1:
+            out.append(markup[pos:gt + 1])
+            pos = gt + 1
+        else:
+            out.append(markup[pos:lt])
+            out.append("&lt;")
+            pos = lt + 1
+    if pos < len(markup):
+        out.append(markup[pos:].replace("<", "&lt;"))
+    return "".join(out)
