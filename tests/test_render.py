@@ -19,9 +19,7 @@ from followup.render import (
     BUILTIN_TEMPLATES,
     CLOSING_LINE,
     TemplateError,
-    _render_builtin,
     call_script,
-    check_templates,
     clean_header,
     estimate_speaking_seconds,
     make_environment,
@@ -33,9 +31,9 @@ from followup.render import (
     render_plan_paused,
     render_prep_reminder,
     render_thank_you,
-    sample_context,
 )
 from followup.replies import DEBRIEF_QUESTIONS, Action, format_token, parse_reply
+from followup.template_checks import _render_builtin, check_templates, sample_context
 
 S = sample_context()
 

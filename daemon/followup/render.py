@@ -11,8 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -23,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import resources
 from .mailtext import clean_header
-from .model import Debrief, FollowupError, Interview, InterviewState, Person, RenderedEmail
+from .model import Debrief, FollowupError, Interview, Person, RenderedEmail
 from .replies import DEBRIEF_QUESTIONS, debrief_form, format_token
 
 __all__ = [
@@ -43,9 +42,6 @@ __all__ = [
     "phrase_warnings",
     "FLAGGED_PHRASES",
     "clean_header",
-    "check_templates",
-    "sample_context",
-    "Sample",
     "BUILTIN_TEMPLATES",
 ]
 
@@ -148,7 +144,7 @@ def _template_file(tb: TracebackType | None, default: str) -> str:
     return name
 
 
-def _render_file(env: SandboxedEnvironment, filename: str, context: dict[str, Any]) -> str:
+def render_file(env: SandboxedEnvironment, filename: str, context: dict[str, Any]) -> str:
     try:
         return env.get_template(filename).render(**context)
     except jinja2.TemplateSyntaxError as exc:
@@ -185,7 +181,7 @@ def render_email(env: SandboxedEnvironment, name: str, /, **context: Any) -> Ren
     """Render name.txt (and name.html if present): first line 'Subject: …', then the body."""
     base = name[:-4] if name.endswith(".txt") else name
     filename = base + ".txt"
-    text = _render_file(env, filename, context).lstrip("\r\n")
+    text = render_file(env, filename, context).lstrip("\r\n")
     first, _, rest = text.partition("\n")
     if not first.lower().startswith("subject:"):
         raise TemplateError(f"{filename}: the first line must be 'Subject: <subject>'")
@@ -199,7 +195,7 @@ def render_email(env: SandboxedEnvironment, name: str, /, **context: Any) -> Ren
     except jinja2.TemplateNotFound:
         pass
     else:
-        html = _render_file(env, base + ".html", context)
+        html = render_file(env, base + ".html", context)
     warnings = phrase_warnings(subject + "\n" + body)
     return RenderedEmail(subject=subject, body=body, html=html, warnings=warnings)
 
@@ -218,7 +214,7 @@ def _position(interview: Interview) -> str:
     return "the role"
 
 
-def _base(interview: Interview, me: Person) -> dict[str, Any]:
+def base_context(interview: Interview, me: Person) -> dict[str, Any]:
     return {
         "interview": interview,
         "me": me,
@@ -236,7 +232,7 @@ def render_thank_you(
     debrief: Debrief | None, me: Person,
 ) -> RenderedEmail:
     """The same-day thank-you to one interviewer, restating what went well."""
-    ctx = _base(interview, me)
+    ctx = base_context(interview, me)
     ctx.update(person=person, debrief=debrief,
                went_well=(debrief.went_well.strip() if debrief else ""),
                topics=(debrief.topics.strip() if debrief else ""))
@@ -249,7 +245,7 @@ def render_approval_request(
     interview: Interview, me: Person,
 ) -> RenderedEmail:
     """Asks the user to approve, edit or reject one draft."""
-    ctx = _base(interview, me)
+    ctx = base_context(interview, me)
     ctx.update(draft_subject=clean_header(draft_subject), draft_body=draft_body.rstrip("\n"),
                recipients=tuple(recipients), warnings=tuple(warnings), token=token,
                token_tag=format_token(token))
@@ -260,7 +256,7 @@ def render_debrief_request(
     env: SandboxedEnvironment, *, interview: Interview, token: str, me: Person
 ) -> RenderedEmail:
     """The debrief prompt sent right after the interview."""
-    ctx = _base(interview, me)
+    ctx = base_context(interview, me)
     ctx.update(token=token, token_tag=format_token(token),
                form=debrief_form(interview, None, comments=False),
                questions=tuple(h for _, h in DEBRIEF_QUESTIONS))
@@ -271,10 +267,10 @@ def render_prep_reminder(
     env: SandboxedEnvironment, *, interview: Interview, me: Person
 ) -> RenderedEmail:
     """The evening-before reminder."""
-    return render_email(env, "prep_reminder", **_base(interview, me))
+    return render_email(env, "prep_reminder", **base_context(interview, me))
 
 
-_CALL_GOALS = {
+CALL_GOALS = {
     1: "fix something you said in the interview that you wish you had not said",
     2: "give the answer you wish you had given in the interview",
     3: "show how you have made up for the requirement you did not meet",
@@ -282,7 +278,7 @@ _CALL_GOALS = {
 _CALL_FIELD = {1: "wish_not_said", 2: "wish_said", 3: "unmet_requirement"}
 
 
-def _speaking_time(seconds: int) -> str:
+def speaking_time(seconds: int) -> str:
     if seconds < 60:
         return f"about {seconds} seconds"
     minutes, secs = divmod(seconds, 60)
@@ -295,18 +291,18 @@ def render_call_reminder(
     token: str, me: Person,
 ) -> RenderedEmail:
     """Reminder for follow-up call 1, 2 or 3, with its script."""
-    if call not in _CALL_GOALS:
+    if call not in CALL_GOALS:
         raise ValueError(f"call must be 1, 2 or 3, not {call!r}")
     script = call_script(call, debrief, interview, person, me=me)
     seconds = estimate_speaking_seconds(script)
     field_name = _CALL_FIELD[call]
-    ctx = _base(interview, me)
+    ctx = base_context(interview, me)
     ctx.update(
         call=call, person=person, debrief=debrief, due=due,
         due_text=format_when(due, interview.timezone), late=late,
         window_passed=window_passed, token=token, token_tag=format_token(token),
-        goal=_CALL_GOALS[call], script=script, closing_line=CLOSING_LINE,
-        speaking_seconds=seconds, speaking_time=_speaking_time(seconds),
+        goal=CALL_GOALS[call], script=script, closing_line=CLOSING_LINE,
+        speaking_seconds=seconds, speaking_time=speaking_time(seconds),
         too_long=seconds >= MAX_CALL_SECONDS,
         missing_answer=not (debrief and getattr(debrief, field_name).strip()),
     )
@@ -317,7 +313,7 @@ def render_approval_deadline(
     env: SandboxedEnvironment, *, interview: Interview, count: int, me: Person
 ) -> RenderedEmail:
     """Drafts still waiting for approval at the deadline on interview day."""
-    ctx = _base(interview, me)
+    ctx = base_context(interview, me)
     ctx.update(count=count)
     return render_email(env, "approval_deadline", **ctx)
 
@@ -327,7 +323,7 @@ def render_plan_paused(
     why: str, me: Person,
 ) -> RenderedEmail:
     """A message from the company paused the plan: what arrived and why we paused."""
-    ctx = _base(interview, me)
+    ctx = base_context(interview, me)
     ctx.update(sender=clean_header(sender), subject=clean_header(subject),
                why=" ".join(why.split()))
     return render_email(env, "plan_paused", **ctx)
@@ -347,7 +343,7 @@ def call_script(
 ) -> str:
     """What to say on follow-up call 1, 2 or 3; always ends with CLOSING_LINE.
     Missing debrief answers become [bracketed] prompts for the user to fill in."""
-    if call not in _CALL_GOALS:
+    if call not in CALL_GOALS:
         raise ValueError(f"call must be 1, 2 or 3, not {call!r}")
     d = debrief or Debrief()
     name = clean_header(person.name) or "there"
@@ -477,137 +473,3 @@ def phrase_warnings(text: str) -> tuple[str, ...]:
             snippet = snippet[:77] + "..."
         found.append(f'line {lineno}: "{phrase}" sounds pushy or needy: {snippet}')
     return tuple(found)
-
-
-# --------------------------------------------------------------------------- checks
-
-
-@dataclass(frozen=True)
-class Sample:
-    """Sample data for checking templates and for tests."""
-
-    interview: Interview
-    person: Person
-    me: Person
-    debrief: Debrief
-    token: str
-    due: datetime
-
-
-def sample_context() -> Sample:
-    tz = ZoneInfo("America/Chicago")
-    start = datetime(2026, 12, 1, 14, 0, tzinfo=tz)
-    jane = Person("Jane Doe", "jane.doe@acme.example", "+1 312 555 0142")
-    raj = Person("Raj Patel", "raj.patel@acme.example")
-    interview = Interview(
-        id=1, company="Acme Analytics", role="Backend Engineer", start=start,
-        end=start + timedelta(hours=1), timezone="America/Chicago",
-        state=InterviewState.ACTIVE, interviewers=(jane, raj),
-        location="Acme HQ, 100 Main Street, Chicago", video_link=None,
-        title="Interview: Backend Engineer",
-    )
-    debrief = Debrief(
-        topics="the payments migration; the on-call rotation; code review habits",
-        went_well="our discussion of how I cut checkout latency by 40% at my last job",
-        wish_not_said="that I find on-call work tedious",
-        wish_said="how I mentored two junior engineers through their first launch",
-        unmet_requirement="hands-on experience with Kafka",
-        made_up_for="I spent six hours this week building a small Kafka pipeline with a "
-                    "friend who runs it in production",
-    )
-    me = Person("Sam Rivera", "sam@example.org", "+1 312 555 0100")
-    return Sample(interview=interview, person=jane, me=me, debrief=debrief,
-                  token="q3v9Zk2LwX8pR4tN7yB1cA", due=start + timedelta(days=4, hours=-4))
-
-
-def _render_builtin(env: SandboxedEnvironment, name: str, s: Sample,
-                    debrief: Debrief | None) -> list[RenderedEmail]:
-    iv, me = s.interview, s.me
-    if name == "thank_you":
-        return [render_thank_you(env, interview=iv, person=s.person, debrief=debrief, me=me)]
-    if name == "approval_request":
-        draft = render_thank_you(env, interview=iv, person=s.person, debrief=debrief, me=me)
-        return [render_approval_request(
-            env, draft_subject=draft.subject, draft_body=draft.body, recipients=[s.person],
-            warnings=(), token=s.token, interview=iv, me=me)]
-    if name == "debrief_request":
-        return [render_debrief_request(env, interview=iv, token=s.token, me=me)]
-    if name == "prep_reminder":
-        return [render_prep_reminder(env, interview=iv, me=me)]
-    if name == "call_reminder":
-        return [
-            render_call_reminder(env, interview=iv, call=c, person=s.person, debrief=debrief,
-                                 due=s.due, late=late, window_passed=late, token=s.token, me=me)
-            for c in (1, 2, 3) for late in (False, True)
-        ]
-    if name == "approval_deadline":
-        return [render_approval_deadline(env, interview=iv, count=n, me=me) for n in (1, 2)]
-    if name == "plan_paused":
-        return [render_plan_paused(env, interview=iv, sender="Jane Doe <jane.doe@acme.example>",
-                                   subject="Next steps", why="a second interview was proposed",
-                                   me=me)]
-    if name == "reply_refused":
-        return [render_reply_refused(env, why="your reply was read as a new text, but it still "
-                                     "holds the approval instructions", me=me)]
-    raise ValueError(name)
-
-
-def _sample_vars(s: Sample) -> dict[str, Any]:
-    """Every variable any built-in template gets, for rendering extra user templates."""
-    ctx = _base(s.interview, s.me)
-    script = call_script(1, s.debrief, s.interview, s.person, me=s.me)
-    ctx.update(
-        person=s.person, debrief=s.debrief, went_well=s.debrief.went_well,
-        topics=s.debrief.topics, token=s.token, token_tag=format_token(s.token),
-        draft_subject="Thank you", draft_body="Dear Jane Doe,\n\nThank you.\n",
-        recipients=(s.person,), warnings=(), form=debrief_form(s.interview, None, comments=False),
-        questions=tuple(h for _, h in DEBRIEF_QUESTIONS), call=1, due=s.due,
-        due_text=format_when(s.due, s.interview.timezone), late=False, window_passed=False,
-        goal=_CALL_GOALS[1], script=script, closing_line=CLOSING_LINE,
-        speaking_seconds=estimate_speaking_seconds(script),
-        speaking_time=_speaking_time(estimate_speaking_seconds(script)), too_long=False,
-        missing_answer=False, count=2, sender="Jane Doe <jane.doe@acme.example>",
-        subject="Next steps", why="a second interview was proposed",
-    )
-    return ctx
-
-
-def _source_warnings(env: SandboxedEnvironment, filename: str) -> list[str]:
-    try:
-        source, _, _ = env.loader.get_source(env, filename)  # type: ignore[union-attr]
-    except jinja2.TemplateNotFound:
-        return []
-    return [f"{filename}: template text: {w}" for w in phrase_warnings(source)]
-
-
-def check_templates(env: SandboxedEnvironment) -> list[str]:
-    """Render every template against sample data; one line per problem (empty = all good)."""
-    s = sample_context()
-    errors: list[str] = []
-    for name in BUILTIN_TEMPLATES:
-        problems: list[str] = []
-        for debrief in (s.debrief, None):
-            try:
-                for rendered in _render_builtin(env, name, s, debrief):
-                    problems.extend(f"{name}.txt: rendered text: {w}" for w in rendered.warnings)
-            except TemplateError as exc:
-                problems.append(str(exc))
-        for filename in (f"{name}.txt", f"{name}.html"):
-            problems.extend(_source_warnings(env, filename))
-        for p in problems:  # same problem from several sample renders: report once
-            if p not in errors:
-                errors.append(p)
-    user_dir: Path | None = getattr(env, "followup_user_dir", None)
-    if user_dir is not None and user_dir.is_dir():
-        builtin_files = {f"{n}.txt" for n in BUILTIN_TEMPLATES}
-        for path in sorted(user_dir.glob("*.txt")):
-            if path.name in builtin_files:
-                continue
-            try:
-                text = _render_file(env, path.name, _sample_vars(s))
-            except TemplateError as exc:
-                errors.append(str(exc))
-                continue
-            errors.extend(f"{path.name}: rendered text: {w}" for w in phrase_warnings(text))
-            errors.extend(_source_warnings(env, path.name))
-    return list(dict.fromkeys(errors))  # an error in an included file: report it once

@@ -188,10 +188,11 @@ def templates() -> None:
 @config_option
 def templates_check(config_path: Path | None) -> None:
     """Render every template against sample data and report errors."""
-    from followup import render
+    from followup import render, template_checks
 
     settings = load_settings(config_path)
-    problems = render.check_templates(render.make_environment(settings.templates_dir))
+    problems = template_checks.check_templates(
+        render.make_environment(settings.templates_dir))
     for line in problems:
         echo(line)
     if problems:
