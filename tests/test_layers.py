@@ -12,8 +12,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "daemon" / "followup"
 
 CORE = {"model", "plan", "render", "template_checks", "replies", "debrief", "senders",
-        "headers", "calendar_file", "detect", "detect_calendar", "detect_prose", "detect_rules", "detect_text", "mailtext",
-        "resources"}
+        "headers", "calendar_file", "detect", "detect_calendar", "detect_prose", "detect_rules",
+        "detect_text", "mailtext", "resources"}
 ADAPTERS = {"store", "config", "credentials", "systemd_unit", "desktop", "net", "private",
             "terminal", "providers", "logsetup", "setup", "adapters", "sources",
             "transports"}
