@@ -1,7 +1,7 @@
 """Worst per-message detect() time over the hostile corpus, with the fixtures as a floor.
 
 Builds every message in tests/hostile.py (each a real-looking invite with one part
-blown up against a parser or a pattern) and times `followup.detect.detect()` on
+blown up against a parser or a pattern) and times `followup.core.detect.detect()` on
 each, `--runs` times (the median counts); then the same for the 35 files in
 tests/fixtures/messages/ in the same run. Prints every hostile message's time,
 the worst of each set and which message it was. Nothing is asserted (the bound is
@@ -23,7 +23,7 @@ sys.path[:0] = [str(REPO / "daemon"), str(REPO / "tests")]
 
 from hostile import hostile_corpus  # noqa: E402
 
-from followup import detect  # noqa: E402
+from followup.core import detect  # noqa: E402
 
 ME = "sam.seeker@example.net"
 

@@ -51,8 +51,9 @@ def big_candidate(i: int, mb: int, now: datetime) -> bytes:
 
 def child(config_path: str) -> int:
     """One pass, then report what it did (the parent reads our peak RSS)."""
-    from followup import config, pipeline
-    from followup.runtime import open_runtime
+    from followup.adapters import config
+    from followup.app import pipeline
+    from followup.app.runtime import open_runtime
 
     now = datetime.now(UTC)
     rt = open_runtime(config.load(Path(config_path)), clock=lambda: now)

@@ -32,9 +32,11 @@ from common import ME, human_bytes, median, pct, tcp_bytes, verdict
 from mailgen import invite  # noqa: E402
 from servers import Dovecot, TlsCert  # noqa: E402  (tests/, via common)
 
-from followup import config, detect, pipeline  # noqa: E402
-from followup.runtime import open_runtime  # noqa: E402
-from followup.sources import header_block  # noqa: E402
+from followup.adapters import config
+from followup.adapters.sources import header_block  # noqa: E402
+from followup.app import pipeline
+from followup.app.runtime import open_runtime  # noqa: E402
+from followup.core import detect  # noqa: E402
 
 # --- filling the mailbox -------------------------------------------------------------
 

@@ -15,7 +15,7 @@ except ImportError:  # source checkout without an install: daemon/ is the source
 import pytest
 from icalendar import Calendar
 
-from followup.calendar_file import PRODID, call_reminder_ics
+from followup.core.calendar_file import PRODID, call_reminder_ics
 
 START = datetime(2026, 12, 10, 10, 0, tzinfo=ZoneInfo("America/Chicago"))  # 16:00 UTC
 

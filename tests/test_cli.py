@@ -159,7 +159,7 @@ def test_mail_data_reaches_the_terminal_escaped_never_raw(tmp_path):
             args
     # What is stored was cleaned at intake (headers.header_text: controls became spaces);
     # what `parse` shows straight from the mail is escaped visibly, not silently dropped.
-    from followup.headers import header_text, person_name
+    from followup.core.headers import header_text, person_name
 
     assert "]0;pwned Acme" in runs[("status", "1")].stdout
     assert "Jane eoD x" in runs[("drafts",)].stdout and "Jane eoD x" in runs[("review",)].stdout

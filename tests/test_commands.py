@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import write_config
 
-from followup import commands, config, drafts
-from followup.model import DraftState, FollowupError, InterviewState, Person
-from followup.runtime import open_runtime
-from followup.store import StoreError
+from followup.adapters import config
+from followup.adapters.store import StoreError
+from followup.app import commands, drafts
+from followup.app.runtime import open_runtime
+from followup.core.model import DraftState, FollowupError, InterviewState, Person
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 AFTER = START + timedelta(hours=3)
@@ -41,7 +42,7 @@ def one_draft(rt) -> int:
 
 
 def _interview(rt, interview_id):
-    from followup import interviews
+    from followup.app import interviews
 
     return interviews.get(rt.store, interview_id)
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from runner import followup
 
-from followup import config, resources
-from followup.model import UsageError
+from followup.adapters import config
+from followup.core import resources
+from followup.core.model import UsageError
 
 MINIMAL = '[me]\nemail = "sam@example.net"\n[source]\nhost = "imap.example.net"\n' \
           '[transport]\nhost = "smtp.example.net"\n'

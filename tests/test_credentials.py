@@ -9,8 +9,8 @@ import keyring
 import pytest
 from runner import followup
 
-from followup import credentials
-from followup.model import FollowupError
+from followup.adapters import credentials
+from followup.core.model import FollowupError
 
 
 def test_lookup_order_credentials_dir_then_env_then_keyring(tmp_path, monkeypatch):
@@ -46,7 +46,7 @@ def test_login_stores_in_the_keyring_without_echo(tmp_path):
     assert "s3cret-app-pass" not in result.stdout + result.stderr
     # A fresh process with the same (file) keyring finds it.
     probe = subprocess.run(
-        [sys.executable, "-c", "from followup import credentials; "
+        [sys.executable, "-c", "from followup.adapters import credentials; "
          "print(credentials.lookup('imap', 'sam@example.net') == 's3cret-app-pass')"],
         capture_output=True, text=True, check=True)
     assert probe.stdout.strip() == "True"

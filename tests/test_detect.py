@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
 
-from followup.detect import (  # noqa: E402
+from followup.core.detect import (  # noqa: E402
     CONFIRMED_THRESHOLD,
     INTERVIEW_THRESHOLD,
     MAX_PART_BYTES,
     detect,
     looks_like_candidate,
 )
-from followup.model import Detection, Method  # noqa: E402
+from followup.core.model import Detection, Method  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "messages"
 EXPECTED = FIXTURES / "expected"
@@ -309,7 +309,7 @@ def test_team_mailbox_organizer_is_not_an_interviewer():
 
 def test_name_suffix_after_comma_is_not_reordered():
     """ "King, Jr." is a name with a suffix, not "Last, First"."""
-    from followup.detect import natural_order
+    from followup.core.detect import natural_order
 
     assert natural_order("King, Jr.") == "King, Jr."
     assert natural_order("Núñez, Joanna") == "Joanna Núñez"

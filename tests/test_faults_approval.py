@@ -17,10 +17,11 @@ import pytest
 from conftest import write_config
 from mailgen import ME, invite, reply
 
-from followup import config, drafts
-from followup.model import DraftState
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
+from followup.adapters import config
+from followup.app import drafts
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core.model import DraftState
 
 pytestmark = pytest.mark.integration
 

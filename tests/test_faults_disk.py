@@ -14,11 +14,12 @@ from conftest import write_config
 from mailgen import ME, invite
 from runner import followup
 
-from followup import config, drafts
-from followup.model import DraftState
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
-from followup.store import MIGRATIONS, SCHEMA_VERSION, Store
+from followup.adapters import config
+from followup.adapters.store import MIGRATIONS, SCHEMA_VERSION, Store
+from followup.app import drafts
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core.model import DraftState
 
 
 @pytest.fixture

@@ -27,10 +27,12 @@ from hypothesis import strategies as st
 from mailgen import ME, invite
 from runner import followup
 
-from followup import config, detect, drafts, replies
-from followup.model import DraftState
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
+from followup.adapters import config
+from followup.app import drafts
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core import detect, replies
+from followup.core.model import DraftState
 
 SEED = 424242
 START = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)  # 13:00 in Chicago
@@ -627,8 +629,8 @@ def test_sendmail_gets_the_approved_recipients_on_its_command_line(tmp_path, nam
 def test_a_notice_that_cannot_be_built_is_not_sent_and_does_not_raise(tmp_path, caplog):
     """A notice to the user whose message cannot be built (here a lone surrogate the
     encoder refuses) is logged and counts as not sent: the task retry path handles it."""
-    from followup import notices
-    from followup.model import RenderedEmail
+    from followup.app import notices
+    from followup.core.model import RenderedEmail
 
     box = tmp_path / "Maildir"
     for sub in ("cur", "new", "tmp"):
@@ -668,7 +670,7 @@ def crowd(n: int) -> list[tuple[str, str]]:
     ("raj@list.com", False), ("li.wei@mail.acme.com", False),
 ])
 def test_list_like_addresses(address, listish):
-    from followup.model import list_like_address
+    from followup.core.model import list_like_address
 
     assert list_like_address(address) is listish
 
@@ -691,8 +693,8 @@ def test_an_invite_with_1007_attendees_makes_no_draft_until_confirmed(
         mail_env, imap_account, smtp, mode):
     """1,007 attendees: at most 100 people stored, zero drafts, zero approval mails and
     (in auto mode) zero thank-yous; the interview waits, saying why."""
-    from followup import interviews, status
-    from followup.model import InterviewState
+    from followup.app import interviews, status
+    from followup.core.model import InterviewState
 
     rt = _fanout_runtime(mail_env, imap_account, crowd(1007), uid=f"crowd-{mode}",
                          extra=f'\n[approval]\nmode = "{mode}"\n')
@@ -717,8 +719,8 @@ def test_an_invite_with_1007_attendees_makes_no_draft_until_confirmed(
                                      "eng@googlegroups.com"])
 def test_a_list_address_among_three_people_needs_confirmation(mail_env, imap_account, smtp,
                                                                listish):
-    from followup import interviews
-    from followup.model import InterviewState
+    from followup.app import interviews
+    from followup.core.model import InterviewState
 
     people = [("Jane Doe", "jane.doe@acme.example"), ("All", listish),
               ("Raj Patel", "raj.patel@acme.example")]
@@ -737,8 +739,8 @@ def test_a_list_address_among_three_people_needs_confirmation(mail_env, imap_acc
 def test_confirm_only_makes_drafts_for_the_people_picked(mail_env, imap_account, smtp):
     """After `confirm --only`, drafts (and approval requests) exist for those people only;
     more than the cap, strangers and list addresses are refused."""
-    from followup import interviews
-    from followup.model import InterviewState, UsageError
+    from followup.app import interviews
+    from followup.core.model import InterviewState, UsageError
 
     people = [("All Staff", "all-staff@acme.example"), *crowd(40)]
     rt = _fanout_runtime(mail_env, imap_account, people, uid="pick-1")

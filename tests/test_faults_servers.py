@@ -24,10 +24,11 @@ from conftest import write_config
 from mailgen import ME, invite
 from runner import followup
 
-from followup import config, drafts, inbound
-from followup.model import DraftState
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
+from followup.adapters import config
+from followup.app import drafts, inbound
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core.model import DraftState
 
 pytestmark = pytest.mark.integration
 

@@ -11,9 +11,9 @@ from email import policy
 
 import pytest
 
-from followup import outbox
-from followup.headers import UnsafeHeader, address, check_read_back, header_text
-from followup.model import FollowupError, Person
+from followup.app import outbox
+from followup.core.headers import UnsafeHeader, address, check_read_back, header_text
+from followup.core.model import FollowupError, Person
 
 NOW = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)
 ME = Person("Sam Seeker", "sam.seeker@example.net")

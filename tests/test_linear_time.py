@@ -25,23 +25,22 @@ import pytest
 from hostile import BUILDERS
 from mailgen import invite
 
-from followup import (
-    config,
+from followup.adapters import config
+from followup.app import inbound, pipeline
+from followup.app.runtime import open_runtime
+from followup.core import (
     debrief,
     detect,
     detect_calendar,
     detect_prose,
     detect_rules,
     detect_text,
-    inbound,
     mailtext,
     model,
-    pipeline,
     render,
     replies,
     senders,
 )
-from followup.runtime import open_runtime
 
 SIZE = 2_000_000
 BOUND = 1.0  # seconds per call

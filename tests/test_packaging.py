@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from followup import resources
+from followup.core import resources
 
 REPO = Path(__file__).resolve().parents[1]
-PROBE = ("import followup.resources as r; print(r.templates_dir()); "
+PROBE = ("import followup.core.resources as r; print(r.templates_dir()); "
          "print(r.example_config()); print(r.systemd_dir()); print(r.demo_mailbox())")
 
 

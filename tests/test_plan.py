@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from followup.model import Interview, InterviewState, Task, TaskKind, TaskState, UsageError
-from followup.plan import (
+from followup.core.model import Interview, InterviewState, Task, TaskKind, TaskState, UsageError
+from followup.core.plan import (
     PlanSettings,
     add_business_days,
     approval_deadline_at,
@@ -492,7 +492,7 @@ def test_plan_and_calendar_file_import_no_io_modules():
     code = (
         "import sys\n"
         f"for name in {blocked!r}: sys.modules[name] = None\n"
-        "import followup.plan, followup.calendar_file\n"
+        "import followup.core.plan, followup.core.calendar_file\n"
     )
     daemon = str(Path(__file__).resolve().parents[1] / "daemon")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -12,10 +12,11 @@ import pytest
 from icalendar import Calendar
 from mailgen import ME, invite, reply
 
-from followup import config, drafts, interviews
-from followup.model import DraftState, InterviewState
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
+from followup.adapters import config
+from followup.app import drafts, interviews
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core.model import DraftState, InterviewState
 
 pytestmark = pytest.mark.integration
 
@@ -223,7 +224,7 @@ def one_waiting_one_approved(rt, imap_account, *, uid: str):
 
 
 def assert_withdrawn_and_never_sent(rt, smtp, ids, *, later):
-    from followup.model import FollowupError
+    from followup.core.model import FollowupError
 
     states = {d.id: d.state for d in drafts.list_drafts(rt.store, include_all=True)}
     assert [states[i] for i in ids] == [DraftState.WITHDRAWN] * len(ids)

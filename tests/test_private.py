@@ -14,11 +14,11 @@ from conftest import write_config
 from mailgen import invite
 from runner import followup
 
-from followup import config
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
-from followup.service import RunLock
-from followup.store import Store
+from followup.adapters import config
+from followup.adapters.store import Store
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.app.service import RunLock
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,11 @@ import pytest
 from conftest import write_config
 from mailgen import invite
 
-from followup import config, drafts, interviews
-from followup.model import valid_address
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
+from followup.adapters import config
+from followup.app import drafts, interviews
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core.model import valid_address
 
 CHICAGO = ZoneInfo("America/Chicago")
 START = datetime(2026, 12, 1, 13, 0, tzinfo=CHICAGO)
@@ -77,7 +78,7 @@ def test_a_template_that_raises_anything_is_a_template_error(tmp_path, box):
         assert run_pass(rt, now=AFTER).ok  # returns; the broken template only costs drafts
         assert drafts.list_drafts(rt.store) == []
         (templates / "thank_you.txt").unlink()  # the user fixes it: next pass makes them
-        rt.env = __import__("followup.render", fromlist=["x"]).make_environment(templates)
+        rt.env = __import__("followup.core.render", fromlist=["x"]).make_environment(templates)
         run_pass(rt, now=AFTER + timedelta(minutes=20))
         assert len(drafts.list_drafts(rt.store)) == 1
     finally:
@@ -90,8 +91,8 @@ def test_a_store_only_runtime_refuses_to_send_before_recording_anything(tmp_path
     """open_runtime(with_mail=False) has no transport: a send fails with a FollowupError
     and leaves no "sending" row behind (it used to raise AttributeError after the row
     was committed)."""
-    from followup.model import FollowupError, Person
-    from followup.outbox import build_message, new_message_id
+    from followup.app.outbox import build_message, new_message_id
+    from followup.core.model import FollowupError, Person
 
     rt = open_runtime(config.load(write_config(tmp_path / "c.toml", maildir=box)),
                       with_mail=False)
@@ -110,7 +111,7 @@ def test_a_store_only_runtime_refuses_to_send_before_recording_anything(tmp_path
 
 def test_the_service_says_it_is_not_running_before_run(tmp_path, box):
     """Service.rt is None until run(): its jobs fail with a clear error, not AttributeError."""
-    from followup.service import Service
+    from followup.app.service import Service
 
     service = Service(write_config(tmp_path / "c.toml", maildir=box))
     with pytest.raises(RuntimeError, match="not running"):

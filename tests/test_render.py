@@ -13,9 +13,9 @@ except ImportError:  # source checkout without an editable install
 
 import pytest
 
-from followup import resources
-from followup.model import Debrief, FollowupError, Person
-from followup.render import (
+from followup.core import resources
+from followup.core.model import Debrief, FollowupError, Person
+from followup.core.render import (
     BUILTIN_TEMPLATES,
     CLOSING_LINE,
     TemplateError,
@@ -32,8 +32,8 @@ from followup.render import (
     render_prep_reminder,
     render_thank_you,
 )
-from followup.replies import DEBRIEF_QUESTIONS, Action, format_token, parse_reply
-from followup.template_checks import _render_builtin, check_templates, sample_context
+from followup.core.replies import DEBRIEF_QUESTIONS, Action, format_token, parse_reply
+from followup.core.template_checks import _render_builtin, check_templates, sample_context
 
 S = sample_context()
 

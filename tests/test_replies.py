@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup.model import Debrief, Interview, InterviewState, Person
-from followup.replies import (
+from followup.core.model import Debrief, Interview, InterviewState, Person
+from followup.core.replies import (
     DEBRIEF_QUESTIONS,
     TOKEN_RE,
     Action,
@@ -418,7 +418,7 @@ def test_without_trusted_server_authentication_results_are_ignored():
 
 def test_parse_auth_results_reads_methods_and_properties():
     """RFC 8601 parsing: authserv-id, method=result, properties, comments dropped."""
-    from followup.replies import parse_auth_results
+    from followup.core.replies import parse_auth_results
 
     h = parse_auth_results('mx.example.org 1; dkim = pass (good) header.d="example.org"; '
                            "spf=softfail smtp.mailfrom=a@b.example; dmarc=pass header.from=Ex.ORG")
@@ -592,7 +592,7 @@ def test_quote_parsing_is_fast_on_hostile_bodies(body):
     """Two megabytes of text built to make a backtracking pattern crawl: well under a second."""
     import time
 
-    from followup.replies import _split_reply
+    from followup.core.replies import _split_reply
 
     started = time.perf_counter()
     _split_reply(body)
@@ -647,7 +647,7 @@ def test_debrief_from_mapping_rejects_unknown_key():
 ])
 def test_company_news_reads_the_new_text_only(text, news):
     """Offer, rejection or next steps in what the company wrote; quoted text does not count."""
-    from followup.replies import company_news
+    from followup.core.replies import company_news
 
     quoted = "\r\n\r\nOn Tue, Dec 1, 2026 Sam wrote:\r\n> hoping for a second interview\r\n"
     raw = (f"From: a@acme.example\r\nSubject: Re: Thank you\r\n\r\n{text}{quoted}").encode()

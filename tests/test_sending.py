@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from mailgen import ME, invite, reply
 
-from followup import config, drafts
-from followup.model import DraftState
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
+from followup.adapters import config
+from followup.app import drafts
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core.model import DraftState
 
 pytestmark = pytest.mark.integration
 

@@ -182,7 +182,7 @@ def test_the_periodic_jobs_run_on_schedule(tmp_path):
     and housekeeping (WAL checkpoint, optimize) every 6 hours, which really runs."""
     from conftest import write_config
 
-    from followup.service import Service
+    from followup.app.service import Service
 
     box = tmp_path / "Maildir"
     for sub in ("cur", "new", "tmp"):
@@ -192,7 +192,7 @@ def test_the_periodic_jobs_run_on_schedule(tmp_path):
     assert set(jobs) == {"pass", "housekeeping"}
     assert (jobs["pass"].interval, jobs["pass"].unit) == (30, "minutes")
     assert (jobs["housekeeping"].interval, jobs["housekeeping"].unit) == (6, "hours")
-    from followup.runtime import open_runtime
+    from followup.app.runtime import open_runtime
 
     service.rt = open_runtime(service.settings, with_mail=False)
     try:

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from followup import store as store_module
-from followup.store import MIGRATIONS, SCHEMA_VERSION, Store, utcnow
+from followup.adapters import store as store_module
+from followup.adapters.store import MIGRATIONS, SCHEMA_VERSION, Store, utcnow
 
 
 def test_new_database_is_current_with_wal_and_foreign_keys(tmp_path):

@@ -1,5 +1,5 @@
 """All SQL lives in the store package (docs/ARCHITECTURE.md §3.11): no module of
-daemon/followup outside store/ holds a string that reads like an SQL statement."""
+daemon/followup outside adapters/store/ holds a string that reads like an SQL statement."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "daemon" / "followup"
-STORE = PACKAGE / "store"
+STORE = PACKAGE / "adapters" / "store"
 
 # A statement keyword followed by the shape of a statement, so that words of prose
 # ("update", "Delete the draft?") and command names are not taken for SQL.

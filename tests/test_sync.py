@@ -10,10 +10,11 @@ import pytest
 from mailgen import invite
 from runner import followup
 
-from followup import config, inbound, interviews
-from followup.model import InterviewState
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
+from followup.adapters import config
+from followup.app import inbound, interviews
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core.model import InterviewState
 
 pytestmark = pytest.mark.integration
 

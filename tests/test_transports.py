@@ -12,13 +12,14 @@ import pytest
 from conftest import write_config
 from mailgen import ME, invite
 
-from followup import config, drafts
-from followup.model import DraftState
-from followup.pipeline import run_pass
-from followup.runtime import open_runtime
-from followup.transports import PermanentSendError
-from followup.transports.file import FileTransport
-from followup.transports.sendmail import SendmailTransport
+from followup.adapters import config
+from followup.adapters.transports import PermanentSendError
+from followup.adapters.transports.file import FileTransport
+from followup.adapters.transports.sendmail import SendmailTransport
+from followup.app import drafts
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core.model import DraftState
 
 CHICAGO = ZoneInfo("America/Chicago")
 START = datetime(2026, 12, 1, 13, 0, tzinfo=CHICAGO)

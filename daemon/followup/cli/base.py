@@ -15,8 +15,8 @@ from typing import Any
 import click
 
 from followup import __version__
-from followup.model import FollowupError, UsageError
-from followup.terminal import echo, to_json
+from followup.adapters.terminal import echo, to_json
+from followup.core.model import FollowupError, UsageError
 
 
 class App(click.Group):
@@ -74,7 +74,7 @@ def config_option(func: Callable) -> Callable:
 
 
 def load_settings(config_path: Path | None):
-    from followup import config
+    from followup.adapters import config
 
     return config.load(config_path)
 
@@ -84,13 +84,13 @@ def print_json(data: Any) -> None:
 
 
 def _now():
-    from followup.store import utcnow  # not runtime: it imports every adapter
+    from followup.adapters.store import utcnow  # not runtime: it imports every adapter
 
     return utcnow()
 
 
 def _store(config_path: Path | None):
-    from followup.store import Store
+    from followup.adapters.store import Store
 
     settings = load_settings(config_path)
     return settings, Store(settings.storage_path)
@@ -98,6 +98,6 @@ def _store(config_path: Path | None):
 
 def _runtime(config_path: Path | None):
     """The store and templates, no mail servers: what the use cases need."""
-    from followup.runtime import open_runtime
+    from followup.app.runtime import open_runtime
 
     return open_runtime(load_settings(config_path), with_mail=False)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from followup.adapters.terminal import echo
 from followup.cli.base import (
     _now,
     _runtime,
@@ -14,8 +15,7 @@ from followup.cli.base import (
     main,
     print_json,
 )
-from followup.model import UsageError
-from followup.terminal import echo
+from followup.core.model import UsageError
 
 # --- drafts -------------------------------------------------------------------
 
@@ -26,7 +26,7 @@ from followup.terminal import echo
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
     """Drafts that need you (waiting, maybe-sent, failed); --all: every draft."""
-    from followup import drafts
+    from followup.app import drafts
 
     _, store = _store(config_path)
     rows = drafts.list_drafts(store, include_all=show_all)
@@ -60,7 +60,7 @@ def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
 def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: bool,
             yes: bool) -> None:
     """Approve drafts for sending (the service sends them on its next pass)."""
-    from followup import commands
+    from followup.app import commands
 
     rt = _runtime(config_path)
     if approve_all:
@@ -81,7 +81,7 @@ def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: b
 @click.argument("draft_ids", nargs=-1, type=int, required=True)
 def reject(config_path: Path | None, draft_ids: tuple[int, ...]) -> None:
     """Reject drafts not sent yet (waiting, approved, failed, maybe-sent): never sent."""
-    from followup import commands
+    from followup.app import commands
 
     rt = _runtime(config_path)
     for draft_id in draft_ids:
@@ -96,7 +96,7 @@ def reject(config_path: Path | None, draft_ids: tuple[int, ...]) -> None:
 def resolve(config_path: Path | None, draft_id: int, outcome: str) -> None:
     """Settle a maybe-sent or failed draft: it was "sent" (check your Sent folder), or
     "resend" it."""
-    from followup import commands
+    from followup.app import commands
 
     commands.resolve(_runtime(config_path), draft_id, outcome, now=_now())
     echo(f"Draft {draft_id}: {'marked sent' if outcome == 'sent' else 'will be sent again'}.")
@@ -106,8 +106,8 @@ def resolve(config_path: Path | None, draft_id: int, outcome: str) -> None:
 @config_option
 def review(config_path: Path | None) -> None:
     """Go through waiting drafts: approve, edit in $EDITOR, skip or reject each."""
-    from followup import commands, drafts
-    from followup.model import DraftState
+    from followup.app import commands, drafts
+    from followup.core.model import DraftState
 
     rt = _runtime(config_path)
     waiting = [d for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from followup.adapters.terminal import echo
 from followup.cli.base import (
     _now,
     _runtime,
@@ -15,8 +16,7 @@ from followup.cli.base import (
     main,
     print_json,
 )
-from followup.model import FollowupError, UsageError
-from followup.terminal import echo
+from followup.core.model import FollowupError, UsageError
 
 # --- interviews ---------------------------------------------------------------
 
@@ -27,7 +27,8 @@ from followup.terminal import echo
 @click.option("--json", "as_json", is_flag=True, help="Print the detection as JSON.")
 def parse(config_path: Path | None, file: Path, as_json: bool) -> None:
     """Show what detection makes of one .eml or .ics FILE (nothing is stored)."""
-    from followup import config, detect
+    from followup.adapters import config
+    from followup.core import detect
 
     try:
         raw = file.read_bytes()
@@ -71,7 +72,7 @@ def parse(config_path: Path | None, file: Path, as_json: bool) -> None:
 def _parse_person(text: str):
     from email.utils import parseaddr
 
-    from followup.model import Person
+    from followup.core.model import Person
 
     name, address = parseaddr(text)
     if "@" not in address:
@@ -97,7 +98,7 @@ def add(config_path: Path | None, company: str, role: str, at: str, minutes: int
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from followup import commands
+    from followup.app import commands
 
     rt = _runtime(config_path)
     zone_name = tz or rt.settings.me.timezone
@@ -122,7 +123,8 @@ def add(config_path: Path | None, company: str, role: str, at: str, minutes: int
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 def import_(config_path: Path | None, file: Path) -> None:
     """Record an interview from an .eml or .ics FILE (e.g. a forwarded invite)."""
-    from followup import commands, detect
+    from followup.app import commands
+    from followup.core import detect
 
     rt = _runtime(config_path)
     settings = rt.settings
@@ -150,9 +152,9 @@ def status(config_path: Path | None, interview_id: int | None, as_json: bool) ->
     that interview in full, with its debrief and call scripts."""
     from rich.console import Console
 
-    from followup import interviews
-    from followup import status as views
-    from followup.model import Person
+    from followup.app import interviews
+    from followup.app import status as views
+    from followup.core.model import Person
 
     settings, store = _store(config_path)
     if interview_id is not None:
@@ -185,7 +187,7 @@ def confirm(config_path: Path | None, interview_id: int, only: tuple[str, ...],
     …@googlegroups.com): then pick who gets a thank-you with --only EMAIL, at
     most max_interviewers of them, list addresses only with --allow-list-address.
     """
-    from followup import commands
+    from followup.app import commands
 
     interview = commands.confirm(_runtime(config_path), interview_id, now=_now(), only=only,
                                  allow_lists=allow_list_address)
@@ -207,7 +209,8 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
     """
     import tomllib
 
-    from followup import commands, interviews, replies
+    from followup.app import commands, interviews
+    from followup.core import replies
 
     rt = _runtime(config_path)
     store = rt.store
@@ -240,8 +243,8 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
 @click.argument("call", type=click.Choice(["call_1", "call_2", "call_3"]))
 def done(config_path: Path | None, interview_id: int, call: str) -> None:
     """Mark a follow-up call made; the next one is planned from now."""
-    from followup import commands
-    from followup.model import TaskKind
+    from followup.app import commands
+    from followup.core.model import TaskKind
 
     commands.call_done(_runtime(config_path), interview_id, TaskKind(call), now=_now())
     echo(f"{call} marked made for interview {interview_id}.")
@@ -254,7 +257,7 @@ def done(config_path: Path | None, interview_id: int, call: str) -> None:
               default="other", show_default=True, help="Why the plan ends.")
 def stop(config_path: Path | None, interview_id: int, reason: str) -> None:
     """End an interview's follow-up plan (no more reminders or drafts)."""
-    from followup import commands
+    from followup.app import commands
 
     withdrawn = commands.stop(_runtime(config_path), interview_id, reason, now=_now())
     echo(f"Plan for interview {interview_id} stopped ({reason})"
@@ -266,7 +269,7 @@ def stop(config_path: Path | None, interview_id: int, reason: str) -> None:
 @click.argument("interview_id", type=int)
 def resume(config_path: Path | None, interview_id: int) -> None:
     """Resume a plan that a message from the company paused."""
-    from followup import commands
+    from followup.app import commands
 
     commands.resume(_runtime(config_path), interview_id, now=_now())
     echo(f"Plan for interview {interview_id} resumed.")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
+from followup.adapters.terminal import echo
 from followup.cli.base import (
     config_option,
     load_settings,
     main,
 )
-from followup.model import FollowupError, UsageError
-from followup.terminal import echo
+from followup.core.model import FollowupError, UsageError
 
 # --- setting up -------------------------------------------------------------
 
@@ -30,7 +30,7 @@ def init(config_path: Path | None, email: str | None, name: str | None, force: b
     Outlook, Yahoo, iCloud and Fastmail from your address); asks only for your
     email address.
     """
-    from followup import config, setup
+    from followup.adapters import config, setup
 
     path = config_path or config.default_config_path()
     if path.exists() and not force:
@@ -51,7 +51,7 @@ def init(config_path: Path | None, email: str | None, name: str | None, force: b
     config.from_mapping(__import__("tomllib").loads(text), path)  # what we wrote must load
     echo(f"Wrote {path}")
     echo(f"Your templates go in {templates} (examples inside).")
-    from followup import providers
+    from followup.adapters import providers
 
     provider = providers.for_address(email)
     if provider:
@@ -65,7 +65,7 @@ def init(config_path: Path | None, email: str | None, name: str | None, force: b
 @config_option
 def login(config_path: Path | None) -> None:
     """Store your IMAP and SMTP passwords in the system keyring (never echoed)."""
-    from followup import credentials
+    from followup.adapters import credentials
 
     settings = load_settings(config_path)
     accounts: dict[str, str] = {}  # username -> role label
@@ -95,11 +95,11 @@ def check(config_path: Path | None) -> None:
     Per server: reachable, TLS, login, and (IMAP) that the folder exists.
     Exits 1 if anything fails.
     """
-    from followup import adapters
+    from followup.adapters import checks
 
     settings = load_settings(config_path)
     ok = True
-    for result in adapters.check_all(settings):
+    for result in checks.check_all(settings):
         for line in result.lines:
             echo(line)
         ok &= result.ok
@@ -125,16 +125,16 @@ def run(config_path: Path | None, once: bool, verbose: bool) -> None:
     """
     import logging
 
-    from followup import logsetup
+    from followup.adapters import logsetup
 
     logsetup.configure(logging.DEBUG if verbose else logging.INFO)
     if not once:
-        from followup import service
+        from followup.app import service
 
         raise SystemExit(service.serve(config_path))
-    from followup import pipeline
-    from followup.runtime import open_runtime
-    from followup.service import RunLock
+    from followup.app import pipeline
+    from followup.app.runtime import open_runtime
+    from followup.app.service import RunLock
 
     settings = load_settings(config_path)
     with RunLock(settings.storage_path):
@@ -170,7 +170,7 @@ def demo(keep: Path | None) -> None:
     messages with a simulated clock, approving the drafts as you would, and
     writes every email it would send as an .eml file.
     """
-    from followup import demo as demo_module
+    from followup.app import demo as demo_module
 
     demo_module.run(keep)
 
@@ -188,7 +188,7 @@ def templates() -> None:
 @config_option
 def templates_check(config_path: Path | None) -> None:
     """Render every template against sample data and report errors."""
-    from followup import render, template_checks
+    from followup.core import render, template_checks
 
     settings = load_settings(config_path)
     problems = template_checks.check_templates(
@@ -214,7 +214,7 @@ def service() -> None:
 @click.option("--no-start", is_flag=True, help="Write the unit only; do not enable or start it.")
 def service_install(config_path: Path | None, no_start: bool) -> None:
     """Install the systemd user unit for this install, enable and start it."""
-    from followup import systemd_unit
+    from followup.adapters import systemd_unit
 
     settings = load_settings(config_path)  # a broken config fails here, not in the unit
     writable = [settings.storage_path.parent]

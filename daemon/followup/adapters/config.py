@@ -1,0 +1,450 @@
+"""TOML config -> frozen, validated settings.
+
+Checked once at load; every error names the file and the key and says what was
+expected, so the CLI can print one line and exit 2. Secrets never live here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from followup.core.model import DEFAULT_MAX_INTERVIEWERS, MAX_INTERVIEWERS, UsageError
+
+APP = "followup"
+SECURITY = ("ssl", "starttls", "none")
+_SECRET_KEY = re.compile(r"pass(word)?|secret|token|app_?key", re.I)
+
+
+def default_config_path() -> Path:
+    """`$FOLLOWUP_CONFIG`, else the platform config dir."""
+    if (env := _env_path("FOLLOWUP_CONFIG")) is not None:
+        return env
+    if _XDG:
+        return xdg_home("XDG_CONFIG_HOME", ".config") / APP / "config.toml"
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def state_dir() -> Path:
+    """`$FOLLOWUP_STATE_DIR`, else the platform state dir (database, outbox)."""
+    if (env := _env_path("FOLLOWUP_STATE_DIR")) is not None:
+        return env
+    if _XDG:
+        return xdg_home("XDG_STATE_HOME", ".local/state") / APP
+    return Path(platformdirs.user_state_dir(APP))
+
+
+# platformdirs before 4.3 used a relative $XDG_CONFIG_HOME as given: the XDG rules
+# are applied here, where they apply (not macOS or Windows).
+_XDG = sys.platform not in ("darwin", "win32")
+
+
+def xdg_home(variable: str, fallback: str) -> Path:
+    """$XDG_CONFIG_HOME and the like. An empty or relative value is ignored, as the
+    XDG spec says (an empty one once put the systemd unit under the current folder)."""
+    value = os.environ.get(variable, "")
+    if os.path.isabs(value):
+        return Path(value)
+    home = os.environ.get("HOME")
+    if home is not None and not os.path.isabs(home):  # "" would mean "/"
+        raise UsageError(f"HOME={home!r}: expected your home folder as an absolute path")
+    return Path(os.path.expanduser("~")) / fallback
+
+
+def _env_path(name: str) -> Path | None:
+    """One of our path variables: unset, or an absolute path (after ~); never relative,
+    which would put the database wherever the command happens to run."""
+    if name not in os.environ:
+        return None
+    value = os.environ[name]
+    path = Path(value.strip()).expanduser() if value.strip() else None
+    if path is None or not path.is_absolute():
+        raise UsageError(f"{name}={value!r}: expected an absolute path, or leave it unset")
+    return path
+
+
+def system_timezone() -> str:
+    """The machine's IANA zone, so `init` need not ask for it."""
+    if (tz := os.environ.get("TZ", "").lstrip(":")) and _valid_zone(tz):
+        return tz
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            name = target.split("zoneinfo/", 1)[1]
+            if _valid_zone(name):
+                return name
+    except OSError:
+        pass
+    return "UTC"
+
+
+def _valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Me:
+    name: str
+    email: str
+    aliases: tuple[str, ...] = ()
+    timezone: str = "UTC"
+    country: str | None = "US"
+    subdivision: str | None = None
+    phone: str | None = None
+
+    @property
+    def addresses(self) -> frozenset[str]:
+        """Every address of the user's, lower-cased."""
+        return frozenset(a.lower() for a in (self.email, *self.aliases))
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str = "imap"  # imap | maildir
+    host: str = ""
+    port: int = 993
+    security: str = "ssl"
+    username: str = ""
+    folder: str = "INBOX"
+    lookback_days: int = 14
+    poll_interval: int = 300  # seconds, where the server has no IDLE
+    timeout: int = 60  # seconds, every socket operation
+    path: Path | None = None  # maildir
+    max_message_mb: int = 25  # a bigger candidate is recorded as skipped, never read
+
+    @property
+    def max_message_bytes(self) -> int:
+        return self.max_message_mb * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Transport:
+    kind: str = "smtp"  # smtp | sendmail | file
+    host: str = ""
+    port: int = 465
+    security: str = "ssl"
+    username: str = ""
+    sender: str = ""  # the `from` key
+    command: str = "sendmail -i"  # recipients are passed on the command line
+    path: Path | None = None  # file transport: folder for .eml files
+    save_sent: str = "auto"  # auto | always | never
+    timeout: int = 60
+
+
+@dataclass(frozen=True)
+class Approval:
+    mode: str = "review"  # review | auto
+    email_requests: bool = True
+    deadline: time = time(18, 0)
+    # authserv-id of the user's own receiving server (e.g. "mx.google.com"): only its
+    # Authentication-Results count, and then a reply needs DMARC (or aligned DKIM) pass
+    trusted_authserv_id: str = ""
+
+
+@dataclass(frozen=True)
+class Compose:
+    # More people than this (or a list address): no drafts until the user picks them.
+    max_interviewers: int = DEFAULT_MAX_INTERVIEWERS
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    call_gaps: tuple[int, int, int] = (3, 3, 3)
+    call_time: time = time(10, 0)
+    prep_reminder: bool = True
+    prep_time: time = time(18, 0)
+    debrief_delay_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path  # the config file these came from
+    me: Me
+    source: Source
+    transport: Transport
+    approval: Approval = field(default_factory=Approval)
+    plan: PlanConfig = field(default_factory=PlanConfig)
+    storage_path: Path = field(default_factory=lambda: state_dir() / "followup.db")
+    templates_dir: Path | None = None
+    compose: Compose = field(default_factory=Compose)
+
+
+# --- loading ---------------------------------------------------------------
+
+
+class _Section:
+    """Typed reads from one TOML table; every error names file, section and key."""
+
+    def __init__(self, file: Path, name: str, data: Any, known: set[str]):
+        self.file, self.name = file, name
+        if not isinstance(data, dict):
+            self.fail(None, "expected a table")
+        self.data: dict[str, Any] = data
+        for key in data:
+            if _SECRET_KEY.search(key):
+                self.fail(key, "passwords never go in the config file; run `followup login`, "
+                          "or set FOLLOWUP_IMAP_PASSWORD / FOLLOWUP_SMTP_PASSWORD")
+            if key not in known:
+                self.fail(key, f"unknown key (known: {', '.join(sorted(known))})")
+
+    def fail(self, key: str | None, what: str) -> NoReturn:
+        where = f"[{self.name}] {key}" if key else f"[{self.name}]"
+        raise UsageError(f"{self.file}: {where}: {what}")
+
+    def get(self, key: str, kind: type, default: Any, what: str = "") -> Any:
+        if key not in self.data:
+            return default
+        value = self.data[key]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            self.fail(key, f"expected {what or kind.__name__}, got {value!r}")
+        return value
+
+    def text(self, key: str, default: str = "") -> str:
+        return self.get(key, str, default, "a string").strip()
+
+    def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
+        value = self.text(key, default)
+        if value not in options:
+            self.fail(key, f"expected one of {', '.join(repr(o) for o in options)}, got {value!r}")
+        return value
+
+    def number(self, key: str, default: int, low: int = 0, high: int = 1_000_000) -> int:
+        value = self.get(key, int, default, "an integer")
+        if not low <= value <= high:
+            self.fail(key, f"expected an integer from {low} to {high}, got {value}")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        return self.get(key, bool, default, "true or false")
+
+    def clock(self, key: str, default: time) -> time:
+        if key not in self.data:
+            return default
+        value = self.get(key, str, None, 'a time like "18:00"')
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+        if not match:
+            self.fail(key, f'expected a time like "18:00", got {value!r}')
+        return time(int(match[1]), int(match[2]))
+
+    def path(self, key: str) -> Path | None:
+        """An absolute path (after $VARS and ~), or None when the key is absent. Empty or
+        relative is refused: it would depend on the folder the command runs in."""
+        if key not in self.data:
+            return None
+        value = self.text(key)
+        path = Path(os.path.expandvars(value)).expanduser()
+        if not value or not path.is_absolute():
+            self.fail(key, f'expected an absolute path like "~/followup" or "/srv/mail", '
+                      f"got {value!r}")
+        return path
+
+    def zone(self, key: str, default: str) -> str:
+        value = self.text(key, default)
+        if not _valid_zone(value):
+            self.fail(key, f'expected an IANA time zone like "America/Chicago", got {value!r}')
+        return value
+
+    def address(self, key: str, default: str = "", required: bool = False) -> str:
+        value = self.text(key, default)
+        if required and not value:
+            self.fail(key, "required: your email address")
+        if value and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+            self.fail(key, f"expected an email address, got {value!r}")
+        return value
+
+
+_SECTIONS: dict[str, set[str]] = {
+    "me": {"name", "email", "aliases", "timezone", "country", "subdivision", "phone"},
+    "source": {"kind", "host", "port", "security", "username", "folder", "lookback_days",
+               "poll_interval", "timeout", "path", "max_message_mb"},
+    "transport": {"kind", "host", "port", "security", "username", "from", "command", "path",
+                  "save_sent", "timeout"},
+    "approval": {"mode", "email_requests", "deadline", "trusted_authserv_id"},
+    "plan": {"call_gaps", "call_time", "prep_reminder", "prep_time", "debrief_delay_minutes"},
+    "storage": {"path"},
+    "templates": {"dir"},
+    "compose": {"max_interviewers"},
+}
+
+_DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+_DEFAULT_SMTP_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+
+
+def load(path: Path | None = None) -> Settings:
+    """Read and validate the config file; raise UsageError naming file and key."""
+    path = path or default_config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: config file not found; run `followup init` to write one "
+                         "(or `followup demo` to try without an account)") from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read config: {err.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: not valid TOML: {err}") from None
+    return from_mapping(data, path)
+
+
+def from_mapping(data: Mapping[str, Any], path: Path) -> Settings:
+    for name in data:
+        if name not in _SECTIONS:
+            raise UsageError(f"{path}: [{name}]: unknown section "
+                             f"(known: {', '.join(_SECTIONS)})")
+    def sec(name: str) -> _Section:
+        return _Section(path, name, data.get(name, {}), _SECTIONS[name])
+
+    me = _load_me(sec("me"))
+    source = _load_source(sec("source"), me)
+    transport = _load_transport(sec("transport"), me, source)
+    approval = _load_approval(sec("approval"))
+    plan = _load_plan(sec("plan"))
+    storage = sec("storage").path("path") or state_dir() / "followup.db"
+    templates = sec("templates").path("dir")
+    compose = Compose(max_interviewers=sec("compose").number(
+        "max_interviewers", Compose.max_interviewers, 1, MAX_INTERVIEWERS))
+    return Settings(path, me, source, transport, approval, plan, storage, templates, compose)
+
+
+def _holiday_countries() -> set[str]:
+    """Country codes `holidays` knows, from its registry: list_supported_countries()
+    imports all 250 country modules (60-100 ms and 8 MB for every command)."""
+    from holidays.registry import COUNTRIES
+
+    return {code for names in COUNTRIES.values() for code in names[1:]
+            if isinstance(code, str) and code.isupper()}
+
+
+def _load_me(s: _Section) -> Me:
+    aliases = s.get("aliases", list, [], "a list of email addresses")
+    for alias in aliases:
+        if not isinstance(alias, str) or "@" not in alias:
+            s.fail("aliases", f"expected email addresses, got {alias!r}")
+    country = s.text("country", "US").upper() or None
+    if country and country not in _holiday_countries():
+        s.fail("country", f"expected a country code known to `holidays` like \"US\", "
+               f"got {country!r}")
+    return Me(
+        name=s.text("name"),
+        email=s.address("email", required=True),
+        aliases=tuple(a.strip() for a in aliases),
+        timezone=s.zone("timezone", system_timezone()),
+        country=country,
+        subdivision=s.text("subdivision") or None,
+        phone=s.text("phone") or None,
+    )
+
+
+def _server(s: _Section, kind: str, example: str) -> tuple[str, str]:
+    """host and security of an IMAP or SMTP server; plain text only on loopback."""
+    security = s.choice("security", SECURITY, "ssl")
+    host = s.text("host")
+    if not host:
+        s.fail("host", f'required when kind = "{kind}" (e.g. "{example}")')
+    if security == "none" and not is_loopback(host):
+        s.fail("security", f'"none" sends the password in clear: allowed only for loopback '
+               f'hosts, not {host!r}; use "ssl" or "starttls"')
+    return host, security
+
+
+def _load_source(s: _Section, me: Me) -> Source:
+    kind = s.choice("kind", ("imap", "maildir"), "imap")
+    if kind == "maildir":
+        path = s.path("path")
+        if path is None:
+            s.fail("path", "required when kind = \"maildir\": the Maildir folder")
+        return Source(kind=kind, path=path, poll_interval=s.number("poll_interval", 300, 5),
+                      max_message_mb=_max_message_mb(s))
+    host, security = _server(s, "imap", "imap.gmail.com")
+    return Source(
+        kind=kind, host=host, security=security,
+        port=s.number("port", _DEFAULT_PORTS[security], 1, 65535),
+        username=s.text("username", me.email),
+        folder=s.text("folder", "INBOX") or "INBOX",
+        lookback_days=s.number("lookback_days", 14, 1, 3650),
+        poll_interval=s.number("poll_interval", 300, 5, 86400),
+        timeout=s.number("timeout", 60, 1, 3600),
+        max_message_mb=_max_message_mb(s),
+    )
+
+
+def _max_message_mb(s: _Section) -> int:
+    # 25 MB is also what detection reads at most: a higher cap would fetch for nothing.
+    return s.number("max_message_mb", 25, 1, 25)
+
+
+def _load_transport(s: _Section, me: Me, source: Source) -> Transport:
+    kind = s.choice("kind", ("smtp", "sendmail", "file"), "smtp")
+    save_sent = s.choice("save_sent", ("auto", "always", "never"), "auto")
+    sender = s.address("from", me.email)
+    if kind == "file":
+        return Transport(kind=kind, sender=sender, save_sent="never",
+                         path=s.path("path") or state_dir() / "outbox")
+    if kind == "sendmail":
+        return Transport(kind=kind, sender=sender, save_sent=save_sent,
+                         command=s.text("command", "sendmail -i"),
+                         timeout=s.number("timeout", 60, 1, 3600))
+    host, security = _server(s, "smtp", "smtp.gmail.com")
+    return Transport(
+        kind=kind, host=host, security=security, sender=sender, save_sent=save_sent,
+        port=s.number("port", _DEFAULT_SMTP_PORTS[security], 1, 65535),
+        username=s.text("username", source.username or me.email),
+        timeout=s.number("timeout", 60, 1, 3600),
+    )
+
+
+def _load_approval(s: _Section) -> Approval:
+    return Approval(
+        mode=s.choice("mode", ("review", "auto"), "review"),
+        email_requests=s.flag("email_requests", True),
+        deadline=s.clock("deadline", time(18, 0)),
+        trusted_authserv_id=_authserv_id(s, "trusted_authserv_id"),
+    )
+
+
+def _authserv_id(s: _Section, key: str) -> str:
+    value = s.text(key, "")
+    if value and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})", value):
+        s.fail(key, f'expected your mail server\'s authserv-id like "mx.google.com", got {value!r}')
+    return value.lower()
+
+
+def _load_plan(s: _Section) -> PlanConfig:
+    gaps = s.get("call_gaps", list, [3, 3, 3], "a list of three whole numbers of business days")
+    if len(gaps) != 3 or not all(isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 30
+                                 for g in gaps):
+        s.fail("call_gaps", f"expected three business-day gaps from 1 to 30 like [3, 3, 3], "
+               f"got {gaps!r}")
+    return PlanConfig(
+        call_gaps=(gaps[0], gaps[1], gaps[2]),
+        call_time=s.clock("call_time", time(10, 0)),
+        prep_reminder=s.flag("prep_reminder", True),
+        prep_time=s.clock("prep_time", time(18, 0)),
+        debrief_delay_minutes=s.number("debrief_delay_minutes", 30, 0, 24 * 60),
+    )

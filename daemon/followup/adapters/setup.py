@@ -1,0 +1,80 @@
+"""`followup init`: write a commented config filled with what can be detected."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import re
+import shutil
+from pathlib import Path
+
+from followup.adapters import private, providers
+from followup.adapters.config import system_timezone
+from followup.core import resources
+
+
+def detected_name() -> str:
+    try:
+        gecos = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
+    except (KeyError, OSError):
+        gecos = ""
+    return gecos
+
+
+def config_text(*, name: str, email: str, timezone: str | None = None) -> str:
+    """The example config with the user's values filled in, comments kept."""
+    text = resources.example_config().read_text(encoding="utf-8")
+    values: dict[tuple[str, str], object] = {
+        ("me", "name"): name or "Your Name",
+        ("me", "email"): email,
+        ("me", "timezone"): timezone or system_timezone(),
+    }
+    provider = providers.for_address(email)
+    if provider:
+        values |= {
+            ("source", "host"): provider.imap_host,
+            ("transport", "host"): provider.smtp_host,
+            ("transport", "port"): provider.smtp_port,
+            ("transport", "security"): provider.smtp_security,
+        }
+    return fill(text, values)
+
+
+def fill(text: str, values: dict[tuple[str, str], object]) -> str:
+    """Set `key = value` in the right [section], uncommenting it, keeping its comment."""
+    out, section = [], ""
+    for line in text.splitlines(keepends=True):
+        if header := re.match(r"\[(\w+)\]", line):
+            section = header[1]
+        match = re.match(r"(#\s*)?(\w+)(\s*=\s*)(\"[^\"]*\"|\S+)(.*)", line, re.S)
+        if match and (section, match[2]) in values:
+            value = json.dumps(values[(section, match[2])], ensure_ascii=False)
+            line = f"{match[2]}{match[3]}{value}{match[5]}"
+        out.append(line)
+    return "".join(out)
+
+
+def write_config(path: Path, text: str) -> None:
+    """The config file 0600 in a 0700 folder (if we make it): it names the user, their
+    address, phone and servers. Raises OSError."""
+    private.write_text(path, text)
+
+
+def write_templates_folder(folder: Path) -> None:
+    """A folder for the user's own templates, with the built-ins as examples.
+
+    The copies sit in examples/ so they do not override the built-ins (and miss
+    their improvements) until the user copies one up and edits it.
+    """
+    examples = folder / "examples"
+    examples.mkdir(parents=True, exist_ok=True)
+    for template in sorted(resources.templates_dir().iterdir()):
+        if template.is_file():
+            shutil.copyfile(template, examples / template.name)
+    (folder / "README.txt").write_text(
+        "Templates here override followup's built-ins by file name.\n"
+        "To change one, copy it from examples/ into this folder and edit it;\n"
+        "then run `followup templates check`.\n",
+        encoding="utf-8",
+    )

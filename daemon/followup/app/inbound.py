@@ -1,0 +1,346 @@
+"""What one incoming message does: a new or changed interview, a reply from the
+user (approve / edit / reject / debrief / call done), or nothing.
+
+Each message is handled in one transaction together with the record that it
+was seen and the source's position, so a crash neither skips nor repeats it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+from email.utils import getaddresses
+
+from followup.adapters.sources import Incoming, Seen, header_block
+from followup.adapters.store import Store, utcnow
+from followup.adapters.store import drafts as draft_rows
+from followup.adapters.store import interviews as interview_rows
+from followup.adapters.store import messages as message_log
+from followup.adapters.store import tasks as task_rows
+from followup.app import commands, drafts, interviews
+from followup.app.outbox import MARK_HEADER
+from followup.app.runtime import Runtime
+from followup.core import detect, detect_text, replies
+from followup.core.model import DraftState, SyncPosition, TaskKind, TaskRow
+
+log = logging.getLogger(__name__)
+
+
+def wanted(rt: Runtime):
+    """Which headers earn a body fetch: possible invites, and mail from the user."""
+    mine = rt.settings.me.addresses
+
+    people, domains = company_addresses(rt)
+
+    def predicate(header: bytes) -> bool:
+        if detect.looks_like_candidate(header):
+            return True
+        senders = _senders(header)
+        if senders & mine or senders & people.keys():
+            return True
+        return any(s.rpartition("@")[2] in domains for s in senders)
+
+    return predicate
+
+
+@dataclass(frozen=True)
+class Header:
+    """The few header fields the pipeline reads, parsed once. The email package
+    raises all sorts of errors on hostile headers (IndexError for `From: a@`):
+    every field here falls back to "absent" instead."""
+
+    message_id: str | None
+    senders: frozenset[str]
+    subject: str
+    references: frozenset[str]
+    ours: bool
+
+    @classmethod
+    def parse(cls, data: bytes) -> Header:
+        parsed = BytesHeaderParser(policy=default_policy).parsebytes(data)
+        return cls(
+            message_id=_field(parsed, "Message-ID").strip() or None,
+            senders=frozenset(a.lower() for _, a in getaddresses([_field(parsed, "From")])
+                              if a),
+            subject=" ".join(_field(parsed, "Subject").split()),
+            references=frozenset(_field(parsed, "In-Reply-To").split()
+                                 + _field(parsed, "References").split()),
+            ours=bool(_field(parsed, MARK_HEADER)),
+        )
+
+
+def _field(parsed, name: str) -> str:
+    try:
+        return str(parsed.get(name, "") or "")
+    except Exception:  # noqa: BLE001 - a field the email package cannot read is absent
+        return ""
+
+
+def _senders(header: bytes) -> set[str]:
+    """From addresses for the pre-filter, which sees every header in the mailbox:
+    the fast compat32 parser and one field (the full parse comes for candidates)."""
+    try:
+        value = BytesHeaderParser().parsebytes(header).get("From", "")
+        return {a.lower() for _, a in getaddresses([str(value)]) if a}
+    except Exception:  # noqa: BLE001 - a mangled header is just "no sender"
+        return set()
+
+
+def remembered(rt: Runtime) -> Seen:
+    """What the store remembers of the source's folder, for its next fetch."""
+    store, folder = rt.store, rt.mail.folder
+
+    def rescan(start: SyncPosition) -> None:
+        with store.transaction():
+            message_log.restart(store, folder, start)
+
+    return Seen(position=message_log.position(store, folder),
+                known_keys=lambda: message_log.known_keys(store, folder), rescan=rescan)
+
+
+def mark_done(store: Store, msg: Incoming) -> None:
+    """Move the folder's position past `msg`; call inside the transaction that records
+    what was made of it, so a crash neither skips nor repeats it."""
+    if msg.record:  # no body read, but the reason must be on record, not silent
+        message_log.log(store, msg.folder, msg.key, "skipped", msg.reason, now=utcnow())
+    if msg.position is not None:
+        message_log.advance(store, msg.folder, msg.position)
+
+
+def record_rejected(rt: Runtime, msg: Incoming, reason: str, *, now: datetime) -> None:
+    """A message whose processing failed: remembered with the reason, never retried
+    (a bad message read again on every start would stop the service for good)."""
+    with rt.store.transaction():
+        message_log.log(rt.store, msg.folder, msg.key, "rejected", reason[:500], now=now)
+        mark_done(rt.store, msg)
+
+
+def handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
+    """Process one message inside a transaction; returns its outcome."""
+    if msg.transient:  # could not be read this time (moved by the mail client): next pass
+        return "skipped"
+    with rt.store.transaction():
+        outcome, reason, message_id = _outcome(rt, msg, now)
+        if msg.raw is not None:
+            message_log.log(rt.store, msg.folder, msg.key, outcome, reason, now=now,
+                            message_id=message_id or fingerprint(msg))
+        mark_done(rt.store, msg)
+    if outcome == "rejected":
+        log.warning("%s %s: skipped: %s", msg.folder, msg.key, reason)
+    elif outcome not in ("skipped", "ignored", "duplicate", "own"):
+        log.info("%s %s: %s %s", msg.folder, msg.key, outcome, reason)
+    return outcome
+
+
+def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str | None]:
+    if msg.raw is None:
+        return "skipped", msg.reason, None
+    try:
+        header = Header.parse(msg.header or msg.raw)
+    except Exception as err:  # noqa: BLE001 - bad input is logged and skipped, never fatal
+        return "rejected", f"unreadable header ({err.__class__.__name__})", None
+    message_id, is_ours = header.message_id, header.ours
+    if is_ours and _sender_is_me(rt, header):
+        return "own", "our own message", message_id
+    seen = _seen_before(rt, msg, message_id)
+    if seen:
+        return "duplicate", seen, message_id
+    if _sender_is_me(rt, header):
+        reply = replies.parse_reply(msg.raw)
+        if reply.token:
+            outcome, reason = _handle_reply(rt, reply, now)
+            return outcome, reason, message_id
+    found = detect.detect(msg.raw, my_addresses=rt.settings.me.addresses,
+                          default_timezone=rt.settings.me.timezone)
+    if found.event is not None:
+        interview_id, outcome = interviews.record_event(
+            rt.store, found.event, now=now, source=message_id or msg.key,
+            default_timezone=rt.settings.me.timezone,
+            max_people=rt.settings.compose.max_interviewers)
+        if outcome != "ignored":
+            assert interview_id is not None
+            if outcome == "new":
+                ended = interviews.end_earlier_plans(
+                    rt.store, interviews.get(rt.store, interview_id), now=now)
+                if ended:
+                    log.info("second interview with %s: plan(s) %s ended",
+                             found.event.company, ended)
+            return outcome, f"interview {interview_id}: {found.event.title}", message_id
+    paused = _company_message(rt, header, msg.raw, now)
+    if paused:
+        return "paused", paused, message_id
+    return "ignored", found.reason or "not an interview", message_id
+
+
+def fingerprint(msg: Incoming) -> str:
+    """Who a message is when it has no Message-ID: a digest of its header block (the
+    server gives the same bytes for the same message, whatever its UID)."""
+    head = (msg.header or header_block(msg.raw or b"")).replace(b"\r\n", b"\n")
+    return "sha256:" + hashlib.sha256(head).hexdigest()
+
+
+def _seen_before(rt: Runtime, msg: Incoming, message_id: str | None) -> str:
+    """Why this message was handled already ("" if it was not). A UIDVALIDITY change
+    or a rescanned window shows old mail again under new keys: handled twice, a
+    company mail would re-pause a plan the user resumed."""
+    if message_log.seen_key(rt.store, msg.folder, msg.key):
+        return "seen before under this key"
+    if message_log.seen_message_id(rt.store, message_id or fingerprint(msg)):
+        return "Message-ID seen before" if message_id else "same header seen before"
+    return ""
+
+
+# --- messages from the companies ------------------------------------------------
+
+
+def company_addresses(rt: Runtime) -> tuple[dict[str, int], dict[str, int]]:
+    """Interviewers' addresses and their companies' domains -> interview id (active plans)."""
+    people, domains = {}, {}
+    for email, interview_id in interview_rows.active_people(rt.store):
+        people[email] = interview_id
+        domain = email.rpartition("@")[2]
+        if domain not in detect_text.FREEMAIL:  # gmail.com says nothing of an employer
+            domains[domain] = interview_id
+    return people, domains
+
+
+def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> str | None:
+    """Someone from the company wrote: a reply to our thank-you, an offer, a
+    rejection or next steps pauses the plan; anything else is left alone."""
+    if len(header.senders) != 1:
+        return None
+    (sender,) = header.senders
+    people, domains = company_addresses(rt)
+    interview_id = people.get(sender) or domains.get(sender.rpartition("@")[2])
+    if interview_id is None:
+        return None
+    failed = _failed_authentication(raw)
+    if failed:  # anyone can write "From: hr@acme.example"; a forgery must not stop a plan
+        log.warning("mail from %s not taken as the company's (%s): plan not paused",
+                    sender, failed)
+        return None
+    refs = header.references
+    ours = draft_rows.sent_for_interview(rt.store, interview_id)
+    news = replies.company_news(raw)
+    if refs & ours:
+        why = f"{sender} replied to your thank-you" + (f" and mentions {news}" if news else "")
+    elif news:
+        why = f"{sender} wrote and mentions {news}"
+    else:
+        return None
+    subject = header.subject
+    interviews.pause(rt.store, interview_id, now=now, sender=sender, subject=subject, why=why)
+    return f"interview {interview_id} paused: {why}"
+
+
+_AUTH_RESULT = re.compile(r"(?<![\w.-])(dmarc|dkim|spf)[ \t]*=[ \t]*([a-z]+)", re.I)
+_COMMENT = re.compile(r"\([^()]*\)")  # RFC 8601 comments: "(p=reject dis=none)"
+_MAX_AUTH_HEADERS = 20
+_MAX_AUTH_CHARS = 4000
+_MAX_HEADER = 256 * 1024
+
+
+def _failed_authentication(raw: bytes) -> str | None:
+    """Why the message's Authentication-Results say it is not from who it claims, or None.
+
+    Any header counts: a forger can add a "dmarc=pass" of his own, but not remove the
+    receiving server's "dmarc=fail". The rule: dmarc=fail; or, without a dmarc=pass,
+    spf=fail or a DKIM signature that failed with none passing. No results at all
+    (a server that does not check) leave the message as it was."""
+    ends = [i for i in (raw.find(b"\r\n\r\n", 0, _MAX_HEADER), raw.find(b"\n\n", 0, _MAX_HEADER))
+            if i >= 0]
+    head = raw[:min(ends) if ends else _MAX_HEADER]  # the header only, not a 25 MB body
+    try:
+        values = BytesHeaderParser().parsebytes(head).get_all("Authentication-Results") or []
+    except Exception:  # noqa: BLE001 - an unreadable header proves nothing either way
+        return None
+    seen: dict[str, set[str]] = {"dmarc": set(), "dkim": set(), "spf": set()}
+    for value in values[:_MAX_AUTH_HEADERS]:
+        text = _COMMENT.sub(" ", str(value)[:_MAX_AUTH_CHARS])
+        for method, result in _AUTH_RESULT.findall(text):
+            seen[method.lower()].add(result.lower())
+    if "fail" in seen["dmarc"]:
+        return "dmarc=fail"
+    if "pass" in seen["dmarc"]:
+        return None
+    if "fail" in seen["spf"]:
+        return "spf=fail without dmarc=pass"
+    if "fail" in seen["dkim"] and "pass" not in seen["dkim"]:
+        return "dkim=fail without dmarc=pass"
+    return None
+
+
+def _sender_is_me(rt: Runtime, header: Header) -> bool:
+    return bool(header.senders) and header.senders <= rt.settings.me.addresses
+
+
+# --- replies from the user -----------------------------------------------------
+
+# A reply that was the user's, but looked like our own request: the user is told
+# (notices.answer_refused) that nothing was sent, and why.
+REFUSED = "refused"
+
+
+def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str, str]:
+    """A reply carrying one of our tokens. It acts only if `replies.authorize` allows."""
+    assert reply.token
+    mine = rt.settings.me.addresses
+    trusted = rt.settings.approval.trusted_authserv_id
+    draft = drafts.by_token(rt.store, reply.token)
+    if draft is not None:
+        refused = replies.authorize(reply, my_addresses=mine, expected_token=draft.token or "",
+                                    trusted_authserv_id=trusted)
+        if refused:
+            return "rejected", f"reply for draft {draft.id} refused: {refused}"
+        return _draft_reply(rt, draft, reply, now)
+    task = task_rows.by_token(rt.store, reply.token)
+    if task is not None:
+        refused = replies.authorize(reply, my_addresses=mine, expected_token=task.token or "",
+                                    trusted_authserv_id=trusted)
+        if refused:
+            return "rejected", f"reply for {task.kind.value} refused: {refused}"
+        return _task_reply(rt, task, reply, now)
+    return "rejected", "reply token matches nothing waiting (used, replaced, or forged)"
+
+
+def _draft_reply(rt: Runtime, draft: drafts.Draft, reply: replies.Reply, now: datetime
+                 ) -> tuple[str, str]:
+    if draft.state is not DraftState.WAITING:
+        return "rejected", f"draft {draft.id} is {draft.state.value}"
+    # The same use cases as the command line, inside this message's transaction.
+    if reply.action is replies.Action.APPROVE:
+        commands.approve.within(rt, draft.id, now=now)
+        return "reply", f"draft {draft.id} approved by email"
+    if reply.action is replies.Action.EDIT and reply.edited_text:
+        commands.edit_and_approve.within(rt, draft.id, reply.edited_text, now=now)
+        return "reply", f"draft {draft.id} edited and approved by email"
+    if reply.action is replies.Action.REJECT:
+        commands.reject.within(rt, draft.id, now=now)
+        return "reply", f"draft {draft.id} rejected by email"
+    to = f"{draft.to.name} <{draft.to.email}>" if draft.to.name else draft.to.email
+    if reply.echo:  # our own request taken for the user's text: say so, send nothing
+        return REFUSED, (f"your reply about the thank-you to {to} (draft {draft.id}) was read "
+                         f"as a new text, but it still holds {reply.echo} of the approval "
+                         "request, so it was not used")
+    if reply.action is replies.Action.DEBRIEF or "debrief headings" in reply.reason:
+        return REFUSED, (f"your reply about the thank-you to {to} (draft {draft.id}) holds "
+                         "the debrief questions where a new text of the thank-you was "
+                         "expected, so it was not used")
+    return "rejected", f"reply for draft {draft.id} not understood ({reply.reason})"
+
+
+def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime
+                ) -> tuple[str, str]:
+    kind = task.kind
+    if kind is TaskKind.DEBRIEF and reply.debrief is not None:
+        commands.answer_debrief.within(rt, task.interview_id, reply.debrief, now=now)
+        return "reply", f"debrief for interview {task.interview_id} saved from email"
+    if kind.value.startswith("call_") and reply.action is replies.Action.DONE:
+        commands.call_done.within(rt, task.interview_id, kind, now=now)
+        return "reply", f"{kind.value} of interview {task.interview_id} marked made"
+    return "rejected", f"reply for {kind.value} not understood ({reply.reason})"

@@ -1,0 +1,143 @@
+"""What `followup status` and `followup drafts` show: plain data for --json,
+and rich tables for a terminal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from followup.adapters import terminal
+from followup.adapters.store import Store
+from followup.adapters.store import interviews as interview_rows
+from followup.adapters.store import tasks as task_rows
+from followup.app import drafts, interviews
+from followup.core.model import Interview
+
+
+def escape(text: str, *, multiline: bool = False) -> str:
+    """Mail data for rich: control and bidi characters shown as escapes, "[x]" not markup."""
+    return terminal.markup(text, multiline=multiline)
+
+
+def interview_json(store: Store, interview: Interview) -> dict[str, Any]:
+    tasks = task_rows.for_interview(store, interview.id)
+    zone = interview.start.tzinfo
+    return {
+        "id": interview.id, "company": interview.company, "role": interview.role,
+        "start": interview.start.isoformat(), "end": interview.end.isoformat(),
+        "state": interview.state.value, "reason": state_reason(store, interview),
+        "interviewers": [p.to_json() for p in interview.interviewers],
+        "tasks": [{"kind": t.kind.value, "due": t.due.astimezone(zone).isoformat(),
+                   "state": t.state.value, "late": t.late} for t in tasks],
+    }
+
+
+def state_reason(store: Store, interview: Interview) -> str | None:
+    """Why a plan is paused, stopped, ended or waits for confirmation (None: no reason)."""
+    if interview.state.value == "active":
+        return None
+    return interview_rows.stop_reason(store, interview.id)
+
+
+def status_json(store: Store) -> list[dict[str, Any]]:
+    return [interview_json(store, i) for i in interviews.all_interviews(store)]
+
+
+def health_lines(store: Store, *, now: datetime) -> list[str]:
+    health = store.health()
+    lines = []
+    beat = health.get("heartbeat")
+    if beat and beat[1] and (now - beat[1]).total_seconds() < 15 * 60:
+        lines.append(f"service: running (pid {beat[0]})")
+    else:
+        lines.append("service: not running (start it with `followup service install`)")
+    for key, label in (("last_sync", "last sync"), ("last_send", "last send")):
+        if key in health and health[key][1]:
+            lines.append(f"{label}: {health[key][1]:%Y-%m-%d %H:%M} UTC")
+    if "last_error" in health and health["last_error"][1]:
+        value, when = health["last_error"]
+        lines.append(f"last error: {value} ({when:%Y-%m-%d %H:%M} UTC)")
+    return lines
+
+
+def print_status(console, store: Store, *, now: datetime) -> None:
+    from rich.table import Table
+
+    for line in health_lines(store, now=now):  # the last error may quote mail
+        console.print(terminal.markup(line), highlight=False)
+    rows = interviews.all_interviews(store)
+    if not rows:
+        console.print("No interviews yet. They appear here when a confirmation arrives "
+                      "(or add one: `followup add`).")
+        return
+    table = Table(show_lines=True)
+    for column in ("id", "interview", "when", "with", "state", "next step"):
+        table.add_column(column)
+    for interview in rows:
+        data = interview_json(store, interview)
+        pending = [t for t in data["tasks"] if t["state"] in ("pending", "waiting")]
+        step = "—"
+        if interview.state.value == "paused":
+            reason = interview_rows.stop_reason(store, interview.id)
+            step = (f"paused: {escape(reason or '')}\n"
+                    f"`followup resume {interview.id}` or `followup stop`")
+        elif pending:
+            first = pending[0]
+            due = datetime.fromisoformat(first["due"])
+            step = f"{first['kind']} {first['state']} {due:%a %b %d %H:%M}"
+        if interview.state.value == "needs_confirmation":
+            reason = data["reason"]
+            step = (f"{escape(reason)}\n`followup confirm {interview.id} --only EMAIL`"
+                    if reason else f"is it an interview? `followup confirm {interview.id}`")
+        table.add_row(  # every value from mail escaped, one field a line
+            str(interview.id),
+            "\n".join(escape(v) for v in (interview.company, interview.role) if v),
+            f"{interview.start:%a %b %d %H:%M} {interview.start.tzname()}",
+            "\n".join(escape(p.name or p.email) for p in interview.interviewers) or "—",
+            interview.state.value.replace("_", " "), step)
+    console.print(table)
+    waiting = len([d for d in drafts.list_drafts(store) if d.state.value == "waiting"])
+    if waiting:
+        console.print(f"{waiting} draft(s) wait for you: `followup review`")
+
+
+def print_interview(console, store: Store, interview: Interview, me) -> None:
+    data = interview_json(store, interview)
+    console.print(f"[bold]{interview.id}. {escape(interview.title or interview.company)}[/bold] "
+                  f"({interview.state.value})")
+    if data["reason"]:
+        console.print(escape(f"Why: {data['reason']}"), highlight=False)
+    console.print(f"When: {interview.start:%A %B %d, %Y %H:%M}-{interview.end:%H:%M} "
+                  f"{interview.start.tzname()}", highlight=False)
+    if interview.video_link or interview.location:
+        console.print(f"Where: {escape(interview.video_link or interview.location or '')}",
+                      highlight=False)
+    for person in interview.interviewers:
+        console.print(escape(f"With: {person.name} <{person.email}>"
+                             + (f" {person.phone}" if person.phone else "")), highlight=False)
+    console.print("\n[bold]Plan[/bold]")
+    for task in data["tasks"]:
+        console.print(f"  {task['kind']:<10} {task['due'][:16].replace('T', ' ')}  "
+                      f"{task['state']}{' (late)' if task['late'] else ''}", highlight=False)
+    debrief = interviews.get_debrief(store, interview.id)
+    if debrief:
+        console.print("\n[bold]Debrief[/bold]")
+        for field in debrief.FIELDS:
+            value = getattr(debrief, field)
+            if value:
+                console.print(escape(f"  {field.replace('_', ' ')}: {value}", multiline=True),
+                              highlight=False)
+    if interview.interviewers:
+        from followup.core import render  # only the full view needs the scripts
+
+        person = interview.interviewers[0]
+        for call in (1, 2, 3):
+            script = render.call_script(call, debrief, interview, person, me=me)
+            seconds = render.estimate_speaking_seconds(script)
+            console.print(f"\n[bold]Call {call} script[/bold] (about {seconds} s)")
+            console.print(terminal.visible(script, multiline=True), highlight=False,
+                          markup=False)
+    for draft in drafts.list_drafts(store, include_all=True, interview_id=interview.id):
+        console.print()
+        console.print(escape(f"Draft {draft.id} to {draft.to.name} <{draft.to.email}>: "
+                             f"{draft.state.value}"), highlight=False)
