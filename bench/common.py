@@ -46,8 +46,15 @@ def isolate(root: Path) -> dict[str, str]:
     for v in env.values():
         if v.startswith(str(home)):
             Path(v).mkdir(parents=True, exist_ok=True)
-    for name in ("FOLLOWUP_CONFIG", "CREDENTIALS_DIRECTORY", "NOTIFY_SOCKET", "WATCHDOG_USEC",
-                 "WATCHDOG_PID", "JOURNAL_STREAM", "INVOCATION_ID"):
+    for name in (
+        "FOLLOWUP_CONFIG",
+        "CREDENTIALS_DIRECTORY",
+        "NOTIFY_SOCKET",
+        "WATCHDOG_USEC",
+        "WATCHDOG_PID",
+        "JOURNAL_STREAM",
+        "INVOCATION_ID",
+    ):
         os.environ.pop(name, None)
     os.environ.update(env)
     return dict(os.environ)
@@ -55,7 +62,8 @@ def isolate(root: Path) -> dict[str, str]:
 
 def write_config(path: Path, account, *, lookback_days: int = 14) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         [me]
         name = "Sam Seeker"
         email = "{ME}"
@@ -74,11 +82,13 @@ def write_config(path: Path, account, *, lookback_days: int = 14) -> Path:
 
         [transport]
         kind = "file"
-        path = "{path.parent / 'outbox'}"
+        path = "{path.parent / "outbox"}"
 
         [storage]
-        path = "{path.parent / 'followup.db'}"
-        """), encoding="utf-8")
+        path = "{path.parent / "followup.db"}"
+        """),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -123,13 +133,19 @@ def human_bytes(n: float) -> str:
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
+    widths = [
+        max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h)
+        for i, h in enumerate(headers)
+    ]
     line = "  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
     for r in rows:
-        out.append("  ".join(str(c).rjust(w) if i else str(c).ljust(w)
-                             for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+        out.append(
+            "  ".join(
+                str(c).rjust(w) if i else str(c).ljust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
     return "\n".join(out)
 
 

@@ -55,10 +55,14 @@ def main() -> int:
             fixtures.append((timed(path.read_bytes(), args.runs)[0], path.name))
     worst, name = max(hostile)
     floor, floor_name = max(fixtures)
-    print(f"\nworst hostile message: {worst * 1000:.1f} ms ({name}); "
-          f"total over {len(hostile)}: {sum(t for t, _ in hostile):.2f} s")
-    print(f"worst of the {len(fixtures)} fixtures (floor): {floor * 1000:.1f} ms ({floor_name}); "
-          f"median {median(t for t, _ in fixtures) * 1000:.2f} ms")
+    print(
+        f"\nworst hostile message: {worst * 1000:.1f} ms ({name}); "
+        f"total over {len(hostile)}: {sum(t for t, _ in hostile):.2f} s"
+    )
+    print(
+        f"worst of the {len(fixtures)} fixtures (floor): {floor * 1000:.1f} ms ({floor_name}); "
+        f"median {median(t for t, _ in fixtures) * 1000:.2f} ms"
+    )
     return 0
 
 

@@ -66,9 +66,13 @@ class Relay:
 
     def snapshot(self) -> dict:
         with self.lock:
-            return {"to_server": self.to_server, "to_client": self.to_client,
-                    "commands": len(self.commands), "done": self.done_lines,
-                    "connections": self.connections}
+            return {
+                "to_server": self.to_server,
+                "to_client": self.to_client,
+                "commands": len(self.commands),
+                "done": self.done_lines,
+                "connections": self.connections,
+            }
 
     def verbs_since(self, t: float) -> dict[str, int]:
         with self.lock:
@@ -124,7 +128,7 @@ class Relay:
 
 def cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rfind(")") + 2:].split()
+    fields = stat[stat.rfind(")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14, 15)
 
 
@@ -155,8 +159,12 @@ def fill_small(account) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     with account.login() as c:
         for g in mailmix.MailMix(3).mailbox(300, now, invites=2, calendars=2):
-            c.append("INBOX", g.raw.replace(b"\n", b"\r\n"),
-                     flags=[b"\\Seen"] if g.seen else [], msg_time=g.when)
+            c.append(
+                "INBOX",
+                g.raw.replace(b"\n", b"\r\n"),
+                flags=[b"\\Seen"] if g.seen else [],
+                msg_time=g.when,
+            )
 
 
 def idle_daemon(dovecot, seconds: float, root: Path) -> dict:
@@ -170,8 +178,9 @@ def idle_daemon(dovecot, seconds: float, root: Path) -> dict:
     log_path = root / "daemon-idle.log"
     t_spawn = time.monotonic()
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([common.FOLLOWUP, "run"], env=env, stdout=log, stderr=log,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [common.FOLLOWUP, "run"], env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL
+        )
     out: dict = {"config": cfg, "env": env, "log": log_path}
     try:
         db = cfg.parent / "followup.db"
@@ -195,19 +204,30 @@ def idle_daemon(dovecot, seconds: float, root: Path) -> dict:
         out["interviews"] = _count(db)
         time.sleep(2.0)  # into IDLE
         s0, c0, r0, t0 = status(proc.pid), cpu_seconds(proc.pid), relay.snapshot(), time.monotonic()
-        print(f"[idle] daemon pid {proc.pid} ready in {out['ready_s']:.2f} s; "
-              f"measuring {seconds:.0f} s ...", flush=True)
+        print(
+            f"[idle] daemon pid {proc.pid} ready in {out['ready_s']:.2f} s; "
+            f"measuring {seconds:.0f} s ...",
+            flush=True,
+        )
         time.sleep(seconds)
         s1, c1, r1 = status(proc.pid), cpu_seconds(proc.pid), relay.snapshot()
         elapsed = time.monotonic() - t0
-        out.update(elapsed=elapsed, cpu=c1 - c0, hwm=s1["VmHWM"], rss=s1["VmRSS"],
-                   threads=s1["Threads"], vol=s1["vol"] - s0["vol"],
-                   invol=s1["invol"] - s0["invol"],
-                   cmds=r1["commands"] - r0["commands"], done=r1["done"] - r0["done"],
-                   to_server=r1["to_server"] - r0["to_server"],
-                   to_client=r1["to_client"] - r0["to_client"],
-                   connections=r1["connections"], verbs=relay.verbs_since(t0),
-                   all_verbs=relay.verbs_since(0))
+        out.update(
+            elapsed=elapsed,
+            cpu=c1 - c0,
+            hwm=s1["VmHWM"],
+            rss=s1["VmRSS"],
+            threads=s1["Threads"],
+            vol=s1["vol"] - s0["vol"],
+            invol=s1["invol"] - s0["invol"],
+            cmds=r1["commands"] - r0["commands"],
+            done=r1["done"] - r0["done"],
+            to_server=r1["to_server"] - r0["to_server"],
+            to_client=r1["to_client"] - r0["to_client"],
+            connections=r1["connections"],
+            verbs=relay.verbs_since(t0),
+            all_verbs=relay.verbs_since(0),
+        )
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -216,8 +236,9 @@ def idle_daemon(dovecot, seconds: float, root: Path) -> dict:
             proc.kill()
             out["exit"] = "killed"
     lines = log_path.read_text(errors="replace").splitlines()
-    out["log_problems"] = [ln for ln in lines if " ERROR " in ln or " WARNING " in ln
-                           or "Traceback" in ln][:5]
+    out["log_problems"] = [
+        ln for ln in lines if " ERROR " in ln or " WARNING " in ln or "Traceback" in ln
+    ][:5]
     return out
 
 
@@ -247,24 +268,33 @@ def time_command(argv: list[str], env: dict, runs: int) -> tuple[list[float], in
 def importtime(args: list[str], env: dict, top: int = 8, children: int = 4) -> list[str]:
     """The slowest imports of one run: top-level imports by cumulative time, each with
     its slowest children (python -X importtime prints children before their parent)."""
-    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "followup", *args], env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    p = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "followup", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     pending: dict[int, list[dict]] = {}
     for line in p.stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
         if not m:
             continue
         depth = (len(m.group(3)) - 1) // 2
-        node = {"name": m.group(4), "self": int(m.group(1)) / 1000,
-                "cum": int(m.group(2)) / 1000, "kids": pending.pop(depth + 1, [])}
+        node = {
+            "name": m.group(4),
+            "self": int(m.group(1)) / 1000,
+            "cum": int(m.group(2)) / 1000,
+            "kids": pending.pop(depth + 1, []),
+        }
         pending.setdefault(depth, []).append(node)
     roots = sorted(pending.get(0, []), key=lambda n: -n["cum"])
-    lines = [f"    all imports: {sum(n['cum'] for n in roots):.0f} ms "
-             f"({len(roots)} top-level)"]
+    lines = [f"    all imports: {sum(n['cum'] for n in roots):.0f} ms ({len(roots)} top-level)"]
 
     def show(node, depth, limit):
-        lines.append(f"    {'  ' * depth}{node['name']:<{44 - 2 * depth}} "
-                     f"{node['cum']:6.1f} ms cumulative")
+        lines.append(
+            f"    {'  ' * depth}{node['name']:<{44 - 2 * depth}} {node['cum']:6.1f} ms cumulative"
+        )
         if depth < 2:
             for kid in sorted(node["kids"], key=lambda n: -n["cum"])[:limit]:
                 if kid["cum"] >= 3:
@@ -294,33 +324,62 @@ def main() -> int:
     common.isolate(root)
     dovecot = Dovecot(cert=TlsCert.generate(root / "tls"))
     dovecot.start()
-    print(f"Dovecot {dovecot.version} on 127.0.0.1:{dovecot.port}; python "
-          f"{sys.version.split()[0]}; {os.cpu_count()} CPUs; temp {root}", flush=True)
+    print(
+        f"Dovecot {dovecot.version} on 127.0.0.1:{dovecot.port}; python "
+        f"{sys.version.split()[0]}; {os.cpu_count()} CPUs; temp {root}",
+        flush=True,
+    )
     try:
         r = idle_daemon(dovecot, args.seconds, root)
         per_min = 60.0 / r["elapsed"]
         print()
-        print(f"== `followup run` idle for {r['elapsed']:.1f} s (IMAP IDLE, small mailbox: "
-              f"300 messages, {r['interviews']} interviews) ==")
+        print(
+            f"== `followup run` idle for {r['elapsed']:.1f} s (IMAP IDLE, small mailbox: "
+            f"300 messages, {r['interviews']} interviews) =="
+        )
         rows = [
-            ["CPU seconds", f"{r['cpu']:.3f} s", f"{r['cpu'] * per_min:.3f} s/min",
-             f"< 0.5 s/min  {verdict(r['cpu'] * per_min < 0.5)}"],
-            ["peak RSS (VmHWM)", f"{r['hwm'] / 1024:.1f} MB", f"now {r['rss'] / 1024:.1f} MB",
-             f"< 60 MB  {verdict(r['hwm'] / 1024 < 60)}"],
-            ["voluntary ctx switches", f"{r['vol']}", f"{r['vol'] * per_min:.1f} /min",
-             f"({r['invol']} involuntary, {r['threads']} thread(s))"],
-            ["IMAP commands (relay)", f"{r['cmds']}", f"{r['cmds'] * per_min:.1f} /min",
-             f"+{r['done']} DONE; {r['verbs'] or 'none'}"],
-            ["IMAP bytes out/in", f"{r['to_server']}/{r['to_client']}",
-             f"{human_bytes(r['to_client'] * per_min)}/min in", ""],
+            [
+                "CPU seconds",
+                f"{r['cpu']:.3f} s",
+                f"{r['cpu'] * per_min:.3f} s/min",
+                f"< 0.5 s/min  {verdict(r['cpu'] * per_min < 0.5)}",
+            ],
+            [
+                "peak RSS (VmHWM)",
+                f"{r['hwm'] / 1024:.1f} MB",
+                f"now {r['rss'] / 1024:.1f} MB",
+                f"< 60 MB  {verdict(r['hwm'] / 1024 < 60)}",
+            ],
+            [
+                "voluntary ctx switches",
+                f"{r['vol']}",
+                f"{r['vol'] * per_min:.1f} /min",
+                f"({r['invol']} involuntary, {r['threads']} thread(s))",
+            ],
+            [
+                "IMAP commands (relay)",
+                f"{r['cmds']}",
+                f"{r['cmds'] * per_min:.1f} /min",
+                f"+{r['done']} DONE; {r['verbs'] or 'none'}",
+            ],
+            [
+                "IMAP bytes out/in",
+                f"{r['to_server']}/{r['to_client']}",
+                f"{human_bytes(r['to_client'] * per_min)}/min in",
+                "",
+            ],
         ]
         print(common.table(["figure", "window", "rate", "target"], rows))
-        print(f"  start-up: ready (first pass done) {r['ready_s']:.2f} s after spawn, "
-              f"{r['startup_cpu']:.2f} CPU s, VmHWM then {r['startup_hwm'] / 1024:.1f} MB; "
-              f"IMAP connections made: {r['connections']}; all commands since start: "
-              f"{r['all_verbs']}")
-        print(f"  daemon exit on SIGTERM: {r['exit']}; log warnings/errors: "
-              f"{r['log_problems'] or 'none'}")
+        print(
+            f"  start-up: ready (first pass done) {r['ready_s']:.2f} s after spawn, "
+            f"{r['startup_cpu']:.2f} CPU s, VmHWM then {r['startup_hwm'] / 1024:.1f} MB; "
+            f"IMAP connections made: {r['connections']}; all commands since start: "
+            f"{r['all_verbs']}"
+        )
+        print(
+            f"  daemon exit on SIGTERM: {r['exit']}; log warnings/errors: "
+            f"{r['log_problems'] or 'none'}"
+        )
 
         env = r["env"]
         print()
@@ -330,15 +389,30 @@ def main() -> int:
         for argv in (["--help"], ["status"]):
             times, rc = time_command([common.FOLLOWUP, *argv], env, args.runs)
             m = median(times)
-            rows.append([f"followup {' '.join(argv)}", f"{m * 1000:.0f} ms",
-                         f"{min(times) * 1000:.0f} ms", f"{max(times) * 1000:.0f} ms",
-                         f"exit {rc}", f"< 300 ms  {verdict(m < 0.3)}"])
+            rows.append(
+                [
+                    f"followup {' '.join(argv)}",
+                    f"{m * 1000:.0f} ms",
+                    f"{min(times) * 1000:.0f} ms",
+                    f"{max(times) * 1000:.0f} ms",
+                    f"exit {rc}",
+                    f"< 300 ms  {verdict(m < 0.3)}",
+                ]
+            )
             if m >= 0.3:
                 slow.append(argv)
-        rows.append(["python -c pass (baseline)", f"{median(base) * 1000:.0f} ms",
-                     f"{min(base) * 1000:.0f} ms", f"{max(base) * 1000:.0f} ms", "", ""])
+        rows.append(
+            [
+                "python -c pass (baseline)",
+                f"{median(base) * 1000:.0f} ms",
+                f"{min(base) * 1000:.0f} ms",
+                f"{max(base) * 1000:.0f} ms",
+                "",
+                "",
+            ]
+        )
         print(common.table(["command", "median", "min", "max", "", "target"], rows))
-        for argv in (slow or [["status"]]):
+        for argv in slow or [["status"]]:
             print(f"  python -X importtime -m followup {' '.join(argv)} (slowest imports):")
             print("\n".join(importtime(argv, env)))
     finally:

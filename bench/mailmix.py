@@ -29,13 +29,73 @@ from mailgen import invite
 ME = common.ME
 
 _WORDS = [
-    "the", "of", "and", "to", "in", "is", "for", "on", "with", "that", "this", "as", "your",
-    "at", "from", "by", "be", "are", "our", "new", "more", "about", "we", "can", "all", "will",
-    "one", "has", "have", "it", "you", "week", "update", "team", "project", "data", "city",
-    "park", "garden", "coffee", "book", "music", "travel", "photo", "weekend", "dinner",
-    "family", "price", "order", "item", "store", "account", "summary", "report", "commit",
-    "branch", "build", "release", "morning", "afternoon", "quarter", "budget", "recipe",
-    "river", "mountain", "ticket", "season",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "for",
+    "on",
+    "with",
+    "that",
+    "this",
+    "as",
+    "your",
+    "at",
+    "from",
+    "by",
+    "be",
+    "are",
+    "our",
+    "new",
+    "more",
+    "about",
+    "we",
+    "can",
+    "all",
+    "will",
+    "one",
+    "has",
+    "have",
+    "it",
+    "you",
+    "week",
+    "update",
+    "team",
+    "project",
+    "data",
+    "city",
+    "park",
+    "garden",
+    "coffee",
+    "book",
+    "music",
+    "travel",
+    "photo",
+    "weekend",
+    "dinner",
+    "family",
+    "price",
+    "order",
+    "item",
+    "store",
+    "account",
+    "summary",
+    "report",
+    "commit",
+    "branch",
+    "build",
+    "release",
+    "morning",
+    "afternoon",
+    "quarter",
+    "budget",
+    "recipe",
+    "river",
+    "mountain",
+    "ticket",
+    "season",
 ]
 
 
@@ -73,15 +133,23 @@ class MailMix:
         if size <= 0:
             return ""
         start = self.rng.randrange(0, len(self.pool) - size - 1) if size < len(self.pool) else 0
-        return self.pool[start:start + size]
+        return self.pool[start : start + size]
 
     def _size(self, lo: int, hi: int) -> int:
         # log-uniform: many small messages, a tail of large ones
         import math
+
         return int(math.exp(self.rng.uniform(math.log(lo), math.log(hi))))
 
-    def _common(self, i: int, when: datetime, sender: str, subject: str, domain: str,
-                to: str = f"Sam Seeker <{ME}>") -> tuple[str, str]:
+    def _common(
+        self,
+        i: int,
+        when: datetime,
+        sender: str,
+        subject: str,
+        domain: str,
+        to: str = f"Sam Seeker <{ME}>",
+    ) -> tuple[str, str]:
         mid = f"<b{i}.{self.rng.getrandbits(48):012x}@{domain}>"
         relay = f"mx{self.rng.randint(1, 9)}.{domain}"
         dkim = base64.b64encode(self.rng.randbytes(180)).decode()
@@ -107,12 +175,18 @@ class MailMix:
 
     NEWSLETTERS = [
         ("Weekly Digest <digest@news.example>", "news.example", "Your weekly digest: 12 stories"),
-        ("Garden Shop <hello@gardenshop.example>", "gardenshop.example",
-         "Spring sale: 30% off seeds"),
+        (
+            "Garden Shop <hello@gardenshop.example>",
+            "gardenshop.example",
+            "Spring sale: 30% off seeds",
+        ),
         ("The Morning Brew <crew@brew.example>", "brew.example", "Markets, coffee and a quiz"),
         ("Bookworm <news@bookworm.example>", "bookworm.example", "New releases this month"),
-        ("TravelDeals <deals@travel.example>", "travel.example",
-         "Last chance: special offer on flights"),
+        (
+            "TravelDeals <deals@travel.example>",
+            "travel.example",
+            "Last chance: special offer on flights",
+        ),
         ("City Museum <members@museum.example>", "museum.example", "Members' evening on Friday"),
     ]
 
@@ -121,23 +195,41 @@ class MailMix:
         head, mid = self._common(i, when, sender, subject, domain)
         size = self._size(6_000, 50_000)
         text = self._filler(size // 3)
-        html = "<html><body><table><tr><td>" + self._filler(size - size // 3).replace(
-            "\n", "</td></tr>\n<tr><td>") + "</td></tr></table></body></html>"
+        html = (
+            "<html><body><table><tr><td>"
+            + self._filler(size - size // 3).replace("\n", "</td></tr>\n<tr><td>")
+            + "</td></tr></table></body></html>"
+        )
         b = f"=_b{i}"
-        head += (f"List-Unsubscribe: <https://{domain}/u/{i}>, <mailto:unsub@{domain}>\n"
-                 "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n"
-                 "Precedence: bulk\n"
-                 f'Content-Type: multipart/alternative; boundary="{b}"\n\n')
-        body = (f"--{b}\nContent-Type: text/plain; charset=utf-8\n\n{text}\n"
-                f"--{b}\nContent-Type: text/html; charset=utf-8\n\n{html}\n--{b}--\n")
+        head += (
+            f"List-Unsubscribe: <https://{domain}/u/{i}>, <mailto:unsub@{domain}>\n"
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n"
+            "Precedence: bulk\n"
+            f'Content-Type: multipart/alternative; boundary="{b}"\n\n'
+        )
+        body = (
+            f"--{b}\nContent-Type: text/plain; charset=utf-8\n\n{text}\n"
+            f"--{b}\nContent-Type: text/html; charset=utf-8\n\n{html}\n--{b}--\n"
+        )
         return head + body, mid, "newsletter"
 
-    FRIENDS = [("Alex Rivera", "alex.rivera@mailbox.example"), ("Priya Shah", "priya@shah.example"),
-               ("Mom", "mom@family.example"), ("Jordan Lee", "jordan.lee@mailbox.example"),
-               ("Chris Park", "cpark@uni.example")]
-    PERSONAL_SUBJECTS = ["Dinner on Saturday?", "Photos from the lake", "Book you lent me",
-                         "Happy birthday!", "Quick question about the trip", "Re: weekend plans",
-                         "Recipe", "Moving day"]
+    FRIENDS = [
+        ("Alex Rivera", "alex.rivera@mailbox.example"),
+        ("Priya Shah", "priya@shah.example"),
+        ("Mom", "mom@family.example"),
+        ("Jordan Lee", "jordan.lee@mailbox.example"),
+        ("Chris Park", "cpark@uni.example"),
+    ]
+    PERSONAL_SUBJECTS = [
+        "Dinner on Saturday?",
+        "Photos from the lake",
+        "Book you lent me",
+        "Happy birthday!",
+        "Quick question about the trip",
+        "Re: weekend plans",
+        "Recipe",
+        "Moving day",
+    ]
 
     def personal(self, i: int, when: datetime) -> tuple[str, str, str]:
         name, addr = self.rng.choice(self.FRIENDS)
@@ -151,14 +243,20 @@ class MailMix:
 
     NOTIFY = [
         ("GitHub <notifications@github.com>", "github.com", "[sam/dotfiles] Build failed on main"),
-        ("GitHub <notifications@github.com>", "github.com",
-         "Re: [sam/dotfiles] Fix zsh prompt (#42)"),
+        (
+            "GitHub <notifications@github.com>",
+            "github.com",
+            "Re: [sam/dotfiles] Fix zsh prompt (#42)",
+        ),
         ("First Bank <alerts@firstbank.example>", "firstbank.example", "Your statement is ready"),
         ("ParcelCo <track@parcel.example>", "parcel.example", "Your package is out for delivery"),
         ("Social <notify@social.example>", "social.example", "Alex liked your photo"),
         ("Power & Light <billing@power.example>", "power.example", "Your receipt for March"),
-        ("Cloud Storage <no-reply@cloud.example>", "cloud.example",
-         "You are using 80% of your storage"),
+        (
+            "Cloud Storage <no-reply@cloud.example>",
+            "cloud.example",
+            "You are using 80% of your storage",
+        ),
     ]
 
     def notification(self, i: int, when: datetime) -> tuple[str, str, str]:
@@ -169,66 +267,93 @@ class MailMix:
             b = f"=_m{i}"
             pdf = self.pdf[: self._size(2_000, 30_000)]
             head += f'Content-Type: multipart/mixed; boundary="{b}"\n\n'
-            body = (f"--{b}\nContent-Type: text/plain; charset=utf-8\n\n{self._filler(1200)}\n"
-                    f"--{b}\nContent-Type: application/pdf; name=\"statement.pdf\"\n"
-                    "Content-Disposition: attachment; filename=\"statement.pdf\"\n"
-                    f"Content-Transfer-Encoding: base64\n\n{pdf}\n--{b}--\n")
+            body = (
+                f"--{b}\nContent-Type: text/plain; charset=utf-8\n\n{self._filler(1200)}\n"
+                f'--{b}\nContent-Type: application/pdf; name="statement.pdf"\n'
+                'Content-Disposition: attachment; filename="statement.pdf"\n'
+                f"Content-Transfer-Encoding: base64\n\n{pdf}\n--{b}--\n"
+            )
             return head + body, mid, "notification"
         head += "Content-Type: text/plain; charset=utf-8\n\n"
         return head + self._filler(self._size(2_000, 12_000)) + "\n", mid, "notification"
 
     def job_alert(self, i: int, when: datetime) -> tuple[str, str, str]:
-        sender, domain = self.rng.choice([("LinkedIn Job Alerts <jobalerts-noreply@linkedin.com>",
-                                           "linkedin.com"),
-                                          ("Indeed <alert@indeed.com>", "indeed.com")])
+        sender, domain = self.rng.choice(
+            [
+                ("LinkedIn Job Alerts <jobalerts-noreply@linkedin.com>", "linkedin.com"),
+                ("Indeed <alert@indeed.com>", "indeed.com"),
+            ]
+        )
         head, mid = self._common(i, when, sender, "12 new positions for Backend Engineer", domain)
         head += "Content-Type: text/plain; charset=utf-8\n\n"
-        body = "".join(f"Backend Engineer - Company {k} - Remote\nApply: https://{domain}/j/{k}\n"
-                       for k in range(12)) + self._filler(self._size(4_000, 16_000))
+        body = "".join(
+            f"Backend Engineer - Company {k} - Remote\nApply: https://{domain}/j/{k}\n"
+            for k in range(12)
+        ) + self._filler(self._size(4_000, 16_000))
         return head + body + "\n", mid, "job_alert"
 
     def from_me(self, i: int, when: datetime) -> tuple[str, str, str]:
-        head, mid = self._common(i, when, f"Sam Seeker <{ME}>", "note to self: groceries",
-                                 "example.net")
+        head, mid = self._common(
+            i, when, f"Sam Seeker <{ME}>", "note to self: groceries", "example.net"
+        )
         head += "Content-Type: text/plain; charset=utf-8\n\n"
         return head + self._filler(self._size(2_000, 4_000)) + "\n", mid, "from_me"
 
     def calendar(self, i: int, when: datetime) -> tuple[str, str, str]:
-        what, org = self.rng.choice([("Team standup", "lead@work.example"),
-                                     ("Dentist appointment", "front-desk@dental.example"),
-                                     ("Book club", "priya@shah.example")])
+        what, org = self.rng.choice(
+            [
+                ("Team standup", "lead@work.example"),
+                ("Dentist appointment", "front-desk@dental.example"),
+                ("Book club", "priya@shah.example"),
+            ]
+        )
         domain = org.split("@")[1]
         head, mid = self._common(i, when, f"{what} <{org}>", f"{what}", domain)
         start = when + timedelta(days=3)
         fmt = "%Y%m%dT%H%M%SZ"
         head += "Content-Type: text/calendar; charset=utf-8; method=REQUEST\n\n"
-        body = ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//bench//EN\nMETHOD:REQUEST\n"
-                f"BEGIN:VEVENT\nUID:cal-{i}@{domain}\nSEQUENCE:0\n"
-                f"DTSTAMP:{when.astimezone(UTC).strftime(fmt)}\n"
-                f"DTSTART:{start.astimezone(UTC).strftime(fmt)}\n"
-                f"DTEND:{(start + timedelta(minutes=30)).astimezone(UTC).strftime(fmt)}\n"
-                f"SUMMARY:{what}\nORGANIZER:mailto:{org}\n"
-                f"ATTENDEE;CN=Sam Seeker:mailto:{ME}\nEND:VEVENT\nEND:VCALENDAR\n")
+        body = (
+            "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//bench//EN\nMETHOD:REQUEST\n"
+            f"BEGIN:VEVENT\nUID:cal-{i}@{domain}\nSEQUENCE:0\n"
+            f"DTSTAMP:{when.astimezone(UTC).strftime(fmt)}\n"
+            f"DTSTART:{start.astimezone(UTC).strftime(fmt)}\n"
+            f"DTEND:{(start + timedelta(minutes=30)).astimezone(UTC).strftime(fmt)}\n"
+            f"SUMMARY:{what}\nORGANIZER:mailto:{org}\n"
+            f"ATTENDEE;CN=Sam Seeker:mailto:{ME}\nEND:VEVENT\nEND:VCALENDAR\n"
+        )
         return head + body, mid, "calendar"
 
     COMPANIES = ["Acme", "Initech", "Globex", "Hooli", "Umbrella", "Stark", "Wayne", "Tyrell"]
 
     def interview(self, i: int, when: datetime, now: datetime) -> tuple[str, str, str]:
         company = self.COMPANIES[i % len(self.COMPANIES)]
-        start = (now + timedelta(days=3 + i % 9)).replace(hour=15, minute=0, second=0,
-                                                            microsecond=0)
+        start = (now + timedelta(days=3 + i % 9)).replace(
+            hour=15, minute=0, second=0, microsecond=0
+        )
         uid = f"bench-{i}-{self.rng.getrandbits(32):08x}"
         domain = f"{company.lower()}.example"
-        raw = invite(uid=uid, start=start,
-                     people=[("Jane Doe", f"jane.doe@{domain}"), ("Raj Patel", f"raj@{domain}")],
-                     company=company, role="Backend Engineer", sent=when)
+        raw = invite(
+            uid=uid,
+            start=start,
+            people=[("Jane Doe", f"jane.doe@{domain}"), ("Raj Patel", f"raj@{domain}")],
+            company=company,
+            role="Backend Engineer",
+            sent=when,
+        )
         mid = f"<{uid}-0-request@{company.lower()}.example>"
         return raw.decode().replace("\r\n", "\n"), mid, "invite"
 
     # -- the mailbox -----------------------------------------------------------
 
-    def mailbox(self, n: int, now: datetime, *, span_days: float = 10.0, invites: int = 5,
-                calendars: int = 5):
+    def mailbox(
+        self,
+        n: int,
+        now: datetime,
+        *,
+        span_days: float = 10.0,
+        invites: int = 5,
+        calendars: int = 5,
+    ):
         """n messages dated over the `span_days` before `now`, oldest first."""
         specials = {}
         slots = self.rng.sample(range(n), min(n, invites + calendars))
@@ -257,6 +382,13 @@ class MailMix:
                     text, mid, kind = self.from_me(i, when)
                 else:
                     text, mid, kind = self.notification(i, when)
-            yield Generated(i, kind, text.encode("utf-8"), mid, when,
-                            has_calendar=kind in ("invite", "calendar"),
-                            is_interview=kind == "invite", seen=self.rng.random() < 0.7)
+            yield Generated(
+                i,
+                kind,
+                text.encode("utf-8"),
+                mid,
+                when,
+                has_calendar=kind in ("invite", "calendar"),
+                is_interview=kind == "invite",
+                seen=self.rng.random() < 0.7,
+            )

@@ -37,15 +37,17 @@ TARGET_MB = 200
 def big_candidate(i: int, mb: int, now: datetime) -> bytes:
     """An "Interview" mail of about `mb` MB: a short text and a base64 attachment."""
     payload = base64.encodebytes(random.Random(i).randbytes(mb * 1024 * 1024 * 3 // 4))
-    head = (f"From: Acme Recruiting <recruiting@acme.example>\r\nTo: Sam Seeker <{ME}>\r\n"
-            f"Subject: Interview: Backend Engineer at Acme, materials #{i}\r\n"
-            f"Date: {format_datetime(now - timedelta(hours=i + 1))}\r\n"
-            f"Message-ID: <big-{i}@acme.example>\r\nMIME-Version: 1.0\r\n"
-            'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
-            "--b\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
-            "Hi Sam, attached is the take-home for your interview next week.\r\n"
-            "--b\r\nContent-Type: application/pdf; name=take-home.pdf\r\n"
-            "Content-Transfer-Encoding: base64\r\n\r\n")
+    head = (
+        f"From: Acme Recruiting <recruiting@acme.example>\r\nTo: Sam Seeker <{ME}>\r\n"
+        f"Subject: Interview: Backend Engineer at Acme, materials #{i}\r\n"
+        f"Date: {format_datetime(now - timedelta(hours=i + 1))}\r\n"
+        f"Message-ID: <big-{i}@acme.example>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+        "Hi Sam, attached is the take-home for your interview next week.\r\n"
+        "--b\r\nContent-Type: application/pdf; name=take-home.pdf\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    )
     return head.encode() + payload.replace(b"\n", b"\r\n") + b"--b--\r\n"
 
 
@@ -61,12 +63,22 @@ def child(config_path: str) -> int:
         t0 = time.perf_counter()
         report = pipeline.run_pass(rt, now=now)
         seconds = time.perf_counter() - t0
-        outcomes = {r["outcome"]: r["n"] for r in rt.store.all(
-            "SELECT outcome, count(*) AS n FROM messages GROUP BY outcome")}
+        outcomes = {
+            r["outcome"]: r["n"]
+            for r in rt.store.all("SELECT outcome, count(*) AS n FROM messages GROUP BY outcome")
+        }
     finally:
         rt.close()
-    print(json.dumps({"messages": report.messages, "errors": report.errors,
-                      "outcomes": outcomes, "seconds": seconds}))
+    print(
+        json.dumps(
+            {
+                "messages": report.messages,
+                "errors": report.errors,
+                "outcomes": outcomes,
+                "seconds": seconds,
+            }
+        )
+    )
     return 0
 
 
@@ -85,8 +97,11 @@ print(json.dumps({"exit": os.waitstatus_to_exitcode(status), "maxrss_kb": usage.
 
 def one_pass(config_path: Path) -> tuple[float, dict]:
     """Run a pass in a child process: (its peak RSS in MB, its report)."""
-    proc = subprocess.run([sys.executable, "-c", LAUNCHER, __file__, "--child",
-                           str(config_path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, __file__, "--child", str(config_path)],
+        capture_output=True,
+        text=True,
+    )
     *report, launcher = proc.stdout.strip().splitlines() or ["{}"]
     rusage = json.loads(launcher)
     if rusage.get("exit") != 0:
@@ -117,23 +132,30 @@ def main() -> int:
         with full.login() as c:
             for i in range(args.count):
                 c.append("INBOX", big_candidate(i, args.mb, now))
-        print(f"APPENDed {args.count} x {args.mb} MB in {time.perf_counter() - t0:.1f} s",
-              flush=True)
+        print(
+            f"APPENDed {args.count} x {args.mb} MB in {time.perf_counter() - t0:.1f} s", flush=True
+        )
         os.environ.update(env)
         figures = {}
-        for name, account in (("empty mailbox (floor)", empty),
-                              (f"{args.count} x {args.mb} MB candidates", full)):
+        for name, account in (
+            ("empty mailbox (floor)", empty),
+            (f"{args.count} x {args.mb} MB candidates", full),
+        ):
             cfg = common.write_config(root / name.split()[0] / "config.toml", account)
             os.environ["FOLLOWUP_IMAP_PASSWORD"] = account.password
             figures[name] = one_pass(cfg)
         print(f"\npeak RSS of one pass (child's ru_maxrss), target < {TARGET_MB} MB:")
         for name, (rss, report) in figures.items():
-            print(f"  {name:<28} {rss:7.1f} MB   {report['seconds']:6.1f} s  "
-                  f"messages={report['messages']} outcomes={report['outcomes']} "
-                  f"errors={report['errors']}")
+            print(
+                f"  {name:<28} {rss:7.1f} MB   {report['seconds']:6.1f} s  "
+                f"messages={report['messages']} outcomes={report['outcomes']} "
+                f"errors={report['errors']}"
+            )
         (floor, _), (peak, _) = figures.values()
-        print(f"  above the floor: {peak - floor:.1f} MB; "
-              f"{'ok' if peak < TARGET_MB else 'MISSED'} (target {TARGET_MB} MB)")
+        print(
+            f"  above the floor: {peak - floor:.1f} MB; "
+            f"{'ok' if peak < TARGET_MB else 'MISSED'} (target {TARGET_MB} MB)"
+        )
     finally:
         dovecot.cleanup()
         shutil.rmtree(root, ignore_errors=True)

@@ -71,8 +71,11 @@ def fill(account, n: int, now: datetime, seed: int) -> tuple[dict, dict]:
         # (the sender half of inbound.wanted is "From: is one of my addresses": the
         # generator knows which messages those are, kind "from_me")
         candidate = g.kind == "from_me" or g.has_calendar or detect.looks_like_candidate(head)
-        facts[g.message_id.lower()] = {"kind": g.kind, "candidate": candidate,
-                                       "interview": g.is_interview}
+        facts[g.message_id.lower()] = {
+            "kind": g.kind,
+            "candidate": candidate,
+            "interview": g.is_interview,
+        }
     t_write = time.perf_counter() - t0
     t0 = time.perf_counter()
     with account.login() as c:  # Dovecot scans the Maildir and assigns UIDs here
@@ -85,8 +88,16 @@ def fill(account, n: int, now: datetime, seed: int) -> tuple[dict, dict]:
 
 # --- instrumentation -----------------------------------------------------------------
 
-_TIMED = ("select_folder", "search", "fetch", "noop", "capabilities", "idle", "idle_check",
-          "idle_done")
+_TIMED = (
+    "select_folder",
+    "search",
+    "fetch",
+    "noop",
+    "capabilities",
+    "idle",
+    "idle_check",
+    "idle_done",
+)
 
 
 class Wire:
@@ -126,6 +137,7 @@ class Wire:
                 return fn(*args, **kwargs)
             finally:
                 self.imap_seconds += time.perf_counter() - t0
+
         return call
 
 
@@ -143,8 +155,11 @@ def bench_size(dovecot, n: int, now: datetime, trials: int, root: Path, seed: in
     account = dovecot.add_user()
     print(f"[N={n}] filling {account.username}'s Maildir ...", flush=True)
     facts, filled = fill(account, n, now, seed)
-    print(f"[N={n}] wrote {n} files ({human_bytes(filled['bytes'])}) in {filled['write_s']:.1f} s;"
-          f" Dovecot indexed them in {filled['index_s']:.1f} s", flush=True)
+    print(
+        f"[N={n}] wrote {n} files ({human_bytes(filled['bytes'])}) in {filled['write_s']:.1f} s;"
+        f" Dovecot indexed them in {filled['index_s']:.1f} s",
+        flush=True,
+    )
     cfg_path = common.write_config(root / f"n{n}" / "config.toml", account)
     os.environ["FOLLOWUP_IMAP_PASSWORD"] = account.password
     settings = config.load(cfg_path)
@@ -169,9 +184,15 @@ def bench_size(dovecot, n: int, now: datetime, trials: int, root: Path, seed: in
         out["first_s"] = time.perf_counter() - t0
         out["first_imap_s"] = wire.imap_seconds
         rx, tx, cmds, tags = counters(rt)
-        out.update(first_rx=rx, first_tx=tx, first_cmds=cmds, first_tags=tags,
-                   outcomes=dict(report.outcomes), errors=list(report.errors),
-                   messages=report.messages)
+        out.update(
+            first_rx=rx,
+            first_tx=tx,
+            first_cmds=cmds,
+            first_tags=tags,
+            outcomes=dict(report.outcomes),
+            errors=list(report.errors),
+            messages=report.messages,
+        )
         cand = {m for m, f in facts.items() if f["candidate"]}
         fetched = {m for m, body in seen.items() if body}
         out["candidates"] = len(cand)
@@ -197,8 +218,10 @@ def bench_size(dovecot, n: int, now: datetime, trials: int, root: Path, seed: in
             a = counters(rt)
             steady.append((dt, *(x - y for x, y in zip(a, b, strict=True)), wire.imap_seconds - w0))
             if r.messages or r.errors:
-                print(f"[N={n}] surprise: steady pass saw {r.messages} messages, "
-                      f"errors {r.errors}", flush=True)
+                print(
+                    f"[N={n}] surprise: steady pass saw {r.messages} messages, errors {r.errors}",
+                    flush=True,
+                )
         client = rt.source.client
         for _ in range(trials):
             b = counters(rt)
@@ -226,12 +249,12 @@ def _message_id(header: bytes) -> str:
 
 def bench_latency(account, cfg_path: Path, trials: int, root: Path) -> dict:
     db = cfg_path.parent / "followup.db"
-    env = dict(os.environ, FOLLOWUP_CONFIG=str(cfg_path),
-               FOLLOWUP_IMAP_PASSWORD=account.password)
+    env = dict(os.environ, FOLLOWUP_CONFIG=str(cfg_path), FOLLOWUP_IMAP_PASSWORD=account.password)
     log_path = root / "daemon-latency.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([common.FOLLOWUP, "run"], env=env, stdout=log, stderr=log,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [common.FOLLOWUP, "run"], env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL
+        )
     out = {"log": log_path, "lat": [], "append": [], "timeouts": 0}
     try:
         ro = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
@@ -250,21 +273,28 @@ def bench_latency(account, cfg_path: Path, trials: int, root: Path) -> dict:
             time.sleep(0.05)
         time.sleep(1.0)  # let it enter IDLE
         rng = random.Random(7)
-        start = (datetime.now(UTC) + timedelta(days=6)).replace(hour=16, minute=0, second=0,
-                                                                microsecond=0)
+        start = (datetime.now(UTC) + timedelta(days=6)).replace(
+            hour=16, minute=0, second=0, microsecond=0
+        )
         with account.login() as c:
             for k in range(trials):
                 uid = f"latency-{k}-{rng.getrandbits(32):08x}"
-                raw = invite(uid=uid, start=start + timedelta(hours=k), company="Initech",
-                             people=[("Peter Gibbons", "peter@initech.example")],
-                             role="Platform Engineer", sent=datetime.now(UTC))
+                raw = invite(
+                    uid=uid,
+                    start=start + timedelta(hours=k),
+                    company="Initech",
+                    people=[("Peter Gibbons", "peter@initech.example")],
+                    role="Platform Engineer",
+                    sent=datetime.now(UTC),
+                )
                 t0 = time.perf_counter()
                 c.append("INBOX", raw)
                 t_append = time.perf_counter() - t0
                 limit = time.perf_counter() + 30
                 while True:
-                    if ro.execute("SELECT 1 FROM interviews WHERE event_uid = ?",
-                                  (uid,)).fetchone():
+                    if ro.execute(
+                        "SELECT 1 FROM interviews WHERE event_uid = ?", (uid,)
+                    ).fetchone():
                         out["lat"].append(time.perf_counter() - t0)
                         out["append"].append(t_append)
                         break
@@ -282,8 +312,9 @@ def bench_latency(account, cfg_path: Path, trials: int, root: Path) -> dict:
             proc.kill()
             out["exit"] = "killed after 30 s"
     text = log_path.read_text(errors="replace")
-    out["log_errors"] = [ln for ln in text.splitlines()
-                         if " ERROR " in ln or "Traceback" in ln or " WARNING " in ln][:5]
+    out["log_errors"] = [
+        ln for ln in text.splitlines() if " ERROR " in ln or "Traceback" in ln or " WARNING " in ln
+    ][:5]
     return out
 
 
@@ -291,8 +322,9 @@ def bench_latency(account, cfg_path: Path, trials: int, root: Path) -> dict:
 
 
 def bench_detect(min_seconds: float = 2.0) -> dict:
-    files = sorted(p for p in glob.glob(str(common.REPO / "tests/fixtures/messages/*"))
-                   if os.path.isfile(p))
+    files = sorted(
+        p for p in glob.glob(str(common.REPO / "tests/fixtures/messages/*")) if os.path.isfile(p)
+    )
     raws = [(Path(p).name, Path(p).read_bytes()) for p in files]
     per_file = {name: [] for name, _ in raws}
     count, total = 0, 0.0
@@ -308,8 +340,13 @@ def bench_detect(min_seconds: float = 2.0) -> dict:
             count += 1
         rounds += 1
     slowest = sorted(((median(v), k) for k, v in per_file.items()), reverse=True)[:3]
-    return {"files": len(raws), "count": count, "seconds": total,
-            "bytes": sum(len(r) for _, r in raws) * rounds, "slowest": slowest}
+    return {
+        "files": len(raws),
+        "count": count,
+        "seconds": total,
+        "bytes": sum(len(r) for _, r in raws) * rounds,
+        "slowest": slowest,
+    }
 
 
 # --- report ----------------------------------------------------------------------------
@@ -324,67 +361,135 @@ def print_report(results: list[dict], lat: dict | None, det: dict, trials: int) 
     print("== first sync (one run_pass on a fresh database; lookback window holds all N) ==")
     rows = []
     for r in results:
-        rows.append([f"{r['n']:,}", human_bytes(r["fill"]["bytes"]), f"{r['first_s']:.2f}",
-                     f"{r['first_imap_s']:.2f}", f"{r['n'] / r['first_s']:.0f}",
-                     human_bytes(r["first_rx"]), human_bytes(r["first_tx"]),
-                     f"{r['first_cmds']}/{r['first_tags']}",
-                     f"{r['candidates']}", f"{r['bodies']}/{r['bodies_wire']}",
-                     f"{r['noncand_bodies']}", f"{r['missed_cand']}",
-                     f"{r['interviews']}/{r['invites']}"])
-    print(common.table(["N", "mailbox", "sync s", "in IMAP s", "msg/s", "bytes in",
-                        "bytes out", "cmds src/wire", "candidates", "bodies yld/wire",
-                        "non-cand bodies", "missed cand", "interviews/invites"], rows))
+        rows.append(
+            [
+                f"{r['n']:,}",
+                human_bytes(r["fill"]["bytes"]),
+                f"{r['first_s']:.2f}",
+                f"{r['first_imap_s']:.2f}",
+                f"{r['n'] / r['first_s']:.0f}",
+                human_bytes(r["first_rx"]),
+                human_bytes(r["first_tx"]),
+                f"{r['first_cmds']}/{r['first_tags']}",
+                f"{r['candidates']}",
+                f"{r['bodies']}/{r['bodies_wire']}",
+                f"{r['noncand_bodies']}",
+                f"{r['missed_cand']}",
+                f"{r['interviews']}/{r['invites']}",
+            ]
+        )
+    print(
+        common.table(
+            [
+                "N",
+                "mailbox",
+                "sync s",
+                "in IMAP s",
+                "msg/s",
+                "bytes in",
+                "bytes out",
+                "cmds src/wire",
+                "candidates",
+                "bodies yld/wire",
+                "non-cand bodies",
+                "missed cand",
+                "interviews/invites",
+            ],
+            rows,
+        )
+    )
     for r in results:
         kinds = ", ".join(f"{k} {n}({c} cand)" for k, (n, c) in r["kinds"].items())
         print(f"  N={r['n']:,}: mix: {kinds}")
-        print(f"  N={r['n']:,}: outcomes {r['outcomes']}; yielded {r['yielded']} "
-              f"(unmapped {r['unknown']}); errors {r['errors'] or 'none'}")
+        print(
+            f"  N={r['n']:,}: outcomes {r['outcomes']}; yielded {r['yielded']} "
+            f"(unmapped {r['unknown']}); errors {r['errors'] or 'none'}"
+        )
     print()
-    print(f"== steady cycle, no new mail (run_pass x{trials}) vs bare NOOP on the same "
-          "connection ==")
+    print(
+        f"== steady cycle, no new mail (run_pass x{trials}) vs bare NOOP on the same connection =="
+    )
     rows = []
     base = median([s[0] for s in results[0]["steady"]])
     for r in results:
         st, no = r["steady"], r["noop"]
         s_med, n_med = median([s[0] for s in st]), median([s[0] for s in no])
-        rows.append([f"{r['n']:,}", ms(s_med), ms(pct([s[0] for s in st], 0.9)),
-                     ms(median([s[5] for s in st])),
-                     f"{median([s[1] for s in st]):.0f}", f"{median([s[2] for s in st]):.0f}",
-                     f"{median([s[3] for s in st]):.0f}/{median([s[4] for s in st]):.0f}",
-                     ms(n_med), f"{median([s[1] for s in no]):.0f}",
-                     f"{median([s[2] for s in no]):.0f}",
-                     f"{s_med / n_med:.1f}x", f"{s_med / base:.2f}x"])
-    print(common.table(["N", "cycle ms", "p90 ms", "in IMAP ms", "bytes in", "bytes out",
-                        "cmds src/wire", "NOOP ms", "NOOP in", "NOOP out", "vs NOOP",
-                        f"vs N={results[0]['n']:,}"],
-                       rows))
+        rows.append(
+            [
+                f"{r['n']:,}",
+                ms(s_med),
+                ms(pct([s[0] for s in st], 0.9)),
+                ms(median([s[5] for s in st])),
+                f"{median([s[1] for s in st]):.0f}",
+                f"{median([s[2] for s in st]):.0f}",
+                f"{median([s[3] for s in st]):.0f}/{median([s[4] for s in st]):.0f}",
+                ms(n_med),
+                f"{median([s[1] for s in no]):.0f}",
+                f"{median([s[2] for s in no]):.0f}",
+                f"{s_med / n_med:.1f}x",
+                f"{s_med / base:.2f}x",
+            ]
+        )
+    print(
+        common.table(
+            [
+                "N",
+                "cycle ms",
+                "p90 ms",
+                "in IMAP ms",
+                "bytes in",
+                "bytes out",
+                "cmds src/wire",
+                "NOOP ms",
+                "NOOP in",
+                "NOOP out",
+                "vs NOOP",
+                f"vs N={results[0]['n']:,}",
+            ],
+            rows,
+        )
+    )
     last = results[-1]
     s_last = median([s[0] for s in last["steady"]])
     print()
     print("== targets ==")
-    print(f"  steady cycle N={last['n']:,} within 1.5x of N={results[0]['n']:,}: "
-          f"{s_last / base:.2f}x  {verdict(s_last / base <= 1.5)}")
-    worst_noop = max(median([s[0] for s in r["steady"]]) / median([s[0] for s in r["noop"]])
-                     for r in results)
-    print(f"  steady cycle within 3x a bare NOOP (worst size): {worst_noop:.1f}x  "
-          f"{verdict(worst_noop <= 3)}")
-    worst_imap = max(median([s[5] for s in r["steady"]]) / median([s[0] for s in r["noop"]])
-                     for r in results)
-    print(f"  (its IMAP part alone, EXAMINE, vs a bare NOOP, worst size: {worst_imap:.1f}x  "
-          f"{verdict(worst_imap <= 3)})")
+    print(
+        f"  steady cycle N={last['n']:,} within 1.5x of N={results[0]['n']:,}: "
+        f"{s_last / base:.2f}x  {verdict(s_last / base <= 1.5)}"
+    )
+    worst_noop = max(
+        median([s[0] for s in r["steady"]]) / median([s[0] for s in r["noop"]]) for r in results
+    )
+    print(
+        f"  steady cycle within 3x a bare NOOP (worst size): {worst_noop:.1f}x  "
+        f"{verdict(worst_noop <= 3)}"
+    )
+    worst_imap = max(
+        median([s[5] for s in r["steady"]]) / median([s[0] for s in r["noop"]]) for r in results
+    )
+    print(
+        f"  (its IMAP part alone, EXAMINE, vs a bare NOOP, worst size: {worst_imap:.1f}x  "
+        f"{verdict(worst_imap <= 3)})"
+    )
     nc = sum(r["noncand_bodies"] for r in results)
     eq = all(r["bodies"] == r["candidates"] == r["bodies_wire"] for r in results)
-    print(f"  bodies fetched == candidates at every size: {verdict(eq)}; "
-          f"non-candidate bodies fetched: {nc}  {verdict(nc == 0)}")
+    print(
+        f"  bodies fetched == candidates at every size: {verdict(eq)}; "
+        f"non-candidate bodies fetched: {nc}  {verdict(nc == 0)}"
+    )
     if lat is not None:
         print()
-        print(f"== APPEND -> interview recorded, `followup run` idling on N={last['n']:,} "
-              f"({len(lat['lat'])} trials) ==")
+        print(
+            f"== APPEND -> interview recorded, `followup run` idling on N={last['n']:,} "
+            f"({len(lat['lat'])} trials) =="
+        )
         if lat["lat"]:
             m, w = median(lat["lat"]), max(lat["lat"])
-            print(f"  median {ms(m)} ms   p90 {ms(pct(lat['lat'], 0.9))} ms   worst {ms(w)} ms"
-                  f"   best {ms(min(lat['lat']))} ms   (APPEND itself: median "
-                  f"{ms(median(lat['append']))} ms)")
+            print(
+                f"  median {ms(m)} ms   p90 {ms(pct(lat['lat'], 0.9))} ms   worst {ms(w)} ms"
+                f"   best {ms(min(lat['lat']))} ms   (APPEND itself: median "
+                f"{ms(median(lat['append']))} ms)"
+            )
             print(f"  target median < 1000 ms: {verdict(m < 1.0)}")
         print(f"  timeouts (>30 s): {lat['timeouts']}; daemon exit on SIGTERM: {lat['exit']}")
         if lat["log_errors"]:
@@ -393,19 +498,27 @@ def print_report(results: list[dict], lat: dict | None, det: dict, trials: int) 
                 print(f"    {ln}")
     print()
     print(f"== detect() throughput over tests/fixtures/messages ({det['files']} files) ==")
-    print(f"  {det['count'] / det['seconds']:.0f} messages/s  "
-          f"({human_bytes(det['bytes'] / det['seconds'])}/s, {det['count']} calls in "
-          f"{det['seconds']:.2f} s)")
-    print("  slowest (median per call): " + ", ".join(f"{k} {ms(t)} ms"
-                                                    for t, k in det["slowest"]))
+    print(
+        f"  {det['count'] / det['seconds']:.0f} messages/s  "
+        f"({human_bytes(det['bytes'] / det['seconds'])}/s, {det['count']} calls in "
+        f"{det['seconds']:.2f} s)"
+    )
+    print("  slowest (median per call): " + ", ".join(f"{k} {ms(t)} ms" for t, k in det["slowest"]))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1000,10000,50000",
-                    help="mailbox sizes, comma-separated (default 1000,10000,50000)")
-    ap.add_argument("--trials", type=int, default=20,
-                    help="steady cycles, NOOPs and APPEND-latency trials (default 20)")
+    ap.add_argument(
+        "--sizes",
+        default="1000,10000,50000",
+        help="mailbox sizes, comma-separated (default 1000,10000,50000)",
+    )
+    ap.add_argument(
+        "--trials",
+        type=int,
+        default=20,
+        help="steady cycles, NOOPs and APPEND-latency trials (default 20)",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-latency", action="store_true", help="skip the daemon latency trial")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (Maildirs, DBs, logs)")
@@ -417,15 +530,20 @@ def main() -> int:
     t_start = time.perf_counter()
     dovecot = Dovecot(cert=TlsCert.generate(root / "tls"))
     dovecot.start()
-    print(f"Dovecot {dovecot.version} on 127.0.0.1:{dovecot.port} (pid {dovecot.pid}); "
-          f"python {sys.version.split()[0]}; {os.cpu_count()} CPUs; temp {root}", flush=True)
+    print(
+        f"Dovecot {dovecot.version} on 127.0.0.1:{dovecot.port} (pid {dovecot.pid}); "
+        f"python {sys.version.split()[0]}; {os.cpu_count()} CPUs; temp {root}",
+        flush=True,
+    )
     try:
         now = datetime.now(UTC).replace(microsecond=0)
         results = [bench_size(dovecot, n, now, args.trials, root, args.seed) for n in sizes]
         lat = None
         if not args.no_latency:
-            print(f"[latency] `followup run` on N={sizes[-1]:,}, {args.trials} APPENDs ...",
-                  flush=True)
+            print(
+                f"[latency] `followup run` on N={sizes[-1]:,}, {args.trials} APPENDs ...",
+                flush=True,
+            )
             lat = bench_latency(results[-1]["account"], results[-1]["config"], args.trials, root)
         det = bench_detect()
         print_report(results, lat, det, args.trials)

@@ -98,9 +98,19 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # keyrings.alt's plaintext file backend under XDG_DATA_HOME: a real keyring,
     # for this process and for every `followup` subprocess a test starts.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
-    for name in ("FOLLOWUP_IMAP_PASSWORD", "FOLLOWUP_SMTP_PASSWORD", "CREDENTIALS_DIRECTORY",
-                 "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM",
-                 "INVOCATION_ID", "SSL_CERT_FILE", "EDITOR", "VISUAL"):
+    for name in (
+        "FOLLOWUP_IMAP_PASSWORD",
+        "FOLLOWUP_SMTP_PASSWORD",
+        "CREDENTIALS_DIRECTORY",
+        "NOTIFY_SOCKET",
+        "WATCHDOG_USEC",
+        "WATCHDOG_PID",
+        "JOURNAL_STREAM",
+        "INVOCATION_ID",
+        "SSL_CERT_FILE",
+        "EDITOR",
+        "VISUAL",
+    ):
         monkeypatch.delenv(name, raising=False)
     import keyring
     from keyrings.alt.file import PlaintextKeyring
@@ -112,10 +122,18 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 ME = "sam.seeker@example.net"
 
 
-def write_config(path: Path, *, imap=None, smtp=None, maildir: Path | None = None,
-                 outbox: Path | None = None, extra: str = "") -> Path:
+def write_config(
+    path: Path,
+    *,
+    imap=None,
+    smtp=None,
+    maildir: Path | None = None,
+    outbox: Path | None = None,
+    extra: str = "",
+) -> Path:
     """A config for the test servers. imap: an Account; smtp: an SmtpSink."""
-    parts = [f"""
+    parts = [
+        f"""
         [me]
         name = "Sam Seeker"
         email = "{ME}"
@@ -123,7 +141,8 @@ def write_config(path: Path, *, imap=None, smtp=None, maildir: Path | None = Non
         timezone = "America/Chicago"
         country = "US"
         phone = "+1 312 555 0100"
-        """]
+        """
+    ]
     if imap is not None:
         parts.append(f"""
         [source]
@@ -155,15 +174,16 @@ def write_config(path: Path, *, imap=None, smtp=None, maildir: Path | None = Non
         parts.append(f"""
         [transport]
         kind = "file"
-        path = "{outbox or path.parent / 'outbox'}"
+        path = "{outbox or path.parent / "outbox"}"
         """)
     parts.append(f"""
         [storage]
-        path = "{path.parent / 'followup.db'}"
+        path = "{path.parent / "followup.db"}"
         """)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(textwrap.dedent(p) for p in parts) + textwrap.dedent(extra),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(textwrap.dedent(p) for p in parts) + textwrap.dedent(extra), encoding="utf-8"
+    )
     return path
 
 
@@ -175,4 +195,6 @@ def mail_env(imap_account, smtp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("FOLLOWUP_IMAP_PASSWORD", imap_account.password)
     monkeypatch.setenv("FOLLOWUP_SMTP_PASSWORD", smtp.password)
     return config
+
+
 # END isolation and app fixtures

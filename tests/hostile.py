@@ -35,54 +35,79 @@ def _repeat(unit: str, size: int = PART) -> str:
     return unit * (size // len(unit))
 
 
-def _calendar_message(mid: str, calendar: str,
-                      subject: str = "Interview: Backend Engineer") -> bytes:
+def _calendar_message(
+    mid: str, calendar: str, subject: str = "Interview: Backend Engineer"
+) -> bytes:
     """A text/calendar invite; `calendar` is the whole VCALENDAR text, sent base64."""
     body = base64.encodebytes(calendar.encode()).decode()
-    return (_HEAD.format(subject=subject, mid=mid)
-            + "Content-Type: text/calendar; charset=UTF-8; method=REQUEST\r\n"
-            + "Content-Transfer-Encoding: base64\r\n\r\n" + body).encode()
+    return (
+        _HEAD.format(subject=subject, mid=mid)
+        + "Content-Type: text/calendar; charset=UTF-8; method=REQUEST\r\n"
+        + "Content-Transfer-Encoding: base64\r\n\r\n"
+        + body
+    ).encode()
 
 
-def _text_message(mid: str, body: str, ctype: str = "text/plain",
-                  subject: str = "Interview confirmation") -> bytes:
+def _text_message(
+    mid: str, body: str, ctype: str = "text/plain", subject: str = "Interview confirmation"
+) -> bytes:
     encoded = base64.encodebytes(body.encode()).decode()
-    return (_HEAD.format(subject=subject, mid=mid)
-            + f"Content-Type: {ctype}; charset=UTF-8\r\n"
-            + "Content-Transfer-Encoding: base64\r\n\r\n" + encoded).encode()
+    return (
+        _HEAD.format(subject=subject, mid=mid)
+        + f"Content-Type: {ctype}; charset=UTF-8\r\n"
+        + "Content-Transfer-Encoding: base64\r\n\r\n"
+        + encoded
+    ).encode()
 
 
 def vtimezone_flood() -> bytes:
     """1.9 MB of `BEGIN:VTIMEZONE` lines and no END (the issue's 57 s case), then the event."""
-    cal = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n"
-           + _repeat("BEGIN:VTIMEZONE\r\n") + _EVENT.format(mid="vtz-flood", extra="")
-           + "END:VCALENDAR\r\n")
+    cal = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n"
+        + _repeat("BEGIN:VTIMEZONE\r\n")
+        + _EVENT.format(mid="vtz-flood", extra="")
+        + "END:VCALENDAR\r\n"
+    )
     return _calendar_message("vtz-flood", cal)
 
 
 def vtimezone_pairs() -> bytes:
     """Thousands of tiny complete VTIMEZONE blocks (each one cut out and read)."""
-    block = "BEGIN:VTIMEZONE\r\nTZID:X\r\nBEGIN:STANDARD\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n" \
-            "END:VTIMEZONE\r\n"
-    cal = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n" + _repeat(block)
-           + _EVENT.format(mid="vtz-pairs", extra="") + "END:VCALENDAR\r\n")
+    block = (
+        "BEGIN:VTIMEZONE\r\nTZID:X\r\nBEGIN:STANDARD\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n"
+        "END:VTIMEZONE\r\n"
+    )
+    cal = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n"
+        + _repeat(block)
+        + _EVENT.format(mid="vtz-pairs", extra="")
+        + "END:VCALENDAR\r\n"
+    )
     return _calendar_message("vtz-pairs", cal)
 
 
 def attendee_flood() -> bytes:
     """Thousands of ATTENDEE lines (1.9 MB) in one event."""
-    lines = "".join(f"ATTENDEE;CN=Person {i};ROLE=REQ-PARTICIPANT:mailto:p{i}@acme.example\r\n"
-                    for i in range(PART // 70))
-    cal = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n"
-           + _EVENT.format(mid="attendees", extra=lines) + "END:VCALENDAR\r\n")
+    lines = "".join(
+        f"ATTENDEE;CN=Person {i};ROLE=REQ-PARTICIPANT:mailto:p{i}@acme.example\r\n"
+        for i in range(PART // 70)
+    )
+    cal = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n"
+        + _EVENT.format(mid="attendees", extra=lines)
+        + "END:VCALENDAR\r\n"
+    )
     return _calendar_message("attendees", cal)
 
 
 def folded_description() -> bytes:
     """A DESCRIPTION folded over 1.9 MB of continuation lines of blanks."""
     desc = "DESCRIPTION:Interview with Acme" + _repeat("\r\n \t ") + "\r\n"
-    cal = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n"
-           + _EVENT.format(mid="folded-desc", extra=desc) + "END:VCALENDAR\r\n")
+    cal = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n"
+        + _EVENT.format(mid="folded-desc", extra=desc)
+        + "END:VCALENDAR\r\n"
+    )
     return _calendar_message("folded-desc", cal)
 
 
@@ -95,8 +120,11 @@ def folded_header() -> bytes:
 
 def html_single_line() -> bytes:
     """A 1.9 MB HTML body on one line: unclosed "<" runs, attributes, no newline."""
-    markup = ("<html><body><p>Your interview is on December 1, 2026 at 2:00 PM CST."
-              + _repeat("<a href='x' <b <i ") + "</p></body></html>")
+    markup = (
+        "<html><body><p>Your interview is on December 1, 2026 at 2:00 PM CST."
+        + _repeat("<a href='x' <b <i ")
+        + "</p></body></html>"
+    )
     return _text_message("html-line", markup, ctype="text/html")
 
 
@@ -114,8 +142,16 @@ def blank_lines_body() -> bytes:
 
 def blanks_body() -> bytes:
     """Interview wording, then 1.9 MB of spaces between words patterns look for."""
-    body = (DATE_LINE + " Your interview with" + _repeat(" ", 1_400_000) + "for the Senior"
-            + _repeat(" ", 200_000) + "Interviewers:" + _repeat(" ", 200_000) + "x")
+    body = (
+        DATE_LINE
+        + " Your interview with"
+        + _repeat(" ", 1_400_000)
+        + "for the Senior"
+        + _repeat(" ", 200_000)
+        + "Interviewers:"
+        + _repeat(" ", 200_000)
+        + "x"
+    )
     return _text_message("blanks", body)
 
 
@@ -134,21 +170,25 @@ def digits_body() -> bytes:
 def deep_mime(depth: int = 2_000) -> bytes:
     """Multipart nested `depth` levels deep, an invite at the bottom."""
     head = _HEAD.format(subject="Interview: Backend Engineer", mid="deep-mime")
-    opening = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n'
-                      for i in range(depth))
+    opening = "".join(
+        f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n' for i in range(depth)
+    )
     closing = "".join(f"\r\n--b{i}--\r\n" for i in reversed(range(depth)))
-    inner = ("Content-Type: text/plain\r\n\r\n"
-             "Your interview is on December 1, 2026 at 2:00 PM CST.\r\n")
+    inner = (
+        "Content-Type: text/plain\r\n\r\nYour interview is on December 1, 2026 at 2:00 PM CST.\r\n"
+    )
     return (head + opening + inner + closing).encode()
 
 
 def many_parts(count: int = 5_000) -> bytes:
     """One multipart with thousands of small text parts."""
     head = _HEAD.format(subject="Interview: Backend Engineer", mid="many-parts")
-    parts = "".join("--b\r\nContent-Type: text/plain\r\n\r\ninterview with Jane\r\n"
-                    for _ in range(count))
-    return (head + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n' + parts
-            + "--b--\r\n").encode()
+    parts = "".join(
+        "--b\r\nContent-Type: text/plain\r\n\r\ninterview with Jane\r\n" for _ in range(count)
+    )
+    return (
+        head + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n' + parts + "--b--\r\n"
+    ).encode()
 
 
 BUILDERS = {

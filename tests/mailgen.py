@@ -8,14 +8,24 @@ from email.utils import format_datetime
 ME = "sam.seeker@example.net"
 
 
-def invite(*, uid: str, start: datetime, people: list[tuple[str, str]], minutes: int = 60,
-           company: str = "Acme", role: str = "Backend Engineer", sequence: int = 0,
-           method: str = "REQUEST", sent: datetime | None = None) -> bytes:
+def invite(
+    *,
+    uid: str,
+    start: datetime,
+    people: list[tuple[str, str]],
+    minutes: int = 60,
+    company: str = "Acme",
+    role: str = "Backend Engineer",
+    sequence: int = 0,
+    method: str = "REQUEST",
+    sent: datetime | None = None,
+) -> bytes:
     """A calendar invite (text/calendar REQUEST) from the company's recruiter."""
     end = start + timedelta(minutes=minutes)
     fmt = "%Y%m%dT%H%M%SZ"
-    attendees = "".join(f"ATTENDEE;CN={name};ROLE=REQ-PARTICIPANT:mailto:{email}\r\n"
-                        for name, email in people)
+    attendees = "".join(
+        f"ATTENDEE;CN={name};ROLE=REQ-PARTICIPANT:mailto:{email}\r\n" for name, email in people
+    )
     sent = sent or start - timedelta(days=5)
     return (
         f"From: {company} Recruiting <recruiting@{company.lower()}.example>\r\n"
@@ -37,8 +47,15 @@ def invite(*, uid: str, start: datetime, people: list[tuple[str, str]], minutes:
     ).encode()
 
 
-def reply(*, to_subject: str, body: str, sender: str = ME, quoted: str = "",
-          message_id: str = "<reply-1@example.net>", headers: str = "") -> bytes:
+def reply(
+    *,
+    to_subject: str,
+    body: str,
+    sender: str = ME,
+    quoted: str = "",
+    message_id: str = "<reply-1@example.net>",
+    headers: str = "",
+) -> bytes:
     """The user's (or someone's) reply to one of followup's emails, Gmail style."""
     quote = "".join(f"> {line}\r\n" for line in quoted.splitlines())
     return (

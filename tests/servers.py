@@ -53,9 +53,7 @@ __all__ = [
 
 LOOPBACK = "127.0.0.1"
 NOT_INSTALLED = "dovecot-imapd is not installed: run .ci/run or apt-get install dovecot-imapd"
-_SBIN_PATH = os.pathsep.join(
-    [os.environ.get("PATH", ""), "/usr/sbin", "/sbin", "/usr/local/sbin"]
-)
+_SBIN_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin", "/usr/local/sbin"])
 
 
 class DovecotError(RuntimeError):
@@ -106,11 +104,26 @@ class TlsCert:
         if openssl is None:
             raise RuntimeError("openssl is not installed (needed for the test TLS cert)")
         subprocess.run(
-            [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-             "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-             "-keyout", str(key), "-out", str(cert)],
-            check=True, capture_output=True,
+            [
+                openssl,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
+            check=True,
+            capture_output=True,
         )
         os.chmod(cert, 0o644)
         os.chmod(key, 0o600)
@@ -149,7 +162,7 @@ def _group_alive(pgid: int) -> list[int]:
         except OSError:
             continue
         # pid (comm) state ppid pgrp ... ; comm may contain spaces/parens
-        rest = stat[stat.rfind(b")") + 2:].split()
+        rest = stat[stat.rfind(b")") + 2 :].split()
         if len(rest) >= 3 and int(rest[2]) == pgid and rest[0] != b"Z":
             alive.append(int(entry))
     return alive
@@ -335,8 +348,7 @@ class Dovecot:
                 try:
                     pwd.getpwnam(user)
                 except KeyError as exc:
-                    raise DovecotError(
-                        f"system user {user!r} missing: {NOT_INSTALLED}") from exc
+                    raise DovecotError(f"system user {user!r} missing: {NOT_INSTALLED}") from exc
         else:
             me = pwd.getpwuid(os.getuid())
             self.internal_user = self.login_user = me.pw_name
@@ -381,7 +393,8 @@ class Dovecot:
             if not mode & 0o001:
                 raise DovecotError(
                     f"{parent} is not world-traversable (mode {oct(mode & 0o777)}); "
-                    "Dovecot's unprivileged processes need +x on every parent of its dir")
+                    "Dovecot's unprivileged processes need +x on every parent of its dir"
+                )
 
     # ---------------------------------------------------------------- config
 
@@ -439,7 +452,9 @@ class Dovecot:
         with open(self.stderr_path, "ab") as err:
             self._proc = subprocess.Popen(
                 argv,
-                stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                stdin=subprocess.DEVNULL,
+                stdout=err,
+                stderr=err,
                 start_new_session=True,  # own process group: kill() takes the children too
                 close_fds=True,
             )
@@ -451,8 +466,8 @@ class Dovecot:
                 rc = self._proc.returncode
                 self._forget()
                 raise DovecotError(
-                    f"dovecot exited with {rc} during start-up:\n"
-                    + self._diagnostics(log_offset))
+                    f"dovecot exited with {rc} during start-up:\n" + self._diagnostics(log_offset)
+                )
             try:
                 greeting = self._read_greeting()
             except OSError as exc:
@@ -463,12 +478,14 @@ class Dovecot:
                 self.kill()
                 raise DovecotError(
                     f"port {self.port} answered with a foreign greeting {greeting!r} "
-                    "(another server grabbed the port): address in use")
+                    "(another server grabbed the port): address in use"
+                )
             return
         self.kill()
         raise DovecotError(
             f"dovecot did not greet on {self.host}:{self.port} within "
-            f"{self.START_TIMEOUT}s ({last_error}):\n" + self._diagnostics(log_offset))
+            f"{self.START_TIMEOUT}s ({last_error}):\n" + self._diagnostics(log_offset)
+        )
 
     def _read_greeting(self) -> str:
         with socket.create_connection((self.host, self.port), timeout=2) as s:
@@ -589,18 +606,26 @@ class Dovecot:
         """Run ``doveadm -c <our config> ARGS`` (the server must be running)."""
         out = subprocess.run(
             [self._doveadm, "-c", str(self.config_path), *args],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         if check and out.returncode != 0:
-            raise DovecotError(f"doveadm {' '.join(args)} failed ({out.returncode}): "
-                               f"{out.stderr.strip() or out.stdout.strip()}")
+            raise DovecotError(
+                f"doveadm {' '.join(args)} failed ({out.returncode}): "
+                f"{out.stderr.strip() or out.stdout.strip()}"
+            )
         return out
 
     def connect(self, *, tls: str = "none", timeout: float = 10) -> IMAPClient:
         """An IMAPClient (not logged in).  tls: "none" | "starttls" | "implicit"."""
         if tls == "implicit":
-            return IMAPClient(self.host, port=self.ssl_port, ssl=True,
-                              ssl_context=self.ssl_context(), timeout=timeout)
+            return IMAPClient(
+                self.host,
+                port=self.ssl_port,
+                ssl=True,
+                ssl_context=self.ssl_context(),
+                timeout=timeout,
+            )
         client = IMAPClient(self.host, port=self.port, ssl=False, timeout=timeout)
         if tls == "starttls":
             client.starttls(self.ssl_context())
@@ -647,8 +672,13 @@ class Account:
             raise
         return client
 
-    def append(self, folder: str, raw: bytes, flags: Iterable[str | bytes] = (),
-               when: datetime | None = None) -> int:
+    def append(
+        self,
+        folder: str,
+        raw: bytes,
+        flags: Iterable[str | bytes] = (),
+        when: datetime | None = None,
+    ) -> int:
         """APPEND ``raw`` to ``folder`` and return its UID (from UIDPLUS APPENDUID)."""
         with self.login() as c:
             resp = c.append(folder, raw, flags=tuple(flags), msg_time=when)
@@ -707,8 +737,9 @@ class Account:
         new = new if new is not None else old + 1
         if new == old or not 0 < new < 2**32:
             raise ValueError(f"bad new UIDVALIDITY {new} (old {old})")
-        self.server.doveadm("mailbox", "update", "-u", self.username,
-                            "--uid-validity", str(new), folder)
+        self.server.doveadm(
+            "mailbox", "update", "-u", self.username, "--uid-validity", str(new), folder
+        )
         got = self.uidvalidity(folder)
         if got != new:
             raise DovecotError(f"UIDVALIDITY of {folder} is {got}, wanted {new}")
@@ -898,7 +929,7 @@ class SmtpSink:
                         return None
                     if time.monotonic() > end:
                         break
-                    self.transport.write(greeting[i:i + 1])
+                    self.transport.write(greeting[i : i + 1])
                     await asyncio.sleep(fault.hold)
                 self.transport.close()
                 return None
@@ -919,8 +950,7 @@ class SmtpSink:
                 sink.auth_attempts.append((login.decode("utf-8", "replace"), ok))
             # handled=False is essential: AuthResult defaults to handled=True ("reply
             # already sent"), and a failed AUTH would then get no reply at all.
-            return AuthResult(success=ok, handled=False,
-                              auth_data=auth_data if ok else None)
+            return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
         kwargs: dict[str, object] = dict(
             hostname=self.host,
@@ -985,8 +1015,8 @@ class SmtpSink:
         with self._cond:
             if not self._cond.wait_for(lambda: len(self._messages) >= n, timeout):
                 raise TimeoutError(
-                    f"SMTP sink got {len(self._messages)} message(s), wanted {n} "
-                    f"within {timeout}s")
+                    f"SMTP sink got {len(self._messages)} message(s), wanted {n} within {timeout}s"
+                )
             return list(self._messages)
 
     def clear(self) -> None:
@@ -1016,8 +1046,7 @@ class SmtpSink:
         with self._cond:
             self._faults.extend(dataclasses.replace(fault) for _ in range(times))
 
-    def fail_next(self, code: int, text: str = "", times: int = 1,
-                  stage: str = "DATA") -> None:
+    def fail_next(self, code: int, text: str = "", times: int = 1, stage: str = "DATA") -> None:
         """Answer the next ``times`` MAIL/RCPT/DATA commands with ``code text``
         (e.g. 421, 451, 550, 554).  After DATA the payload goes to ``rejected``."""
         stage = stage.upper()

@@ -97,11 +97,14 @@ def test_output_is_deterministic_and_crlf():
     assert build().count(b"\r\n") == build().count(b"\n")
 
 
-@pytest.mark.parametrize("overrides", [
-    {"start": datetime(2026, 12, 10, 10, 0)},
-    {"minutes": 0},
-    {"uid": ""},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"start": datetime(2026, 12, 10, 10, 0)},
+        {"minutes": 0},
+        {"uid": ""},
+    ],
+)
 def test_bad_input_is_refused(overrides):
     """A naive start, a non-positive length or an empty UID raise ValueError."""
     with pytest.raises(ValueError):

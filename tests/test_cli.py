@@ -56,9 +56,23 @@ def test_parse_json_follows_the_contract(tmp_path):
     result = followup("parse", str(sample), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"is_interview", "confidence", "method", "uid", "sequence", "title",
-                         "company", "role", "start", "end", "timezone", "location",
-                         "video_link", "organizer", "interviewers"}
+    assert set(data) == {
+        "is_interview",
+        "confidence",
+        "method",
+        "uid",
+        "sequence",
+        "title",
+        "company",
+        "role",
+        "start",
+        "end",
+        "timezone",
+        "location",
+        "video_link",
+        "organizer",
+        "interviewers",
+    }
     assert data["is_interview"] is True and data["method"] == "REQUEST"
     assert re.fullmatch(r"2026-12-01T14:00:00-06:00", data["start"])
     assert {"name", "email", "phone"} == set(data["interviewers"][0])
@@ -73,19 +87,33 @@ def test_parse_of_a_missing_file_is_a_usage_error(tmp_path):
 def test_add_then_status_json_shows_the_plan(tmp_path):
     """An interview added by hand appears in `status --json` with its six tasks."""
     config = tmp_path / "c.toml"
-    config.write_text('[me]\nemail = "sam@example.net"\ntimezone = "America/New_York"\n'
-                      '[source]\nkind = "maildir"\npath = "/nonexistent"\n'
-                      '[transport]\nkind = "file"\n'
-                      f'[storage]\npath = "{tmp_path / "f.db"}"\n')
-    added = followup("add", "--config", str(config), "--company", "Acme", "--role", "SRE",
-                     "--at", "2026-12-02 09:30", "--with", "Jane Doe <Jane@Acme.com>")
+    config.write_text(
+        '[me]\nemail = "sam@example.net"\ntimezone = "America/New_York"\n'
+        '[source]\nkind = "maildir"\npath = "/nonexistent"\n'
+        '[transport]\nkind = "file"\n'
+        f'[storage]\npath = "{tmp_path / "f.db"}"\n'
+    )
+    added = followup(
+        "add",
+        "--config",
+        str(config),
+        "--company",
+        "Acme",
+        "--role",
+        "SRE",
+        "--at",
+        "2026-12-02 09:30",
+        "--with",
+        "Jane Doe <Jane@Acme.com>",
+    )
     assert added.returncode == 0, added.stderr
     done = followup("done", "--config", str(config), "1", "call_1")
     assert done.returncode == 0, done.stderr
     data = json.loads(followup("status", "--config", str(config), "--json").stdout)
     assert data[0]["company"] == "Acme" and data[0]["start"] == "2026-12-02T09:30:00-05:00"
-    assert data[0]["interviewers"] == [{"name": "Jane Doe", "email": "jane@acme.com",
-                                        "phone": None}]
+    assert data[0]["interviewers"] == [
+        {"name": "Jane Doe", "email": "jane@acme.com", "phone": None}
+    ]
     kinds = {t["kind"]: t["state"] for t in data[0]["tasks"]}
     assert set(kinds) == {"prep", "debrief", "thank_you", "call_1", "call_2", "call_3"}
     assert kinds["call_1"] == "done"
@@ -96,11 +124,22 @@ def test_add_then_status_json_shows_the_plan(tmp_path):
 def test_status_prints_mail_data_that_looks_like_markup(tmp_path):
     """Names and titles come from mail: "[/bold]" in one must print, not crash."""
     config = tmp_path / "c.toml"
-    config.write_text('[me]\nemail = "sam@example.net"\n[source]\nkind = "maildir"\n'
-                      'path = "/nonexistent"\n[transport]\nkind = "file"\n'
-                      f'[storage]\npath = "{tmp_path / "f.db"}"\n')
-    added = followup("add", "--config", str(config), "--company", "Evil [/bold] Corp",
-                     "--at", "2026-12-02 09:30", "--with", '"Jane [red]Doe" <jane@acme.com>')
+    config.write_text(
+        '[me]\nemail = "sam@example.net"\n[source]\nkind = "maildir"\n'
+        'path = "/nonexistent"\n[transport]\nkind = "file"\n'
+        f'[storage]\npath = "{tmp_path / "f.db"}"\n'
+    )
+    added = followup(
+        "add",
+        "--config",
+        str(config),
+        "--company",
+        "Evil [/bold] Corp",
+        "--at",
+        "2026-12-02 09:30",
+        "--with",
+        '"Jane [red]Doe" <jane@acme.com>',
+    )
     assert added.returncode == 0, added.stderr
     for args in (("status",), ("status", "1")):
         shown = followup(*args, "--config", str(config), env={"COLUMNS": "200"})
@@ -118,9 +157,10 @@ def hostile_invite(start) -> bytes:
     from mailgen import invite
 
     raw = invite(uid="hostile-1", start=start, people=[("Jane Roe", "jane@acme.example")])
-    return (raw.replace(b"SUMMARY:Interview: Backend Engineer at Acme",
-                        b"SUMMARY:Interview: \x1b[5mSRE\x1b[0m at \x1b]0;pwned\x07Acme")
-            .replace(b"CN=Jane Roe", "CN=Jane \u202eeoR".encode()))
+    return raw.replace(
+        b"SUMMARY:Interview: Backend Engineer at Acme",
+        b"SUMMARY:Interview: \x1b[5mSRE\x1b[0m at \x1b]0;pwned\x07Acme",
+    ).replace(b"CN=Jane Roe", "CN=Jane \u202eeoR".encode())
 
 
 def test_mail_data_reaches_the_terminal_escaped_never_raw(tmp_path):
@@ -132,31 +172,52 @@ def test_mail_data_reaches_the_terminal_escaped_never_raw(tmp_path):
     for sub in ("cur", "new", "tmp"):
         (maildir / sub).mkdir(parents=True)
     config = tmp_path / "c.toml"
-    config.write_text('[me]\nemail = "sam@example.net"\ntimezone = "UTC"\n'
-                      f'[source]\nkind = "maildir"\npath = "{maildir}"\n'
-                      f'[transport]\nkind = "file"\npath = "{tmp_path / "outbox"}"\n'
-                      f'[storage]\npath = "{tmp_path / "f.db"}"\n')
+    config.write_text(
+        '[me]\nemail = "sam@example.net"\ntimezone = "UTC"\n'
+        f'[source]\nkind = "maildir"\npath = "{maildir}"\n'
+        f'[transport]\nkind = "file"\npath = "{tmp_path / "outbox"}"\n'
+        f'[storage]\npath = "{tmp_path / "f.db"}"\n'
+    )
     past = datetime.now(UTC) - timedelta(hours=3)  # ended: drafts are made on the next run
-    added = followup("add", "--config", str(config), "--company", HOSTILE_COMPANY,
-                     "--role", HOSTILE_ROLE, "--at", f"{past:%Y-%m-%d %H:%M}", "--tz", "UTC",
-                     "--with", f'"{HOSTILE_NAME}" <jane@acme.example>')
+    added = followup(
+        "add",
+        "--config",
+        str(config),
+        "--company",
+        HOSTILE_COMPANY,
+        "--role",
+        HOSTILE_ROLE,
+        "--at",
+        f"{past:%Y-%m-%d %H:%M}",
+        "--tz",
+        "UTC",
+        "--with",
+        f'"{HOSTILE_NAME}" <jane@acme.example>',
+    )
     assert added.returncode == 0, added.stderr
     ran = followup("run", "--once", "--config", str(config))
     assert ran.returncode == 0, ran.stderr
     invite_file = tmp_path / "hostile.eml"
     invite_file.write_bytes(hostile_invite(past))
-    runs = {args: followup(*args, "--config", str(config), env={"COLUMNS": "200"},
-                           input="q\n")
-            for args in (("status",), ("status", "1"), ("status", "--json"),
-                         ("status", "1", "--json"), ("drafts",), ("drafts", "--json"),
-                         ("review",), ("parse", str(invite_file)),
-                         ("parse", str(invite_file), "--json"), ("add", "--company", "x",
-                         "--at", "2026-12-02 09:30", "--with", HOSTILE_NAME))}
+    runs = {
+        args: followup(*args, "--config", str(config), env={"COLUMNS": "200"}, input="q\n")
+        for args in (
+            ("status",),
+            ("status", "1"),
+            ("status", "--json"),
+            ("status", "1", "--json"),
+            ("drafts",),
+            ("drafts", "--json"),
+            ("review",),
+            ("parse", str(invite_file)),
+            ("parse", str(invite_file), "--json"),
+            ("add", "--company", "x", "--at", "2026-12-02 09:30", "--with", HOSTILE_NAME),
+        )
+    }
     for args, result in runs.items():
         shown = result.stdout + result.stderr
         assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown, args
-        assert not set(shown) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), \
-            args
+        assert not set(shown) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), args
     # What is stored was cleaned at intake (headers.header_text: controls became spaces);
     # what `parse` shows straight from the mail is escaped visibly, not silently dropped.
     from followup.core.headers import header_text, person_name
@@ -169,5 +230,6 @@ def test_mail_data_reaches_the_terminal_escaped_never_raw(tmp_path):
     assert data["company"] == header_text(HOSTILE_COMPANY)
     assert data["role"] == header_text(HOSTILE_ROLE)
     assert data["interviewers"][0]["name"] == person_name(HOSTILE_NAME)
-    assert json.loads(runs[("drafts", "--json")].stdout)[0]["to"][0]["name"] == \
-        person_name(HOSTILE_NAME)
+    assert json.loads(runs[("drafts", "--json")].stdout)[0]["to"][0]["name"] == person_name(
+        HOSTILE_NAME
+    )

@@ -18,22 +18,24 @@ MESSAGES = Path(__file__).parent / "fixtures" / "messages"
 @pytest.fixture
 def cfg(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(textwrap.dedent(f"""
+    path.write_text(
+        textwrap.dedent(f"""
         [me]
         name = "Sam Seeker"
         email = "sam.seeker@example.net"
         timezone = "America/Chicago"
         [source]
         kind = "maildir"
-        path = "{tmp_path / 'Maildir'}"
+        path = "{tmp_path / "Maildir"}"
         [transport]
         kind = "file"
-        path = "{tmp_path / 'outbox'}"
+        path = "{tmp_path / "outbox"}"
         [storage]
-        path = "{tmp_path / 'followup.db'}"
+        path = "{tmp_path / "followup.db"}"
         [templates]
-        dir = "{tmp_path / 'templates'}"
-        """))
+        dir = "{tmp_path / "templates"}"
+        """)
+    )
     for sub in ("cur", "new", "tmp"):
         (tmp_path / "Maildir" / sub).mkdir(parents=True)
     (tmp_path / "templates").mkdir()
@@ -48,11 +50,18 @@ def drafts_json(*flags: str) -> list[dict]:
 def past_invite(tmp_path: Path) -> Path:
     """An invite for an interview that ended two hours ago (subprocesses use the real clock)."""
     path = tmp_path / "invite.eml"
-    path.write_bytes(invite(uid="cli-1", start=datetime.now(UTC) - timedelta(hours=3),
-                            people=[("Bill Lumbergh", "bill@initrode.example"),
-                                    ("Jane Doe", "jane@initrode.example"),
-                                    ("Tom Smykowski", "tom@initrode.example")],
-                            company="Initrode"))
+    path.write_bytes(
+        invite(
+            uid="cli-1",
+            start=datetime.now(UTC) - timedelta(hours=3),
+            people=[
+                ("Bill Lumbergh", "bill@initrode.example"),
+                ("Jane Doe", "jane@initrode.example"),
+                ("Tom Smykowski", "tom@initrode.example"),
+            ],
+            company="Initrode",
+        )
+    )
     return path
 
 
@@ -93,8 +102,10 @@ def test_debrief_from_file_rewrites_waiting_drafts(cfg, tmp_path):
     assert followup("import", str(past_invite(tmp_path))).returncode == 0
     assert followup("run", "--once").returncode == 0
     answers = tmp_path / "answers.toml"
-    answers.write_text('went_well = "the whiteboard session on caching"\n'
-                       'wish_not_said = "that I had not used Kafka"\n')
+    answers.write_text(
+        'went_well = "the whiteboard session on caching"\n'
+        'wish_not_said = "that I had not used Kafka"\n'
+    )
     result = followup("debrief", "1", "--from-file", str(answers))
     assert result.returncode == 0, result.stderr
     assert all("whiteboard session on caching" in d["body"] for d in drafts_json())
@@ -107,7 +118,8 @@ def test_debrief_from_file_rewrites_waiting_drafts(cfg, tmp_path):
 def test_templates_check_reports_a_broken_user_template(cfg, tmp_path):
     assert followup("templates", "check").returncode == 0
     (tmp_path / "templates" / "thank_you.txt").write_text(
-        "Subject: Thanks {{ person.name }}\n\nHi {{ persn.name }}, have you made a decision yet?\n")
+        "Subject: Thanks {{ person.name }}\n\nHi {{ persn.name }}, have you made a decision yet?\n"
+    )
     result = followup("templates", "check")
     assert result.returncode == 1
     assert "thank_you.txt" in result.stdout and "persn" in result.stdout
@@ -116,15 +128,23 @@ def test_templates_check_reports_a_broken_user_template(cfg, tmp_path):
 
 def past_invite_of(tmp_path: Path, company: str, people: list[tuple[str, str]]) -> Path:
     path = tmp_path / f"{company}.eml"
-    path.write_bytes(invite(uid=f"cli-{company}", start=datetime.now(UTC) - timedelta(hours=3),
-                            people=people, company=company))
+    path.write_bytes(
+        invite(
+            uid=f"cli-{company}",
+            start=datetime.now(UTC) - timedelta(hours=3),
+            people=people,
+            company=company,
+        )
+    )
     return path
 
 
 def test_approve_all_over_two_interviews_needs_yes(cfg, tmp_path):
     for company in ("Initrode", "Globex"):
-        people = [(f"Ann {company}", f"ann@{company.lower()}.example"),
-                  (f"Bob {company}", f"bob@{company.lower()}.example")]
+        people = [
+            (f"Ann {company}", f"ann@{company.lower()}.example"),
+            (f"Bob {company}", f"bob@{company.lower()}.example"),
+        ]
         assert followup("import", str(past_invite_of(tmp_path, company, people))).returncode == 0
     assert followup("run", "--once").returncode == 0
     assert len(drafts_json()) == 4
@@ -154,13 +174,16 @@ def test_confirm_only_picks_the_people_of_a_crowded_invite(cfg, tmp_path):
     thirteen = [arg for i in range(13) for arg in ("--only", f"p{i}@initrode.example")]
     too_many = followup("confirm", "1", *thirteen)
     assert too_many.returncode == 2 and "max_interviewers" in too_many.stderr
-    picked = followup("confirm", "1", "--only", "p3@initrode.example", "--only",
-                      "P5@initrode.example")
+    picked = followup(
+        "confirm", "1", "--only", "p3@initrode.example", "--only", "P5@initrode.example"
+    )
     assert picked.returncode == 0, picked.stderr
     assert "for 2 people" in picked.stdout
     assert followup("run", "--once").returncode == 0
     assert sorted(d["to"][0]["email"] for d in drafts_json("--all")) == [
-        "p3@initrode.example", "p5@initrode.example"]
+        "p3@initrode.example",
+        "p5@initrode.example",
+    ]
     (row,) = json.loads(followup("status", "--json").stdout)
     assert row["state"] == "active" and row["reason"] is None
 
@@ -182,6 +205,7 @@ def test_stop_withdraws_unsent_drafts(cfg, tmp_path):
     assert "withdrawn" in line and "no longer be approved" in line
     assert followup("approve", "--all").returncode == 2  # nothing waits: nothing to approve
     assert followup("run", "--once").returncode == 0
-    sent = [p for p in (tmp_path / "outbox").glob("*.eml")
-            if "X-Followup: thank_you" in p.read_text()]
+    sent = [
+        p for p in (tmp_path / "outbox").glob("*.eml") if "X-Followup: thank_you" in p.read_text()
+    ]
     assert sent == []

@@ -23,21 +23,30 @@ def rt(tmp_path):
     box = tmp_path / "Maildir"
     for sub in ("cur", "new", "tmp"):
         (box / sub).mkdir(parents=True)
-    runtime = open_runtime(config.load(write_config(tmp_path / "c.toml", maildir=box,
-                                                    outbox=tmp_path / "outbox")),
-                           with_mail=False)
+    runtime = open_runtime(
+        config.load(write_config(tmp_path / "c.toml", maildir=box, outbox=tmp_path / "outbox")),
+        with_mail=False,
+    )
     yield runtime
     runtime.close()
 
 
 def one_draft(rt) -> int:
     interview_id = commands.add_interview(
-        rt, company="Acme", role="SRE", start=START, end=START + timedelta(hours=1),
-        timezone="UTC", people=[Person("Jane Roe", "jane@acme.example")], location=None,
-        now=START)
+        rt,
+        company="Acme",
+        role="SRE",
+        start=START,
+        end=START + timedelta(hours=1),
+        timezone="UTC",
+        people=[Person("Jane Roe", "jane@acme.example")],
+        location=None,
+        now=START,
+    )
     with rt.store.transaction():
-        (made,) = drafts.make_drafts(rt.store, rt.env, _interview(rt, interview_id), None,
-                                     rt.me, now=AFTER, late=False)
+        (made,) = drafts.make_drafts(
+            rt.store, rt.env, _interview(rt, interview_id), None, rt.me, now=AFTER, late=False
+        )
     return made
 
 
@@ -51,8 +60,16 @@ def test_a_use_case_owns_its_transaction_and_refuses_to_nest(rt):
     draft_id = one_draft(rt)
     assert commands.approve(rt, draft_id, now=AFTER).state is DraftState.APPROVED
     other = commands.add_interview(
-        rt, company="Initech", role="", start=START, end=START + timedelta(hours=1),
-        timezone="UTC", people=[], location=None, now=START)
+        rt,
+        company="Initech",
+        role="",
+        start=START,
+        end=START + timedelta(hours=1),
+        timezone="UTC",
+        people=[],
+        location=None,
+        now=START,
+    )
     with pytest.raises(StoreError), rt.store.transaction():  # nested: never half-committed
         commands.stop(rt, other, "other", now=AFTER)
     assert _interview(rt, other).state is InterviewState.ACTIVE
@@ -68,8 +85,16 @@ def test_within_joins_the_callers_transaction_and_rolls_back_with_it(rt):
 
 def test_resume_holds_its_rule_for_every_caller(rt):
     interview_id = commands.add_interview(
-        rt, company="Acme", role="", start=START, end=START + timedelta(hours=1),
-        timezone="UTC", people=[], location=None, now=START)
+        rt,
+        company="Acme",
+        role="",
+        start=START,
+        end=START + timedelta(hours=1),
+        timezone="UTC",
+        people=[],
+        location=None,
+        now=START,
+    )
     with pytest.raises(FollowupError, match="not paused"):
         commands.resume(rt, interview_id, now=AFTER)
     with pytest.raises(FollowupError, match="not paused"), rt.store.transaction():

@@ -17,8 +17,10 @@ from followup.adapters import config
 from followup.core import resources
 from followup.core.model import UsageError
 
-MINIMAL = '[me]\nemail = "sam@example.net"\n[source]\nhost = "imap.example.net"\n' \
-          '[transport]\nhost = "smtp.example.net"\n'
+MINIMAL = (
+    '[me]\nemail = "sam@example.net"\n[source]\nhost = "imap.example.net"\n'
+    '[transport]\nhost = "smtp.example.net"\n'
+)
 
 
 def load_text(tmp_path: Path, text: str) -> config.Settings:
@@ -58,38 +60,76 @@ def test_defaults_are_sensible(tmp_path):
     assert s.source.max_message_mb == 25 and s.source.max_message_bytes == 25 * 1024 * 1024
 
 
-@pytest.mark.parametrize("text, key, expected", [
-    (MINIMAL + "[source2]\n", "[source2]", "unknown section"),
-    (MINIMAL.replace('[source]\n', '[source]\nhots = "x"\n'), "[source] hots", "unknown key"),
-    (MINIMAL.replace('[me]\n', '[me]\ntimezone = "Mars/Olympus"\n'), "[me] timezone",
-     "IANA time zone"),
-    (MINIMAL + "[plan]\ncall_gaps = 3\n", "[plan] call_gaps", "expected a list"),
-    (MINIMAL + '[approval]\ndeadline = "6pm"\n', "[approval] deadline", 'like "18:00"'),
-    (MINIMAL.replace('host = "imap.example.net"', 'host = "imap.example.net"\nport = "993"'),
-     "[source] port", "expected an integer"),
-    (MINIMAL.replace('host = "imap.example.net"',
-                     'host = "imap.example.net"\nsecurity = "none"'),
-     "[source] security", "loopback"),
-    (MINIMAL.replace('host = "imap.example.net"', 'host = "imap.example.net"\npassword = "x"'),
-     "[source] password", "passwords never go in the config file"),
-    (MINIMAL.replace('[me]\nemail = "sam@example.net"', '[me]\nname = "Sam"'), "[me] email",
-     "required"),
-    (MINIMAL + "[approval]\nmode = \"yolo\"\n", "[approval] mode", "one of"),
-    (MINIMAL + '[approval]\ntrusted_authserv_id = "mx.google.com; dmarc=pass"\n',
-     "[approval] trusted_authserv_id", "authserv-id"),
-    (MINIMAL.replace('host = "imap.example.net"', 'host = "imap.example.net"\n'
-                     'max_message_mb = 200'), "[source] max_message_mb", "from 1 to 25"),
-    ("[me\nemail=", "", "not valid TOML"),
-    (MINIMAL + '[storage]\npath = ""\n', "[storage] path", "absolute path"),
-    (MINIMAL + '[storage]\npath = "followup.db"\n', "[storage] path", "absolute path"),
-    (MINIMAL + '[storage]\npath = "$FOLLOWUP_UNSET_VAR/f.db"\n', "[storage] path",
-     "absolute path"),
-    (MINIMAL + '[templates]\ndir = "  "\n', "[templates] dir", "absolute path"),
-    ('[me]\nemail = "sam@example.net"\n[source]\nkind = "maildir"\npath = "Maildir"\n',
-     "[source] path", "absolute path"),
-    (MINIMAL.replace('host = "smtp.example.net"', 'kind = "file"\npath = "./outbox"'),
-     "[transport] path", "absolute path"),
-])
+@pytest.mark.parametrize(
+    "text, key, expected",
+    [
+        (MINIMAL + "[source2]\n", "[source2]", "unknown section"),
+        (MINIMAL.replace("[source]\n", '[source]\nhots = "x"\n'), "[source] hots", "unknown key"),
+        (
+            MINIMAL.replace("[me]\n", '[me]\ntimezone = "Mars/Olympus"\n'),
+            "[me] timezone",
+            "IANA time zone",
+        ),
+        (MINIMAL + "[plan]\ncall_gaps = 3\n", "[plan] call_gaps", "expected a list"),
+        (MINIMAL + '[approval]\ndeadline = "6pm"\n', "[approval] deadline", 'like "18:00"'),
+        (
+            MINIMAL.replace('host = "imap.example.net"', 'host = "imap.example.net"\nport = "993"'),
+            "[source] port",
+            "expected an integer",
+        ),
+        (
+            MINIMAL.replace(
+                'host = "imap.example.net"', 'host = "imap.example.net"\nsecurity = "none"'
+            ),
+            "[source] security",
+            "loopback",
+        ),
+        (
+            MINIMAL.replace(
+                'host = "imap.example.net"', 'host = "imap.example.net"\npassword = "x"'
+            ),
+            "[source] password",
+            "passwords never go in the config file",
+        ),
+        (
+            MINIMAL.replace('[me]\nemail = "sam@example.net"', '[me]\nname = "Sam"'),
+            "[me] email",
+            "required",
+        ),
+        (MINIMAL + '[approval]\nmode = "yolo"\n', "[approval] mode", "one of"),
+        (
+            MINIMAL + '[approval]\ntrusted_authserv_id = "mx.google.com; dmarc=pass"\n',
+            "[approval] trusted_authserv_id",
+            "authserv-id",
+        ),
+        (
+            MINIMAL.replace(
+                'host = "imap.example.net"', 'host = "imap.example.net"\nmax_message_mb = 200'
+            ),
+            "[source] max_message_mb",
+            "from 1 to 25",
+        ),
+        ("[me\nemail=", "", "not valid TOML"),
+        (MINIMAL + '[storage]\npath = ""\n', "[storage] path", "absolute path"),
+        (MINIMAL + '[storage]\npath = "followup.db"\n', "[storage] path", "absolute path"),
+        (
+            MINIMAL + '[storage]\npath = "$FOLLOWUP_UNSET_VAR/f.db"\n',
+            "[storage] path",
+            "absolute path",
+        ),
+        (MINIMAL + '[templates]\ndir = "  "\n', "[templates] dir", "absolute path"),
+        (
+            '[me]\nemail = "sam@example.net"\n[source]\nkind = "maildir"\npath = "Maildir"\n',
+            "[source] path",
+            "absolute path",
+        ),
+        (
+            MINIMAL.replace('host = "smtp.example.net"', 'kind = "file"\npath = "./outbox"'),
+            "[transport] path",
+            "absolute path",
+        ),
+    ],
+)
 def test_each_config_error_names_file_and_key(tmp_path, text, key, expected):
     """A broken config of each kind is refused with the file, the key and what was expected."""
     path = tmp_path / "config.toml"
@@ -103,16 +143,21 @@ def test_each_config_error_names_file_and_key(tmp_path, text, key, expected):
 
 def test_security_none_is_fine_on_loopback(tmp_path):
     """Plain IMAP is allowed to 127.0.0.1 (the test servers, a local bridge)."""
-    s = load_text(tmp_path, MINIMAL.replace('host = "imap.example.net"',
-                                            'host = "127.0.0.1"\nsecurity = "none"'))
+    s = load_text(
+        tmp_path,
+        MINIMAL.replace('host = "imap.example.net"', 'host = "127.0.0.1"\nsecurity = "none"'),
+    )
     assert s.source.security == "none" and s.source.port == 143
 
 
-@pytest.mark.parametrize("text", [
-    MINIMAL.replace('[me]\n', '[me]\ntimezone = "Nowhere/City"\n'),
-    MINIMAL + "[storage]\npath = 3\n",
-    "not toml at all [",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        MINIMAL.replace("[me]\n", '[me]\ntimezone = "Nowhere/City"\n'),
+        MINIMAL + "[storage]\npath = 3\n",
+        "not toml at all [",
+    ],
+)
 def test_cli_config_error_exits_2_with_one_line(tmp_path, text):
     """The CLI prints one line naming the file, no traceback, and exits 2."""
     path = tmp_path / "bad.toml"
@@ -143,8 +188,9 @@ def test_followup_config_env_is_the_default(tmp_path, monkeypatch):
 def test_init_writes_a_config_that_loads_with_detected_servers(tmp_path):
     """`followup init` fills in a Gmail user's servers and keeps every comment."""
     path = tmp_path / "new" / "config.toml"
-    result = followup("init", "--config", str(path), "--email", "sam.seeker@gmail.com",
-                      "--name", "Sam Seeker")
+    result = followup(
+        "init", "--config", str(path), "--email", "sam.seeker@gmail.com", "--name", "Sam Seeker"
+    )
     assert result.returncode == 0, result.stderr
     settings = config.load(path)
     assert settings.source.host == "imap.gmail.com"
@@ -161,8 +207,10 @@ def test_init_writes_a_config_that_loads_with_detected_servers(tmp_path):
 def test_compose_max_interviewers(tmp_path):
     """[compose] max_interviewers: 12 by default, 1 to 100, anything else named."""
     assert load_text(tmp_path, MINIMAL).compose.max_interviewers == 12
-    assert load_text(tmp_path, MINIMAL + "[compose]\nmax_interviewers = 30\n"
-                     ).compose.max_interviewers == 30
+    assert (
+        load_text(tmp_path, MINIMAL + "[compose]\nmax_interviewers = 30\n").compose.max_interviewers
+        == 30
+    )
     for bad in ("0", "101", '"12"'):
         with pytest.raises(UsageError, match=r"\[compose\] max_interviewers"):
             load_text(tmp_path, MINIMAL + f"[compose]\nmax_interviewers = {bad}\n")
@@ -171,8 +219,10 @@ def test_compose_max_interviewers(tmp_path):
 def test_home_relative_config_paths_are_absolute(tmp_path, monkeypatch):
     """~ and $VARS expand to absolute paths: those are fine."""
     monkeypatch.setenv("FOLLOWUP_TEST_DIR", str(tmp_path / "x"))
-    s = load_text(tmp_path, MINIMAL + '[storage]\npath = "~/f.db"\n'
-                  '[templates]\ndir = "$FOLLOWUP_TEST_DIR/templates"\n')
+    s = load_text(
+        tmp_path,
+        MINIMAL + '[storage]\npath = "~/f.db"\n[templates]\ndir = "$FOLLOWUP_TEST_DIR/templates"\n',
+    )
     assert s.storage_path == Path.home() / "f.db"
     assert s.templates_dir == tmp_path / "x" / "templates"
 
@@ -183,14 +233,20 @@ def test_empty_or_relative_path_variables_are_refused(tmp_path, variable, value)
     """Our own path variables, set but empty or relative, exit 2 naming the variable:
     the database must never land wherever the command happens to run."""
     path = tmp_path / "c.toml"
-    path.write_text(MINIMAL.replace('host = "smtp.example.net"', 'kind = "file"'),
-                    encoding="utf-8")
-    env = {variable: value, **({"FOLLOWUP_CONFIG": str(path)}
-                               if variable == "FOLLOWUP_STATE_DIR" else {})}
+    path.write_text(MINIMAL.replace('host = "smtp.example.net"', 'kind = "file"'), encoding="utf-8")
+    env = {
+        variable: value,
+        **({"FOLLOWUP_CONFIG": str(path)} if variable == "FOLLOWUP_STATE_DIR" else {}),
+    }
     work = tmp_path / "work"
     work.mkdir()
-    result = subprocess.run([sys.executable, "-m", "followup", "drafts"], cwd=work,
-                            capture_output=True, text=True, env={**os.environ, **env})
+    result = subprocess.run(
+        [sys.executable, "-m", "followup", "drafts"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and variable in lines[0] and "Traceback" not in result.stderr
@@ -214,15 +270,29 @@ def test_empty_or_relative_xdg_dirs_are_ignored(monkeypatch, value):
 def test_service_install_never_writes_under_the_current_folder(tmp_path, value):
     """An empty or relative $XDG_CONFIG_HOME once put the unit in the current folder."""
     path = tmp_path / "c.toml"
-    path.write_text('[me]\nemail = "sam@example.net"\n[source]\nkind = "maildir"\n'
-                    f'path = "{tmp_path / "Maildir"}"\n[transport]\nkind = "file"\n',
-                    encoding="utf-8")
+    path.write_text(
+        '[me]\nemail = "sam@example.net"\n[source]\nkind = "maildir"\n'
+        f'path = "{tmp_path / "Maildir"}"\n[transport]\nkind = "file"\n',
+        encoding="utf-8",
+    )
     work = tmp_path / "work"
     work.mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "followup", "service", "install", "--no-start", "--config",
-         str(path)], cwd=work, capture_output=True, text=True,
-        env={**os.environ, "XDG_CONFIG_HOME": value})
+        [
+            sys.executable,
+            "-m",
+            "followup",
+            "service",
+            "install",
+            "--no-start",
+            "--config",
+            str(path),
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CONFIG_HOME": value},
+    )
     assert result.returncode == 0, result.stderr
     assert list(work.iterdir()) == []
     assert (Path.home() / ".config" / "systemd" / "user" / "followup.service").is_file()

@@ -29,17 +29,21 @@ def wait_until(predicate, timeout: float = 20.0) -> None:
 
 def test_sigkill_after_smtp_acceptance_sends_nothing_twice(mail_env, imap_account, smtp):
     start = datetime.now(UTC) - timedelta(hours=3)  # ended two hours ago, real clock
-    imap_account.append("INBOX", invite(uid="crash-1", start=start,
-                                        people=[("Jane Doe", "jane.doe@acme.example")]))
+    imap_account.append(
+        "INBOX", invite(uid="crash-1", start=start, people=[("Jane Doe", "jane.doe@acme.example")])
+    )
     first = followup("run", "--once")
     assert first.returncode == 0, first.stderr
     (draft,) = json.loads(followup("drafts", "--json").stdout)
     assert followup("approve", str(draft["id"])).returncode == 0
 
     smtp.accept_then_hold_next(30)  # the server has the message; its 250 is late
-    proc = subprocess.Popen([sys.executable, "-m", "followup", "run", "--once"],
-                            env=os.environ.copy(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "followup", "run", "--once"],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     wait_until(lambda: any("jane.doe@acme.example" in m.rcpt_tos for m in smtp.messages))
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
@@ -64,8 +68,10 @@ def test_sigkill_after_smtp_acceptance_sends_nothing_twice(mail_env, imap_accoun
 def test_sigkill_before_the_server_has_it_resends_exactly_once(mail_env, imap_account, smtp):
     """Killed while the message is still with us: after `resolve resend` it goes out once."""
     start = datetime.now(UTC) - timedelta(hours=3)
-    imap_account.append("INBOX", invite(uid="crash-2", start=start,
-                                        people=[("Raj Patel", "raj.patel@acme.example")]))
+    imap_account.append(
+        "INBOX",
+        invite(uid="crash-2", start=start, people=[("Raj Patel", "raj.patel@acme.example")]),
+    )
     assert followup("run", "--once").returncode == 0
     assert followup("approve", "--all").returncode == 0
     smtp.fail_next(421, "4.3.2 hold on", stage="MAIL")  # first try refused before DATA

@@ -39,14 +39,23 @@ def test_missing_password_names_all_three_places():
 def test_login_stores_in_the_keyring_without_echo(tmp_path):
     """`followup login` reads the password (not echoed) and stores it in the real keyring."""
     config = tmp_path / "c.toml"
-    config.write_text('[me]\nemail = "sam@example.net"\n[source]\nhost = "imap.example.net"\n'
-                      '[transport]\nhost = "smtp.example.net"\n')
+    config.write_text(
+        '[me]\nemail = "sam@example.net"\n[source]\nhost = "imap.example.net"\n'
+        '[transport]\nhost = "smtp.example.net"\n'
+    )
     result = followup("login", "--config", str(config), input="s3cret-app-pass\n")
     assert result.returncode == 0, result.stderr
     assert "s3cret-app-pass" not in result.stdout + result.stderr
     # A fresh process with the same (file) keyring finds it.
     probe = subprocess.run(
-        [sys.executable, "-c", "from followup.adapters import credentials; "
-         "print(credentials.lookup('imap', 'sam@example.net') == 's3cret-app-pass')"],
-        capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-c",
+            "from followup.adapters import credentials; "
+            "print(credentials.lookup('imap', 'sam@example.net') == 's3cret-app-pass')",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert probe.stdout.strip() == "True"

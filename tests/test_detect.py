@@ -146,12 +146,15 @@ def test_events_that_are_not_interviews(name):
     assert ev.confidence < INTERVIEW_THRESHOLD
 
 
-@pytest.mark.parametrize("name,reason", [
-    ("26_newsletter.eml", "no calendar part and no interview wording"),
-    ("27_reply.ics", "calendar reply"),
-    ("31_rejection.eml", "interview wording but no date and time"),
-    ("32_absurd_date.ics", "date out of range"),
-])
+@pytest.mark.parametrize(
+    "name,reason",
+    [
+        ("26_newsletter.eml", "no calendar part and no interview wording"),
+        ("27_reply.ics", "calendar reply"),
+        ("31_rejection.eml", "interview wording but no date and time"),
+        ("32_absurd_date.ics", "date out of range"),
+    ],
+)
 def test_not_an_event(name, reason):
     result = run(name)
     assert result.event is None and result.reason == reason
@@ -165,36 +168,47 @@ def test_confirmation_email_cst_year_from_date_header():
     assert (ev.end - ev.start).total_seconds() == 45 * 60
     assert (ev.company, ev.role) == ("Acme", "Backend Engineer")
     assert [(p.name, p.email, p.phone) for p in ev.interviewers] == [
-        ("Jane Doe", "jane@acme.com", "+13125550147"), ("Raj Patel", "raj@acme.com", None)]
+        ("Jane Doe", "jane@acme.com", "+13125550147"),
+        ("Raj Patel", "raj@acme.com", None),
+    ]
 
 
 def test_year_rolls_over_for_a_january_date_mailed_in_december():
-    raw = (b"From: a@acme.com\r\nSubject: Interview confirmed\r\n"
-           b"Date: Tue, 15 Dec 2026 10:00:00 +0000\r\n"
-           b"Message-ID: <x@acme.com>\r\n\r\nYour interview is on January 5 at 10:00 AM EST.\r\n")
+    raw = (
+        b"From: a@acme.com\r\nSubject: Interview confirmed\r\n"
+        b"Date: Tue, 15 Dec 2026 10:00:00 +0000\r\n"
+        b"Message-ID: <x@acme.com>\r\n\r\nYour interview is on January 5 at 10:00 AM EST.\r\n"
+    )
     ev = run(raw).event
     assert ev.start == datetime(2027, 1, 5, 10, 0, tzinfo=ZoneInfo("America/New_York"))
 
 
-@pytest.mark.parametrize("text,zone", [
-    ("at 2:00 PM (GMT-05:00) Eastern Time", "America/New_York"),
-    ("at 2:00 PM America/Chicago", "America/Chicago"),
-    ("at 2:00 PM CET", "Europe/Berlin"),
-    ("at 2:00 PM BST", "Europe/London"),
-    ("at 2:00 PM PST", "America/Los_Angeles"),
-])
+@pytest.mark.parametrize(
+    "text,zone",
+    [
+        ("at 2:00 PM (GMT-05:00) Eastern Time", "America/New_York"),
+        ("at 2:00 PM America/Chicago", "America/Chicago"),
+        ("at 2:00 PM CET", "Europe/Berlin"),
+        ("at 2:00 PM BST", "Europe/London"),
+        ("at 2:00 PM PST", "America/Los_Angeles"),
+    ],
+)
 def test_zone_spellings(text, zone):
-    raw = (b"From: a@acme.com\r\nSubject: Interview\r\n"
-           b"Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\n"
-           b"Your interview is confirmed for December 3 " + text.encode() + b".\r\n")
+    raw = (
+        b"From: a@acme.com\r\nSubject: Interview\r\n"
+        b"Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\n"
+        b"Your interview is confirmed for December 3 " + text.encode() + b".\r\n"
+    )
     assert run(raw).event.timezone == zone
 
 
 def test_html_only_confirmations():
     ev = run("11_greenhouse_html.eml").event
     assert ev.video_link == "https://meet.google.com/mdx-ml-eng"
-    assert [p.email for p in ev.interviewers] == ["nina.sharp@massivedynamic.com",
-                                                   "walter@massivedynamic.com"]
+    assert [p.email for p in ev.interviewers] == [
+        "nina.sharp@massivedynamic.com",
+        "walter@massivedynamic.com",
+    ]
     ev = run("14_goodtime_html.eml").event
     assert (ev.end - ev.start).total_seconds() == 2 * 3600
 
@@ -206,8 +220,13 @@ def test_forwarded_invite_inside_message_rfc822():
 
 
 def test_bad_input_never_raises():
-    for raw in (b"", b"\x00\xff" * 100, b"BEGIN:VCALENDAR\r\n", b"BEGIN:VEVENT\r\nDTSTART:x\r\n",
-                b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n" * 50):
+    for raw in (
+        b"",
+        b"\x00\xff" * 100,
+        b"BEGIN:VCALENDAR\r\n",
+        b"BEGIN:VEVENT\r\nDTSTART:x\r\n",
+        b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n" * 50,
+    ):
         assert isinstance(detect(raw), Detection)
 
 
@@ -226,17 +245,23 @@ def test_deeply_nested_rfc822_is_cut_off():
 
 def test_huge_calendar_part_is_skipped():
     big = b"X-PAD:" + b"a" * (MAX_PART_BYTES + 10) + b"\r\n"
-    raw = (b"Subject: hello\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n" + big +
-           b"BEGIN:VEVENT\r\nSUMMARY:Interview\r\nDTSTART:20261201T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    raw = (
+        b"Subject: hello\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n"
+        + big
+        + b"BEGIN:VEVENT\r\nSUMMARY:Interview\r\nDTSTART:20261201T100000Z\r\n"
+        + b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     assert run(raw).event is None
 
 
 def test_rrule_bomb_is_not_expanded():
-    raw = (b"BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Bomb\r\nBEGIN:STANDARD\r\n"
-           b"DTSTART:16010101T000000\r\n"
-           b"TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=SECONDLY\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
-           b"BEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Interview\r\nDTSTART;TZID=Bomb:20261201T100000\r\n"
-           b"RRULE:FREQ=SECONDLY;COUNT=999999999\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    raw = (
+        b"BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Bomb\r\nBEGIN:STANDARD\r\n"
+        b"DTSTART:16010101T000000\r\n"
+        b"TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=SECONDLY\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        b"BEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Interview\r\nDTSTART;TZID=Bomb:20261201T100000\r\n"
+        b"RRULE:FREQ=SECONDLY;COUNT=999999999\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     ev = run(raw).event
     assert ev is not None and ev.confidence < CONFIRMED_THRESHOLD
 
@@ -244,17 +269,24 @@ def test_rrule_bomb_is_not_expanded():
 # ----------------------------------------------------------- pre-filter
 
 
-@pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if p.suffix == ".eml"
-                                  and p.stem not in ("24_standup_rrule", "26_newsletter")],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in FIXTURE_FILES
+        if p.suffix == ".eml" and p.stem not in ("24_standup_rrule", "26_newsletter")
+    ],
+    ids=lambda p: p.name,
+)
 def test_candidate_filter_keeps_every_interview_mail(path: Path):
     head = path.read_bytes().split(b"\n\n", 1)[0]
     assert looks_like_candidate(head)
 
 
 def test_candidate_filter_skips_a_plain_newsletter():
-    assert not looks_like_candidate(b"From: news@shop.example\r\nSubject: Black Friday deals\r\n"
-                                    b"Content-Type: text/html\r\n")
+    assert not looks_like_candidate(
+        b"From: news@shop.example\r\nSubject: Black Friday deals\r\nContent-Type: text/html\r\n"
+    )
 
 
 def test_candidate_filter_never_raises():
@@ -284,14 +316,24 @@ def test_mutated_fixtures_never_raise(raw, data):
         if op == "flip" and buf:
             buf[pos] = data.draw(st.integers(0, 255))
         elif op == "cut":
-            del buf[pos: pos + data.draw(st.integers(1, 400))]
+            del buf[pos : pos + data.draw(st.integers(1, 400))]
         elif op == "dup":
-            buf[pos:pos] = buf[pos: pos + data.draw(st.integers(1, 400))]
+            buf[pos:pos] = buf[pos : pos + data.draw(st.integers(1, 400))]
         else:
-            buf[pos:pos] = data.draw(st.sampled_from(
-                [b"\r\n ", b"BEGIN:VEVENT\r\n", b"DTSTART:99991231T000000Z\r\n",
-                 b"=?utf-8?B?////?=", b"\xff\xfe", b"RRULE:FREQ=SECONDLY\r\n", b"--",
-                 b"Content-Type: message/rfc822\r\n\r\n"]))
+            buf[pos:pos] = data.draw(
+                st.sampled_from(
+                    [
+                        b"\r\n ",
+                        b"BEGIN:VEVENT\r\n",
+                        b"DTSTART:99991231T000000Z\r\n",
+                        b"=?utf-8?B?////?=",
+                        b"\xff\xfe",
+                        b"RRULE:FREQ=SECONDLY\r\n",
+                        b"--",
+                        b"Content-Type: message/rfc822\r\n\r\n",
+                    ]
+                )
+            )
     result = detect(bytes(buf), my_addresses=ME, default_timezone=TZ)
     assert isinstance(result, Detection)
     if result.event is not None:
@@ -300,8 +342,11 @@ def test_mutated_fixtures_never_raise(raw, data):
 
 def test_team_mailbox_organizer_is_not_an_interviewer():
     """A recruiting team's mailbox organises the invite but is no one to thank by name."""
-    raw = (FIXTURES / "01_google_invite.eml").read_bytes().replace(
-        b"no-reply@acme.com", b"recruiting@acme.com")
+    raw = (
+        (FIXTURES / "01_google_invite.eml")
+        .read_bytes()
+        .replace(b"no-reply@acme.com", b"recruiting@acme.com")
+    )
     ev = detect(raw, my_addresses={"sam.seeker@example.net"}).event
     assert "recruiting@acme.com" not in [p.email for p in ev.interviewers]
     assert {"jane.doe@acme.com", "raj.patel@acme.com"} <= {p.email for p in ev.interviewers}
@@ -317,10 +362,12 @@ def test_name_suffix_after_comma_is_not_reordered():
 
 def test_labelled_position_line_gives_the_role():
     """Scheduling tools write the job as "Position: …" in the body."""
-    raw = (b"From: Talent <no-reply@greenhouse.io>\r\nTo: sam.seeker@example.net\r\n"
-           b"Subject: Interview confirmed: Globex\r\nDate: Wed, 25 Nov 2026 16:45:00 -0500\r\n"
-           b"Message-ID: <pos-1@greenhouse.io>\r\n\r\n"
-           b"Your interview with Globex is confirmed for Thursday, December 3 at 10:00 AM EST.\r\n"
-           b"Position: Product Designer\r\n")
+    raw = (
+        b"From: Talent <no-reply@greenhouse.io>\r\nTo: sam.seeker@example.net\r\n"
+        b"Subject: Interview confirmed: Globex\r\nDate: Wed, 25 Nov 2026 16:45:00 -0500\r\n"
+        b"Message-ID: <pos-1@greenhouse.io>\r\n\r\n"
+        b"Your interview with Globex is confirmed for Thursday, December 3 at 10:00 AM EST.\r\n"
+        b"Position: Product Designer\r\n"
+    )
     ev = detect(raw, my_addresses={"sam.seeker@example.net"}).event
     assert ev.role == "Product Designer" and ev.company == "Globex"

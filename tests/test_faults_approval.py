@@ -44,8 +44,12 @@ def rt(mail_env, imap_account):
 @pytest.fixture
 def rt_trusted(mail_env, imap_account, smtp, tmp_path):
     """Like rt, with the user's receiving server named: [approval] trusted_authserv_id."""
-    path = write_config(tmp_path / "trusted" / "config.toml", imap=imap_account, smtp=smtp,
-                        extra=f'[approval]\ntrusted_authserv_id = "{TRUSTED}"\n')
+    path = write_config(
+        tmp_path / "trusted" / "config.toml",
+        imap=imap_account,
+        smtp=smtp,
+        extra=f'[approval]\ntrusted_authserv_id = "{TRUSTED}"\n',
+    )
     imap_account.append("INBOX", invite(uid="forge-1", start=START, people=PEOPLE))
     runtime = open_runtime(config.load(path), clock=lambda: AFTER)
     run_pass(runtime, now=AFTER)
@@ -97,8 +101,16 @@ def forged_token(token: str) -> str:
     return token[:-1] + last
 
 
-@pytest.mark.parametrize("case", ["wrong_token", "random_token", "other_drafts_token_in_body",
-                                  "two_from_addresses", "token_only_in_quote_from_stranger"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "wrong_token",
+        "random_token",
+        "other_drafts_token_in_body",
+        "two_from_addresses",
+        "token_only_in_quote_from_stranger",
+    ],
+)
 def test_forged_approvals_send_nothing(rt, smtp, imap_account, case):
     subject, token = request_for(smtp, "Li Wei")
     body, sender, headers = "approve", ME, ""
@@ -115,16 +127,21 @@ def test_forged_approvals_send_nothing(rt, smtp, imap_account, case):
         body = f"approve\r\n[fu-{jane_token}]"
     elif case == "two_from_addresses":
         raw = reply(to_subject=subject, body="approve", message_id=mid)
-        raw = raw.replace(f"From: Sam Seeker <{ME}>".encode(),
-                          f"From: Sam Seeker <{ME}>, Mallory <mallory@evil.example>".encode(), 1)
+        raw = raw.replace(
+            f"From: Sam Seeker <{ME}>".encode(),
+            f"From: Sam Seeker <{ME}>, Mallory <mallory@evil.example>".encode(),
+            1,
+        )
         imap_account.append("INBOX", raw)
     elif case == "token_only_in_quote_from_stranger":
         sender = "mallory@evil.example"
         subject = re.sub(r"\s*\[fu-[^\]]+\]", "", subject)
         body = f"approve\r\n\r\n> [fu-{token}]"
     if case != "two_from_addresses":
-        imap_account.append("INBOX", reply(to_subject=subject, body=body, sender=sender,
-                                           message_id=mid, headers=headers))
+        imap_account.append(
+            "INBOX",
+            reply(to_subject=subject, body=body, sender=sender, message_id=mid, headers=headers),
+        )
     run_pass(rt, now=AFTER)
     run_pass(rt, now=AFTER + timedelta(hours=1))
     sent = to_interviewers(smtp)
@@ -143,23 +160,39 @@ def test_forged_approvals_send_nothing(rt, smtp, imap_account, case):
 def test_replayed_edit_after_sending_changes_and_sends_nothing(rt, smtp, imap_account):
     subject, token = request_for(smtp, "Jane Doe")
     edited = "Dear Jane,\n\nThank you for walking me through the on-call rotation.\n\nSam"
-    imap_account.append("INBOX", reply(to_subject=subject, body=edited,
-                                       quoted=request_body(smtp, "Jane Doe"),
-                                       message_id="<edit-1@example.net>"))
+    imap_account.append(
+        "INBOX",
+        reply(
+            to_subject=subject,
+            body=edited,
+            quoted=request_body(smtp, "Jane Doe"),
+            message_id="<edit-1@example.net>",
+        ),
+    )
     run_pass(rt, now=AFTER)
     (msg,) = to_interviewers(smtp)
     assert msg.rcpt_tos == ["jane.doe@acme.example"]
     assert "on-call rotation" in msg.message.get_body(("plain",)).get_content()
     # The same edit replayed (new Message-ID, so not a duplicate), and a different edit.
-    imap_account.append("INBOX", reply(to_subject=subject, body=edited,
-                                       message_id="<edit-replay@example.net>"))
-    imap_account.append("INBOX", reply(to_subject=subject, body="Dear Jane, send money.\n\nSam",
-                                       message_id="<edit-evil@example.net>"))
+    imap_account.append(
+        "INBOX", reply(to_subject=subject, body=edited, message_id="<edit-replay@example.net>")
+    )
+    imap_account.append(
+        "INBOX",
+        reply(
+            to_subject=subject,
+            body="Dear Jane, send money.\n\nSam",
+            message_id="<edit-evil@example.net>",
+        ),
+    )
     run_pass(rt, now=AFTER + timedelta(hours=1))
     run_pass(rt, now=AFTER + timedelta(hours=2))
     assert len(to_interviewers(smtp)) == 1
-    jane = [d for d in drafts.list_drafts(rt.store, include_all=True)
-            if d.to.email == "jane.doe@acme.example"][0]
+    jane = [
+        d
+        for d in drafts.list_drafts(rt.store, include_all=True)
+        if d.to.email == "jane.doe@acme.example"
+    ][0]
     assert jane.state is DraftState.SENT and "send money" not in jane.body
     for mid in ("<edit-replay@example.net>", "<edit-evil@example.net>"):
         assert outcome_of(rt, mid)[0] == "rejected"
@@ -172,8 +205,9 @@ def test_old_token_after_redraft_cannot_approve_new_text(rt, smtp, imap_account)
     (li,) = [d for d in drafts.list_drafts(rt.store) if d.to.email == "li.wei@acme.example"]
     with rt.store.transaction():
         drafts.edit(rt.store, li.id, "Dear Li,\n\nA rewritten note.\n\nSam", now=AFTER)
-    imap_account.append("INBOX", reply(to_subject=subject, body="approve",
-                                       message_id="<stale-token@example.net>"))
+    imap_account.append(
+        "INBOX", reply(to_subject=subject, body="approve", message_id="<stale-token@example.net>")
+    )
     run_pass(rt, now=AFTER)
     assert to_interviewers(smtp) == []
     assert states(rt)["li.wei@acme.example"] is DraftState.WAITING
@@ -182,11 +216,13 @@ def test_old_token_after_redraft_cannot_approve_new_text(rt, smtp, imap_account)
 
 def test_reject_then_replayed_approve_sends_nothing(rt, smtp, imap_account):
     subject, _ = request_for(smtp, "Jane Doe")
-    imap_account.append("INBOX", reply(to_subject=subject, body="reject",
-                                       message_id="<rej@example.net>"))
+    imap_account.append(
+        "INBOX", reply(to_subject=subject, body="reject", message_id="<rej@example.net>")
+    )
     run_pass(rt, now=AFTER)
-    imap_account.append("INBOX", reply(to_subject=subject, body="approve",
-                                       message_id="<rej-then-ok@example.net>"))
+    imap_account.append(
+        "INBOX", reply(to_subject=subject, body="approve", message_id="<rej-then-ok@example.net>")
+    )
     run_pass(rt, now=AFTER + timedelta(hours=1))
     assert to_interviewers(smtp) == []
     assert states(rt)["jane.doe@acme.example"] is DraftState.REJECTED
@@ -197,15 +233,25 @@ def test_reject_then_replayed_approve_sends_nothing(rt, smtp, imap_account):
 B64_ME = base64.b64encode(ME.encode()).decode()
 
 
-@pytest.mark.parametrize("from_value", [
-    f"{ME} <mallory@evil.example>",
-    f"{ME})<mallory@evil.example>",
-    f"<{ME}>@evil.example",
-    f"=?utf-8?b?{B64_ME}?=",
-    f"Sam Seeker <{ME}>\r\nFrom: Sam Seeker <{ME}>",  # two From headers
-    f"Team: {ME};",
-], ids=["addr_then_angle", "paren_angle", "angle_then_domain", "encoded_word", "two_from",
-        "group"])
+@pytest.mark.parametrize(
+    "from_value",
+    [
+        f"{ME} <mallory@evil.example>",
+        f"{ME})<mallory@evil.example>",
+        f"<{ME}>@evil.example",
+        f"=?utf-8?b?{B64_ME}?=",
+        f"Sam Seeker <{ME}>\r\nFrom: Sam Seeker <{ME}>",  # two From headers
+        f"Team: {ME};",
+    ],
+    ids=[
+        "addr_then_angle",
+        "paren_angle",
+        "angle_then_domain",
+        "encoded_word",
+        "two_from",
+        "group",
+    ],
+)
 def test_forged_from_with_the_right_token_sends_nothing(rt, smtp, imap_account, from_value):
     """The From forms the stdlib read as the user's address approve nothing, even
     with the real token of a forwarded request."""
@@ -228,21 +274,28 @@ AR_REFUSED = {
     "nothing_passes": "spf=fail smtp.mailfrom=example.net; dkim=none; dmarc=none",
     "dmarc_permerror": "spf=pass; dmarc=permerror header.from=example.net",
     "dmarc_pass_for_attacker": "dkim=pass header.d=evil.example; spf=pass; "
-                               "dmarc=pass header.from=evil.example",
+    "dmarc=pass header.from=evil.example",
     "dkim_fail": "dkim=fail header.d=example.net; spf=pass",
     "dmarc_fail": "dkim=pass header.d=example.net; spf=fail; dmarc=fail (p=REJECT) "
-                  "header.from=example.net",
+    "header.from=example.net",
 }
 
 
 @pytest.mark.parametrize("results", AR_REFUSED.values(), ids=AR_REFUSED.keys())
-def test_trusted_server_without_a_pass_for_my_domain_sends_nothing(rt_trusted, smtp,
-                                                                    imap_account, results):
+def test_trusted_server_without_a_pass_for_my_domain_sends_nothing(
+    rt_trusted, smtp, imap_account, results
+):
     subject, _ = request_for(smtp, "Li Wei")
     mid = "<ar-refused@example.net>"
-    imap_account.append("INBOX", reply(
-        to_subject=subject, body="approve", message_id=mid,
-        headers=f"Authentication-Results: {TRUSTED}; {results}\r\n"))
+    imap_account.append(
+        "INBOX",
+        reply(
+            to_subject=subject,
+            body="approve",
+            message_id=mid,
+            headers=f"Authentication-Results: {TRUSTED}; {results}\r\n",
+        ),
+    )
     run_pass(rt_trusted, now=AFTER)
     assert to_interviewers(smtp) == []
     assert set(states(rt_trusted).values()) == {DraftState.WAITING}
@@ -254,10 +307,16 @@ def test_pass_under_an_untrusted_authserv_id_sends_nothing(rt_trusted, smtp, ima
     """An attacker writes their own Authentication-Results: only the trusted id counts."""
     subject, _ = request_for(smtp, "Li Wei")
     mid = "<ar-untrusted@example.net>"
-    imap_account.append("INBOX", reply(
-        to_subject=subject, body="approve", message_id=mid,
-        headers="Authentication-Results: mx.evil.example; dkim=pass header.d=example.net; "
-                "dmarc=pass header.from=example.net\r\n"))
+    imap_account.append(
+        "INBOX",
+        reply(
+            to_subject=subject,
+            body="approve",
+            message_id=mid,
+            headers="Authentication-Results: mx.evil.example; dkim=pass header.d=example.net; "
+            "dmarc=pass header.from=example.net\r\n",
+        ),
+    )
     run_pass(rt_trusted, now=AFTER)
     assert to_interviewers(smtp) == []
     outcome, reason = outcome_of(rt_trusted, mid)
@@ -266,11 +325,17 @@ def test_pass_under_an_untrusted_authserv_id_sends_nothing(rt_trusted, smtp, ima
 
 def test_dmarc_pass_from_the_trusted_server_approves(rt_trusted, smtp, imap_account):
     subject, _ = request_for(smtp, "Li Wei")
-    imap_account.append("INBOX", reply(
-        to_subject=subject, body="approve", message_id="<ar-pass@example.net>",
-        headers=f"Authentication-Results: {TRUSTED}; dkim=pass header.i=@example.net; "
-                "spf=pass smtp.mailfrom=example.net;\r\n dmarc=pass (p=NONE) "
-                "header.from=example.net\r\n"))
+    imap_account.append(
+        "INBOX",
+        reply(
+            to_subject=subject,
+            body="approve",
+            message_id="<ar-pass@example.net>",
+            headers=f"Authentication-Results: {TRUSTED}; dkim=pass header.i=@example.net; "
+            "spf=pass smtp.mailfrom=example.net;\r\n dmarc=pass (p=NONE) "
+            "header.from=example.net\r\n",
+        ),
+    )
     run_pass(rt_trusted, now=AFTER)
     assert [m.rcpt_tos for m in to_interviewers(smtp)] == [["li.wei@acme.example"]]
 
@@ -282,14 +347,21 @@ def test_forwarded_request_with_forged_edit_sends_nothing(rt, smtp, imap_account
     """Without trusted_authserv_id: someone the request was forwarded to writes an
     'edit' in the user's name, quoting the forwarded copy. Nothing is sent."""
     subject, _ = request_for(smtp, "Li Wei")
-    forwarded = ("---------- Forwarded message ---------\n"
-                 f"From: Sam Seeker <{ME}>\nDate: Tue, Dec 1, 2026 at 3:31 PM\n"
-                 f"Subject: {subject}\nTo: <mallory@evil.example>\n\n"
-                 + request_body(smtp, "Li Wei"))
+    forwarded = (
+        "---------- Forwarded message ---------\n"
+        f"From: Sam Seeker <{ME}>\nDate: Tue, Dec 1, 2026 at 3:31 PM\n"
+        f"Subject: {subject}\nTo: <mallory@evil.example>\n\n" + request_body(smtp, "Li Wei")
+    )
     mid = "<forged-edit@evil.example>"
-    imap_account.append("INBOX", reply(
-        to_subject=f"Fwd: {subject}", body="Dear Li,\n\nPlease wire the fee to the account "
-        "below before Friday.\n\nSam", quoted=forwarded, message_id=mid))
+    imap_account.append(
+        "INBOX",
+        reply(
+            to_subject=f"Fwd: {subject}",
+            body="Dear Li,\n\nPlease wire the fee to the account below before Friday.\n\nSam",
+            quoted=forwarded,
+            message_id=mid,
+        ),
+    )
     run_pass(rt, now=AFTER)
     run_pass(rt, now=AFTER + timedelta(hours=1))
     assert to_interviewers(smtp) == []
@@ -298,19 +370,23 @@ def test_forwarded_request_with_forged_edit_sends_nothing(rt, smtp, imap_account
     assert outcome == "rejected" and "Reference: [fu-" in reason, reason
 
 
-def outlook_reply(subject: str, new_text: str, request: str, *, block: str,
-                  message_id: str) -> bytes:
+def outlook_reply(
+    subject: str, new_text: str, request: str, *, block: str, message_id: str
+) -> bytes:
     """An Outlook reply: new text, a header block, the request unquoted (no '>')."""
     body = f"{new_text}\r\n\r\n{block}\r\n\r\n{request}".replace("\r\n", "\n")
-    return (f"From: Sam Seeker <{ME}>\r\nTo: Sam Seeker <{ME}>\r\n"
-            f"Subject: RE: {subject}\r\nMessage-ID: {message_id}\r\n"
-            "Date: Tue, 01 Dec 2026 16:00:00 -0600\r\n"
-            "Content-Type: text/plain; charset=UTF-8\r\n\r\n"
-            + body.replace("\n", "\r\n")).encode()
+    return (
+        f"From: Sam Seeker <{ME}>\r\nTo: Sam Seeker <{ME}>\r\n"
+        f"Subject: RE: {subject}\r\nMessage-ID: {message_id}\r\n"
+        "Date: Tue, 01 Dec 2026 16:00:00 -0600\r\n"
+        "Content-Type: text/plain; charset=UTF-8\r\n\r\n" + body.replace("\n", "\r\n")
+    ).encode()
 
 
-SPANISH_BLOCK = (f"De: Sam Seeker <{ME}>\nEnviado: martes, 1 de diciembre de 2026 15:31\n"
-                 f"Para: Sam Seeker <{ME}>\nAsunto: Approve your thank-you")
+SPANISH_BLOCK = (
+    f"De: Sam Seeker <{ME}>\nEnviado: martes, 1 de diciembre de 2026 15:31\n"
+    f"Para: Sam Seeker <{ME}>\nAsunto: Approve your thank-you"
+)
 
 
 def test_spanish_outlook_edit_sends_only_the_new_text(rt, smtp, imap_account):
@@ -318,9 +394,16 @@ def test_spanish_outlook_edit_sends_only_the_new_text(rt, smtp, imap_account):
     never the approval instructions or the token."""
     subject, _ = request_for(smtp, "Jane Doe")
     edited = "Dear Jane,\n\nThank you for walking me through the on-call rotation.\n\nSam"
-    imap_account.append("INBOX", outlook_reply(subject, edited, request_body(smtp, "Jane Doe"),
-                                               block=SPANISH_BLOCK,
-                                               message_id="<es-edit@example.net>"))
+    imap_account.append(
+        "INBOX",
+        outlook_reply(
+            subject,
+            edited,
+            request_body(smtp, "Jane Doe"),
+            block=SPANISH_BLOCK,
+            message_id="<es-edit@example.net>",
+        ),
+    )
     run_pass(rt, now=AFTER)
     (msg,) = to_interviewers(smtp)
     assert msg.rcpt_tos == ["jane.doe@acme.example"]
@@ -329,8 +412,7 @@ def test_spanish_outlook_edit_sends_only_the_new_text(rt, smtp, imap_account):
     assert "[fu-" not in text and "Nothing is sent" not in text and "Enviado" not in text
 
 
-def test_edit_still_holding_the_request_is_refused_and_the_user_told_once(rt, smtp,
-                                                                          imap_account):
+def test_edit_still_holding_the_request_is_refused_and_the_user_told_once(rt, smtp, imap_account):
     """A client whose quote we cannot see (the request pasted under the new text, no
     marker): nothing goes to the interviewer; the user gets one answer saying why."""
     subject, _ = request_for(smtp, "Jane Doe")

@@ -30,8 +30,11 @@ def tiny_disk(tmp_path: Path):
     def make(size: str) -> Path:
         where = tmp_path / f"disk{len(mounted)}"
         where.mkdir()
-        out = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+            capture_output=True,
+            text=True,
+        )
         assert out.returncode == 0, f"cannot mount a tmpfs: {out.stderr}"
         mounted.append(where)
         return where
@@ -66,21 +69,27 @@ def integrity(db: Path) -> str:
 
 
 @pytest.mark.integration
-def test_database_disk_full_is_one_clear_line_and_recovers(mail_env, imap_account,
-                                                            tiny_disk):
+def test_database_disk_full_is_one_clear_line_and_recovers(mail_env, imap_account, tiny_disk):
     disk = tiny_disk("1m")
     db = disk / "followup.db"
     text = mail_env.read_text()
-    mail_env.write_text(text.replace(f'path = "{mail_env.parent / "followup.db"}"',
-                                     f'path = "{db}"'))
+    mail_env.write_text(
+        text.replace(f'path = "{mail_env.parent / "followup.db"}"', f'path = "{db}"')
+    )
     first = followup("run", "--once")
     assert first.returncode == 0, first.stderr
     assert db.exists()
     soon = datetime.now(UTC) + timedelta(days=3)
     for i in range(6):
-        imap_account.append("INBOX", invite(
-            uid=f"full-{i}", start=soon + timedelta(hours=i), company=f"Full{i}",
-            people=[(f"Person {j}", f"p{i}.{j}@full.example") for j in range(30)]))
+        imap_account.append(
+            "INBOX",
+            invite(
+                uid=f"full-{i}",
+                start=soon + timedelta(hours=i),
+                company=f"Full{i}",
+                people=[(f"Person {j}", f"p{i}.{j}@full.example") for j in range(30)],
+            ),
+        )
     filler = fill(disk)
     full = followup("run", "--once")
     print(f"\nDISK-FULL (database): exit={full.returncode} stderr={full.stderr!r}")
@@ -116,21 +125,24 @@ AFTER = START + timedelta(hours=2)
 
 @pytest.mark.integration
 def test_outbox_folder_full_writes_no_half_file_and_sends_once_later(
-        imap_account, tmp_path, monkeypatch, tiny_disk):
+    imap_account, tmp_path, monkeypatch, tiny_disk
+):
     disk = tiny_disk("64k")
     outbox = disk / "outbox"
     cfg = write_config(tmp_path / "cfg2" / "config.toml", imap=imap_account, outbox=outbox)
     monkeypatch.setenv("FOLLOWUP_IMAP_PASSWORD", imap_account.password)
-    imap_account.append("INBOX", invite(uid="outbox-full", start=START,
-                                        people=[("Jane Doe", "jane@acme.example")]))
+    imap_account.append(
+        "INBOX", invite(uid="outbox-full", start=START, people=[("Jane Doe", "jane@acme.example")])
+    )
     rt = open_runtime(config.load(cfg), clock=lambda: AFTER)
     try:
         run_pass(rt, now=AFTER)
         # A long draft: bigger than what is left on the disk.
         (d,) = [x for x in drafts.list_drafts(rt.store) if x.to.email == "jane@acme.example"]
         with rt.store.transaction():
-            drafts.edit(rt.store, d.id, "Dear Jane,\n\n" + "Thank you. " * 2_500 + "\n\nSam",
-                        now=AFTER)
+            drafts.edit(
+                rt.store, d.id, "Dear Jane,\n\n" + "Thank you. " * 2_500 + "\n\nSam", now=AFTER
+            )
             drafts.approve(rt.store, d.id, sender=ME, now=AFTER)
         outbox.mkdir(exist_ok=True)
         filler = fill(disk)
@@ -138,8 +150,10 @@ def test_outbox_folder_full_writes_no_half_file_and_sends_once_later(
         run_pass(rt, now=AFTER)
         after_full = drafts.get(rt.store, d.id)
         leftovers = sorted(p.name for p in outbox.glob("*.part"))
-        print(f"\nDISK-FULL (outbox): state={after_full.state.value} "
-              f"error={after_full.last_error!r} files={leftovers}")
+        print(
+            f"\nDISK-FULL (outbox): state={after_full.state.value} "
+            f"error={after_full.last_error!r} files={leftovers}"
+        )
         assert after_full.state is DraftState.APPROVED  # not sent, retried later
         assert "space" in (after_full.last_error or "").lower()
         assert integrity(rt.settings.storage_path) == "ok"
@@ -175,7 +189,6 @@ def test_every_older_schema_migrates_to_the_current_one(tmp_path, version):
         assert migrated.one("PRAGMA integrity_check")[0] == "ok"
 
 
-
 @pytest.mark.parametrize("once", [True, False], ids=["run-once", "daemon"])
 def test_first_start_on_a_full_disk_is_one_clear_line(tmp_path, tiny_disk, once):
     """No database or run lock yet and no space to write them: exit 1 with one line
@@ -184,10 +197,12 @@ def test_first_start_on_a_full_disk_is_one_clear_line(tmp_path, tiny_disk, once)
     maildir = tmp_path / "Maildir"
     for sub in ("cur", "new", "tmp"):
         (maildir / sub).mkdir(parents=True)
-    cfg = write_config(tmp_path / "cfg" / "config.toml", maildir=maildir,
-                       outbox=disk / "outbox")
-    cfg.write_text(cfg.read_text().replace(f'path = "{cfg.parent / "followup.db"}"',
-                                           f'path = "{disk / "state" / "followup.db"}"'))
+    cfg = write_config(tmp_path / "cfg" / "config.toml", maildir=maildir, outbox=disk / "outbox")
+    cfg.write_text(
+        cfg.read_text().replace(
+            f'path = "{cfg.parent / "followup.db"}"', f'path = "{disk / "state" / "followup.db"}"'
+        )
+    )
     (disk / "state").mkdir()
     fill(disk)
     result = followup("run", *(["--once"] if once else []), "--config", str(cfg), timeout=30)

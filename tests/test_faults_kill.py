@@ -34,8 +34,10 @@ HOLD = 0.02  # seconds the sink waits before each 250: the accepted-not-committe
 
 
 def people(round_no: int) -> list[tuple[str, str]]:
-    return [(f"Person{round_no}x{i} Tester", f"p{round_no}.{i}@acme{round_no}.example")
-            for i in range(DRAFTS_PER_ROUND)]
+    return [
+        (f"Person{round_no}x{i} Tester", f"p{round_no}.{i}@acme{round_no}.example")
+        for i in range(DRAFTS_PER_ROUND)
+    ]
 
 
 def integrity(db) -> str:
@@ -50,8 +52,9 @@ def in_flight(db) -> int:
     """Sends a killed process left in "sending" (before the next run reconciles them)."""
     con = sqlite3.connect(db)
     try:
-        return con.execute("SELECT count(*) FROM sends WHERE state = 'sending' "
-                           "AND purpose = 'thank_you'").fetchone()[0]
+        return con.execute(
+            "SELECT count(*) FROM sends WHERE state = 'sending' AND purpose = 'thank_you'"
+        ).fetchone()[0]
     finally:
         con.close()
 
@@ -59,14 +62,17 @@ def in_flight(db) -> int:
 def draft_states(db) -> dict[str, tuple[str, str]]:
     con = sqlite3.connect(db)
     try:
-        return {r[0]: (r[1], r[2]) for r in con.execute(
-            "SELECT to_email, state, message_id FROM drafts")}
+        return {
+            r[0]: (r[1], r[2])
+            for r in con.execute("SELECT to_email, state, message_id FROM drafts")
+        }
     finally:
         con.close()
 
 
 def test_sigkill_at_random_moments_sends_each_approved_email_at_most_once(
-        mail_env, imap_account, smtp):
+    mail_env, imap_account, smtp
+):
     rng = random.Random(SEED)
     db = mail_env.parent / "followup.db"
     # 20 interviewers a round: more than the default cap, which would hold the invite.
@@ -81,8 +87,10 @@ def test_sigkill_at_random_moments_sends_each_approved_email_at_most_once(
         group = people(round_no)
         interviewers |= {e for _, e in group}
         start = datetime.now(UTC) - timedelta(hours=3)  # ended: thank-yous due, real clock
-        imap_account.append("INBOX", invite(uid=f"kill-{round_no}", start=start, people=group,
-                                            company=f"Acme{round_no}"))
+        imap_account.append(
+            "INBOX",
+            invite(uid=f"kill-{round_no}", start=start, people=group, company=f"Acme{round_no}"),
+        )
         first = followup("run", "--once")
         assert first.returncode == 0, first.stderr
         approved = followup("approve", "--all")
@@ -94,9 +102,12 @@ def test_sigkill_at_random_moments_sends_each_approved_email_at_most_once(
         while True:
             attempts += 1
             assert attempts < 60, "drafts never settled"
-            proc = subprocess.Popen([sys.executable, "-m", "followup", "run", "--once"],
-                                    env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "followup", "run", "--once"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             # Kill anywhere: a third of the kills after a random delay over the whole
             # run (start-up, reconcile, sync); the rest a few tens of ms after the
             # sink accepted a message of this run, i.e. while sending.
@@ -107,8 +118,11 @@ def test_sigkill_at_random_moments_sends_each_approved_email_at_most_once(
                 delay = 60  # enough kills: let this run finish and settle the rest
             elif not anywhere:
                 deadline = time.monotonic() + 20
-                while (len(smtp.messages) == seen and proc.poll() is None
-                       and time.monotonic() < deadline):
+                while (
+                    len(smtp.messages) == seen
+                    and proc.poll() is None
+                    and time.monotonic() < deadline
+                ):
                     time.sleep(0.005)
             try:
                 _, err = proc.communicate(timeout=delay)
@@ -122,21 +136,27 @@ def test_sigkill_at_random_moments_sends_each_approved_email_at_most_once(
                     mid_send += 1
             assert integrity(db) == "ok", f"after kill {kills}"
             states = draft_states(db)
-            if proc.returncode == 0 and all(s not in ("approved", "sending")
-                                            for s, _ in states.values()):
+            if proc.returncode == 0 and all(
+                s not in ("approved", "sending") for s, _ in states.values()
+            ):
                 break
     delivered = Counter(r for m in smtp.messages for r in m.rcpt_tos if r in interviewers)
     states = draft_states(db)
     by_state = Counter(state for state, _ in states.values())
     duplicates = sum(n - 1 for n in delivered.values() if n > 1)
-    lost = [e for e, (state, _) in states.items()
-            if e in interviewers and delivered[e] == 0 and state != "unknown"]
+    lost = [
+        e
+        for e, (state, _) in states.items()
+        if e in interviewers and delivered[e] == 0 and state != "unknown"
+    ]
     maybe_sent = by_state["unknown"]
-    print(f"\nKILL-ANYWHERE: rounds={round_no} drafts={len(interviewers)} kills={kills} "
-          f"kills_mid_send={mid_send} completed_runs={runs_completed} "
-          f"delivered={sum(delivered.values())} distinct_delivered={len(delivered)} "
-          f"duplicates={duplicates} lost={len(lost)} maybe_sent={maybe_sent} "
-          f"states={dict(by_state)}")
+    print(
+        f"\nKILL-ANYWHERE: rounds={round_no} drafts={len(interviewers)} kills={kills} "
+        f"kills_mid_send={mid_send} completed_runs={runs_completed} "
+        f"delivered={sum(delivered.values())} distinct_delivered={len(delivered)} "
+        f"duplicates={duplicates} lost={len(lost)} maybe_sent={maybe_sent} "
+        f"states={dict(by_state)}"
+    )
     assert kills >= MIN_KILLS
     assert mid_send > 0, "no kill landed while a send was in flight"
     assert duplicates == 0, {e: n for e, n in delivered.items() if n > 1}
@@ -153,15 +173,19 @@ def test_sigkill_at_random_moments_sends_each_approved_email_at_most_once(
     before = len(smtp.messages)
     for email_, (state, _) in states.items():
         if state == "unknown":
-            (row,) = [d for d in json.loads(followup("drafts", "--json").stdout)
-                      if d["to"][0]["email"] == email_]
+            (row,) = [
+                d
+                for d in json.loads(followup("drafts", "--json").stdout)
+                if d["to"][0]["email"] == email_
+            ]
             how = "sent" if delivered[email_] else "resend"
             assert followup("resolve", str(row["id"]), how).returncode == 0
     final = followup("run", "--once")
     assert final.returncode == 0, final.stderr
     resent = [m for m in smtp.messages[before:] if set(m.rcpt_tos) & interviewers]
     assert sorted(r for m in resent for r in m.rcpt_tos) == sorted(
-        e for e, (s, _) in states.items() if s == "unknown" and not delivered[e])
+        e for e, (s, _) in states.items() if s == "unknown" and not delivered[e]
+    )
     total = Counter(r for m in smtp.messages for r in m.rcpt_tos if r in interviewers)
     assert set(total) == interviewers and set(total.values()) == {1}
     assert integrity(db) == "ok"
@@ -175,8 +199,9 @@ def sends_in_flight(db, purpose: str) -> list[tuple]:
         return []
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return con.execute("SELECT message_id, ref FROM sends WHERE state = 'sending' AND "
-                           "purpose = ?", (purpose,)).fetchall()
+        return con.execute(
+            "SELECT message_id, ref FROM sends WHERE state = 'sending' AND purpose = ?", (purpose,)
+        ).fetchall()
     except sqlite3.OperationalError:  # not created yet
         return []
     finally:
@@ -186,9 +211,12 @@ def sends_in_flight(db, purpose: str) -> list[tuple]:
 def kill_while_sending(db, purpose: str, smtp) -> tuple:
     """Start `run --once`, hold its next MAIL, SIGKILL it while `purpose` is in flight."""
     smtp.hold_next(30)
-    proc = subprocess.Popen([sys.executable, "-m", "followup", "run", "--once"],
-                            env=os.environ.copy(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "followup", "run", "--once"],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 20
         # In flight for us, and the server holds its MAIL: killed before DATA.
@@ -203,14 +231,16 @@ def kill_while_sending(db, purpose: str, smtp) -> tuple:
 
 
 def test_reminder_killed_before_data_is_sent_once_more_and_its_task_waits(
-        mail_env, imap_account, smtp):
+    mail_env, imap_account, smtp
+):
     """The debrief request, killed before the server had it, is left "sending" and then
     "unknown" (no evidence either way). Its task waited for a reply to a mail the user
     never got, forever; now it is sent once more (new Message-ID, same token)."""
     db = mail_env.parent / "followup.db"
     start = datetime.now(UTC) - timedelta(hours=3)  # ended: the debrief request is due
-    imap_account.append("INBOX", invite(uid="kill-notice", start=start,
-                                        people=[("Jane Doe", "jane@acme.example")]))
+    imap_account.append(
+        "INBOX", invite(uid="kill-notice", start=start, people=[("Jane Doe", "jane@acme.example")])
+    )
     killed_id, ref = kill_while_sending(db, "debrief_request", smtp)
     assert [m for m in smtp.messages if m.message["X-Followup"] == "debrief_request"] == []
     for _ in range(2):  # the next pass sends it; the one after sends nothing more
@@ -221,8 +251,7 @@ def test_reminder_killed_before_data_is_sent_once_more_and_its_task_waits(
     assert request.message["Message-ID"] != killed_id
     con = sqlite3.connect(db)
     try:
-        states = sorted(r[0] for r in con.execute("SELECT state FROM sends WHERE ref = ?",
-                                                  (ref,)))
+        states = sorted(r[0] for r in con.execute("SELECT state FROM sends WHERE ref = ?", (ref,)))
         task = con.execute("SELECT state, token FROM tasks WHERE kind = 'debrief'").fetchone()
     finally:
         con.close()
@@ -230,13 +259,13 @@ def test_reminder_killed_before_data_is_sent_once_more_and_its_task_waits(
     assert task[0] == "waiting" and f"[fu-{task[1]}]" in str(request.message["Subject"])
 
 
-def test_thank_you_killed_before_data_stays_unknown_for_the_user(
-        mail_env, imap_account, smtp):
+def test_thank_you_killed_before_data_stays_unknown_for_the_user(mail_env, imap_account, smtp):
     """The same kill on a thank-you: never resent by us; the user resolves it."""
     db = mail_env.parent / "followup.db"
     start = datetime.now(UTC) - timedelta(hours=3)
-    imap_account.append("INBOX", invite(uid="kill-draft", start=start,
-                                        people=[("Raj Patel", "raj@acme.example")]))
+    imap_account.append(
+        "INBOX", invite(uid="kill-draft", start=start, people=[("Raj Patel", "raj@acme.example")])
+    )
     assert followup("run", "--once").returncode == 0
     assert followup("approve", "--all").returncode == 0
     kill_while_sending(db, "thank_you", smtp)

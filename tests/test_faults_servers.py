@@ -53,14 +53,21 @@ def query(db, sql: str, params=()):
 
 
 def newsletter(i: int) -> bytes:
-    return (f"From: Digest <digest@news.example>\r\nTo: {ME}\r\n"
-            f"Subject: Weekly digest number {i}\r\nMessage-ID: <digest-{i}@news.example>\r\n"
-            "Date: Mon, 23 Nov 2026 08:00:00 +0000\r\n\r\nNothing about jobs.\r\n").encode()
+    return (
+        f"From: Digest <digest@news.example>\r\nTo: {ME}\r\n"
+        f"Subject: Weekly digest number {i}\r\nMessage-ID: <digest-{i}@news.example>\r\n"
+        "Date: Mon, 23 Nov 2026 08:00:00 +0000\r\n\r\nNothing about jobs.\r\n"
+    ).encode()
 
 
 def start_daemon() -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "followup", "run"], env=os.environ.copy(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "followup", "run"],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def stop_daemon(proc: subprocess.Popen) -> str:
@@ -80,16 +87,20 @@ def stop_daemon(proc: subprocess.Popen) -> str:
 
 
 @pytest.mark.parametrize("how", ["stop", "kill"])
-def test_daemon_reconnects_after_dovecot_goes_away_while_idling(mail_env, imap_account,
-                                                                dovecot, how):
+def test_daemon_reconnects_after_dovecot_goes_away_while_idling(
+    mail_env, imap_account, dovecot, how
+):
     db = mail_env.parent / "followup.db"
     soon = datetime.now(UTC) + timedelta(days=3)
-    imap_account.append("INBOX", invite(uid="idle-before", start=soon,
-                                        people=[("Jane Doe", "jane@acme.example")]))
+    imap_account.append(
+        "INBOX", invite(uid="idle-before", start=soon, people=[("Jane Doe", "jane@acme.example")])
+    )
     proc = start_daemon()
     try:
-        wait_until(lambda: query(db, "SELECT 1 FROM health WHERE key = 'heartbeat'"),
-                   what="daemon's first pass")
+        wait_until(
+            lambda: query(db, "SELECT 1 FROM health WHERE key = 'heartbeat'"),
+            what="daemon's first pass",
+        )
         assert len(query(db, "SELECT id FROM interviews")) == 1
         time.sleep(0.5)  # the daemon is in IDLE now
         if how == "kill":
@@ -98,11 +109,20 @@ def test_daemon_reconnects_after_dovecot_goes_away_while_idling(mail_env, imap_a
             dovecot.stop()
         time.sleep(1.0)  # the daemon notices, fails to reconnect, backs off
         dovecot.restart()
-        imap_account.append("INBOX", invite(uid="idle-after", start=soon + timedelta(days=1),
-                                            people=[("Raj Patel", "raj@acme.example")],
-                                            company="Globex"))
-        wait_until(lambda: len(query(db, "SELECT id FROM interviews")) == 2, timeout=45,
-                   what="invite sent during the outage recorded")
+        imap_account.append(
+            "INBOX",
+            invite(
+                uid="idle-after",
+                start=soon + timedelta(days=1),
+                people=[("Raj Patel", "raj@acme.example")],
+                company="Globex",
+            ),
+        )
+        wait_until(
+            lambda: len(query(db, "SELECT id FROM interviews")) == 2,
+            timeout=45,
+            what="invite sent during the outage recorded",
+        )
         assert proc.poll() is None, "the daemon died"
     finally:
         if not dovecot.running:
@@ -126,8 +146,11 @@ def fill_inbox(account, start: datetime) -> dict[int, str]:
         for i in range(N_MESSAGES):
             if i % INVITE_EVERY == 0:
                 uid_ = f"bulk-{i}"
-                raw = invite(uid=uid_, start=start + timedelta(hours=i),
-                             people=[(f"Person {i}", f"p{i}@acme.example")])
+                raw = invite(
+                    uid=uid_,
+                    start=start + timedelta(hours=i),
+                    people=[(f"Person {i}", f"p{i}@acme.example")],
+                )
             else:
                 raw = newsletter(i)
             resp = c.append("INBOX", raw)
@@ -138,7 +161,8 @@ def fill_inbox(account, start: datetime) -> dict[int, str]:
 
 @pytest.mark.parametrize("how, where", [("restart", "between_chunks"), ("kill", "mid_fetch")])
 def test_dovecot_outage_during_sync_misses_nothing_and_records_nothing_twice(
-        mail_env, imap_account, dovecot, monkeypatch, how, where):
+    mail_env, imap_account, dovecot, monkeypatch, how, where
+):
     now = datetime.now(UTC)
     invites = fill_inbox(imap_account, now + timedelta(days=2))
     rt = open_runtime(config.load(mail_env), clock=lambda: now)
@@ -190,9 +214,11 @@ def test_dovecot_outage_during_sync_misses_nothing_and_records_nothing_twice(
         assert faults["done"] == 1, "the outage was not injected"
         second = run_pass(rt, now=now)
         third = run_pass(rt, now=now)
-        report = (f"\nIMAP-OUTAGE {how}/{where}: pass1 ok={first.ok} messages={first.messages} "
-                  f"errors={first.errors}; pass2 ok={second.ok} messages={second.messages}; "
-                  f"pass3 messages={third.messages}")
+        report = (
+            f"\nIMAP-OUTAGE {how}/{where}: pass1 ok={first.ok} messages={first.messages} "
+            f"errors={first.errors}; pass2 ok={second.ok} messages={second.messages}; "
+            f"pass3 messages={third.messages}"
+        )
         print(report)
         assert second.ok and third.ok, report
         assert third.messages == 0  # nothing left, nothing read again
@@ -205,8 +231,7 @@ def test_dovecot_outage_during_sync_misses_nothing_and_records_nothing_twice(
         assert last == max(imap_account.uids("INBOX"))
         # Each message with a body was handed over once; ordinary mail only moves
         # the position (in batches) and is never handed over.
-        bodies = sum(n for r in (first, second) for k, n in r.outcomes.items()
-                     if k != "skipped")
+        bodies = sum(n for r in (first, second) for k, n in r.outcomes.items() if k != "skipped")
         assert handled["n"] == bodies
         # The service reconnected within the pass that saw the outage (its _guard
         # replaces a stale connection once): the pass completes without an error.
@@ -222,8 +247,9 @@ def test_dovecot_outage_during_sync_misses_nothing_and_records_nothing_twice(
 
 def approved_draft(mail_env, imap_account, email_: str) -> dict:
     start = datetime.now(UTC) - timedelta(hours=3)  # ended: real clock, as subprocesses see it
-    imap_account.append("INBOX", invite(uid=f"smtp-{email_}", start=start,
-                                        people=[("Jane Doe", email_)]))
+    imap_account.append(
+        "INBOX", invite(uid=f"smtp-{email_}", start=start, people=[("Jane Doe", email_)])
+    )
     first = followup("run", "--once")
     assert first.returncode == 0, first.stderr
     assert followup("approve", "--all").returncode == 0
@@ -243,14 +269,14 @@ def draft_row(db, draft_id: int):
 
 @pytest.mark.parametrize("code", [550])  # 554 in-process: test_sending.py
 def test_daemon_permanent_refusal_fails_the_draft_once_and_keeps_running(
-        mail_env, imap_account, smtp, code):
+    mail_env, imap_account, smtp, code
+):
     db = mail_env.parent / "followup.db"
     draft = approved_draft(mail_env, imap_account, "jane@acme.example")
     smtp.fail_next(code, "5.7.1 refused by policy", stage="DATA")
     proc = start_daemon()
     try:
-        wait_until(lambda: draft_row(db, draft["id"])["state"] == "failed",
-                   what="draft failed")
+        wait_until(lambda: draft_row(db, draft["id"])["state"] == "failed", what="draft failed")
         # Several wake-ups later it has still been tried exactly once.
         beat = query(db, "SELECT updated_at FROM health WHERE key = 'heartbeat'")
         time.sleep(2.0)
@@ -267,7 +293,8 @@ def test_daemon_permanent_refusal_fails_the_draft_once_and_keeps_running(
 
 @pytest.mark.parametrize("code", [421])  # 451 in-process: test_sending.py
 def test_daemon_temporary_refusal_waits_for_its_retry_then_sends_once(
-        mail_env, imap_account, smtp, code):
+    mail_env, imap_account, smtp, code
+):
     db = mail_env.parent / "followup.db"
     draft = approved_draft(mail_env, imap_account, "raj@acme.example")
     smtp.fail_next(code, "4.3.0 try again later", stage="DATA")
@@ -306,8 +333,10 @@ AFTER = CHICAGO_START + timedelta(hours=2)
 
 @pytest.fixture
 def rt(mail_env, imap_account):
-    imap_account.append("INBOX", invite(uid="drop-1", start=CHICAGO_START,
-                                        people=[("Li Wei", "li.wei@acme.example")]))
+    imap_account.append(
+        "INBOX",
+        invite(uid="drop-1", start=CHICAGO_START, people=[("Li Wei", "li.wei@acme.example")]),
+    )
     runtime = open_runtime(config.load(mail_env), clock=lambda: AFTER)
     run_pass(runtime, now=AFTER)
     with runtime.store.transaction():
@@ -416,13 +445,15 @@ def _short_timeouts(path):
     return path
 
 
-def test_imap_greeting_trickled_byte_by_byte_ends_the_pass_at_the_deadline(tmp_path,
-                                                                            monkeypatch):
+def test_imap_greeting_trickled_byte_by_byte_ends_the_pass_at_the_deadline(tmp_path, monkeypatch):
     server = TricklingServer()
     try:
-        cfg = _short_timeouts(write_config(tmp_path / "cfg" / "config.toml",
-                                           imap=SimpleNamespace(port=server.port,
-                                                                username="sam")))
+        cfg = _short_timeouts(
+            write_config(
+                tmp_path / "cfg" / "config.toml",
+                imap=SimpleNamespace(port=server.port, username="sam"),
+            )
+        )
         monkeypatch.setenv("FOLLOWUP_IMAP_PASSWORD", "secret")
         rt = open_runtime(config.load(cfg), clock=lambda: AFTER)
         try:
@@ -440,13 +471,17 @@ def test_imap_greeting_trickled_byte_by_byte_ends_the_pass_at_the_deadline(tmp_p
 
 
 def test_smtp_greeting_trickled_byte_by_byte_fails_the_send_at_the_deadline(
-        tmp_path, monkeypatch, imap_account, smtp):
-    cfg = _short_timeouts(write_config(tmp_path / "cfg" / "config.toml", imap=imap_account,
-                                       smtp=smtp))
+    tmp_path, monkeypatch, imap_account, smtp
+):
+    cfg = _short_timeouts(
+        write_config(tmp_path / "cfg" / "config.toml", imap=imap_account, smtp=smtp)
+    )
     monkeypatch.setenv("FOLLOWUP_IMAP_PASSWORD", imap_account.password)
     monkeypatch.setenv("FOLLOWUP_SMTP_PASSWORD", smtp.password)
-    imap_account.append("INBOX", invite(uid="trickle-1", start=CHICAGO_START,
-                                        people=[("Li Wei", "li.wei@acme.example")]))
+    imap_account.append(
+        "INBOX",
+        invite(uid="trickle-1", start=CHICAGO_START, people=[("Li Wei", "li.wei@acme.example")]),
+    )
     rt = open_runtime(config.load(cfg), clock=lambda: AFTER)
     try:
         run_pass(rt, now=AFTER)

@@ -28,42 +28,54 @@ def qp(text: str) -> str:
     return "=?utf-8?q?" + encoded.replace("\r", "=0D").replace("\n", "=0A") + "?="
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Jane Doe", "Jane Doe"),
-    ("  Jane \t Doe  ", "Jane Doe"),
-    ("Zoë Smith, MBA", "Zoë Smith, MBA"),
-    (b64("Bob <evil@attacker.com>,"), "Bob <evil@attacker.com>,"),
-    (b64("x\r\nBcc: evil@attacker.com"), "x Bcc: evil@attacker.com"),
-    (qp("x\r\nReply-To: evil@attacker.com"), "x Reply-To: evil@attacker.com"),
-    (b64("Raj\r\nX-A: b"), "Raj X-A: b"),
-    # double and triple encoded: decoded until stable, CR/LF never survive
-    (b64(b64("x\r\nBcc: evil@attacker.com")), "x Bcc: evil@attacker.com"),
-    (b64(qp(b64("x\r\nBcc: evil@attacker.com"))), "x Bcc: evil@attacker.com"),
-    ("Hello " + b64("Zoë") + " world", "Hello Zoë world"),
-    ("Zoë " + b64("x") + " 李", "Zoë x 李"),
-    ("=?iso-8859-1?q?J=FCrgen?= M=?utf-8?q?=C3=BC?=ller", "Jürgen Müller"),
-    ("=?x-no-such-charset?q?Hi_there?=", "Hi there"),  # unknown charset: read as UTF-8
-    ("Ja\u202ene\u200b Doe\u2028X\x00\x1b]0;t\x07", "Ja ne Doe X ]0;t"),  # controls, bidi
-    ("a\rb\nc\r\nd", "a b c d"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Jane Doe", "Jane Doe"),
+        ("  Jane \t Doe  ", "Jane Doe"),
+        ("Zoë Smith, MBA", "Zoë Smith, MBA"),
+        (b64("Bob <evil@attacker.com>,"), "Bob <evil@attacker.com>,"),
+        (b64("x\r\nBcc: evil@attacker.com"), "x Bcc: evil@attacker.com"),
+        (qp("x\r\nReply-To: evil@attacker.com"), "x Reply-To: evil@attacker.com"),
+        (b64("Raj\r\nX-A: b"), "Raj X-A: b"),
+        # double and triple encoded: decoded until stable, CR/LF never survive
+        (b64(b64("x\r\nBcc: evil@attacker.com")), "x Bcc: evil@attacker.com"),
+        (b64(qp(b64("x\r\nBcc: evil@attacker.com"))), "x Bcc: evil@attacker.com"),
+        ("Hello " + b64("Zoë") + " world", "Hello Zoë world"),
+        ("Zoë " + b64("x") + " 李", "Zoë x 李"),
+        ("=?iso-8859-1?q?J=FCrgen?= M=?utf-8?q?=C3=BC?=ller", "Jürgen Müller"),
+        ("=?x-no-such-charset?q?Hi_there?=", "Hi there"),  # unknown charset: read as UTF-8
+        ("Ja\u202ene\u200b Doe\u2028X\x00\x1b]0;t\x07", "Ja ne Doe X ]0;t"),  # controls, bidi
+        ("a\rb\nc\r\nd", "a b c d"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_header_text_decodes_and_cleans(raw, expected):
     assert header_text(raw) == expected
 
 
-@pytest.mark.parametrize("raw", [
-    b64(b64(b64(b64("x\r\nBcc: evil@attacker.com")))),  # more rounds than we decode
-    "=?utf-8?b?!!!notbase64?= " + b64("x\r\nBcc: e@a.example"),  # undecodable mix
-    "=?utf-8?q?x=0D=0ABcc:_e@a.example",  # unterminated
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b64(b64(b64(b64("x\r\nBcc: evil@attacker.com")))),  # more rounds than we decode
+        "=?utf-8?b?!!!notbase64?= " + b64("x\r\nBcc: e@a.example"),  # undecodable mix
+        "=?utf-8?q?x=0D=0ABcc:_e@a.example",  # unterminated
+    ],
+)
 def test_leftover_encoded_words_can_never_be_decoded_later(raw):
     text = header_text(raw)
     assert "=?" not in text and "\r" not in text and "\n" not in text
     assert header_text(text) == text  # stable: nothing left to decode
-    msg = outbox.build_message(sender=ME, to=[Person(text, "jane@acme.example")],
-                               subject=text, body="hi", message_id="<fu.1@example.net>",
-                               date=NOW, kind="thank_you")
+    msg = outbox.build_message(
+        sender=ME,
+        to=[Person(text, "jane@acme.example")],
+        subject=text,
+        body="hi",
+        message_id="<fu.1@example.net>",
+        date=NOW,
+        kind="thank_you",
+    )
     assert [a.addr_spec for a in msg["To"].addresses] == ["jane@acme.example"]
     assert "bcc" not in {k.lower() for k in msg}
 
@@ -72,11 +84,20 @@ def test_header_text_is_bounded():
     assert len(header_text("=?utf-8?q?" + "a" * 1_000_000)) <= 1000
 
 
-@pytest.mark.parametrize("email", [
-    "jane@acme.example, evil@attacker.com", "Jane <jane@acme.example>", "jane@acme.example\r\n",
-    "<jane@acme.example>@evil.com", "=?utf-8?q?evil=40attacker.com?=@acme.example",
-    "jane@acme.example\nBcc: evil@attacker.com", "", "jane", "jané@acme.example",
-])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "jane@acme.example, evil@attacker.com",
+        "Jane <jane@acme.example>",
+        "jane@acme.example\r\n",
+        "<jane@acme.example>@evil.com",
+        "=?utf-8?q?evil=40attacker.com?=@acme.example",
+        "jane@acme.example\nBcc: evil@attacker.com",
+        "",
+        "jane",
+        "jané@acme.example",
+    ],
+)
 def test_address_refuses_anything_but_one_plain_addr_spec(email):
     with pytest.raises(UnsafeHeader):
         address("Jane", email)
@@ -85,14 +106,19 @@ def test_address_refuses_anything_but_one_plain_addr_spec(email):
 
 def test_address_drops_a_name_that_holds_an_address():
     assert address(b64("Bob <evil@attacker.com>,"), "jane@acme.example").display_name == ""
-    assert str(address("Zoë Smith, MBA", "zoe@example.com")) == \
-        '"Zoë Smith, MBA" <zoe@example.com>'
+    assert str(address("Zoë Smith, MBA", "zoe@example.com")) == '"Zoë Smith, MBA" <zoe@example.com>'
 
 
 def build(to_name: str, subject: str = "Thank you", email: str = "zoe@example.com"):
-    return outbox.build_message(sender=ME, to=[Person(to_name, email)], subject=subject,
-                                body="Thank you.", message_id="<fu.ab12@example.net>",
-                                date=NOW, kind="thank_you")
+    return outbox.build_message(
+        sender=ME,
+        to=[Person(to_name, email)],
+        subject=subject,
+        body="Thank you.",
+        message_id="<fu.ab12@example.net>",
+        date=NOW,
+        kind="thank_you",
+    )
 
 
 def test_a_name_with_a_comma_is_one_quoted_address():
@@ -103,13 +129,16 @@ def test_a_name_with_a_comma_is_one_quoted_address():
     assert b"Smith, MBA" not in msg.as_bytes().split(b"\n\n", 1)[0]  # never an unquoted comma
 
 
-@pytest.mark.parametrize("name, subject", [
-    (b64("Bob <evil@attacker.com>,"), "Thank you"),
-    ("Jane", b64("x\r\nBcc: evil@attacker.com")),
-    ("Jane", "Thanks " + b64(b64("\r\nReply-To: evil@attacker.com"))),
-    (b64("Raj\r\nX-A: b"), "Thank you, " + qp("Raj\r\nCc: evil@attacker.com")),
-    ("Jane\r\nBcc: evil@attacker.com", "Thank you\r\nBcc: evil@attacker.com"),
-])
+@pytest.mark.parametrize(
+    "name, subject",
+    [
+        (b64("Bob <evil@attacker.com>,"), "Thank you"),
+        ("Jane", b64("x\r\nBcc: evil@attacker.com")),
+        ("Jane", "Thanks " + b64(b64("\r\nReply-To: evil@attacker.com"))),
+        (b64("Raj\r\nX-A: b"), "Thank you, " + qp("Raj\r\nCc: evil@attacker.com")),
+        ("Jane\r\nBcc: evil@attacker.com", "Thank you\r\nBcc: evil@attacker.com"),
+    ],
+)
 def test_built_messages_carry_only_the_approved_recipient(name, subject):
     raw = build(name, subject).as_bytes()
     head = raw.split(b"\n\n", 1)[0].lower()
@@ -127,21 +156,26 @@ def test_bad_recipient_or_message_id_is_a_followup_error_not_a_value_error():
     with pytest.raises(UnsafeHeader, match="not one plain email address"):
         build("Li", email="li@acme.example, evil@attacker.com")
     with pytest.raises(UnsafeHeader, match="Message-ID"):
-        outbox.build_message(sender=ME, to=[Person("Li", "li@acme.example")], subject="x",
-                             body="x", message_id="<a@b>\r\nBcc: evil@attacker.com",
-                             date=NOW, kind="thank_you")
+        outbox.build_message(
+            sender=ME,
+            to=[Person("Li", "li@acme.example")],
+            subject="x",
+            body="x",
+            message_id="<a@b>\r\nBcc: evil@attacker.com",
+            date=NOW,
+            kind="thank_you",
+        )
 
 
 def test_read_back_refuses_a_header_or_recipient_we_did_not_set():
     msg = build("Jane", email="jane@acme.example")
     check_read_back(msg, sender=ME.email, recipients=["jane@acme.example"], subject="Thank you")
     with pytest.raises(UnsafeHeader, match="recipients"):
-        check_read_back(msg, sender=ME.email, recipients=["li@acme.example"],
-                        subject="Thank you")
+        check_read_back(msg, sender=ME.email, recipients=["li@acme.example"], subject="Thank you")
     with pytest.raises(UnsafeHeader, match="subject"):
-        check_read_back(msg, sender=ME.email, recipients=["jane@acme.example"],
-                        subject="Something else")
+        check_read_back(
+            msg, sender=ME.email, recipients=["jane@acme.example"], subject="Something else"
+        )
     msg["Bcc"] = "evil@attacker.com"
     with pytest.raises(UnsafeHeader, match="bcc"):
-        check_read_back(msg, sender=ME.email, recipients=["jane@acme.example"],
-                        subject="Thank you")
+        check_read_back(msg, sender=ME.email, recipients=["jane@acme.example"], subject="Thank you")

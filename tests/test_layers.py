@@ -16,11 +16,26 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "daemon" / "followup"
 LAYERS = ("core", "adapters", "app", "cli")
-ALLOWED = {"core": {"core"}, "adapters": {"core", "adapters"},
-           "app": {"core", "adapters", "app"}, "cli": set(LAYERS)}
+ALLOWED = {
+    "core": {"core"},
+    "adapters": {"core", "adapters"},
+    "app": {"core", "adapters", "app"},
+    "cli": set(LAYERS),
+}
 # Packages that do I/O: never in the core.
-IO_PACKAGES = {"imapclient", "yagmail", "keyring", "sqlite3", "smtplib", "socket",
-               "subprocess", "platformdirs", "click", "rich", "schedule"}
+IO_PACKAGES = {
+    "imapclient",
+    "yagmail",
+    "keyring",
+    "sqlite3",
+    "smtplib",
+    "socket",
+    "subprocess",
+    "platformdirs",
+    "click",
+    "rich",
+    "schedule",
+}
 
 
 def layer_of(path: Path) -> str:
@@ -60,8 +75,11 @@ def test_every_module_lives_in_a_layer():
     assert folders == set(LAYERS)
 
 
-@pytest.mark.parametrize("path", [p for layer in LAYERS for p in modules(layer)],
-                         ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize(
+    "path",
+    [p for layer in LAYERS for p in modules(layer)],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
 def test_each_layer_imports_only_what_it_may(path):
     layer = layer_of(path)
     ours = imported(path) & (set(LAYERS) | {"followup"})
@@ -74,9 +92,11 @@ def test_each_layer_imports_only_what_it_may(path):
 def test_the_checker_sees_lazy_and_relative_imports(tmp_path):
     """The rule test itself can fail: a lazy import inside a function is found."""
     sample = tmp_path / "sample.py"
-    sample.write_text("from followup.core.model import X\n\ndef f():\n"
-                      "    from followup.adapters import store\n"
-                      "    import imapclient.exceptions\n")
+    sample.write_text(
+        "from followup.core.model import X\n\ndef f():\n"
+        "    from followup.adapters import store\n"
+        "    import imapclient.exceptions\n"
+    )
     assert imported(sample) >= {"core", "adapters", "imapclient"}
 
 

@@ -44,8 +44,20 @@ from followup.core import (
 
 SIZE = 2_000_000
 BOUND = 1.0  # seconds per call
-MODULES = (detect, detect_rules, detect_calendar, detect_prose, detect_text, mailtext, replies,
-           debrief, senders, render, model, inbound)
+MODULES = (
+    detect,
+    detect_rules,
+    detect_calendar,
+    detect_prose,
+    detect_text,
+    mailtext,
+    replies,
+    debrief,
+    senders,
+    render,
+    model,
+    inbound,
+)
 SOURCES = Path(detect.__file__).parent
 
 
@@ -81,9 +93,14 @@ def _inline_patterns(module) -> list[tuple[str, re.Pattern, str]]:
     tree = ast.parse(inspect.getsource(module))
     found = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
-                and node.func.attr in _RE_FUNCTIONS and node.args):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.func.attr in _RE_FUNCTIONS
+            and node.args
+        ):
             continue
         first = node.args[0]
         if not (isinstance(first, ast.Constant) and isinstance(first.value, (str, bytes))):
@@ -147,9 +164,9 @@ def adversarial_inputs(pattern: re.Pattern) -> list[str]:
     inputs = [_repeat(unit) for unit in _GENERIC]
     for word in _words(pattern):
         inputs += [
-            _repeat(word + "\r\n"),           # the prefix repeated, line by line
+            _repeat(word + "\r\n"),  # the prefix repeated, line by line
             _repeat(word + ": a "),
-            word + " " * SIZE,                # the prefix, then a run of blanks
+            word + " " * SIZE,  # the prefix, then a run of blanks
             word + ": " + _repeat("a "),
         ]
     return inputs
@@ -198,16 +215,22 @@ def _run(pattern: re.Pattern, method: str, text):
 def test_the_collection_reaches_every_kind_of_pattern():
     """The patterns this file guards: module-level ones, lists of them, inline ones."""
     names = {name for name, _, _ in PATTERNS}
-    assert {"detect.STRONG_WORDS", "detect_text._SUBJECT_PATTERNS[0]", "replies.TOKEN_RE",
-            "replies._NEWS[1][1]", "model._ADDRESS"} <= names
+    assert {
+        "detect.STRONG_WORDS",
+        "detect_text._SUBJECT_PATTERNS[0]",
+        "replies.TOKEN_RE",
+        "replies._NEWS[1][1]",
+        "model._ADDRESS",
+    } <= names
     assert any(name.startswith("replies:") for name in names)  # inline in functions
     assert any(name.startswith("render:") for name in names)
     assert dict((n, m) for n, _, m in PATTERNS)["model._ADDRESS"] == "fullmatch"
     assert len(PATTERNS) >= 60
 
 
-@pytest.mark.parametrize(("name", "pattern", "method"), PATTERNS,
-                         ids=[name for name, _, _ in PATTERNS])
+@pytest.mark.parametrize(
+    ("name", "pattern", "method"), PATTERNS, ids=[name for name, _, _ in PATTERNS]
+)
 def test_pattern_is_linear_on_2mb_adversarial_input(name, pattern, method):
     slow = []
     for text in adversarial_inputs(pattern):
@@ -227,8 +250,11 @@ MESSAGE_BOUND = 5.0  # seconds for one whole message: parsing 2 MB with the emai
 def test_hostile_message_is_read_in_bounded_time(name):
     raw = BUILDERS[name]()
     found = []
-    took = elapsed_message(lambda: found.append(
-        detect.detect(raw, my_addresses={"sam.seeker@example.net"}, default_timezone="UTC")))
+    took = elapsed_message(
+        lambda: found.append(
+            detect.detect(raw, my_addresses={"sam.seeker@example.net"}, default_timezone="UTC")
+        )
+    )
     assert took < MESSAGE_BOUND, f"{name}: {took:.1f} s"
     assert found and found[0].reason  # read to the end: an answer, never an exception
 
@@ -249,9 +275,11 @@ def elapsed_message(call) -> float:
 
 def test_hostile_replies_are_read_in_bounded_time():
     """The reply parser reads the user's own mail, but a forged From reaches it too."""
-    head = ("From: Sam Seeker <sam.seeker@example.net>\r\nTo: sam.seeker@example.net\r\n"
-            "Subject: Re: Approve [fu-AAAAAAAAAAAAAAAAAAAAAAAA]\r\n"
-            "Content-Type: {ctype}; charset=utf-8\r\n\r\n")
+    head = (
+        "From: Sam Seeker <sam.seeker@example.net>\r\nTo: sam.seeker@example.net\r\n"
+        "Subject: Re: Approve [fu-AAAAAAAAAAAAAAAAAAAAAAAA]\r\n"
+        "Content-Type: {ctype}; charset=utf-8\r\n\r\n"
+    )
     bodies = {
         "blank lines": ("text/plain", "approve\r\n" + "\r\n \r\n" * 600_000),
         "attribution": ("text/plain", "approve\r\n" + "On Mon " * 280_000),
@@ -261,8 +289,9 @@ def test_hostile_replies_are_read_in_bounded_time():
     slow = []
     for label, (ctype, body) in bodies.items():
         raw = (head.format(ctype=ctype) + body).encode()
-        took = elapsed_message(lambda raw=raw: (replies.parse_reply(raw),
-                                                replies.company_news(raw)))
+        took = elapsed_message(
+            lambda raw=raw: (replies.parse_reply(raw), replies.company_news(raw))
+        )
         if took >= MESSAGE_BOUND:
             slow.append(f"{label}: {took:.1f} s")
     assert not slow, slow
@@ -276,16 +305,26 @@ NOW = datetime(2026, 11, 24, 9, 0, tzinfo=CHICAGO)
 
 @pytest.mark.integration
 def test_a_message_over_the_time_budget_is_rejected_and_the_sync_moves_on(
-        mail_env, imap_account, monkeypatch):
+    mail_env, imap_account, monkeypatch
+):
     """A message whose handling outlasts the budget is recorded rejected with the
     reason, in its own transaction; the real invite after it is still read, and
     the next pass does not try the slow one again."""
     slow_subject = "Interview slow to read"
-    imap_account.append("INBOX", BUILDERS["blank-lines-body"]().replace(
-        b"Subject: Interview confirmation", f"Subject: {slow_subject}".encode()))
-    imap_account.append("INBOX", invite(uid="real-1",
-                                        start=datetime(2026, 12, 1, 14, tzinfo=CHICAGO),
-                                        people=[("Jane Doe", "jane.doe@acme.example")]))
+    imap_account.append(
+        "INBOX",
+        BUILDERS["blank-lines-body"]().replace(
+            b"Subject: Interview confirmation", f"Subject: {slow_subject}".encode()
+        ),
+    )
+    imap_account.append(
+        "INBOX",
+        invite(
+            uid="real-1",
+            start=datetime(2026, 12, 1, 14, tzinfo=CHICAGO),
+            people=[("Jane Doe", "jane.doe@acme.example")],
+        ),
+    )
     real_detect = detect.detect
     calls = []
 

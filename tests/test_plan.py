@@ -44,11 +44,18 @@ def local(zone: str, y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> dateti
     return datetime(y, mo, d, h, mi, tzinfo=ZoneInfo(zone))
 
 
-def interview(start: datetime, minutes: int = 60,
-              state: InterviewState = InterviewState.ACTIVE) -> Interview:
-    return Interview(id=1, company="Acme", role="Backend Engineer", start=start,
-                     end=start + timedelta(minutes=minutes), timezone=str(start.tzinfo),
-                     state=state)
+def interview(
+    start: datetime, minutes: int = 60, state: InterviewState = InterviewState.ACTIVE
+) -> Interview:
+    return Interview(
+        id=1,
+        company="Acme",
+        role="Backend Engineer",
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        timezone=str(start.tzinfo),
+        state=state,
+    )
 
 
 def by_kind(tasks: list[Task]) -> dict[TaskKind, Task]:
@@ -118,8 +125,7 @@ def test_add_business_days_lands_on_the_nth_business_day(start: date, n: int):
 
 def test_call_1_after_thanksgiving_interview():
     """Interview Wed 25 Nov 2026 (Chicago) -> call 1 on Tue 1 Dec at 10:00 local."""
-    tasks = by_kind(plan_tasks(interview(local(CHICAGO, 2026, 11, 25, 14)), settings=US,
-                               now=EARLY))
+    tasks = by_kind(plan_tasks(interview(local(CHICAGO, 2026, 11, 25, 14)), settings=US, now=EARLY))
     assert local_of(tasks[K.CALL_1], CHICAGO) == local(CHICAGO, 2026, 12, 1, 10)
     assert tasks[K.CALL_1].due.tzinfo is UTC
 
@@ -153,8 +159,9 @@ def test_interview_given_in_another_zone_uses_the_users_zone():
 def test_dst_new_york_keeps_wall_clock():
     """Interview Thu 29 Oct (EDT); call 1 on Tue 3 Nov is still 10:00 local, now EST."""
     ny = PlanSettings(timezone=NEW_YORK)
-    tasks = by_kind(plan_tasks(interview(local(NEW_YORK, 2026, 10, 29, 14)), settings=ny,
-                               now=EARLY))
+    tasks = by_kind(
+        plan_tasks(interview(local(NEW_YORK, 2026, 10, 29, 14)), settings=ny, now=EARLY)
+    )
     prep, call_1 = tasks[K.PREP], tasks[K.CALL_1]
     assert prep.due == datetime(2026, 10, 28, 22, 0, tzinfo=UTC)  # 18:00 EDT
     assert call_1.due == datetime(2026, 11, 3, 15, 0, tzinfo=UTC)  # 10:00 EST
@@ -166,8 +173,7 @@ def test_dst_new_york_keeps_wall_clock():
 def test_dst_berlin_keeps_wall_clock():
     """Interview Thu 22 Oct (CEST); call 1 on Tue 27 Oct is 10:00 CET, 09:00 UTC."""
     de = PlanSettings(timezone=BERLIN, country="DE")
-    tasks = by_kind(plan_tasks(interview(local(BERLIN, 2026, 10, 22, 11)), settings=de,
-                               now=EARLY))
+    tasks = by_kind(plan_tasks(interview(local(BERLIN, 2026, 10, 22, 11)), settings=de, now=EARLY))
     assert tasks[K.PREP].due == datetime(2026, 10, 21, 16, 0, tzinfo=UTC)  # 18:00 CEST
     assert tasks[K.CALL_1].due == datetime(2026, 10, 27, 9, 0, tzinfo=UTC)  # 10:00 CET
     assert local_of(tasks[K.CALL_1], BERLIN).time() == time(10, 0)
@@ -179,18 +185,19 @@ def test_dst_berlin_keeps_wall_clock():
 def test_german_christmas_moves_call_1():
     """Interview Tue 22 Dec in Germany: the would-be call day Fri 25 is a holiday -> Mon 28."""
     de = PlanSettings(timezone=BERLIN, country="DE")
-    tasks = by_kind(plan_tasks(interview(local(BERLIN, 2026, 12, 22, 10)), settings=de,
-                               now=EARLY))
+    tasks = by_kind(plan_tasks(interview(local(BERLIN, 2026, 12, 22, 10)), settings=de, now=EARLY))
     assert local_of(tasks[K.CALL_1], BERLIN) == local(BERLIN, 2026, 12, 28, 10)
 
 
 def test_british_boxing_day_observed_moves_call_1_past_us_date():
     """Interview Wed 23 Dec: GB skips 25 and Boxing Day observed (28) -> Wed 30; US -> Tue 29."""
     gb = PlanSettings(timezone=LONDON, country="GB")
-    gb_tasks = by_kind(plan_tasks(interview(local(LONDON, 2026, 12, 23, 10)), settings=gb,
-                                  now=EARLY))
-    us_tasks = by_kind(plan_tasks(interview(local(CHICAGO, 2026, 12, 23, 10)), settings=US,
-                                  now=EARLY))
+    gb_tasks = by_kind(
+        plan_tasks(interview(local(LONDON, 2026, 12, 23, 10)), settings=gb, now=EARLY)
+    )
+    us_tasks = by_kind(
+        plan_tasks(interview(local(CHICAGO, 2026, 12, 23, 10)), settings=US, now=EARLY)
+    )
     assert local_of(gb_tasks[K.CALL_1], LONDON).date() == date(2026, 12, 30)
     assert local_of(us_tasks[K.CALL_1], CHICAGO).date() == date(2026, 12, 29)
 
@@ -203,8 +210,9 @@ MON_DEC_7 = local(CHICAGO, 2026, 12, 7, 10)  # call 1 due Thu 10 Dec
 def test_call_2_counts_from_when_call_1_was_made():
     """Call 1 made on Mon 14 Dec (late) -> call 2 three business days later, Thu 17 Dec."""
     made = local(CHICAGO, 2026, 12, 14, 15)
-    tasks = by_kind(plan_tasks(interview(MON_DEC_7), settings=US, calls_made={K.CALL_1: made},
-                               now=made))
+    tasks = by_kind(
+        plan_tasks(interview(MON_DEC_7), settings=US, calls_made={K.CALL_1: made}, now=made)
+    )
     assert tasks[K.CALL_1].state is TaskState.DONE
     assert local_of(tasks[K.CALL_2], CHICAGO) == local(CHICAGO, 2026, 12, 17, 10)
     assert local_of(tasks[K.CALL_3], CHICAGO) == local(CHICAGO, 2026, 12, 22, 10)
@@ -221,8 +229,9 @@ def test_call_2_counts_from_call_1_due_when_never_marked():
 def test_call_made_late_at_night_counts_from_the_local_date():
     """Call 1 made Mon 14 Dec 23:30 Chicago (Tue in UTC) counts from Monday."""
     made = local(CHICAGO, 2026, 12, 14, 23, 30)
-    tasks = by_kind(plan_tasks(interview(MON_DEC_7), settings=US, calls_made={K.CALL_1: made},
-                               now=made))
+    tasks = by_kind(
+        plan_tasks(interview(MON_DEC_7), settings=US, calls_made={K.CALL_1: made}, now=made)
+    )
     assert local_of(tasks[K.CALL_2], CHICAGO).date() == date(2026, 12, 17)
 
 
@@ -230,8 +239,14 @@ def test_call_3_counts_from_when_call_2_was_made():
     """Call 2 made early (Fri 11 Dec) pulls call 3 forward to Wed 16 Dec."""
     made_1 = local(CHICAGO, 2026, 12, 10, 10, 5)
     made_2 = local(CHICAGO, 2026, 12, 11, 9)
-    tasks = by_kind(plan_tasks(interview(MON_DEC_7), settings=US,
-                               calls_made={K.CALL_1: made_1, K.CALL_2: made_2}, now=made_2))
+    tasks = by_kind(
+        plan_tasks(
+            interview(MON_DEC_7),
+            settings=US,
+            calls_made={K.CALL_1: made_1, K.CALL_2: made_2},
+            now=made_2,
+        )
+    )
     assert tasks[K.CALL_2].state is TaskState.DONE
     assert local_of(tasks[K.CALL_3], CHICAGO) == local(CHICAGO, 2026, 12, 16, 10)
 
@@ -329,14 +344,19 @@ def test_reschedule_moves_every_pending_task():
     assert local_of(after[K.DEBRIEF], CHICAGO) == local(CHICAGO, 2026, 12, 9, 11, 30)
 
 
-@pytest.mark.parametrize("state", [InterviewState.CANCELLED, InterviewState.STOPPED,
-                                   InterviewState.DONE])
+@pytest.mark.parametrize(
+    "state", [InterviewState.CANCELLED, InterviewState.STOPPED, InterviewState.DONE]
+)
 def test_ended_interview_cancels_every_open_task(state: InterviewState):
     """Cancelled, stopped or finished: every task not done is CANCELLED and nothing is due."""
     now = local(CHICAGO, 2026, 12, 20)
-    tasks = plan_tasks(interview(MON_DEC_7, state=state), settings=US,
-                       calls_made={K.CALL_1: local(CHICAGO, 2026, 12, 10, 11)},
-                       done={K.DEBRIEF}, now=now)
+    tasks = plan_tasks(
+        interview(MON_DEC_7, state=state),
+        settings=US,
+        calls_made={K.CALL_1: local(CHICAGO, 2026, 12, 10, 11)},
+        done={K.DEBRIEF},
+        now=now,
+    )
     states = {t.kind: t.state for t in tasks}
     assert states[K.DEBRIEF] is TaskState.DONE
     assert states[K.CALL_1] is TaskState.DONE
@@ -366,16 +386,18 @@ def test_due_tasks_and_next_due():
     assert due_tasks(tasks, now=before_prep) == []
     assert next_due(tasks, now=before_prep) == t[K.PREP].due
     after_debrief = local(CHICAGO, 2026, 12, 7, 12)
-    assert [x.kind for x in due_tasks(tasks, now=after_debrief)] == [K.PREP, K.DEBRIEF,
-                                                                      K.THANK_YOU]
+    assert [x.kind for x in due_tasks(tasks, now=after_debrief)] == [K.PREP, K.DEBRIEF, K.THANK_YOU]
 
 
 def test_next_due_skips_closed_tasks_and_never_returns_the_past():
     """Only PENDING counts; an overdue pending task means "now"."""
     now = local(CHICAGO, 2026, 12, 8, 9)
     due = datetime(2026, 12, 1, tzinfo=UTC)
-    tasks = [Task(K.PREP, due, TaskState.DONE), Task(K.DEBRIEF, due, TaskState.WAITING),
-             Task(K.CALL_1, now + timedelta(days=2))]
+    tasks = [
+        Task(K.PREP, due, TaskState.DONE),
+        Task(K.DEBRIEF, due, TaskState.WAITING),
+        Task(K.CALL_1, now + timedelta(days=2)),
+    ]
     assert next_due(tasks, now=now) == now + timedelta(days=2)
     tasks.append(Task(K.THANK_YOU, due))
     assert next_due(tasks, now=now) == now
@@ -405,10 +427,8 @@ def test_call_window_only_for_open_calls():
     long_ago = datetime(2026, 1, 5, 16, tzinfo=UTC)
     now = datetime(2026, 6, 1, tzinfo=UTC)
     assert not call_window_passed(Task(K.DEBRIEF, long_ago), now=now, settings=US)
-    assert not call_window_passed(Task(K.CALL_1, long_ago, TaskState.DONE), now=now,
-                                  settings=US)
-    assert call_window_passed(Task(K.CALL_1, long_ago, TaskState.WAITING), now=now,
-                              settings=US)
+    assert not call_window_passed(Task(K.CALL_1, long_ago, TaskState.DONE), now=now, settings=US)
+    assert call_window_passed(Task(K.CALL_1, long_ago, TaskState.WAITING), now=now, settings=US)
 
 
 # --- approval deadline ---------------------------------------------------------
@@ -439,14 +459,17 @@ def test_approval_deadline_is_utc_aware():
 # --- settings and inputs ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs, key", [
-    ({"timezone": "Mars/Olympus"}, "me.timezone"),
-    ({"timezone": CHICAGO, "country": "XX"}, "me.country"),
-    ({"timezone": CHICAGO, "country": "US", "subdivision": "ZZ"}, "me.subdivision"),
-    ({"timezone": CHICAGO, "call_gaps": (3, 0, 3)}, "plan.call_gaps"),
-    ({"timezone": CHICAGO, "call_gaps": (3, 3)}, "plan.call_gaps"),
-    ({"timezone": CHICAGO, "debrief_delay_minutes": -1}, "plan.debrief_delay_minutes"),
-])
+@pytest.mark.parametrize(
+    "kwargs, key",
+    [
+        ({"timezone": "Mars/Olympus"}, "me.timezone"),
+        ({"timezone": CHICAGO, "country": "XX"}, "me.country"),
+        ({"timezone": CHICAGO, "country": "US", "subdivision": "ZZ"}, "me.subdivision"),
+        ({"timezone": CHICAGO, "call_gaps": (3, 0, 3)}, "plan.call_gaps"),
+        ({"timezone": CHICAGO, "call_gaps": (3, 3)}, "plan.call_gaps"),
+        ({"timezone": CHICAGO, "debrief_delay_minutes": -1}, "plan.debrief_delay_minutes"),
+    ],
+)
 def test_bad_settings_name_the_key(kwargs, key):
     """A bad setting raises UsageError whose message starts with the config key."""
     with pytest.raises(UsageError, match=f"^{key}:"):
@@ -480,8 +503,14 @@ def test_calls_always_on_business_days_at_call_time(day: date, minute: int, zone
     for c in calls:
         assert is_business_day(c.date(), s)
         assert c.time() == time(10, 0)
-    assert t[K.PREP].due < start < t[K.DEBRIEF].due < t[K.CALL_1].due < t[K.CALL_2].due \
+    assert (
+        t[K.PREP].due
+        < start
+        < t[K.DEBRIEF].due
+        < t[K.CALL_1].due
+        < t[K.CALL_2].due
         < t[K.CALL_3].due
+    )
 
 
 def test_plan_and_calendar_file_import_no_io_modules():
@@ -495,6 +524,7 @@ def test_plan_and_calendar_file_import_no_io_modules():
         "import followup.core.plan, followup.core.calendar_file\n"
     )
     daemon = str(Path(__file__).resolve().parents[1] / "daemon")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"PYTHONPATH": daemon})
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": daemon}
+    )
     assert result.returncode == 0, result.stderr

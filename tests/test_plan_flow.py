@@ -50,10 +50,12 @@ def test_call_reminder_arrives_with_a_valid_calendar_file(rt, smtp):
     (reminder,) = to_me(smtp, "call_1_reminder")
     body = reminder.message.get_body(("plain",)).get_content()
     assert "Jane Doe" in body
-    assert ("I really want to work with you. "
-            "Is now a good time to set up a second interview?") in body
-    (ics,) = [p for p in reminder.message.iter_attachments()
-              if p.get_content_type() == "text/calendar"]
+    assert (
+        "I really want to work with you. Is now a good time to set up a second interview?"
+    ) in body
+    (ics,) = [
+        p for p in reminder.message.iter_attachments() if p.get_content_type() == "text/calendar"
+    ]
     event = next(iter(Calendar.from_ical(ics.get_content()).walk("VEVENT")))
     assert event.decoded("DTSTART") == CALL_1.astimezone(event.decoded("DTSTART").tzinfo)
     assert "Jane Doe" in str(event["SUMMARY"])
@@ -79,10 +81,12 @@ def test_interviewer_reply_to_the_thank_you_pauses_the_plan(rt, smtp, imap_accou
     with rt.store.transaction():
         draft = drafts.approve(rt.store, draft.id, sender=ME, now=AFTER)
     run_pass(rt, now=AFTER)
-    answer = (f"From: Jane Doe <jane.doe@acme.example>\r\nTo: {ME}\r\n"
-              f"Subject: Re: {draft.subject}\r\nIn-Reply-To: {draft.message_id}\r\n"
-              "Message-ID: <jane-answer@acme.example>\r\n"
-              "Date: Wed, 02 Dec 2026 09:00:00 -0600\r\n\r\nThanks Sam, great talking to you!\r\n")
+    answer = (
+        f"From: Jane Doe <jane.doe@acme.example>\r\nTo: {ME}\r\n"
+        f"Subject: Re: {draft.subject}\r\nIn-Reply-To: {draft.message_id}\r\n"
+        "Message-ID: <jane-answer@acme.example>\r\n"
+        "Date: Wed, 02 Dec 2026 09:00:00 -0600\r\n\r\nThanks Sam, great talking to you!\r\n"
+    )
     imap_account.append("INBOX", answer.encode())
     run_pass(rt, now=AFTER + timedelta(days=1))
     (interview,) = interviews.all_interviews(rt.store)
@@ -96,9 +100,11 @@ def test_interviewer_reply_to_the_thank_you_pauses_the_plan(rt, smtp, imap_accou
 
 def test_offer_from_the_company_domain_pauses_the_plan(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
-    news = (f"From: HR <people-ops@acme.example>\r\nTo: {ME}\r\nSubject: Your application\r\n"
-            "Message-ID: <offer@acme.example>\r\nDate: Thu, 03 Dec 2026 09:00:00 -0600\r\n\r\n"
-            "We are pleased to offer you the position. The offer letter is attached.\r\n")
+    news = (
+        f"From: HR <people-ops@acme.example>\r\nTo: {ME}\r\nSubject: Your application\r\n"
+        "Message-ID: <offer@acme.example>\r\nDate: Thu, 03 Dec 2026 09:00:00 -0600\r\n\r\n"
+        "We are pleased to offer you the position. The offer letter is attached.\r\n"
+    )
     imap_account.append("INBOX", news.encode())
     run_pass(rt, now=AFTER + timedelta(days=2))
     (interview,) = interviews.all_interviews(rt.store)
@@ -107,25 +113,30 @@ def test_offer_from_the_company_domain_pauses_the_plan(rt, smtp, imap_account):
 
 
 def company_news(auth: str, n: int) -> bytes:
-    return (f"{auth}From: HR <people-ops@acme.example>\r\nTo: {ME}\r\n"
-            f"Subject: Your application\r\nMessage-ID: <news-{n}@acme.example>\r\n"
-            "Date: Thu, 03 Dec 2026 09:00:00 -0600\r\n\r\n"
-            "We regret to inform you that the position has been filled.\r\n").encode()
+    return (
+        f"{auth}From: HR <people-ops@acme.example>\r\nTo: {ME}\r\n"
+        f"Subject: Your application\r\nMessage-ID: <news-{n}@acme.example>\r\n"
+        "Date: Thu, 03 Dec 2026 09:00:00 -0600\r\n\r\n"
+        "We regret to inform you that the position has been filled.\r\n"
+    ).encode()
 
 
-@pytest.mark.parametrize("auth", [
-    "Authentication-Results: mx.example.net; dkim=none; spf=none; "
-    "dmarc=fail (p=reject dis=none) header.from=acme.example\r\n",
-    # The forger adds a pass of his own above; the receiving server's fail still counts.
-    "Authentication-Results: mx.example.net; dmarc=pass header.from=acme.example\r\n"
-    "Authentication-Results: mx.example.net; dmarc=fail header.from=acme.example\r\n",
-    "Authentication-Results: mx.example.net;\r\n\tspf=fail smtp.mailfrom=acme.example;"
-    " dkim=none; dmarc=none\r\n",
-    "Authentication-Results: mx.example.net; dkim=fail (bad signature) header.d=acme.example;"
-    " spf=softfail\r\n",
-], ids=["dmarc-fail", "forged-pass-over-fail", "spf-fail", "dkim-fail"])
-def test_company_mail_failing_authentication_never_pauses_the_plan(rt, smtp, imap_account,
-                                                                   auth):
+@pytest.mark.parametrize(
+    "auth",
+    [
+        "Authentication-Results: mx.example.net; dkim=none; spf=none; "
+        "dmarc=fail (p=reject dis=none) header.from=acme.example\r\n",
+        # The forger adds a pass of his own above; the receiving server's fail still counts.
+        "Authentication-Results: mx.example.net; dmarc=pass header.from=acme.example\r\n"
+        "Authentication-Results: mx.example.net; dmarc=fail header.from=acme.example\r\n",
+        "Authentication-Results: mx.example.net;\r\n\tspf=fail smtp.mailfrom=acme.example;"
+        " dkim=none; dmarc=none\r\n",
+        "Authentication-Results: mx.example.net; dkim=fail (bad signature) header.d=acme.example;"
+        " spf=softfail\r\n",
+    ],
+    ids=["dmarc-fail", "forged-pass-over-fail", "spf-fail", "dkim-fail"],
+)
+def test_company_mail_failing_authentication_never_pauses_the_plan(rt, smtp, imap_account, auth):
     """Anyone can write From: people-ops@acme.example; mail that fails DMARC (or SPF/DKIM
     without a DMARC pass) is not the company's word and leaves the plan running."""
     run_pass(rt, now=AFTER)
@@ -135,9 +146,14 @@ def test_company_mail_failing_authentication_never_pauses_the_plan(rt, smtp, ima
     assert interview.state is InterviewState.ACTIVE
     assert to_me(smtp, "plan_paused") == []
     # The same news, authenticated: the plan pauses.
-    imap_account.append("INBOX", company_news(
-        "Authentication-Results: mx.example.net; dkim=pass header.d=acme.example; "
-        "spf=pass; dmarc=pass (p=reject) header.from=acme.example\r\n", 2))
+    imap_account.append(
+        "INBOX",
+        company_news(
+            "Authentication-Results: mx.example.net; dkim=pass header.d=acme.example; "
+            "spf=pass; dmarc=pass (p=reject) header.from=acme.example\r\n",
+            2,
+        ),
+    )
     run_pass(rt, now=AFTER + timedelta(days=2, hours=1))
     (interview,) = interviews.all_interviews(rt.store)
     assert interview.state is InterviewState.PAUSED
@@ -146,23 +162,34 @@ def test_company_mail_failing_authentication_never_pauses_the_plan(rt, smtp, ima
 
 def test_second_interview_with_the_company_ends_the_first_plan(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
-    imap_account.append("INBOX", invite(uid="plan-2", start=START + timedelta(days=7),
-                                        people=[("Raj Patel", "raj.patel@acme.example")],
-                                        company="Acme", role="Backend Engineer (final)"))
+    imap_account.append(
+        "INBOX",
+        invite(
+            uid="plan-2",
+            start=START + timedelta(days=7),
+            people=[("Raj Patel", "raj.patel@acme.example")],
+            company="Acme",
+            role="Backend Engineer (final)",
+        ),
+    )
     run_pass(rt, now=AFTER + timedelta(days=1))
     first, second = interviews.all_interviews(rt.store)
     assert first.state is InterviewState.DONE and second.state is InterviewState.ACTIVE
-    states = {r["kind"]: r["state"] for r in rt.store.all(
-        "SELECT kind, state FROM tasks WHERE interview_id = ?", (first.id,))}
+    states = {
+        r["kind"]: r["state"]
+        for r in rt.store.all("SELECT kind, state FROM tasks WHERE interview_id = ?", (first.id,))
+    }
     assert states["call_1"] == "cancelled"
 
 
 def test_debrief_by_email_rewrites_waiting_drafts(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     (request,) = to_me(smtp, "debrief_request")
-    answers = ("What went well?\nExplaining how I cut the deploy time from an hour to "
-               "ten minutes\n\nWhat did I say that I wish I had not said?\n"
-               "That I dislike on-call\n")
+    answers = (
+        "What went well?\nExplaining how I cut the deploy time from an hour to "
+        "ten minutes\n\nWhat did I say that I wish I had not said?\n"
+        "That I dislike on-call\n"
+    )
     imap_account.append("INBOX", reply(to_subject=str(request.message["Subject"]), body=answers))
     run_pass(rt, now=AFTER + timedelta(minutes=10))
     debrief = interviews.get_debrief(rt.store, 1)
@@ -239,8 +266,10 @@ def assert_withdrawn_and_never_sent(rt, smtp, ids, *, later):
 
 def test_cancel_withdraws_waiting_and_approved_drafts(rt, smtp, imap_account):
     ids = one_waiting_one_approved(rt, imap_account, uid="cancel-me")
-    imap_account.append("INBOX", invite(uid="cancel-me", start=START, people=[JANE, RAJ],
-                                        method="CANCEL", sequence=1))
+    imap_account.append(
+        "INBOX",
+        invite(uid="cancel-me", start=START, people=[JANE, RAJ], method="CANCEL", sequence=1),
+    )
     run_pass(rt, now=AFTER)  # the cancel is read before anything is sent
     assert interviews.get(rt.store, 2).state is InterviewState.CANCELLED
     assert_withdrawn_and_never_sent(rt, smtp, ids, later=AFTER + timedelta(minutes=5))
@@ -249,8 +278,9 @@ def test_cancel_withdraws_waiting_and_approved_drafts(rt, smtp, imap_account):
 def test_stop_withdraws_waiting_and_approved_drafts(rt, smtp, imap_account):
     ids = one_waiting_one_approved(rt, imap_account, uid="stop-me")
     with rt.store.transaction():
-        withdrawn = interviews.set_state(rt.store, 2, InterviewState.STOPPED, now=AFTER,
-                                         reason="rejected")
+        withdrawn = interviews.set_state(
+            rt.store, 2, InterviewState.STOPPED, now=AFTER, reason="rejected"
+        )
     assert sorted(withdrawn) == sorted(ids)
     assert "rejected" in drafts.get(rt.store, ids[0]).last_error
     assert_withdrawn_and_never_sent(rt, smtp, ids, later=AFTER + timedelta(minutes=5))
@@ -258,9 +288,15 @@ def test_stop_withdraws_waiting_and_approved_drafts(rt, smtp, imap_account):
 
 def test_a_second_interview_withdraws_the_first_ones_unsent_drafts(rt, smtp, imap_account):
     ids = one_waiting_one_approved(rt, imap_account, uid="first-round")
-    imap_account.append("INBOX", invite(uid="final-round", start=START + timedelta(days=7),
-                                        people=[("Li Wei", "li.wei@acme.example")],
-                                        role="Backend Engineer (final)"))
+    imap_account.append(
+        "INBOX",
+        invite(
+            uid="final-round",
+            start=START + timedelta(days=7),
+            people=[("Li Wei", "li.wei@acme.example")],
+            role="Backend Engineer (final)",
+        ),
+    )
     run_pass(rt, now=AFTER + timedelta(minutes=1))
     assert interviews.get(rt.store, 2).state is InterviewState.DONE
     assert_withdrawn_and_never_sent(rt, smtp, ids, later=AFTER + timedelta(minutes=5))
@@ -272,10 +308,11 @@ def test_a_draft_maybe_sent_is_left_to_the_outbox(rt, smtp, imap_account):
     jane_id, raj_id = one_waiting_one_approved(rt, imap_account, uid="half-sent")
     with rt.store.transaction():
         rt.store.execute("UPDATE drafts SET state = 'unknown' WHERE id = ?", (jane_id,))
-        rt.store.execute("INSERT INTO sends (message_id, draft_id, purpose, recipients, state, "
-                         "started_at) VALUES (?, ?, 'thank_you', ?, 'unknown', ?)",
-                         (drafts.get(rt.store, jane_id).message_id, jane_id, JANE[1],
-                          AFTER.isoformat()))
+        rt.store.execute(
+            "INSERT INTO sends (message_id, draft_id, purpose, recipients, state, "
+            "started_at) VALUES (?, ?, 'thank_you', ?, 'unknown', ?)",
+            (drafts.get(rt.store, jane_id).message_id, jane_id, JANE[1], AFTER.isoformat()),
+        )
         interviews.set_state(rt.store, 2, InterviewState.STOPPED, now=AFTER, reason="offer")
     assert drafts.get(rt.store, jane_id).state is DraftState.UNKNOWN
     assert drafts.get(rt.store, raj_id).state is DraftState.WITHDRAWN
@@ -286,25 +323,29 @@ def test_thank_you_step_ends_when_the_other_drafts_were_withdrawn(rt, smtp, imap
     Jane: Raj's waiting draft is withdrawn and the thank-you step is done, not waiting."""
     imap_account.append("INBOX", invite(uid="grows", start=START, people=[JANE, RAJ]))
     run_pass(rt, now=AFTER)
-    jane = next(d for d in drafts.list_drafts(rt.store)
-                if d.interview_id == 2 and d.to.email == JANE[1])
+    jane = next(
+        d for d in drafts.list_drafts(rt.store) if d.interview_id == 2 and d.to.email == JANE[1]
+    )
     with rt.store.transaction():
         drafts.approve(rt.store, jane.id, sender=ME, now=AFTER)
     run_pass(rt, now=AFTER)
     crowd = [(f"P {i}", f"p{i}@acme.example") for i in range(30)]
-    imap_account.append("INBOX", invite(uid="grows", start=START, people=[JANE, RAJ, *crowd],
-                                        sequence=1))
+    imap_account.append(
+        "INBOX", invite(uid="grows", start=START, people=[JANE, RAJ, *crowd], sequence=1)
+    )
     run_pass(rt, now=AFTER + timedelta(minutes=5))
     assert interviews.get(rt.store, 2).state is InterviewState.NEEDS_CONFIRMATION
     with rt.store.transaction():
         interviews.confirm(rt.store, 2, now=AFTER, only=(JANE[1],))
     for minutes in (10, 15):
         run_pass(rt, now=AFTER + timedelta(minutes=minutes))
-    states = {d.to.email: d.state for d in drafts.list_drafts(rt.store, include_all=True)
-              if d.interview_id == 2}
+    states = {
+        d.to.email: d.state
+        for d in drafts.list_drafts(rt.store, include_all=True)
+        if d.interview_id == 2
+    }
     assert states == {JANE[1]: DraftState.SENT, RAJ[1]: DraftState.WITHDRAWN}
-    (task,) = rt.store.all("SELECT state FROM tasks WHERE interview_id = 2 AND "
-                           "kind = 'thank_you'")
+    (task,) = rt.store.all("SELECT state FROM tasks WHERE interview_id = 2 AND kind = 'thank_you'")
     assert task["state"] == "done"
 
 

@@ -42,8 +42,7 @@ def test_init_writes_the_config_0600_in_a_0700_folder(tmp_path):
     assert mode(path.parent) == 0o700
     # --force over a config an older followup wrote 0644: tightened too.
     path.chmod(0o644)
-    again = followup("init", "--config", str(path), "--email", "sam.seeker@gmail.com",
-                     "--force")
+    again = followup("init", "--config", str(path), "--email", "sam.seeker@gmail.com", "--force")
     assert again.returncode == 0, again.stderr
     assert mode(path) == 0o600
 
@@ -56,11 +55,15 @@ def test_state_folder_database_and_outbox_are_private(tmp_path):
         (maildir / sub).mkdir(parents=True)
     start = datetime.now(UTC) - timedelta(hours=3)  # ended: a debrief request goes out
     (maildir / "new" / "1.invite").write_bytes(
-        invite(uid="private-1", start=start, people=[("Jane Doe", "jane@acme.example")]))
+        invite(uid="private-1", start=start, people=[("Jane Doe", "jane@acme.example")])
+    )
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[me]\nemail = "sam@example.net"\n'
-                   f'[source]\nkind = "maildir"\npath = "{maildir}"\n'
-                   '[transport]\nkind = "file"\n', encoding="utf-8")
+    cfg.write_text(
+        '[me]\nemail = "sam@example.net"\n'
+        f'[source]\nkind = "maildir"\npath = "{maildir}"\n'
+        '[transport]\nkind = "file"\n',
+        encoding="utf-8",
+    )
     state = config.state_dir()  # $FOLLOWUP_STATE_DIR: not there yet
     assert not state.exists()
     result = followup("run", "--once", "--config", str(cfg))
@@ -92,19 +95,23 @@ def test_a_database_an_older_followup_left_0644_is_tightened(tmp_path):
 
 
 def test_an_existing_folder_is_left_alone_but_the_files_in_it_are_private(
-        tmp_path, monkeypatch, imap_account):
+    tmp_path, monkeypatch, imap_account
+):
     """[storage] path / [transport] path in the user's own folder: not chmod'ed."""
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o755)
-    cfg = write_config(tmp_path / "cfg" / "config.toml", imap=imap_account,
-                       outbox=shared / "outbox")
-    text = cfg.read_text().replace(f'path = "{cfg.parent / "followup.db"}"',
-                                   f'path = "{shared / "followup.db"}"')
+    cfg = write_config(
+        tmp_path / "cfg" / "config.toml", imap=imap_account, outbox=shared / "outbox"
+    )
+    text = cfg.read_text().replace(
+        f'path = "{cfg.parent / "followup.db"}"', f'path = "{shared / "followup.db"}"'
+    )
     cfg.write_text(text)
     monkeypatch.setenv("FOLLOWUP_IMAP_PASSWORD", imap_account.password)
     start = datetime.now(UTC) - timedelta(hours=3)
-    imap_account.append("INBOX", invite(uid="private-2", start=start,
-                                        people=[("Raj Patel", "raj@acme.example")]))
+    imap_account.append(
+        "INBOX", invite(uid="private-2", start=start, people=[("Raj Patel", "raj@acme.example")])
+    )
     settings = config.load(cfg)
     assert settings.storage_path == shared / "followup.db"
     with RunLock(settings.storage_path):

@@ -35,10 +35,12 @@ def runtime(tmp_path, box, extra: str = ""):
 
 def test_unparseable_from_header_is_skipped_and_remembered(tmp_path, box):
     """`From: a@` makes the email package raise IndexError: one rejected row, pass goes on."""
-    (box / "new" / "1.bad").write_bytes(b"From: a@\r\nSubject: Interview invitation\r\n"
-                                        b"Message-ID: <bad@x>\r\n\r\nhello\r\n")
-    (box / "new" / "2.good").write_bytes(invite(uid="ok-1", start=START,
-                                                people=[("Jane Doe", "jane@acme.example")]))
+    (box / "new" / "1.bad").write_bytes(
+        b"From: a@\r\nSubject: Interview invitation\r\nMessage-ID: <bad@x>\r\n\r\nhello\r\n"
+    )
+    (box / "new" / "2.good").write_bytes(
+        invite(uid="ok-1", start=START, people=[("Jane Doe", "jane@acme.example")])
+    )
     rt = runtime(tmp_path, box)
     try:
         report = run_pass(rt, now=AFTER)
@@ -49,15 +51,20 @@ def test_unparseable_from_header_is_skipped_and_remembered(tmp_path, box):
         rt.close()
 
 
-@pytest.mark.parametrize("address", ["josé@acme.example",
-                                     "jane@acme.example, evil@attacker.example",
-                                     "", "jane@@acme.example"])
+@pytest.mark.parametrize(
+    "address",
+    ["josé@acme.example", "jane@acme.example, evil@attacker.example", "", "jane@@acme.example"],
+)
 def test_an_address_we_cannot_trust_never_becomes_a_recipient(tmp_path, box, address):
     assert not valid_address(address)
-    raw = invite(uid="odd-1", start=START, people=[("Jane Doe", "jane@acme.example"),
-                                                   ("Odd One", "placeholder@acme.example")])
-    (box / "new" / "1.invite").write_bytes(raw.replace(b"placeholder@acme.example",
-                                                       address.encode()))
+    raw = invite(
+        uid="odd-1",
+        start=START,
+        people=[("Jane Doe", "jane@acme.example"), ("Odd One", "placeholder@acme.example")],
+    )
+    (box / "new" / "1.invite").write_bytes(
+        raw.replace(b"placeholder@acme.example", address.encode())
+    )
     rt = runtime(tmp_path, box)
     try:
         assert run_pass(rt, now=AFTER).ok
@@ -71,8 +78,9 @@ def test_a_template_that_raises_anything_is_a_template_error(tmp_path, box):
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "thank_you.txt").write_text('Subject: Thanks\n\n{{ "{x}".format() }}\n')
-    (box / "new" / "1.invite").write_bytes(invite(uid="tpl-1", start=START,
-                                                  people=[("Jane Doe", "jane@acme.example")]))
+    (box / "new" / "1.invite").write_bytes(
+        invite(uid="tpl-1", start=START, people=[("Jane Doe", "jane@acme.example")])
+    )
     rt = runtime(tmp_path, box, extra=f'[templates]\ndir = "{templates}"\n')
     try:
         assert run_pass(rt, now=AFTER).ok  # returns; the broken template only costs drafts
@@ -87,6 +95,7 @@ def test_a_template_that_raises_anything_is_a_template_error(tmp_path, box):
 
 # Found by mypy: a value that may be None used unchecked.
 
+
 def test_a_store_only_runtime_refuses_to_send_before_recording_anything(tmp_path, box):
     """open_runtime(with_mail=False) has no transport: a send fails with a FollowupError
     and leaves no "sending" row behind (it used to raise AttributeError after the row
@@ -94,16 +103,22 @@ def test_a_store_only_runtime_refuses_to_send_before_recording_anything(tmp_path
     from followup.app.outbox import build_message, new_message_id
     from followup.core.model import FollowupError, Person
 
-    rt = open_runtime(config.load(write_config(tmp_path / "c.toml", maildir=box)),
-                      with_mail=False)
+    rt = open_runtime(config.load(write_config(tmp_path / "c.toml", maildir=box)), with_mail=False)
     try:
         me = Person("Sam Seeker", "sam.seeker@example.net")
-        msg = build_message(sender=me, to=[me], subject="Prep", body="hello\n",
-                            message_id=new_message_id(me.email), date=AFTER,
-                            kind="prep_reminder")
+        msg = build_message(
+            sender=me,
+            to=[me],
+            subject="Prep",
+            body="hello\n",
+            message_id=new_message_id(me.email),
+            date=AFTER,
+            kind="prep_reminder",
+        )
         with pytest.raises(FollowupError, match="no mail transport"):
-            rt.outbox.send_notice(msg, recipients=[me.email], purpose="prep_reminder",
-                                  ref="task:1", now=AFTER)
+            rt.outbox.send_notice(
+                msg, recipients=[me.email], purpose="prep_reminder", ref="task:1", now=AFTER
+            )
         assert rt.store.one("SELECT count(*) FROM sends")[0] == 0
     finally:
         rt.close()

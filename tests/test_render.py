@@ -80,8 +80,9 @@ def test_thank_you_uses_topics_when_went_well_empty(env):
 def test_thank_you_without_role_or_phone(env):
     """An interview without a role and a user without a phone still render cleanly."""
     iv = replace(S.interview, role="")
-    e = render_thank_you(env, interview=iv, person=S.person, debrief=None,
-                         me=Person("Sam Rivera", "sam@example.org"))
+    e = render_thank_you(
+        env, interview=iv, person=S.person, debrief=None, me=Person("Sam Rivera", "sam@example.org")
+    )
     assert "the role at Acme Analytics" in e.body
     assert e.body.rstrip().endswith("Sam Rivera")
     assert "  " not in e.subject
@@ -94,9 +95,15 @@ def test_approval_request_shows_draft_recipients_warnings_token_and_how_to_reply
     """The approval request carries draft, recipients, warnings, reply instructions and token."""
     draft = thank_you(env)
     e = render_approval_request(
-        env, draft_subject=draft.subject, draft_body=draft.body, recipients=[S.person],
+        env,
+        draft_subject=draft.subject,
+        draft_body=draft.body,
+        recipients=[S.person],
         warnings=('line 3: "any update" sounds pushy or needy: Any update?',),
-        token=S.token, interview=S.interview, me=S.me)
+        token=S.token,
+        interview=S.interview,
+        me=S.me,
+    )
     tag = format_token(S.token)
     assert tag in e.subject and tag in e.body
     assert "Jane Doe <jane.doe@acme.example>" in e.body
@@ -110,11 +117,20 @@ def test_approve_reply_to_rendered_request_round_trips(env):
     """A Gmail-style 'approve' reply quoting our own approval request parses as APPROVE."""
     draft = thank_you(env)
     req = render_approval_request(
-        env, draft_subject=draft.subject, draft_body=draft.body, recipients=[S.person],
-        warnings=(), token=S.token, interview=S.interview, me=S.me)
+        env,
+        draft_subject=draft.subject,
+        draft_body=draft.body,
+        recipients=[S.person],
+        warnings=(),
+        token=S.token,
+        interview=S.interview,
+        me=S.me,
+    )
     quoted = "\n".join("> " + ln for ln in req.body.splitlines())
-    raw = (f"From: {S.me.email}\nSubject: Re: {req.subject}\n\napprove\n\n"
-           f"On Tue, Dec 1, 2026 at 3:30 PM Sam Rivera <{S.me.email}> wrote:\n{quoted}\n").encode()
+    raw = (
+        f"From: {S.me.email}\nSubject: Re: {req.subject}\n\napprove\n\n"
+        f"On Tue, Dec 1, 2026 at 3:30 PM Sam Rivera <{S.me.email}> wrote:\n{quoted}\n"
+    ).encode()
     r = parse_reply(raw)
     assert r.action is Action.APPROVE and r.token == S.token
 
@@ -134,7 +150,7 @@ def test_debrief_prompt_answered_by_copying_headings_parses(env):
     """Answering under the headings copied from the rendered prompt gives a DEBRIEF reply."""
     e = render_debrief_request(env, interview=S.interview, token=S.token, me=S.me)
     start = e.body.index("Topics covered")
-    form = e.body[start:e.body.index("You can also answer")]
+    form = e.body[start : e.body.index("You can also answer")]
     answered = form.replace("What went well?\n", "What went well?\nThe design exercise\n")
     raw = f"From: {S.me.email}\nSubject: Re: {e.subject}\n\n{answered}".encode()
     r = parse_reply(raw)
@@ -151,8 +167,14 @@ def test_prep_reminder_has_names_cards_and_three_things(env):
 
 def test_plan_paused_cleans_mail_values(env):
     """Sender and subject from mail are cleaned: no injected header lines in the output."""
-    e = render_plan_paused(env, interview=S.interview, sender="Jane <j@acme.example>\r\nBcc: x@y",
-                           subject="Offer\nBcc: evil@x", why="an offer arrived", me=S.me)
+    e = render_plan_paused(
+        env,
+        interview=S.interview,
+        sender="Jane <j@acme.example>\r\nBcc: x@y",
+        subject="Offer\nBcc: evil@x",
+        why="an offer arrived",
+        me=S.me,
+    )
     assert "Offer Bcc: evil@x" in e.body
     assert "\nBcc:" not in e.body
     assert "an offer arrived" in e.body
@@ -160,19 +182,23 @@ def test_plan_paused_cleans_mail_values(env):
 
 def test_mail_values_are_data_not_template_code(env):
     """Jinja syntax inside a value from mail is printed literally, never evaluated."""
-    e = render_plan_paused(env, interview=S.interview, sender="x@y", subject="{{ 7*7 }}",
-                           why="{% raw %}", me=S.me)
+    e = render_plan_paused(
+        env, interview=S.interview, sender="x@y", subject="{{ 7*7 }}", why="{% raw %}", me=S.me
+    )
     assert "{{ 7*7 }}" in e.body and "49" not in e.body
 
 
 # ------------------------------------------------------------------ call reminders and scripts
 
 
-@pytest.mark.parametrize("call,text", [
-    (1, "that I find on-call work tedious"),
-    (2, "how I mentored two junior engineers"),
-    (3, "hands-on experience with Kafka"),
-])
+@pytest.mark.parametrize(
+    "call,text",
+    [
+        (1, "that I find on-call work tedious"),
+        (2, "how I mentored two junior engineers"),
+        (3, "hands-on experience with Kafka"),
+    ],
+)
 def test_call_script_uses_right_debrief_field_and_closing_line(call, text):
     """Call 1/2/3 scripts use wish_not_said / wish_said / unmet_requirement and end with the
     close."""
@@ -205,9 +231,18 @@ def test_call_script_rejects_call_number_4():
 
 def test_call_reminder_contents(env):
     """The call reminder shows who, number, goal, script, speaking time, 'done' and the token."""
-    e = render_call_reminder(env, interview=S.interview, call=2, person=S.person,
-                             debrief=S.debrief, due=S.due, late=False, window_passed=False,
-                             token=S.token, me=S.me)
+    e = render_call_reminder(
+        env,
+        interview=S.interview,
+        call=2,
+        person=S.person,
+        debrief=S.debrief,
+        due=S.due,
+        late=False,
+        window_passed=False,
+        token=S.token,
+        me=S.me,
+    )
     assert "Jane Doe" in e.subject and format_token(S.token) in e.subject
     assert S.person.phone in e.body
     assert call_script(2, S.debrief, S.interview, S.person, me=S.me) in e.body
@@ -221,8 +256,18 @@ def test_call_reminder_contents(env):
 def test_call_reminder_late_and_window_passed_notes(env):
     """Late and window-passed reminders say so; a missing phone number is explained."""
     raj = S.interview.interviewers[1]
-    e = render_call_reminder(env, interview=S.interview, call=1, person=raj, debrief=None,
-                             due=S.due, late=True, window_passed=True, token=S.token, me=S.me)
+    e = render_call_reminder(
+        env,
+        interview=S.interview,
+        call=1,
+        person=raj,
+        debrief=None,
+        due=S.due,
+        late=True,
+        window_passed=True,
+        token=S.token,
+        me=S.me,
+    )
     assert "later than planned" in e.body
     assert "window" in e.body and "has passed" in e.body
     assert "number not known" in e.body
@@ -231,9 +276,18 @@ def test_call_reminder_late_and_window_passed_notes(env):
 def test_call_reminder_warns_when_script_is_3_minutes_or_more(env):
     """A script long enough to take 3 minutes or more gets a warning."""
     long_debrief = replace(S.debrief, wish_said=" ".join(["word"] * 500))
-    e = render_call_reminder(env, interview=S.interview, call=2, person=S.person,
-                             debrief=long_debrief, due=S.due, late=False, window_passed=False,
-                             token=S.token, me=S.me)
+    e = render_call_reminder(
+        env,
+        interview=S.interview,
+        call=2,
+        person=S.person,
+        debrief=long_debrief,
+        due=S.due,
+        late=False,
+        window_passed=False,
+        token=S.token,
+        me=S.me,
+    )
     assert "Warning" in e.body and "3 minutes" in e.body
 
 
@@ -251,17 +305,20 @@ def test_estimate_speaking_seconds():
 # ------------------------------------------------------------------ phrases and headers
 
 
-@pytest.mark.parametrize("text,phrase", [
-    ("Have you made a decision yet?", "have you made a decision"),
-    ("HAVE  YOU   MADE a\ndecision?", "have you made a decision"),
-    ("Any update on the role?", "any update"),
-    ("I'm just checking-in.", "just checking in"),
-    ("Just following up on my application", "just following up"),
-    ("Touching base about next week", "touching base"),
-    ("Circling back on this", "circling back"),
-    ("Are you still considering me?", "still considering me"),
-    ("When will I hear back?", "when will I hear"),
-])
+@pytest.mark.parametrize(
+    "text,phrase",
+    [
+        ("Have you made a decision yet?", "have you made a decision"),
+        ("HAVE  YOU   MADE a\ndecision?", "have you made a decision"),
+        ("Any update on the role?", "any update"),
+        ("I'm just checking-in.", "just checking in"),
+        ("Just following up on my application", "just following up"),
+        ("Touching base about next week", "touching base"),
+        ("Circling back on this", "circling back"),
+        ("Are you still considering me?", "still considering me"),
+        ("When will I hear back?", "when will I hear"),
+    ],
+)
 def test_phrase_warnings_flags_pushy_phrases(text, phrase):
     """Pushy phrases are flagged regardless of case, spacing, line breaks and punctuation."""
     warnings = phrase_warnings("Dear Jane,\n" + text)
@@ -329,7 +386,8 @@ def test_syntax_error_names_template_and_line(tmp_path):
 def test_user_template_overrides_builtin(tmp_path):
     """A user thank_you.txt replaces the built-in one; other built-ins still load."""
     (tmp_path / "thank_you.txt").write_text(
-        "Subject: Thanks, {{ person.name }}\n\nHi {{ person.name }}! -- {{ me.name }}\n")
+        "Subject: Thanks, {{ person.name }}\n\nHi {{ person.name }}! -- {{ me.name }}\n"
+    )
     env = make_environment(tmp_path)
     e = thank_you(env)
     assert e.subject == "Thanks, Jane Doe"
@@ -390,7 +448,8 @@ def test_check_templates_catches_broken_user_template(tmp_path):
 def test_check_templates_catches_flagged_phrase(tmp_path):
     """A user template containing a pushy phrase is reported, naming the file and phrase."""
     (tmp_path / "call_reminder.txt").write_text(
-        "Subject: Call {{ call }}\n\n{{ script }}\nAsk them: have you made a decision yet?\n")
+        "Subject: Call {{ call }}\n\n{{ script }}\nAsk them: have you made a decision yet?\n"
+    )
     errors = check_templates(make_environment(tmp_path))
     assert errors
     assert all(e.startswith("call_reminder.txt") for e in errors)
@@ -400,5 +459,6 @@ def test_check_templates_catches_flagged_phrase(tmp_path):
 def test_check_templates_extra_user_template_gets_sample_variables(tmp_path):
     """An extra user template using the usual variables checks clean."""
     (tmp_path / "note.txt").write_text(
-        "Subject: {{ position }}\n\n{{ person.name }} {{ script }}\n")
+        "Subject: {{ position }}\n\n{{ person.name }} {{ script }}\n"
+    )
     assert check_templates(make_environment(tmp_path)) == []

@@ -39,21 +39,33 @@ def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def message(body: str, *, sender: str = "Sam Rivera <sam@example.org>",
-            subject: str = f"Re: Approve your thank-you {format_token(TOKEN)}",
-            extra_headers: str = "") -> bytes:
-    head = (f"From: {sender}\nTo: sam@example.org\nSubject: {subject}\n"
-            f"Message-ID: <m1@example.org>\nIn-Reply-To: <req@followup.local>\n"
-            f"{extra_headers}MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n")
+def message(
+    body: str,
+    *,
+    sender: str = "Sam Rivera <sam@example.org>",
+    subject: str = f"Re: Approve your thank-you {format_token(TOKEN)}",
+    extra_headers: str = "",
+) -> bytes:
+    head = (
+        f"From: {sender}\nTo: sam@example.org\nSubject: {subject}\n"
+        f"Message-ID: <m1@example.org>\nIn-Reply-To: <req@followup.local>\n"
+        f"{extra_headers}MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+    )
     return (head + body).encode("utf-8")
 
 
 def interview() -> Interview:
     start = datetime(2026, 12, 1, 14, 0, tzinfo=ZoneInfo("America/Chicago"))
-    return Interview(id=4, company="Acme", role="Backend Engineer", start=start,
-                     end=start + timedelta(hours=1), timezone="America/Chicago",
-                     state=InterviewState.ACTIVE,
-                     interviewers=(Person("Jane Doe", "jane@acme.example"),))
+    return Interview(
+        id=4,
+        company="Acme",
+        role="Backend Engineer",
+        start=start,
+        end=start + timedelta(hours=1),
+        timezone="America/Chicago",
+        state=InterviewState.ACTIVE,
+        interviewers=(Person("Jane Doe", "jane@acme.example"),),
+    )
 
 
 # ------------------------------------------------------------------ tokens
@@ -115,12 +127,21 @@ def test_apple_mail_done_reply():
     assert r.token == "Zm9sbG93dXAtY2FsbC0xLXRva2Vu"
 
 
-@pytest.mark.parametrize("word,action", [
-    ("approve", Action.APPROVE), ("Send", Action.APPROVE), ("YES!", Action.APPROVE),
-    ("ok.", Action.APPROVE), ("reject", Action.REJECT), ("No", Action.REJECT),
-    ("Don't send", Action.REJECT), ("cancel", Action.REJECT), ("done", Action.DONE),
-    ("Called", Action.DONE),
-])
+@pytest.mark.parametrize(
+    "word,action",
+    [
+        ("approve", Action.APPROVE),
+        ("Send", Action.APPROVE),
+        ("YES!", Action.APPROVE),
+        ("ok.", Action.APPROVE),
+        ("reject", Action.REJECT),
+        ("No", Action.REJECT),
+        ("Don't send", Action.REJECT),
+        ("cancel", Action.REJECT),
+        ("done", Action.DONE),
+        ("Called", Action.DONE),
+    ],
+)
 def test_command_words(word, action):
     """Each single command word above a quote maps to its action."""
     body = f"{word}\n\nOn Tue, Dec 1, 2026 at 3:30 PM Sam <sam@example.org> wrote:\n> approve\n"
@@ -135,10 +156,12 @@ def test_command_with_short_signoff_still_a_command():
 
 def test_command_word_followed_by_long_text_is_ambiguous():
     """'yes' followed by a paragraph is neither approval nor edit: UNKNOWN with a reason."""
-    body = ("Yes\n\nDear Jane, thank you so much for the time you spent with me today, "
-            "I really enjoyed hearing about the payments migration and the team culture.\n"
-            "I hope we can talk again soon about the next steps for the role.\n"
-            "Another line of text here.\nAnd one more line to be sure.\n")
+    body = (
+        "Yes\n\nDear Jane, thank you so much for the time you spent with me today, "
+        "I really enjoyed hearing about the payments migration and the team culture.\n"
+        "I hope we can talk again soon about the next steps for the role.\n"
+        "Another line of text here.\nAnd one more line to be sure.\n"
+    )
     r = parse_reply(message(body))
     assert r.action is Action.UNKNOWN
     assert "more text" in r.reason
@@ -160,13 +183,16 @@ def test_empty_reply_is_unknown():
 
 def test_edit_strips_dash_dash_signature():
     """Text after a '-- ' signature separator is not part of the edited body."""
-    body = ("Dear Jane,\n\nThank you for today. I enjoyed our talk about caching.\n\n"
-            "Best,\nSam\n-- \nSam Rivera | +1 312 555 0100\n\n"
-            "On Tue, Dec 1, 2026 at 3:30 PM Sam <sam@example.org> wrote:\n> old draft\n")
+    body = (
+        "Dear Jane,\n\nThank you for today. I enjoyed our talk about caching.\n\n"
+        "Best,\nSam\n-- \nSam Rivera | +1 312 555 0100\n\n"
+        "On Tue, Dec 1, 2026 at 3:30 PM Sam <sam@example.org> wrote:\n> old draft\n"
+    )
     r = parse_reply(message(body))
     assert r.action is Action.EDIT
-    assert r.edited_text == ("Dear Jane,\n\nThank you for today. "
-                             "I enjoyed our talk about caching.\n\nBest,\nSam\n")
+    assert r.edited_text == (
+        "Dear Jane,\n\nThank you for today. I enjoyed our talk about caching.\n\nBest,\nSam\n"
+    )
 
 
 def test_token_found_in_quoted_body_when_subject_lacks_it():
@@ -178,17 +204,21 @@ def test_token_found_in_quoted_body_when_subject_lacks_it():
 
 def test_html_only_reply_is_parsed():
     """An HTML-only reply: blockquoted original is ignored, the new text decides."""
-    raw = (f"From: sam@example.org\nSubject: Re: x {format_token(TOKEN)}\n"
-           "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
-           "<div>reject</div><blockquote>Your draft: approve</blockquote>").encode()
+    raw = (
+        f"From: sam@example.org\nSubject: Re: x {format_token(TOKEN)}\n"
+        "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+        "<div>reject</div><blockquote>Your draft: approve</blockquote>"
+    ).encode()
     r = parse_reply(raw)
     assert r.action is Action.REJECT
 
 
 def test_auto_reply_is_ignored():
     """An out-of-office auto-reply from the user's own address never edits a draft."""
-    raw = message("I am away until Monday.\nI will answer your message when I return.\n",
-                  extra_headers="Auto-Submitted: auto-replied\n")
+    raw = message(
+        "I am away until Monday.\nI will answer your message when I return.\n",
+        extra_headers="Auto-Submitted: auto-replied\n",
+    )
     r = parse_reply(raw)
     assert r.action is Action.UNKNOWN
     assert "automatic" in r.reason
@@ -223,8 +253,9 @@ def test_debrief_answers_inline_between_quoted_headings():
     """Answers typed between the quoted headings of the prompt are read too."""
     r = parse_reply(fixture("gmail_inline_debrief.eml"))
     assert r.action is Action.DEBRIEF
-    assert r.debrief == Debrief(topics="Payments migration",
-                                went_well="The whiteboard exercise on caching")
+    assert r.debrief == Debrief(
+        topics="Payments migration", went_well="The whiteboard exercise on caching"
+    )
 
 
 # ------------------------------------------------------------------ authorize
@@ -242,13 +273,16 @@ def test_authorize_accepts_alias():
     assert authorize(r, my_addresses=ME, expected_token=TOKEN) is None
 
 
-@pytest.mark.parametrize("sender", [
-    "Sam Rivera <sam@examp1e.org>",                  # look-alike domain
-    "Sam Rivera <sam@example.org.evil.example>",     # suffix trick
-    "Sam Rivera <xsam@example.org>",                 # prefix trick
-    "Sam Rivera <attacker@evil.example>",            # my display name, foreign address
-    "Sam Rivera <sam@xn--exmple-4nf.org>",           # punycode look-alike
-])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "Sam Rivera <sam@examp1e.org>",  # look-alike domain
+        "Sam Rivera <sam@example.org.evil.example>",  # suffix trick
+        "Sam Rivera <xsam@example.org>",  # prefix trick
+        "Sam Rivera <attacker@evil.example>",  # my display name, foreign address
+        "Sam Rivera <sam@xn--exmple-4nf.org>",  # punycode look-alike
+    ],
+)
 def test_authorize_refuses_spoofed_sender(sender):
     """Look-alike addresses and matching display names with a foreign address are refused."""
     r = parse_reply(message("approve\n", sender=sender))
@@ -329,14 +363,17 @@ def test_two_from_headers_both_mine_are_refused():
     assert reason is not None and "2 From headers" in reason
 
 
-@pytest.mark.parametrize("sender, name", [
-    ("Sam Rivera <sam@example.org>", "Sam Rivera"),
-    ("sam@example.org", ""),
-    ('"Rivera, Sam" <sam@example.org>', "Rivera, Sam"),
-    ("=?utf-8?q?Zo=C3=AB_Rivera?= <sam@example.org>", "Zoë Rivera"),
-    ("SAM@Example.ORG (Sam)", ""),
-    ("Sam Rivera\n <sam@example.org>", "Sam Rivera"),
-])
+@pytest.mark.parametrize(
+    "sender, name",
+    [
+        ("Sam Rivera <sam@example.org>", "Sam Rivera"),
+        ("sam@example.org", ""),
+        ('"Rivera, Sam" <sam@example.org>', "Rivera, Sam"),
+        ("=?utf-8?q?Zo=C3=AB_Rivera?= <sam@example.org>", "Zoë Rivera"),
+        ("SAM@Example.ORG (Sam)", ""),
+        ("Sam Rivera\n <sam@example.org>", "Sam Rivera"),
+    ],
+)
 def test_plain_from_forms_are_accepted(sender, name):
     """The From forms mail clients really write are read as my address."""
     r = parse_reply(message("approve\n", sender=sender))
@@ -347,38 +384,44 @@ def test_plain_from_forms_are_accepted(sender, name):
 # ------------------------------------------------------------------ Authentication-Results
 
 TRUSTED = "mx.example.org"
-GOOD_AR = ("Authentication-Results: mx.example.org; dkim=pass header.i=@example.org "
-           "header.s=s1 header.b=abc; spf=pass (domain of sam@example.org designates 192.0.2.1 "
-           "as permitted sender) smtp.mailfrom=sam@example.org;\n dmarc=pass (p=NONE sp=NONE "
-           "dis=NONE) header.from=example.org\n")
+GOOD_AR = (
+    "Authentication-Results: mx.example.org; dkim=pass header.i=@example.org "
+    "header.s=s1 header.b=abc; spf=pass (domain of sam@example.org designates 192.0.2.1 "
+    "as permitted sender) smtp.mailfrom=sam@example.org;\n dmarc=pass (p=NONE sp=NONE "
+    "dis=NONE) header.from=example.org\n"
+)
 
 
 def ar_reply(*headers: str, body: str = "approve\n"):
     return parse_reply(message(body, extra_headers="".join(headers)))
 
 
-@pytest.mark.parametrize("header", [
-    "Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=example.org; dkim=none; "
-    "dmarc=none\n",
-    "Authentication-Results: mx.example.org; dmarc=permerror header.from=example.org\n",
-    "Authentication-Results: mx.example.org; dmarc=temperror header.from=example.org\n",
-    "Authentication-Results: mx.example.org; dkim=pass header.d=evil.example; spf=pass; "
-    "dmarc=pass header.from=evil.example\n",
-    "Authentication-Results: mx.example.org; dkim=pass header.d=org; dmarc=none\n",
-    "Authentication-Results: mx.example.org; spf=fail; dkim=fail (bad signature) "
-    "header.d=example.org; dmarc=pass\n",
-    "Authentication-Results: mx.example.org;\n dkim=pass header.d=example.org; dmarc = FAIL\n",
-    "Authentication-Results: mx.example.org; dmarc=fail (dmarc=pass header.from=example.org) "
-    "header.from=example.org\n",
-    "Authentication-Results: mx.example.org; none\n",
-    "Authentication-Results: mx.example.org; dkim=fail header.d=example.org; "
-    "dmarc=pass header.from=example.org\n",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=example.org; dkim=none; "
+        "dmarc=none\n",
+        "Authentication-Results: mx.example.org; dmarc=permerror header.from=example.org\n",
+        "Authentication-Results: mx.example.org; dmarc=temperror header.from=example.org\n",
+        "Authentication-Results: mx.example.org; dkim=pass header.d=evil.example; spf=pass; "
+        "dmarc=pass header.from=evil.example\n",
+        "Authentication-Results: mx.example.org; dkim=pass header.d=org; dmarc=none\n",
+        "Authentication-Results: mx.example.org; spf=fail; dkim=fail (bad signature) "
+        "header.d=example.org; dmarc=pass\n",
+        "Authentication-Results: mx.example.org;\n dkim=pass header.d=example.org; dmarc = FAIL\n",
+        "Authentication-Results: mx.example.org; dmarc=fail (dmarc=pass header.from=example.org) "
+        "header.from=example.org\n",
+        "Authentication-Results: mx.example.org; none\n",
+        "Authentication-Results: mx.example.org; dkim=fail header.d=example.org; "
+        "dmarc=pass header.from=example.org\n",
+    ],
+)
 def test_trusted_server_without_a_pass_for_my_domain_refuses(header):
     """With trusted_authserv_id set, anything but DMARC/aligned-DKIM pass for my domain
     from that server refuses: fail, none, permerror, a pass for another domain."""
-    reason = authorize(ar_reply(header), my_addresses=ME, expected_token=TOKEN,
-                       trusted_authserv_id=TRUSTED)
+    reason = authorize(
+        ar_reply(header), my_addresses=ME, expected_token=TOKEN, trusted_authserv_id=TRUSTED
+    )
     assert reason is not None and reason.startswith("authentication failed"), reason
 
 
@@ -392,17 +435,21 @@ def test_pass_from_an_untrusted_server_does_not_count():
 def test_forged_pass_beside_the_real_verdict_does_not_win():
     """A forged 'pass' header under the trusted id next to the server's real 'fail': refused."""
     real = "Authentication-Results: mx.example.org; dkim=none; dmarc=fail header.from=example.org\n"
-    reason = authorize(ar_reply(real, GOOD_AR), my_addresses=ME, expected_token=TOKEN,
-                       trusted_authserv_id=TRUSTED)
+    reason = authorize(
+        ar_reply(real, GOOD_AR), my_addresses=ME, expected_token=TOKEN, trusted_authserv_id=TRUSTED
+    )
     assert reason is not None and "DMARC fail" in reason
 
 
-@pytest.mark.parametrize("header", [
-    GOOD_AR,
-    GOOD_AR.replace("mx.example.org", "MX.Example.ORG"),
-    "Authentication-Results: mx.example.org; dkim=pass header.d=example.org\n",
-    "Authentication-Results: mx.example.org; dkim=pass header.i=sam@mail.example.org\n",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        GOOD_AR,
+        GOOD_AR.replace("mx.example.org", "MX.Example.ORG"),
+        "Authentication-Results: mx.example.org; dkim=pass header.d=example.org\n",
+        "Authentication-Results: mx.example.org; dkim=pass header.i=sam@mail.example.org\n",
+    ],
+)
 def test_pass_from_the_trusted_server_accepts(header):
     """DMARC pass for my domain, or DKIM pass aligned with it, from the trusted server."""
     other = "Authentication-Results: mx.evil.example; dkim=fail; dmarc=fail\n"
@@ -420,23 +467,31 @@ def test_parse_auth_results_reads_methods_and_properties():
     """RFC 8601 parsing: authserv-id, method=result, properties, comments dropped."""
     from followup.core.replies import parse_auth_results
 
-    h = parse_auth_results('mx.example.org 1; dkim = pass (good) header.d="example.org"; '
-                           "spf=softfail smtp.mailfrom=a@b.example; dmarc=pass header.from=Ex.ORG")
+    h = parse_auth_results(
+        'mx.example.org 1; dkim = pass (good) header.d="example.org"; '
+        "spf=softfail smtp.mailfrom=a@b.example; dmarc=pass header.from=Ex.ORG"
+    )
     assert h.authserv_id == "mx.example.org"
-    assert [(r.method, r.result) for r in h.results] == [("dkim", "pass"), ("spf", "softfail"),
-                                                          ("dmarc", "pass")]
+    assert [(r.method, r.result) for r in h.results] == [
+        ("dkim", "pass"),
+        ("spf", "softfail"),
+        ("dmarc", "pass"),
+    ]
     assert h.results[0].prop("header.d") == "example.org"
     assert h.results[2].prop("header.from") == "ex.org"
 
 
 # ------------------------------------------------------------------ edits need our quoted request
 
-EDIT = ("Dear Jane,\n\nThank you for the deep dive on the billing system today. I enjoyed "
-        "it.\n\nSam\n")
-REQUEST = ("Your thank-you draft for the Backend Engineer role at Acme is ready. Nothing is "
-           "sent until you approve it.\n\n----- draft begins -----\nDear Jane Doe,\n\n"
-           "Thank you for taking the time to meet with me today.\n----- draft ends -----\n\n"
-           f"Reference: {format_token(TOKEN)}\n")
+EDIT = (
+    "Dear Jane,\n\nThank you for the deep dive on the billing system today. I enjoyed it.\n\nSam\n"
+)
+REQUEST = (
+    "Your thank-you draft for the Backend Engineer role at Acme is ready. Nothing is "
+    "sent until you approve it.\n\n----- draft begins -----\nDear Jane Doe,\n\n"
+    "Thank you for taking the time to meet with me today.\n----- draft ends -----\n\n"
+    f"Reference: {format_token(TOKEN)}\n"
+)
 GMAIL_ATTRIBUTION = "On Tue, Dec 1, 2026 at 3:30 PM Sam Rivera <sam@example.org> wrote:\n"
 
 
@@ -450,13 +505,16 @@ def test_edit_quoting_the_request_is_accepted_without_trusted_server():
     assert authorize(r, my_addresses=ME, expected_token=TOKEN) is None
 
 
-FORWARD = ("---------- Forwarded message ---------\nFrom: Sam Rivera <sam@example.org>\n"
-           "Date: Tue, Dec 1, 2026 at 3:30 PM\nSubject: Approve your thank-you "
-           f"{format_token(TOKEN)}\nTo: <eve@evil.example>\n\n")
+FORWARD = (
+    "---------- Forwarded message ---------\nFrom: Sam Rivera <sam@example.org>\n"
+    "Date: Tue, Dec 1, 2026 at 3:30 PM\nSubject: Approve your thank-you "
+    f"{format_token(TOKEN)}\nTo: <eve@evil.example>\n\n"
+)
 
 
-@pytest.mark.parametrize("case", ["no_quote", "forwarded_copy", "fwd_subject", "quoted_twice",
-                                  "reference_changed"])
+@pytest.mark.parametrize(
+    "case", ["no_quote", "forwarded_copy", "fwd_subject", "quoted_twice", "reference_changed"]
+)
 def test_edit_without_our_unchanged_quoted_request_is_refused(case):
     """Without trusted_authserv_id the token alone counts; an edit (text we would send)
     must also quote the request's Reference line unchanged, in a reply to the request
@@ -491,26 +549,26 @@ def test_edit_with_trusted_pass_needs_no_quoted_request():
 
 OUTLOOK_BLOCKS = {
     "en_markdown_bold": "**From:** Sam Rivera <sam@example.org>\n**Sent:** Tuesday, December 1, "
-                        "2026 3:30 PM\n**To:** Sam Rivera <sam@example.org>\n**Subject:** Approve",
+    "2026 3:30 PM\n**To:** Sam Rivera <sam@example.org>\n**Subject:** Approve",
     "en_date_no_sent": "From: Sam Rivera <sam@example.org>\nTo: Sam Rivera <sam@example.org>\n"
-                       "Subject: Approve your thank-you",
+    "Subject: Approve your thank-you",
     "fr": "De : Sam Rivera <sam@example.org>\nEnvoyé : mardi 1 décembre 2026 15:30\n"
-          "À : Sam Rivera <sam@example.org>\nObjet : Approve your thank-you",
+    "À : Sam Rivera <sam@example.org>\nObjet : Approve your thank-you",
     "fr_nbsp_bold_rule": "________________________________\n*De\u00a0:* Sam Rivera "
-                         "<sam@example.org>\n*Envoyé\u00a0:* mardi 1 décembre 2026 15:30\n"
-                         "*À\u00a0:* Sam Rivera\n*Objet\u00a0:* Approve",
+    "<sam@example.org>\n*Envoyé\u00a0:* mardi 1 décembre 2026 15:30\n"
+    "*À\u00a0:* Sam Rivera\n*Objet\u00a0:* Approve",
     "de": "Von: Sam Rivera <sam@example.org>\nGesendet: Dienstag, 1. Dezember 2026 15:30\n"
-          "An: Sam Rivera <sam@example.org>\nBetreff: Approve your thank-you",
+    "An: Sam Rivera <sam@example.org>\nBetreff: Approve your thank-you",
     "es": "De: Sam Rivera <sam@example.org>\nEnviado: martes, 1 de diciembre de 2026 15:30\n"
-          "Para: Sam Rivera <sam@example.org>\nAsunto: Approve your thank-you",
+    "Para: Sam Rivera <sam@example.org>\nAsunto: Approve your thank-you",
     "es_new_outlook": "De: Sam Rivera <sam@example.org>\nEnviado el: martes, 1 de diciembre de "
-                      "2026 15:30\nPara: Sam Rivera <sam@example.org>\nAsunto: Approve",
+    "2026 15:30\nPara: Sam Rivera <sam@example.org>\nAsunto: Approve",
     "es_no_sent_line": "De: Sam Rivera <sam@example.org>\nPara: Sam Rivera <sam@example.org>\n"
-                       "Asunto: Approve your thank-you",
+    "Asunto: Approve your thank-you",
     "nl": "Van: Sam Rivera <sam@example.org>\nVerzonden: dinsdag 1 december 2026 15:30\n"
-          "Aan: Sam Rivera <sam@example.org>\nOnderwerp: Approve your thank-you",
+    "Aan: Sam Rivera <sam@example.org>\nOnderwerp: Approve your thank-you",
     "pt": "De: Sam Rivera <sam@example.org>\nEnviada em: terça-feira, 1 de dezembro de 2026 15:30"
-          "\nPara: Sam Rivera <sam@example.org>\nAssunto: Approve your thank-you",
+    "\nPara: Sam Rivera <sam@example.org>\nAssunto: Approve your thank-you",
 }
 
 
@@ -530,8 +588,7 @@ ATTRIBUTIONS = {
     "de_apple": "Am 01.12.2026 um 15:30 schrieb Sam Rivera <sam@example.org>:",
     "de_wrapped": "Am Di., 1. Dez. 2026 um 15:30 Uhr schrieb Sam Rivera <\nsam@example.org>:",
     "fr": "Le mar. 1 déc. 2026 à 15:30, Sam Rivera <sam@example.org> a écrit :",
-    "fr_wrapped_nbsp": "Le mar. 1 déc. 2026 à 15:30, Sam Rivera\n<sam@example.org> a\n"
-                       "écrit\u00a0:",
+    "fr_wrapped_nbsp": "Le mar. 1 déc. 2026 à 15:30, Sam Rivera\n<sam@example.org> a\nécrit\u00a0:",
     "es": "El mar, 1 dic 2026 a las 15:30, Sam Rivera (<sam@example.org>)\nescribió:",
     "nl": "Op di 1 dec. 2026 om 15:30 schreef Sam Rivera <sam@example.org>:",
     "pt": "Em ter., 1 de dez. de 2026 às 15:30, Sam Rivera <sam@example.org> escreveu:",
@@ -558,18 +615,25 @@ def test_spanish_outlook_reply_is_taken_only_for_its_new_text():
 
 def test_prose_starting_with_on_is_not_an_attribution():
     """'On … wrote:' needs a date or an address; a sentence of the edit is kept."""
-    body = ("Dear Jane,\n\nOn reflection, here is what I wrote:\nI enjoyed the billing "
-            "deep dive.\n\nSam\n")
+    body = (
+        "Dear Jane,\n\nOn reflection, here is what I wrote:\nI enjoyed the billing "
+        "deep dive.\n\nSam\n"
+    )
     r = parse_reply(message(body))
     assert r.action is Action.EDIT and "On reflection" in r.edited_text
 
 
-@pytest.mark.parametrize("new_text, held", [
-    (EDIT + "\n" + REQUEST, "the approval instructions"),  # a quote the parser did not see
-    (EDIT + f"\nReference: {format_token(TOKEN)}\n", "the reference"),
-    (EDIT + "\n----- draft begins -----\nDear Jane Doe,\n----- draft ends -----\n",
-     "the draft markers"),
-])
+@pytest.mark.parametrize(
+    "new_text, held",
+    [
+        (EDIT + "\n" + REQUEST, "the approval instructions"),  # a quote the parser did not see
+        (EDIT + f"\nReference: {format_token(TOKEN)}\n", "the reference"),
+        (
+            EDIT + "\n----- draft begins -----\nDear Jane Doe,\n----- draft ends -----\n",
+            "the draft markers",
+        ),
+    ],
+)
 def test_edit_still_holding_our_request_is_refused(new_text, held):
     """New text that still holds the token or the request's instructions is not the
     user's edit: UNKNOWN, with what it holds."""
@@ -578,16 +642,19 @@ def test_edit_still_holding_our_request_is_refused(new_text, held):
     assert held in r.echo and held in r.reason
 
 
-@pytest.mark.parametrize("body", [
-    "On 1 " * 400_000,
-    ("On " + "1 " * 2000 + "\n") * 500,
-    ("Am 1 schrieb " * 100 + "\n") * 2000,
-    "From: x\n" * 200_000,
-    ("-" * 10_000 + " Original Message\n") * 200,
-    "**From" + " " * 2_000_000,
-    ("a écrit " + "\u00a0" * 1000) * 2000,
-    "Reference: [fu-" + "A" * 2_000_000,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "On 1 " * 400_000,
+        ("On " + "1 " * 2000 + "\n") * 500,
+        ("Am 1 schrieb " * 100 + "\n") * 2000,
+        "From: x\n" * 200_000,
+        ("-" * 10_000 + " Original Message\n") * 200,
+        "**From" + " " * 2_000_000,
+        ("a écrit " + "\u00a0" * 1000) * 2000,
+        "Reference: [fu-" + "A" * 2_000_000,
+    ],
+)
 def test_quote_parsing_is_fast_on_hostile_bodies(body):
     """Two megabytes of text built to make a backtracking pattern crawl: well under a second."""
     import time
@@ -605,9 +672,14 @@ def test_quote_parsing_is_fast_on_hostile_bodies(body):
 
 def test_debrief_form_round_trip():
     """A debrief written into the form and parsed back is the same debrief."""
-    d = Debrief(topics="caching\nteam size", went_well="the design exercise",
-                wish_not_said="on-call is tedious", wish_said="mentoring",
-                unmet_requirement="Kafka", made_up_for="six hours of Kafka practice")
+    d = Debrief(
+        topics="caching\nteam size",
+        went_well="the design exercise",
+        wish_not_said="on-call is tedious",
+        wish_said="mentoring",
+        unmet_requirement="Kafka",
+        made_up_for="six hours of Kafka practice",
+    )
     assert parse_debrief_form(debrief_form(interview(), d)) == d
 
 
@@ -621,8 +693,10 @@ def test_debrief_form_has_every_heading_and_names_to_check():
 
 def test_parse_debrief_form_ignores_comments_and_accepts_same_line_answers():
     """'#' lines are ignored; 'Heading: answer' on one line is read."""
-    text = ("# a comment\nTopics covered: caching\n# What went well?\n"
-            "what went well?\n  the design part  \n")
+    text = (
+        "# a comment\nTopics covered: caching\n# What went well?\n"
+        "what went well?\n  the design part  \n"
+    )
     assert parse_debrief_form(text) == Debrief(topics="caching", went_well="the design part")
 
 
@@ -638,13 +712,18 @@ def test_debrief_from_mapping_rejects_unknown_key():
         debrief_from_mapping({"went_wel": "typo"})
 
 
-@pytest.mark.parametrize("text, news", [
-    ("We are pleased to offer you the position.", "an offer"),
-    ("Unfortunately we have decided to move forward with other candidates for the role.",
-     "a rejection"),
-    ("We'd love to set up a second interview with the team.", "next steps"),
-    ("Thanks Sam, great talking to you!", None),
-])
+@pytest.mark.parametrize(
+    "text, news",
+    [
+        ("We are pleased to offer you the position.", "an offer"),
+        (
+            "Unfortunately we have decided to move forward with other candidates for the role.",
+            "a rejection",
+        ),
+        ("We'd love to set up a second interview with the team.", "next steps"),
+        ("Thanks Sam, great talking to you!", None),
+    ],
+)
 def test_company_news_reads_the_new_text_only(text, news):
     """Offer, rejection or next steps in what the company wrote; quoted text does not count."""
     from followup.core.replies import company_news

@@ -26,8 +26,11 @@ pytestmark = pytest.mark.integration
 CHICAGO = ZoneInfo("America/Chicago")
 START = datetime(2026, 12, 1, 13, 0, tzinfo=CHICAGO)
 AFTER = START + timedelta(hours=2)  # the interview has ended; debrief delay passed
-PEOPLE = [("Jane Doe", "jane.doe@acme.example"), ("Raj Patel", "raj.patel@acme.example"),
-          ("Li Wei", "li.wei@acme.example")]
+PEOPLE = [
+    ("Jane Doe", "jane.doe@acme.example"),
+    ("Raj Patel", "raj.patel@acme.example"),
+    ("Li Wei", "li.wei@acme.example"),
+]
 INTERVIEWERS = {email for _, email in PEOPLE}
 
 
@@ -80,8 +83,10 @@ def test_three_interviewers_three_drafts_two_approved_two_sent_once(rt, smtp, im
     states = {d.to.email: d.state for d in drafts.list_drafts(rt.store, include_all=True)}
     assert states["li.wei@acme.example"] is DraftState.WAITING
     # A copy of each thank-you in Sent (a provider we do not know keeps none itself), once.
-    sent_copies = [email.message_from_bytes(b, policy=policy.default)["Message-ID"]
-                   for b in imap_account.messages("Sent")]
+    sent_copies = [
+        email.message_from_bytes(b, policy=policy.default)["Message-ID"]
+        for b in imap_account.messages("Sent")
+    ]
     assert sorted(sent_copies) == sorted(d.message_id for d in approved)
 
 
@@ -90,14 +95,16 @@ def test_approval_by_email_reply(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     requests = approval_requests(smtp)
     subject, token = next((s, t) for s, t in requests.items() if "Jane Doe" in s)
-    imap_account.append("INBOX", reply(to_subject=subject, body="approve",
-                                       quoted=f"Draft token [fu-{token}]"))
+    imap_account.append(
+        "INBOX", reply(to_subject=subject, body="approve", quoted=f"Draft token [fu-{token}]")
+    )
     run_pass(rt, now=AFTER)
     sent = to_interviewers(smtp)
     assert [m.rcpt_tos for m in sent] == [["jane.doe@acme.example"]]
     # Replaying the same approval after the send does nothing more.
-    imap_account.append("INBOX", reply(to_subject=subject, body="approve",
-                                       message_id="<replay@example.net>"))
+    imap_account.append(
+        "INBOX", reply(to_subject=subject, body="approve", message_id="<replay@example.net>")
+    )
     run_pass(rt, now=AFTER)
     assert len(to_interviewers(smtp)) == 1
 
@@ -108,19 +115,28 @@ def test_edited_reply_sends_the_edited_text(rt, smtp, imap_account):
     edited = "Dear Raj,\n\nThank you for the deep dive on the billing system today.\n\nSam"
     (request,) = [m for m in smtp.messages if str(m.message["Subject"]) == subject]
     # an edit by email quotes the request it answers (its Reference line unchanged)
-    imap_account.append("INBOX", reply(to_subject=subject, body=edited,
-                                       quoted=request.message.get_body(("plain",)).get_content()))
+    imap_account.append(
+        "INBOX",
+        reply(
+            to_subject=subject,
+            body=edited,
+            quoted=request.message.get_body(("plain",)).get_content(),
+        ),
+    )
     run_pass(rt, now=AFTER)
     (msg,) = to_interviewers(smtp)
     assert msg.rcpt_tos == ["raj.patel@acme.example"]
     assert "deep dive on the billing system" in msg.message.get_body(("plain",)).get_content()
 
 
-@pytest.mark.parametrize("sender, with_token", [
-    ("someone@attacker.example", True),      # right token, wrong sender
-    ("sam.seeker@example.net.evil.example", True),  # look-alike address
-    (ME, False),                             # right sender, no token
-])
+@pytest.mark.parametrize(
+    "sender, with_token",
+    [
+        ("someone@attacker.example", True),  # right token, wrong sender
+        ("sam.seeker@example.net.evil.example", True),  # look-alike address
+        (ME, False),  # right sender, no token
+    ],
+)
 def test_forged_or_tokenless_replies_send_nothing(rt, smtp, imap_account, sender, with_token):
     run_pass(rt, now=AFTER)
     subject, token = next((s, t) for s, t in approval_requests(smtp).items() if "Li Wei" in s)
@@ -137,16 +153,22 @@ def test_reject_by_email_means_never_sent(rt, smtp, imap_account):
     subject, _ = next((s, t) for s, t in approval_requests(smtp).items() if "Li Wei" in s)
     imap_account.append("INBOX", reply(to_subject=subject, body="reject"))
     run_pass(rt, now=AFTER)
-    (li,) = [d for d in drafts.list_drafts(rt.store, include_all=True)
-             if d.to.email == "li.wei@acme.example"]
+    (li,) = [
+        d
+        for d in drafts.list_drafts(rt.store, include_all=True)
+        if d.to.email == "li.wei@acme.example"
+    ]
     assert li.state is DraftState.REJECTED
     assert to_interviewers(smtp) == []
 
 
 def approve_all(rt) -> list:
     with rt.store.transaction():
-        return [drafts.approve(rt.store, d.id, sender=ME, now=AFTER)
-                for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING]
+        return [
+            drafts.approve(rt.store, d.id, sender=ME, now=AFTER)
+            for d in drafts.list_drafts(rt.store)
+            if d.state is DraftState.WAITING
+        ]
 
 
 @pytest.mark.parametrize("code", [421, 451])
@@ -156,8 +178,9 @@ def test_temporary_smtp_failure_is_retried_and_sent_once(rt, smtp, code):
     smtp.fail_next(code, "4.3.0 try again later")
     run_pass(rt, now=AFTER)
     assert len(to_interviewers(smtp)) == 2  # one failed, two went out
-    (retry,) = [d for d in drafts.list_drafts(rt.store, include_all=True)
-                if d.state is DraftState.APPROVED]
+    (retry,) = [
+        d for d in drafts.list_drafts(rt.store, include_all=True) if d.state is DraftState.APPROVED
+    ]
     assert "try again later" in retry.last_error
     run_pass(rt, now=AFTER + timedelta(minutes=1))  # backoff not over yet
     assert len(to_interviewers(smtp)) == 2
@@ -202,7 +225,6 @@ def test_auto_mode_sends_without_review(mail_env, imap_account, smtp):
     finally:
         runtime.close()
     assert [m.rcpt_tos for m in to_interviewers(smtp)] == [["jane.doe@acme.example"]]
-
 
 
 def test_auto_mode_never_approves_past_the_cap(mail_env, imap_account, smtp):

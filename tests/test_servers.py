@@ -76,8 +76,13 @@ def test_imaps_with_self_signed_cert(dovecot: Dovecot, imap_account: Account) ->
         assert c.select_folder("INBOX")[b"EXISTS"] == 0
     # ...and the cert really is checked: an untrusting context fails
     with pytest.raises(ssl.SSLCertVerificationError):
-        IMAPClient(dovecot.host, port=dovecot.ssl_port, ssl=True,
-                   ssl_context=ssl.create_default_context(), timeout=5)
+        IMAPClient(
+            dovecot.host,
+            port=dovecot.ssl_port,
+            ssl=True,
+            ssl_context=ssl.create_default_context(),
+            timeout=5,
+        )
 
 
 def test_starttls_with_self_signed_cert(dovecot: Dovecot, imap_account: Account) -> None:
@@ -158,12 +163,18 @@ def _email(subject: str = "Thank you") -> EmailMessage:
     return msg
 
 
-def _send(sink: SmtpSink, msg: EmailMessage | None = None, *, password: str | None = None,
-          rcpts: tuple[str, ...] = ("alice@example.test",)) -> dict:
+def _send(
+    sink: SmtpSink,
+    msg: EmailMessage | None = None,
+    *,
+    password: str | None = None,
+    rcpts: tuple[str, ...] = ("alice@example.test",),
+) -> dict:
     msg = msg or _email()
     if sink.tls == "implicit":
-        conn: smtplib.SMTP = smtplib.SMTP_SSL(sink.host, sink.port, timeout=10,
-                                              context=sink.ssl_context())
+        conn: smtplib.SMTP = smtplib.SMTP_SSL(
+            sink.host, sink.port, timeout=10, context=sink.ssl_context()
+        )
     else:
         conn = smtplib.SMTP(sink.host, sink.port, timeout=10)
     with conn:
@@ -191,8 +202,10 @@ def test_sink_requires_auth_and_refuses_wrong_password(smtp: SmtpSink) -> None:
     with pytest.raises(smtplib.SMTPAuthenticationError) as exc:
         _send(smtp, password="wrong")
     assert exc.value.smtp_code == 535
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as conn, \
-            pytest.raises(smtplib.SMTPSenderRefused) as refused:
+    with (
+        smtplib.SMTP(smtp.host, smtp.port, timeout=10) as conn,
+        pytest.raises(smtplib.SMTPSenderRefused) as refused,
+    ):
         conn.sendmail("sender@example.test", ["a@example.test"], b"Subject: x\r\n\r\nx\r\n")
     assert refused.value.smtp_code == 530
     assert smtp.messages == []
@@ -204,8 +217,9 @@ def test_sink_starttls_and_smtps(smtp: SmtpSink, smtps: SmtpSink) -> None:
     with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as conn:
         conn.starttls(context=smtp.ssl_context())
         conn.login(smtp.username, smtp.password)
-        conn.sendmail("sender@example.test", ["a@example.test"],
-                      _email().as_bytes(policy=policy.SMTP))
+        conn.sendmail(
+            "sender@example.test", ["a@example.test"], _email().as_bytes(policy=policy.SMTP)
+        )
     assert smtp.wait_for(1)[0].tls
     _send(smtps)
     assert smtps.wait_for(1)[0].tls

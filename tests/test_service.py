@@ -48,11 +48,19 @@ def daemon(mail_env, tmp_path):
     """Start `followup run` like systemd does; yields (process, notifications, log path)."""
     notes = Notifications(tmp_path / "notify.sock")
     log = tmp_path / "daemon.log"
-    env = {**os.environ, "NOTIFY_SOCKET": str(notes.path), "WATCHDOG_USEC": "2000000",
-           "INVOCATION_ID": "test"}
+    env = {
+        **os.environ,
+        "NOTIFY_SOCKET": str(notes.path),
+        "WATCHDOG_USEC": "2000000",
+        "INVOCATION_ID": "test",
+    }
     with log.open("wb") as handle:
-        proc = subprocess.Popen([sys.executable, "-m", "followup", "run", "-v"], env=env,
-                                stdout=handle, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "followup", "run", "-v"],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     yield proc, notes, log
     if proc.poll() is None:
         proc.kill()
@@ -70,12 +78,14 @@ def test_ready_watchdog_idle_reload_and_stop(daemon, mail_env, imap_account):
     notes.wait_for("READY=1")
     notes.wait_for("WATCHDOG=1", timeout=10)  # pinged at half of WATCHDOG_USEC
     history = lambda: log.read_text()[-3000:]  # noqa: E731 - shown when an assert fails
-    assert any(m.startswith("STATUS=watching INBOX") for msg in notes.received
-               for m in msg.splitlines())
+    assert any(
+        m.startswith("STATUS=watching INBOX") for msg in notes.received for m in msg.splitlines()
+    )
     # An invite arriving while the daemon idles is recorded (IMAP IDLE push).
     start = datetime.now(UTC) + timedelta(days=3)
-    imap_account.append("INBOX", invite(uid="live-1", start=start,
-                                        people=[("Jane Doe", "jane@acme.example")]))
+    imap_account.append(
+        "INBOX", invite(uid="live-1", start=start, people=[("Jane Doe", "jane@acme.example")])
+    )
     db = mail_env.parent / "followup.db"
     deadline = time.monotonic() + 15
     while not interviews_in(db) and time.monotonic() < deadline:
@@ -106,8 +116,10 @@ def test_dovecot_restart_while_idling_is_survived(daemon, mail_env, imap_account
     time.sleep(0.5)  # the daemon is in IDLE now
     dovecot.restart()
     start = datetime.now(UTC) + timedelta(days=3)
-    imap_account.append("INBOX", invite(uid="after-restart", start=start,
-                                        people=[("Raj Patel", "raj@acme.example")]))
+    imap_account.append(
+        "INBOX",
+        invite(uid="after-restart", start=start, people=[("Raj Patel", "raj@acme.example")]),
+    )
     db = mail_env.parent / "followup.db"
     deadline = time.monotonic() + 40  # first reconnect after a short backoff
     while not interviews_in(db) and time.monotonic() < deadline:
@@ -126,13 +138,18 @@ def test_a_second_instance_refuses_to_run(daemon, mail_env):
 def test_no_secret_in_logs_database_or_json(mail_env, imap_account, smtp, tmp_path):
     """A full pass with a known password: it is in no log line, no row, no --json output."""
     start = datetime.now(UTC) - timedelta(hours=3)
-    imap_account.append("INBOX", invite(uid="secret-1", start=start,
-                                        people=[("Jane Doe", "jane@acme.example")]))
+    imap_account.append(
+        "INBOX", invite(uid="secret-1", start=start, people=[("Jane Doe", "jane@acme.example")])
+    )
     secrets = [imap_account.password, smtp.password]
     logs = followup("run", "--once", "-v").stderr
     bad = followup("check", env={"FOLLOWUP_IMAP_PASSWORD": "Wr0ng-Pa55word"})
-    outputs = [logs, bad.stdout + bad.stderr,
-               followup("status", "--json").stdout, followup("drafts", "--all", "--json").stdout]
+    outputs = [
+        logs,
+        bad.stdout + bad.stderr,
+        followup("status", "--json").stdout,
+        followup("drafts", "--all", "--json").stdout,
+    ]
     with sqlite3.connect(mail_env.parent / "followup.db") as conn:
         dump = "\n".join(conn.iterdump())
     assert "jane@acme.example" in dump  # the dump is real
@@ -143,15 +160,22 @@ def test_no_secret_in_logs_database_or_json(mail_env, imap_account, smtp, tmp_pa
 
 def test_service_install_writes_a_unit_that_systemd_accepts(mail_env, tmp_path):
     """The unit runs this install's followup with this config; systemd-analyze finds no fault."""
-    result = followup("service", "install", "--no-start", "--config", str(mail_env),
-                      env={"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
+    result = followup(
+        "service",
+        "install",
+        "--no-start",
+        "--config",
+        str(mail_env),
+        env={"XDG_CONFIG_HOME": str(tmp_path / "xdg")},
+    )
     assert result.returncode == 0, result.stderr
     unit = tmp_path / "xdg" / "systemd" / "user" / "followup.service"
     text = unit.read_text()
     assert f"run --config {mail_env}" in text and "Type=notify" in text
     assert f"ReadWritePaths={mail_env.parent}" in text
-    verify = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
-                            text=True)
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True
+    )
     assert verify.returncode == 0 and verify.stderr.strip() == "", verify.stderr
 
 

@@ -30,8 +30,9 @@ def test_database_from_each_earlier_schema_migrates_and_keeps_its_rows(tmp_path,
     for step in MIGRATIONS[:version]:
         step(db)
     db.execute(f"PRAGMA user_version = {version}")
-    db.execute("INSERT INTO sync_state (folder, uidvalidity, last_uid) "
-               "VALUES ('imap:INBOX', 7, 42)")
+    db.execute(
+        "INSERT INTO sync_state (folder, uidvalidity, last_uid) VALUES ('imap:INBOX', 7, 42)"
+    )
     db.execute("COMMIT")
     db.close()
     with Store(path) as s:
@@ -68,5 +69,7 @@ def test_naive_datetimes_never_reach_the_store():
 
     with pytest.raises(ValueError):
         store_module.to_db(datetime(2026, 12, 1, 14, 0))
-    assert store_module.to_db(datetime.fromisoformat("2026-12-01T14:00:00-06:00")) == \
-        "2026-12-01T20:00:00+00:00"
+    assert (
+        store_module.to_db(datetime.fromisoformat("2026-12-01T14:00:00-06:00"))
+        == "2026-12-01T20:00:00+00:00"
+    )

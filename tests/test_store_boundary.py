@@ -14,10 +14,12 @@ STORE = PACKAGE / "adapters" / "store"
 
 # A statement keyword followed by the shape of a statement, so that words of prose
 # ("update", "Delete the draft?") and command names are not taken for SQL.
-SQL = re.compile(r"""\s*(?:SELECT\s+\S.*?\bFROM\b|SELECT\s+\d|INSERT\s+(?:OR\s+\w+\s+)?INTO\b
+SQL = re.compile(
+    r"""\s*(?:SELECT\s+\S.*?\bFROM\b|SELECT\s+\d|INSERT\s+(?:OR\s+\w+\s+)?INTO\b
                  |UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\b
                  |ALTER\s+TABLE\b|PRAGMA\s+\w|(?:BEGIN|COMMIT|ROLLBACK)\b)""",
-                 re.IGNORECASE | re.DOTALL | re.VERBOSE)
+    re.IGNORECASE | re.DOTALL | re.VERBOSE,
+)
 
 
 def outside_the_store() -> list[Path]:
@@ -29,8 +31,7 @@ def sql_strings(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                and SQL.match(node.value)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.match(node.value):
             found.append(node.value)
     return found
 
@@ -49,8 +50,14 @@ def test_the_store_package_exists_and_holds_the_sql():
 
 def test_the_checker_finds_sql_in_plain_and_formatted_strings(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text('x = "  select 1"\ny = f"UPDATE t SET a = {1}"\nz = "Selected"\n'
-                      'w = "update the draft"\nv = "pragma user_version"\n'
-                      'u = """\n  CREATE TABLE t (a)"""\n')
-    assert sorted(sql_strings(sample)) == ["\n  CREATE TABLE t (a)", "  select 1",
-                                           "UPDATE t SET a = ", "pragma user_version"]
+    sample.write_text(
+        'x = "  select 1"\ny = f"UPDATE t SET a = {1}"\nz = "Selected"\n'
+        'w = "update the draft"\nv = "pragma user_version"\n'
+        'u = """\n  CREATE TABLE t (a)"""\n'
+    )
+    assert sorted(sql_strings(sample)) == [
+        "\n  CREATE TABLE t (a)",
+        "  select 1",
+        "UPDATE t SET a = ",
+        "pragma user_version",
+    ]

@@ -22,9 +22,11 @@ MESSAGES = Path(__file__).parent / "fixtures" / "messages"
 CHICAGO = ZoneInfo("America/Chicago")
 BEFORE = datetime(2026, 11, 24, 9, 0, tzinfo=CHICAGO)  # the invites arrived; interviews ahead
 
-NEWSLETTER = (b"From: Digest <digest@news.example>\r\nTo: sam.seeker@example.net\r\n"
-              b"Subject: Your weekly digest\r\nMessage-ID: <digest-1@news.example>\r\n"
-              b"Date: Mon, 23 Nov 2026 08:00:00 +0000\r\n\r\nNothing about jobs.\r\n")
+NEWSLETTER = (
+    b"From: Digest <digest@news.example>\r\nTo: sam.seeker@example.net\r\n"
+    b"Subject: Your weekly digest\r\nMessage-ID: <digest-1@news.example>\r\n"
+    b"Date: Mon, 23 Nov 2026 08:00:00 +0000\r\n\r\nNothing about jobs.\r\n"
+)
 
 
 def fixture(name: str) -> bytes:
@@ -64,8 +66,9 @@ def test_first_sync_fetches_no_body_of_ordinary_mail(rt, imap_account):
     """Headers and BODYSTRUCTURE decide; a newsletter's body is never downloaded."""
     imap_account.append("INBOX", NEWSLETTER)
     imap_account.append("INBOX", fixture("07_zoom_attachment.eml"))
-    got = list(rt.source.fetch_new(inbound.remembered(rt),
-                                   lambda header: False))  # headers say nothing
+    got = list(
+        rt.source.fetch_new(inbound.remembered(rt), lambda header: False)
+    )  # headers say nothing
     by_subject = {m.header.split(b"Subject: ")[1].split(b"\r\n")[0]: m for m in got}
     assert by_subject[b"Your weekly digest"].raw is None
     zoom = [m for m in got if m is not by_subject[b"Your weekly digest"]][0]
@@ -76,8 +79,9 @@ def test_lookback_window_limits_the_first_sync(mail_env, imap_account):
     """On first run only `lookback_days` are read (SEARCH SINCE)."""
     old = fixture("01_google_invite.eml")
     imap_account.append("INBOX", old, when=datetime(2026, 10, 1, tzinfo=CHICAGO))
-    imap_account.append("INBOX", fixture("15_recruiter_cst.eml"),
-                        when=datetime(2026, 11, 23, tzinfo=CHICAGO))
+    imap_account.append(
+        "INBOX", fixture("15_recruiter_cst.eml"), when=datetime(2026, 11, 23, tzinfo=CHICAGO)
+    )
     runtime = open_runtime(config.load(mail_env), clock=lambda: BEFORE)
     try:
         run_pass(runtime, now=BEFORE)
@@ -109,8 +113,13 @@ def test_the_same_invite_twice_is_one_interview(rt, imap_account):
     """Forwarded, CC'd to an alias or synced twice: one interview (iCalendar UID)."""
     raw = fixture("01_google_invite.eml")
     imap_account.append("INBOX", raw)
-    imap_account.append("INBOX", raw.replace(b"Message-ID: <0000000000001a2b3c4d@google.com>",
-                                             b"Message-ID: <copy-for-alias@google.com>"))
+    imap_account.append(
+        "INBOX",
+        raw.replace(
+            b"Message-ID: <0000000000001a2b3c4d@google.com>",
+            b"Message-ID: <copy-for-alias@google.com>",
+        ),
+    )
     run_pass(rt, now=BEFORE)
     assert len(interviews.all_interviews(rt.store)) == 1
 
@@ -140,14 +149,16 @@ def test_server_restart_between_passes_is_survived(rt, imap_account, dovecot):
 
 def test_low_confidence_waits_for_confirmation(rt, imap_account):
     """A maybe-interview is recorded as needing confirmation and nothing is acted on."""
-    raw = (b"From: Pat Lee <pat@smallco.example>\r\nTo: sam.seeker@example.net\r\n"
-           b"Subject: Quick chat\r\nMessage-ID: <chat-1@smallco.example>\r\n"
-           b"Date: Mon, 23 Nov 2026 08:00:00 -0600\r\n"
-           b"Content-Type: text/calendar; method=REQUEST\r\n\r\n"
-           b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
-           b"UID:chat-1@smallco.example\r\nDTSTART:20261201T200000Z\r\nDTEND:20261201T203000Z\r\n"
-           b"SUMMARY:Chat about the role\r\nORGANIZER;CN=Pat Lee:mailto:pat@smallco.example\r\n"
-           b"ATTENDEE;CN=Sam:mailto:sam.seeker@example.net\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    raw = (
+        b"From: Pat Lee <pat@smallco.example>\r\nTo: sam.seeker@example.net\r\n"
+        b"Subject: Quick chat\r\nMessage-ID: <chat-1@smallco.example>\r\n"
+        b"Date: Mon, 23 Nov 2026 08:00:00 -0600\r\n"
+        b"Content-Type: text/calendar; method=REQUEST\r\n\r\n"
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
+        b"UID:chat-1@smallco.example\r\nDTSTART:20261201T200000Z\r\nDTEND:20261201T203000Z\r\n"
+        b"SUMMARY:Chat about the role\r\nORGANIZER;CN=Pat Lee:mailto:pat@smallco.example\r\n"
+        b"ATTENDEE;CN=Sam:mailto:sam.seeker@example.net\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     imap_account.append("INBOX", raw)
     after = datetime(2026, 12, 2, 12, 0, tzinfo=CHICAGO)
     run_pass(rt, now=after)
@@ -167,8 +178,7 @@ def test_clock_400_days_ahead_on_first_sync_still_reads_the_window(mail_env, ima
     """SEARCH SINCE a date in the future finds nothing: the window counts from the newest
     message's INTERNALDATE instead, so the invite already there is read, and so is the
     one that arrives next."""
-    imap_account.append("INBOX", fixture("01_google_invite.eml"),
-                        when=BEFORE - timedelta(days=1))
+    imap_account.append("INBOX", fixture("01_google_invite.eml"), when=BEFORE - timedelta(days=1))
     ahead = BEFORE + timedelta(days=400)
     runtime = open_runtime(config.load(mail_env), clock=lambda: ahead)
     try:
@@ -196,8 +206,11 @@ def test_clock_jumping_forward_then_back_loses_no_mail(mail_env, imap_account):
         assert run_pass(runtime, now=now[0]).ok
         assert len(interviews.all_interviews(runtime.store)) == 2
         now[0] = BEFORE
-        later = invite(uid="after-the-jump", start=BEFORE + timedelta(days=7),
-                       people=[("Li Wei", "li.wei@acme.example")])
+        later = invite(
+            uid="after-the-jump",
+            start=BEFORE + timedelta(days=7),
+            people=[("Li Wei", "li.wei@acme.example")],
+        )
         imap_account.append("INBOX", later, when=BEFORE)
         assert run_pass(runtime, now=now[0]).ok
         assert len(interviews.all_interviews(runtime.store)) == 3
@@ -217,21 +230,25 @@ def test_a_position_past_the_servers_uidnext_is_brought_back(rt, imap_account):
     assert run_pass(rt, now=BEFORE).ok
     assert len(interviews.all_interviews(rt.store)) == 1
     assert rt.store.one("SELECT last_uid FROM sync_state")["last_uid"] == max(
-        imap_account.uids("INBOX"))
+        imap_account.uids("INBOX")
+    )
 
 
-def test_a_plan_the_user_resumed_stays_resumed_after_a_uidvalidity_change(mail_env,
-                                                                          imap_account):
+def test_a_plan_the_user_resumed_stays_resumed_after_a_uidvalidity_change(mail_env, imap_account):
     """A company mail without a Message-ID pauses the plan; the user resumes it; a
     UIDVALIDITY change shows that mail again under a new key: it is the same mail
     (same header), so the plan stays active."""
     start = BEFORE + timedelta(days=7)
-    imap_account.append("INBOX", invite(uid="resume-1", start=start,
-                                        people=[("Li Wei", "li.wei@acme.example")]),
-                        when=BEFORE)
-    news = (b"From: Li Wei <li.wei@acme.example>\r\nTo: sam.seeker@example.net\r\n"
-            b"Subject: Next steps\r\nDate: Tue, 24 Nov 2026 08:00:00 -0600\r\n\r\n"
-            b"We would like to move you to the next round: next steps to follow.\r\n")
+    imap_account.append(
+        "INBOX",
+        invite(uid="resume-1", start=start, people=[("Li Wei", "li.wei@acme.example")]),
+        when=BEFORE,
+    )
+    news = (
+        b"From: Li Wei <li.wei@acme.example>\r\nTo: sam.seeker@example.net\r\n"
+        b"Subject: Next steps\r\nDate: Tue, 24 Nov 2026 08:00:00 -0600\r\n\r\n"
+        b"We would like to move you to the next round: next steps to follow.\r\n"
+    )
     runtime = open_runtime(config.load(mail_env), clock=lambda: BEFORE)
     try:
         run_pass(runtime, now=BEFORE)

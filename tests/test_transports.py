@@ -32,7 +32,8 @@ def maildir(tmp_path):
     for sub in ("cur", "new", "tmp"):
         (box / sub).mkdir(parents=True)
     (box / "new" / "1.invite").write_bytes(
-        invite(uid="sm-1", start=START, people=[("Jane Doe", "jane@acme.example")]))
+        invite(uid="sm-1", start=START, people=[("Jane Doe", "jane@acme.example")])
+    )
     return box
 
 
@@ -40,14 +41,20 @@ def sendmail_config(tmp_path, maildir, exit_code: int):
     """A 'sendmail' that appends each message to a spool file and exits with exit_code."""
     spool = tmp_path / "spool"
     program = tmp_path / "fake-sendmail"
-    program.write_text(f"#!/bin/sh\ncat >> {spool}\nprintf '\\n--END--\\n' >> {spool}\n"
-                       f"echo 'queue busy' >&2\nexit {exit_code}\n")
+    program.write_text(
+        f"#!/bin/sh\ncat >> {spool}\nprintf '\\n--END--\\n' >> {spool}\n"
+        f"echo 'queue busy' >&2\nexit {exit_code}\n"
+    )
     program.chmod(0o755)
-    path = write_config(tmp_path / "c.toml", maildir=maildir, extra=f"""
+    path = write_config(
+        tmp_path / "c.toml",
+        maildir=maildir,
+        extra=f"""
         [transport]
         kind = "sendmail"
         command = "{program} -t -i"
-        """)
+        """,
+    )
     # write_config put a file transport first; keep the sendmail one.
     text = path.read_text()
     start = text.index("[transport]")
@@ -110,12 +117,15 @@ def test_file_transport_writes_one_eml_per_message_and_knows_it(tmp_path, maildi
     assert len(thank_you) == 1 and draft.message_id.strip("<>") in thank_you[0].name
 
 
-@pytest.mark.parametrize("command, argv", [
-    ("sendmail -t -i", ["sendmail", "-i"]),
-    ("msmtp -ti -a work", ["msmtp", "-i", "-a", "work"]),
-    ("msmtp --read-recipients", ["msmtp"]),
-    ("sendmail -i", ["sendmail", "-i"]),
-])
+@pytest.mark.parametrize(
+    "command, argv",
+    [
+        ("sendmail -t -i", ["sendmail", "-i"]),
+        ("msmtp -ti -a work", ["msmtp", "-i", "-a", "work"]),
+        ("msmtp --read-recipients", ["msmtp"]),
+        ("sendmail -i", ["sendmail", "-i"]),
+    ],
+)
 def test_sendmail_never_reads_recipients_from_headers(command, argv):
     """-t would let a header add a recipient: it is dropped, the envelope is explicit."""
     assert SendmailTransport(command, 5).argv == argv

@@ -206,8 +206,11 @@ class _Section:
         self.data: dict[str, Any] = data
         for key in data:
             if _SECRET_KEY.search(key):
-                self.fail(key, "passwords never go in the config file; run `followup login`, "
-                          "or set FOLLOWUP_IMAP_PASSWORD / FOLLOWUP_SMTP_PASSWORD")
+                self.fail(
+                    key,
+                    "passwords never go in the config file; run `followup login`, "
+                    "or set FOLLOWUP_IMAP_PASSWORD / FOLLOWUP_SMTP_PASSWORD",
+                )
             if key not in known:
                 self.fail(key, f"unknown key (known: {', '.join(sorted(known))})")
 
@@ -259,8 +262,9 @@ class _Section:
         value = self.text(key)
         path = Path(os.path.expandvars(value)).expanduser()
         if not value or not path.is_absolute():
-            self.fail(key, f'expected an absolute path like "~/followup" or "/srv/mail", '
-                      f"got {value!r}")
+            self.fail(
+                key, f'expected an absolute path like "~/followup" or "/srv/mail", got {value!r}'
+            )
         return path
 
     def zone(self, key: str, default: str) -> str:
@@ -280,10 +284,31 @@ class _Section:
 
 _SECTIONS: dict[str, set[str]] = {
     "me": {"name", "email", "aliases", "timezone", "country", "subdivision", "phone"},
-    "source": {"kind", "host", "port", "security", "username", "folder", "lookback_days",
-               "poll_interval", "timeout", "path", "max_message_mb"},
-    "transport": {"kind", "host", "port", "security", "username", "from", "command", "path",
-                  "save_sent", "timeout"},
+    "source": {
+        "kind",
+        "host",
+        "port",
+        "security",
+        "username",
+        "folder",
+        "lookback_days",
+        "poll_interval",
+        "timeout",
+        "path",
+        "max_message_mb",
+    },
+    "transport": {
+        "kind",
+        "host",
+        "port",
+        "security",
+        "username",
+        "from",
+        "command",
+        "path",
+        "save_sent",
+        "timeout",
+    },
     "approval": {"mode", "email_requests", "deadline", "trusted_authserv_id"},
     "plan": {"call_gaps", "call_time", "prep_reminder", "prep_time", "debrief_delay_minutes"},
     "storage": {"path"},
@@ -301,8 +326,10 @@ def load(path: Path | None = None) -> Settings:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"{path}: config file not found; run `followup init` to write one "
-                         "(or `followup demo` to try without an account)") from None
+        raise UsageError(
+            f"{path}: config file not found; run `followup init` to write one "
+            "(or `followup demo` to try without an account)"
+        ) from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read config: {err.strerror}") from None
     try:
@@ -315,8 +342,8 @@ def load(path: Path | None = None) -> Settings:
 def from_mapping(data: Mapping[str, Any], path: Path) -> Settings:
     for name in data:
         if name not in _SECTIONS:
-            raise UsageError(f"{path}: [{name}]: unknown section "
-                             f"(known: {', '.join(_SECTIONS)})")
+            raise UsageError(f"{path}: [{name}]: unknown section (known: {', '.join(_SECTIONS)})")
+
     def sec(name: str) -> _Section:
         return _Section(path, name, data.get(name, {}), _SECTIONS[name])
 
@@ -327,8 +354,11 @@ def from_mapping(data: Mapping[str, Any], path: Path) -> Settings:
     plan = _load_plan(sec("plan"))
     storage = sec("storage").path("path") or state_dir() / "followup.db"
     templates = sec("templates").path("dir")
-    compose = Compose(max_interviewers=sec("compose").number(
-        "max_interviewers", Compose.max_interviewers, 1, MAX_INTERVIEWERS))
+    compose = Compose(
+        max_interviewers=sec("compose").number(
+            "max_interviewers", Compose.max_interviewers, 1, MAX_INTERVIEWERS
+        )
+    )
     return Settings(path, me, source, transport, approval, plan, storage, templates, compose)
 
 
@@ -337,8 +367,12 @@ def _holiday_countries() -> set[str]:
     imports all 250 country modules (60-100 ms and 8 MB for every command)."""
     from holidays.registry import COUNTRIES
 
-    return {code for names in COUNTRIES.values() for code in names[1:]
-            if isinstance(code, str) and code.isupper()}
+    return {
+        code
+        for names in COUNTRIES.values()
+        for code in names[1:]
+        if isinstance(code, str) and code.isupper()
+    }
 
 
 def _load_me(s: _Section) -> Me:
@@ -348,8 +382,7 @@ def _load_me(s: _Section) -> Me:
             s.fail("aliases", f"expected email addresses, got {alias!r}")
     country = s.text("country", "US").upper() or None
     if country and country not in _holiday_countries():
-        s.fail("country", f"expected a country code known to `holidays` like \"US\", "
-               f"got {country!r}")
+        s.fail("country", f'expected a country code known to `holidays` like "US", got {country!r}')
     return Me(
         name=s.text("name"),
         email=s.address("email", required=True),
@@ -368,8 +401,11 @@ def _server(s: _Section, kind: str, example: str) -> tuple[str, str]:
     if not host:
         s.fail("host", f'required when kind = "{kind}" (e.g. "{example}")')
     if security == "none" and not is_loopback(host):
-        s.fail("security", f'"none" sends the password in clear: allowed only for loopback '
-               f'hosts, not {host!r}; use "ssl" or "starttls"')
+        s.fail(
+            "security",
+            f'"none" sends the password in clear: allowed only for loopback '
+            f'hosts, not {host!r}; use "ssl" or "starttls"',
+        )
     return host, security
 
 
@@ -378,12 +414,18 @@ def _load_source(s: _Section, me: Me) -> Source:
     if kind == "maildir":
         path = s.path("path")
         if path is None:
-            s.fail("path", "required when kind = \"maildir\": the Maildir folder")
-        return Source(kind=kind, path=path, poll_interval=s.number("poll_interval", 300, 5),
-                      max_message_mb=_max_message_mb(s))
+            s.fail("path", 'required when kind = "maildir": the Maildir folder')
+        return Source(
+            kind=kind,
+            path=path,
+            poll_interval=s.number("poll_interval", 300, 5),
+            max_message_mb=_max_message_mb(s),
+        )
     host, security = _server(s, "imap", "imap.gmail.com")
     return Source(
-        kind=kind, host=host, security=security,
+        kind=kind,
+        host=host,
+        security=security,
         port=s.number("port", _DEFAULT_PORTS[security], 1, 65535),
         username=s.text("username", me.email),
         folder=s.text("folder", "INBOX") or "INBOX",
@@ -404,15 +446,27 @@ def _load_transport(s: _Section, me: Me, source: Source) -> Transport:
     save_sent = s.choice("save_sent", ("auto", "always", "never"), "auto")
     sender = s.address("from", me.email)
     if kind == "file":
-        return Transport(kind=kind, sender=sender, save_sent="never",
-                         path=s.path("path") or state_dir() / "outbox")
+        return Transport(
+            kind=kind,
+            sender=sender,
+            save_sent="never",
+            path=s.path("path") or state_dir() / "outbox",
+        )
     if kind == "sendmail":
-        return Transport(kind=kind, sender=sender, save_sent=save_sent,
-                         command=s.text("command", "sendmail -i"),
-                         timeout=s.number("timeout", 60, 1, 3600))
+        return Transport(
+            kind=kind,
+            sender=sender,
+            save_sent=save_sent,
+            command=s.text("command", "sendmail -i"),
+            timeout=s.number("timeout", 60, 1, 3600),
+        )
     host, security = _server(s, "smtp", "smtp.gmail.com")
     return Transport(
-        kind=kind, host=host, security=security, sender=sender, save_sent=save_sent,
+        kind=kind,
+        host=host,
+        security=security,
+        sender=sender,
+        save_sent=save_sent,
         port=s.number("port", _DEFAULT_SMTP_PORTS[security], 1, 65535),
         username=s.text("username", source.username or me.email),
         timeout=s.number("timeout", 60, 1, 3600),
@@ -437,10 +491,13 @@ def _authserv_id(s: _Section, key: str) -> str:
 
 def _load_plan(s: _Section) -> PlanConfig:
     gaps = s.get("call_gaps", list, [3, 3, 3], "a list of three whole numbers of business days")
-    if len(gaps) != 3 or not all(isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 30
-                                 for g in gaps):
-        s.fail("call_gaps", f"expected three business-day gaps from 1 to 30 like [3, 3, 3], "
-               f"got {gaps!r}")
+    if len(gaps) != 3 or not all(
+        isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 30 for g in gaps
+    ):
+        s.fail(
+            "call_gaps",
+            f"expected three business-day gaps from 1 to 30 like [3, 3, 3], got {gaps!r}",
+        )
     return PlanConfig(
         call_gaps=(gaps[0], gaps[1], gaps[2]),
         call_time=s.clock("call_time", time(10, 0)),

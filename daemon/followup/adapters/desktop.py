@@ -16,8 +16,12 @@ def notify(summary: str, body: str = "") -> bool:
     if program is None or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         return False
     try:
-        result = subprocess.run([program, "--app-name=followup", summary, body[:300]],
-                                capture_output=True, timeout=5, check=False)
+        result = subprocess.run(
+            [program, "--app-name=followup", summary, body[:300]],
+            capture_output=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as err:
         log.debug("no desktop notification: %s", err)
         return False

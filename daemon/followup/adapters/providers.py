@@ -18,23 +18,66 @@ class Provider:
     password_hint: str = ""
 
 
-GMAIL = Provider("Gmail", "imap.gmail.com", "smtp.gmail.com", 465, "ssl", True,
-                 "an app password (Google Account > Security > App passwords)")
-OUTLOOK = Provider("Outlook", "outlook.office365.com", "smtp.office365.com", 587, "starttls",
-                   True, "your password, or an app password if two-step sign-in is on")
-YAHOO = Provider("Yahoo", "imap.mail.yahoo.com", "smtp.mail.yahoo.com", 465, "ssl", False,
-                 "an app password (Account security > Generate app password)")
-ICLOUD = Provider("iCloud", "imap.mail.me.com", "smtp.mail.me.com", 587, "starttls", False,
-                  "an app-specific password (appleid.apple.com)")
-FASTMAIL = Provider("Fastmail", "imap.fastmail.com", "smtp.fastmail.com", 465, "ssl", False,
-                    "an app password (Settings > Privacy & Security)")
+GMAIL = Provider(
+    "Gmail",
+    "imap.gmail.com",
+    "smtp.gmail.com",
+    465,
+    "ssl",
+    True,
+    "an app password (Google Account > Security > App passwords)",
+)
+OUTLOOK = Provider(
+    "Outlook",
+    "outlook.office365.com",
+    "smtp.office365.com",
+    587,
+    "starttls",
+    True,
+    "your password, or an app password if two-step sign-in is on",
+)
+YAHOO = Provider(
+    "Yahoo",
+    "imap.mail.yahoo.com",
+    "smtp.mail.yahoo.com",
+    465,
+    "ssl",
+    False,
+    "an app password (Account security > Generate app password)",
+)
+ICLOUD = Provider(
+    "iCloud",
+    "imap.mail.me.com",
+    "smtp.mail.me.com",
+    587,
+    "starttls",
+    False,
+    "an app-specific password (appleid.apple.com)",
+)
+FASTMAIL = Provider(
+    "Fastmail",
+    "imap.fastmail.com",
+    "smtp.fastmail.com",
+    465,
+    "ssl",
+    False,
+    "an app password (Settings > Privacy & Security)",
+)
 
 _BY_DOMAIN = {
-    "gmail.com": GMAIL, "googlemail.com": GMAIL,
-    "outlook.com": OUTLOOK, "hotmail.com": OUTLOOK, "live.com": OUTLOOK, "msn.com": OUTLOOK,
-    "yahoo.com": YAHOO, "ymail.com": YAHOO,
-    "icloud.com": ICLOUD, "me.com": ICLOUD, "mac.com": ICLOUD,
-    "fastmail.com": FASTMAIL, "fastmail.fm": FASTMAIL,
+    "gmail.com": GMAIL,
+    "googlemail.com": GMAIL,
+    "outlook.com": OUTLOOK,
+    "hotmail.com": OUTLOOK,
+    "live.com": OUTLOOK,
+    "msn.com": OUTLOOK,
+    "yahoo.com": YAHOO,
+    "ymail.com": YAHOO,
+    "icloud.com": ICLOUD,
+    "me.com": ICLOUD,
+    "mac.com": ICLOUD,
+    "fastmail.com": FASTMAIL,
+    "fastmail.fm": FASTMAIL,
 }
 _BY_HOST = {p.smtp_host: p for p in _BY_DOMAIN.values()}
 

@@ -47,8 +47,9 @@ def unit_text(*, exec_start: str, config_path: Path | None, writable: list[Path]
 
     template = (resources.systemd_dir() / "followup.service").read_text(encoding="utf-8")
     config_arg = f" --config {config_path}" if config_path else ""
-    return (template.replace("@EXEC_START@", exec_start + config_arg)
-            .replace("@WRITABLE@", " ".join(str(p) for p in writable)))
+    return template.replace("@EXEC_START@", exec_start + config_arg).replace(
+        "@WRITABLE@", " ".join(str(p) for p in writable)
+    )
 
 
 def executable() -> str:
@@ -71,8 +72,10 @@ def install(*, config_path: Path | None, writable: list[Path], enable: bool = Tr
     unit_dir.mkdir(parents=True, exist_ok=True)
     path = unit_dir / "followup.service"
     exec_start = f"{executable()} run"
-    path.write_text(unit_text(exec_start=exec_start, config_path=config_path,
-                              writable=writable), encoding="utf-8")
+    path.write_text(
+        unit_text(exec_start=exec_start, config_path=config_path, writable=writable),
+        encoding="utf-8",
+    )
     if enable:
         for args in (["daemon-reload"], ["enable", "--now", "followup.service"]):
             _systemctl(args)
@@ -81,10 +84,13 @@ def install(*, config_path: Path | None, writable: list[Path], enable: bool = Tr
 
 def _systemctl(args: list[str]) -> None:
     if shutil.which("systemctl") is None:
-        raise FollowupError("systemctl not found: this system has no systemd; run "
-                            "`followup run` from your session's autostart instead")
-    result = subprocess.run(["systemctl", "--user", *args], capture_output=True, text=True,
-                            check=False)
+        raise FollowupError(
+            "systemctl not found: this system has no systemd; run "
+            "`followup run` from your session's autostart instead"
+        )
+    result = subprocess.run(
+        ["systemctl", "--user", *args], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         reason = (result.stderr.strip().splitlines() or ["?"])[-1]
         raise FollowupError(f"systemctl --user {' '.join(args)}: {reason}")

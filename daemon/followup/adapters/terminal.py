@@ -45,8 +45,9 @@ def visible(text: object, *, multiline: bool = False) -> str:
     if _PLAIN.fullmatch(text):
         return text
     keep = "\n\t" if multiline else ""
-    return "".join(c if c in keep or unicodedata.category(c) not in _HIDDEN else _escape(c)
-                   for c in text)
+    return "".join(
+        c if c in keep or unicodedata.category(c) not in _HIDDEN else _escape(c) for c in text
+    )
 
 
 def echo(text: object = "", *, err: bool = False, multiline: bool = False, **style: Any) -> None:
@@ -71,8 +72,9 @@ def to_json(data: Any) -> str:
     U+2028 would reach the terminal raw. Same data for any JSON reader."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
     # A raw newline is indentation: inside strings json.dumps wrote "\\n" already.
-    return "".join(c if c == "\n" or unicodedata.category(c) not in _HIDDEN
-                   else _json_escape(c) for c in text)
+    return "".join(
+        c if c == "\n" or unicodedata.category(c) not in _HIDDEN else _json_escape(c) for c in text
+    )
 
 
 def _json_escape(char: str) -> str:

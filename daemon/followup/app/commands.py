@@ -53,17 +53,18 @@ class UseCase(Generic[P, R]):
 
 
 @UseCase
-def approve(rt: Runtime, draft_id: int, *, now: datetime, seen_token: str | None = None
-            ) -> Draft:
+def approve(rt: Runtime, draft_id: int, *, now: datetime, seen_token: str | None = None) -> Draft:
     """waiting -> approved (its Message-ID fixed now). `seen_token`: the text the user
     looked at; a draft rewritten since is refused rather than sent unseen."""
-    return drafts.approve(rt.store, draft_id, sender=rt.settings.transport.sender, now=now,
-                          seen_token=seen_token)
+    return drafts.approve(
+        rt.store, draft_id, sender=rt.settings.transport.sender, now=now, seen_token=seen_token
+    )
 
 
 @UseCase
-def edit(rt: Runtime, draft_id: int, body: str, *, now: datetime, subject: str | None = None
-         ) -> Draft:
+def edit(
+    rt: Runtime, draft_id: int, body: str, *, now: datetime, subject: str | None = None
+) -> Draft:
     """The user's own text replaces the draft's (never re-rendered after this)."""
     return drafts.edit(rt.store, draft_id, body, now=now, subject=subject)
 
@@ -96,9 +97,11 @@ def waiting_drafts_for_all(rt: Runtime, *, several_interviews: bool) -> list[int
         per_interview[d.interview_id] = per_interview.get(d.interview_id, 0) + 1
     if len(per_interview) > 1 and not several_interviews:
         counts = ", ".join(f"interview {i}: {n}" for i, n in sorted(per_interview.items()))
-        raise UsageError(f"--all would approve {len(waiting)} drafts of "
-                         f"{len(per_interview)} interviews ({counts}); add --yes, "
-                         "or give draft IDs")
+        raise UsageError(
+            f"--all would approve {len(waiting)} drafts of "
+            f"{len(per_interview)} interviews ({counts}); add --yes, "
+            "or give draft IDs"
+        )
     return [d.id for d in waiting]
 
 
@@ -127,8 +130,9 @@ def call_done(rt: Runtime, interview_id: int, kind: TaskKind, *, now: datetime) 
     tasks.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
 
 
-def _mark_task(rt: Runtime, interview_id: int, kind: TaskKind, state: TaskState, *,
-               now: datetime) -> None:
+def _mark_task(
+    rt: Runtime, interview_id: int, kind: TaskKind, state: TaskState, *, now: datetime
+) -> None:
     current = task_rows.state_of(rt.store, interview_id, kind)
     if current is None:
         task_rows.add_done(rt.store, interview_id, kind, state, now=now)
@@ -144,8 +148,9 @@ def _mark_task(rt: Runtime, interview_id: int, kind: TaskKind, state: TaskState,
 @UseCase
 def stop(rt: Runtime, interview_id: int, reason: str, *, now: datetime) -> list[int]:
     """End a plan (offer, rejected, withdrawn, other). Returns the withdrawn drafts."""
-    withdrawn = interviews.set_state(rt.store, interview_id, InterviewState.STOPPED, now=now,
-                                     reason=reason)
+    withdrawn = interviews.set_state(
+        rt.store, interview_id, InterviewState.STOPPED, now=now, reason=reason
+    )
     tasks.sync_plan(rt, interviews.get(rt.store, interview_id), now=now)
     return withdrawn
 
@@ -155,8 +160,7 @@ def resume(rt: Runtime, interview_id: int, *, now: datetime) -> Interview:
     """Only a plan that a message from the company paused can be resumed."""
     interview = interviews.get(rt.store, interview_id)
     if interview.state is not InterviewState.PAUSED:
-        raise FollowupError(f"interview {interview_id} is {interview.state.value}, "
-                            "not paused")
+        raise FollowupError(f"interview {interview_id} is {interview.state.value}, not paused")
     interviews.set_state(rt.store, interview_id, InterviewState.ACTIVE, now=now)
     resumed = interviews.get(rt.store, interview_id)
     tasks.sync_plan(rt, resumed, now=now)
@@ -164,33 +168,68 @@ def resume(rt: Runtime, interview_id: int, *, now: datetime) -> Interview:
 
 
 @UseCase
-def confirm(rt: Runtime, interview_id: int, *, now: datetime, only: tuple[str, ...] = (),
-            allow_lists: bool = False) -> Interview:
+def confirm(
+    rt: Runtime,
+    interview_id: int,
+    *,
+    now: datetime,
+    only: tuple[str, ...] = (),
+    allow_lists: bool = False,
+) -> Interview:
     """An interview that waits for the user (unsure detection, a crowd, a list address)
     starts; `only` keeps just those people."""
-    return interviews.confirm(rt.store, interview_id, now=now, only=only,
-                              max_people=rt.settings.compose.max_interviewers,
-                              allow_lists=allow_lists)
+    return interviews.confirm(
+        rt.store,
+        interview_id,
+        now=now,
+        only=only,
+        max_people=rt.settings.compose.max_interviewers,
+        allow_lists=allow_lists,
+    )
 
 
 @UseCase
-def import_event(rt: Runtime, event: InterviewEvent, *, source: str, now: datetime,
-                 confirmed_at: float) -> tuple[int | None, str]:
+def import_event(
+    rt: Runtime, event: InterviewEvent, *, source: str, now: datetime, confirmed_at: float
+) -> tuple[int | None, str]:
     """An invite the user hands over (`followup import`): that is the user saying "this
     is an interview", so it counts as confirmed (`confirmed_at`: the threshold)."""
     from dataclasses import replace
 
     event = replace(event, is_interview=True, confidence=max(event.confidence, confirmed_at))
-    return interviews.record_event(rt.store, event, now=now, source=source,
-                                   default_timezone=rt.settings.me.timezone,
-                                   max_people=rt.settings.compose.max_interviewers)
+    return interviews.record_event(
+        rt.store,
+        event,
+        now=now,
+        source=source,
+        default_timezone=rt.settings.me.timezone,
+        max_people=rt.settings.compose.max_interviewers,
+    )
 
 
 @UseCase
-def add_interview(rt: Runtime, *, company: str, role: str, start: datetime, end: datetime,
-                  timezone: str, people: list[Person], location: str | None, now: datetime
-                  ) -> int:
+def add_interview(
+    rt: Runtime,
+    *,
+    company: str,
+    role: str,
+    start: datetime,
+    end: datetime,
+    timezone: str,
+    people: list[Person],
+    location: str | None,
+    now: datetime,
+) -> int:
     """An interview the user records by hand (e.g. scheduled on the phone)."""
-    return interviews.add_manual(rt.store, company=company, role=role, start=start, end=end,
-                                 timezone=timezone, people=people, now=now, location=location,
-                                 max_people=rt.settings.compose.max_interviewers)
+    return interviews.add_manual(
+        rt.store,
+        company=company,
+        role=role,
+        start=start,
+        end=end,
+        timezone=timezone,
+        people=people,
+        now=now,
+        location=location,
+        max_people=rt.settings.compose.max_interviewers,
+    )

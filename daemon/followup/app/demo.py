@@ -82,8 +82,10 @@ def run(keep: Path | None = None) -> None:
     root = (keep or Path(tempfile.mkdtemp(prefix="followup-demo-"))).resolve()
     root.mkdir(parents=True, exist_ok=True)
     settings = config.load(build(root))
-    console.print(f"[bold]followup demo[/bold]: sample mailbox in {root / 'Maildir'}, "
-                  "simulated clock, nothing leaves this machine.\n")
+    console.print(
+        f"[bold]followup demo[/bold]: sample mailbox in {root / 'Maildir'}, "
+        "simulated clock, nothing leaves this machine.\n"
+    )
     step_now = STEPS[0][0]
     rt = open_runtime(settings, clock=lambda: step_now)
     shown: set[Path] = set()
@@ -102,11 +104,14 @@ def run(keep: Path | None = None) -> None:
         _show_plan(rt, console)
     finally:
         rt.close()
-    console.print(f"\nEvery email is an .eml file in [bold]{root / 'outbox'}[/bold]; "
-                  f"the database is {root / 'followup.db'}.")
+    console.print(
+        f"\nEvery email is an .eml file in [bold]{root / 'outbox'}[/bold]; "
+        f"the database is {root / 'followup.db'}."
+    )
     console.print(f"Look around: `followup status --config {root / 'config.toml'}`.")
-    console.print("Ready for your own inbox? `followup init`, then `followup login` "
-                  "(see the README).")
+    console.print(
+        "Ready for your own inbox? `followup init`, then `followup login` (see the README)."
+    )
 
 
 def _show_detection(rt, console: Console) -> None:
@@ -114,9 +119,11 @@ def _show_detection(rt, console: Console) -> None:
         console.print(f"  message: {row.outcome:<8} {escape(row.reason)}")
     for interview in interviews.all_interviews(rt.store):
         names = ", ".join(p.name or p.email for p in interview.interviewers)
-        console.print(f"  [green]interview {interview.id}[/green]: {escape(interview.company)} "
-                      f"({escape(interview.role or 'role not given')}), "
-                      f"{interview.start:%a %b %d %H:%M %Z}, with {escape(names)}")
+        console.print(
+            f"  [green]interview {interview.id}[/green]: {escape(interview.company)} "
+            f"({escape(interview.role or 'role not given')}), "
+            f"{interview.start:%a %b %d %H:%M %Z}, with {escape(names)}"
+        )
 
 
 def _answer_debrief_and_approve(rt, console: Console, *, now: datetime) -> None:
@@ -127,8 +134,9 @@ def _answer_debrief_and_approve(rt, console: Console, *, now: datetime) -> None:
         for draft in drafts.list_drafts(rt.store, interview_id=interview.id):
             if draft.state is DraftState.WAITING:
                 commands.approve.within(rt, draft.id, now=now)
-    console.print(f"[dim]  (as you: `followup debrief {interview.id}`, then "
-                  "`followup approve --all`)[/dim]")
+    console.print(
+        f"[dim]  (as you: `followup debrief {interview.id}`, then `followup approve --all`)[/dim]"
+    )
 
 
 def _show_outbox(console: Console, outbox: Path, shown: set[Path]) -> None:
@@ -145,13 +153,16 @@ def _show_outbox(console: Console, outbox: Path, shown: set[Path]) -> None:
         subject = " ".join(str(msg["Subject"]).split())
         # Data from mail is escaped: "[fu-…]" tokens are not rich markup.
         attached = f" (+ {escape(', '.join(map(str, attach)))})" if attach else ""
-        console.print(f"  would send [bold]{escape(kind)}[/bold] to {escape(str(msg['To']))}: "
-                      f"{escape(subject)}{attached}")
+        console.print(
+            f"  would send [bold]{escape(kind)}[/bold] to {escape(str(msg['To']))}: "
+            f"{escape(subject)}{attached}"
+        )
         if kind == "thank_you":
             body = msg.get_body(preferencelist=("plain",))
             text = body.get_content().strip() if body else ""
-            console.print(escape("    " + "\n    ".join(text.splitlines()[:6]) + "\n    …",
-                                 multiline=True))
+            console.print(
+                escape("    " + "\n    ".join(text.splitlines()[:6]) + "\n    …", multiline=True)
+            )
 
 
 def _show_plan(rt, console: Console) -> None:
@@ -161,4 +172,3 @@ def _show_plan(rt, console: Console) -> None:
         for task in task_rows.for_interview(rt.store, interview.id):
             due = task.due.astimezone(ZONE)
             console.print(f"    {task.kind.value:<10} {due:%a %b %d %H:%M}  {task.state.value}")
-

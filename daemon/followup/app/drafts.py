@@ -41,8 +41,12 @@ def get(store: Store, draft_id: int) -> Draft:
     return draft
 
 
-def list_drafts(store: Store, *, include_all: bool = False, interview_id: int | None = None,
-                ) -> list[Draft]:
+def list_drafts(
+    store: Store,
+    *,
+    include_all: bool = False,
+    interview_id: int | None = None,
+) -> list[Draft]:
     """Drafts that need the user; include_all: every draft (withdrawn ones too)."""
     drafts = draft_rows.all_drafts(store)
     if interview_id is not None:
@@ -54,9 +58,17 @@ def by_token(store: Store, token: str) -> Draft | None:
     return draft_rows.by_token(store, token)
 
 
-def make_drafts(store: Store, env, interview: Interview, debrief: Debrief | None, me: Person,
-                *, now: datetime, late: bool, max_people: int = DEFAULT_MAX_INTERVIEWERS,
-                ) -> list[int]:
+def make_drafts(
+    store: Store,
+    env,
+    interview: Interview,
+    debrief: Debrief | None,
+    me: Person,
+    *,
+    now: datetime,
+    late: bool,
+    max_people: int = DEFAULT_MAX_INTERVIEWERS,
+) -> list[int]:
     """One draft per interviewer who has none yet (call inside a transaction).
 
     A template error for one interviewer is raised to the caller, which logs it
@@ -70,22 +82,26 @@ def make_drafts(store: Store, env, interview: Interview, debrief: Debrief | None
 
     # Recorded within the cap, but the cap may have been lowered since: no mass mail.
     # List addresses here were confirmed by the user (--allow-list-address).
-    if interviews.hold_if_fanout(store, interview.id, cap=max_people, now=now,
-                                 allow_lists=True):
+    if interviews.hold_if_fanout(store, interview.id, cap=max_people, now=now, allow_lists=True):
         return []
     made = []
     for person in interview.interviewers:
         if draft_rows.exists(store, interview.id, person.email):
             continue
-        email = render.render_thank_you(env, interview=interview, person=person,
-                                        debrief=debrief, me=me)
-        made.append(draft_rows.insert(store, interview.id, person, email, token=new_token(),
-                                      late=late, now=now))
+        email = render.render_thank_you(
+            env, interview=interview, person=person, debrief=debrief, me=me
+        )
+        made.append(
+            draft_rows.insert(
+                store, interview.id, person, email, token=new_token(), late=late, now=now
+            )
+        )
     return made
 
 
-def refresh_drafts(store: Store, env, interview: Interview, debrief: Debrief | None,
-                   me: Person, *, now: datetime) -> int:
+def refresh_drafts(
+    store: Store, env, interview: Interview, debrief: Debrief | None, me: Person, *, now: datetime
+) -> int:
     """Re-render waiting drafts with the debrief (or corrected names). The user's
     own edits are never overwritten. Changed content gets a new token, so an
     approval request for the old text can no longer approve it."""
@@ -95,35 +111,39 @@ def refresh_drafts(store: Store, env, interview: Interview, debrief: Debrief | N
     people = {p.email: p for p in interview.interviewers}
     for draft in draft_rows.waiting_unedited(store, interview.id):
         person = people.get(draft.to.email) or draft.to
-        email = render.render_thank_you(env, interview=interview, person=person,
-                                        debrief=debrief, me=me)
-        if (email.subject, email.body, person.name) == (draft.subject, draft.body,
-                                                         draft.to.name):
+        email = render.render_thank_you(
+            env, interview=interview, person=person, debrief=debrief, me=me
+        )
+        if (email.subject, email.body, person.name) == (draft.subject, draft.body, draft.to.name):
             continue
         draft_rows.rewrite(store, draft.id, person.name, email, token=new_token(), now=now)
         changed += 1
     return changed
 
 
-def edit(store: Store, draft_id: int, body: str, *, now: datetime,
-         subject: str | None = None) -> Draft:
+def edit(
+    store: Store, draft_id: int, body: str, *, now: datetime, subject: str | None = None
+) -> Draft:
     from followup.core import render  # lazily: Jinja2 is not needed to list drafts
 
     draft = get(store, draft_id)
     if draft.state is not DraftState.WAITING:
-        raise FollowupError(f"draft {draft_id} is {draft.state.value}: only a waiting draft "
-                            "can be edited")
+        raise FollowupError(
+            f"draft {draft_id} is {draft.state.value}: only a waiting draft can be edited"
+        )
     if not body.strip():
         raise FollowupError(f"draft {draft_id}: the edited text is empty")
     subject = render.clean_header(subject) if subject else draft.subject
     warnings = render.phrase_warnings(subject + "\n" + body)
-    draft_rows.edit(store, draft_id, subject=subject, body=body, warnings=warnings,
-                    token=new_token(), now=now)
+    draft_rows.edit(
+        store, draft_id, subject=subject, body=body, warnings=warnings, token=new_token(), now=now
+    )
     return get(store, draft_id)
 
 
-def approve(store: Store, draft_id: int, *, sender: str, now: datetime,
-            seen_token: str | None = None) -> Draft:
+def approve(
+    store: Store, draft_id: int, *, sender: str, now: datetime, seen_token: str | None = None
+) -> Draft:
     """waiting -> approved: the Message-ID is fixed now and the token spent.
     `seen_token`: the token of the text the user looked at; if the draft was
     rewritten since (a debrief arrived), approval is refused rather than sending
@@ -135,14 +155,14 @@ def approve(store: Store, draft_id: int, *, sender: str, now: datetime,
     if draft.state is not DraftState.WAITING:
         raise FollowupError(f"draft {draft_id} is {draft.state.value}, not waiting")
     if seen_token is not None and draft.token != seen_token:
-        raise FollowupError(f"draft {draft_id} changed while you were reading it; "
-                            "review it again")
+        raise FollowupError(f"draft {draft_id} changed while you were reading it; review it again")
     draft_rows.approve(store, draft_id, message_id=outbox.new_message_id(sender), now=now)
     return get(store, draft_id)
 
 
-def withdraw_for_interview(store: Store, interview_id: int, *, now: datetime, why: str,
-                           keep: tuple[str, ...] = ()) -> list[int]:
+def withdraw_for_interview(
+    store: Store, interview_id: int, *, now: datetime, why: str, keep: tuple[str, ...] = ()
+) -> list[int]:
     """The interview was cancelled, stopped or ended: its unsent drafts are withdrawn
     (never approved or sent after this). `keep`: addresses whose drafts stay.
 
@@ -150,7 +170,8 @@ def withdraw_for_interview(store: Store, interview_id: int, *, now: datetime, wh
     sending/unknown, or with a send recorded, belongs to the exactly-once
     machinery (outbox.py) and is left alone. Call inside a transaction."""
     unsent = draft_rows.withdrawable(
-        store, interview_id, (DraftState.WAITING, DraftState.APPROVED, DraftState.FAILED))
+        store, interview_id, (DraftState.WAITING, DraftState.APPROVED, DraftState.FAILED)
+    )
     ids = [d.id for d in unsent if d.to.email not in keep]
     for draft_id in ids:
         draft_rows.withdraw(store, draft_id, f"withdrawn: {why}", now=now)
@@ -166,8 +187,10 @@ def reject(store: Store, draft_id: int, *, now: datetime) -> Draft:
     in its transaction). A maybe-sent one is rejected as "do not resend"."""
     draft = get(store, draft_id)
     if draft.state not in UNSENT:
-        raise FollowupError(f"draft {draft_id} is {draft.state.value}: only a draft that "
-                            "was not sent can be rejected")
+        raise FollowupError(
+            f"draft {draft_id} is {draft.state.value}: only a draft that "
+            "was not sent can be rejected"
+        )
     draft_rows.reject(store, draft_id, only_from=UNSENT, now=now)
     return get(store, draft_id)
 
@@ -177,8 +200,7 @@ def resolve(store: Store, draft_id: int, outcome: str, *, now: datetime) -> Draf
     (the same approved text, to the same frozen address, with fresh retries)."""
     draft = get(store, draft_id)
     if draft.state not in (DraftState.UNKNOWN, DraftState.FAILED):
-        raise FollowupError(f"draft {draft_id} is {draft.state.value}, not maybe-sent "
-                            "or failed")
+        raise FollowupError(f"draft {draft_id} is {draft.state.value}, not maybe-sent or failed")
     state = DraftState.SENT if outcome == "sent" else DraftState.APPROVED
     draft_rows.settle(store, draft_id, state, now=now)
     if state is DraftState.APPROVED:  # the same Message-ID: a server that has it drops it
@@ -204,5 +226,12 @@ def message(draft: Draft, *, me: Person, sender: str, now: datetime) -> EmailMes
     if not draft.message_id:
         raise FollowupError(f"draft {draft.id} has no Message-ID: it was never approved")
     return outbox.build_message(
-        sender=Person(me.name, sender), to=[draft.to], subject=draft.subject, body=draft.body,
-        html=draft.html, message_id=draft.message_id, date=now, kind="thank_you")
+        sender=Person(me.name, sender),
+        to=[draft.to],
+        subject=draft.subject,
+        body=draft.body,
+        html=draft.html,
+        message_id=draft.message_id,
+        date=now,
+        kind="thank_you",
+    )

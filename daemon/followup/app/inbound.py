@@ -65,11 +65,11 @@ class Header:
         parsed = BytesHeaderParser(policy=default_policy).parsebytes(data)
         return cls(
             message_id=_field(parsed, "Message-ID").strip() or None,
-            senders=frozenset(a.lower() for _, a in getaddresses([_field(parsed, "From")])
-                              if a),
+            senders=frozenset(a.lower() for _, a in getaddresses([_field(parsed, "From")]) if a),
             subject=" ".join(_field(parsed, "Subject").split()),
-            references=frozenset(_field(parsed, "In-Reply-To").split()
-                                 + _field(parsed, "References").split()),
+            references=frozenset(
+                _field(parsed, "In-Reply-To").split() + _field(parsed, "References").split()
+            ),
             ours=bool(_field(parsed, MARK_HEADER)),
         )
 
@@ -99,8 +99,11 @@ def remembered(rt: Runtime) -> Seen:
         with store.transaction():
             message_log.restart(store, folder, start)
 
-    return Seen(position=message_log.position(store, folder),
-                known_keys=lambda: message_log.known_keys(store, folder), rescan=rescan)
+    return Seen(
+        position=message_log.position(store, folder),
+        known_keys=lambda: message_log.known_keys(store, folder),
+        rescan=rescan,
+    )
 
 
 def mark_done(store: Store, msg: Incoming) -> None:
@@ -127,8 +130,15 @@ def handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
     with rt.store.transaction():
         outcome, reason, message_id = _outcome(rt, msg, now)
         if msg.raw is not None:
-            message_log.log(rt.store, msg.folder, msg.key, outcome, reason, now=now,
-                            message_id=message_id or fingerprint(msg))
+            message_log.log(
+                rt.store,
+                msg.folder,
+                msg.key,
+                outcome,
+                reason,
+                now=now,
+                message_id=message_id or fingerprint(msg),
+            )
         mark_done(rt.store, msg)
     if outcome == "rejected":
         log.warning("%s %s: skipped: %s", msg.folder, msg.key, reason)
@@ -155,21 +165,28 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
         if reply.token:
             outcome, reason = _handle_reply(rt, reply, now)
             return outcome, reason, message_id
-    found = detect.detect(msg.raw, my_addresses=rt.settings.me.addresses,
-                          default_timezone=rt.settings.me.timezone)
+    found = detect.detect(
+        msg.raw, my_addresses=rt.settings.me.addresses, default_timezone=rt.settings.me.timezone
+    )
     if found.event is not None:
         interview_id, outcome = interviews.record_event(
-            rt.store, found.event, now=now, source=message_id or msg.key,
+            rt.store,
+            found.event,
+            now=now,
+            source=message_id or msg.key,
             default_timezone=rt.settings.me.timezone,
-            max_people=rt.settings.compose.max_interviewers)
+            max_people=rt.settings.compose.max_interviewers,
+        )
         if outcome != "ignored":
             assert interview_id is not None
             if outcome == "new":
                 ended = interviews.end_earlier_plans(
-                    rt.store, interviews.get(rt.store, interview_id), now=now)
+                    rt.store, interviews.get(rt.store, interview_id), now=now
+                )
                 if ended:
-                    log.info("second interview with %s: plan(s) %s ended",
-                             found.event.company, ended)
+                    log.info(
+                        "second interview with %s: plan(s) %s ended", found.event.company, ended
+                    )
             return outcome, f"interview {interview_id}: {found.event.title}", message_id
     paused = _company_message(rt, header, msg.raw, now)
     if paused:
@@ -221,8 +238,7 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
         return None
     failed = _failed_authentication(raw)
     if failed:  # anyone can write "From: hr@acme.example"; a forgery must not stop a plan
-        log.warning("mail from %s not taken as the company's (%s): plan not paused",
-                    sender, failed)
+        log.warning("mail from %s not taken as the company's (%s): plan not paused", sender, failed)
         return None
     refs = header.references
     ours = draft_rows.sent_for_interview(rt.store, interview_id)
@@ -252,9 +268,12 @@ def _failed_authentication(raw: bytes) -> str | None:
     receiving server's "dmarc=fail". The rule: dmarc=fail; or, without a dmarc=pass,
     spf=fail or a DKIM signature that failed with none passing. No results at all
     (a server that does not check) leave the message as it was."""
-    ends = [i for i in (raw.find(b"\r\n\r\n", 0, _MAX_HEADER), raw.find(b"\n\n", 0, _MAX_HEADER))
-            if i >= 0]
-    head = raw[:min(ends) if ends else _MAX_HEADER]  # the header only, not a 25 MB body
+    ends = [
+        i
+        for i in (raw.find(b"\r\n\r\n", 0, _MAX_HEADER), raw.find(b"\n\n", 0, _MAX_HEADER))
+        if i >= 0
+    ]
+    head = raw[: min(ends) if ends else _MAX_HEADER]  # the header only, not a 25 MB body
     try:
         values = BytesHeaderParser().parsebytes(head).get_all("Authentication-Results") or []
     except Exception:  # noqa: BLE001 - an unreadable header proves nothing either way
@@ -293,23 +312,26 @@ def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str
     trusted = rt.settings.approval.trusted_authserv_id
     draft = drafts.by_token(rt.store, reply.token)
     if draft is not None:
-        refused = replies.authorize(reply, my_addresses=mine, expected_token=draft.token or "",
-                                    trusted_authserv_id=trusted)
+        refused = replies.authorize(
+            reply, my_addresses=mine, expected_token=draft.token or "", trusted_authserv_id=trusted
+        )
         if refused:
             return "rejected", f"reply for draft {draft.id} refused: {refused}"
         return _draft_reply(rt, draft, reply, now)
     task = task_rows.by_token(rt.store, reply.token)
     if task is not None:
-        refused = replies.authorize(reply, my_addresses=mine, expected_token=task.token or "",
-                                    trusted_authserv_id=trusted)
+        refused = replies.authorize(
+            reply, my_addresses=mine, expected_token=task.token or "", trusted_authserv_id=trusted
+        )
         if refused:
             return "rejected", f"reply for {task.kind.value} refused: {refused}"
         return _task_reply(rt, task, reply, now)
     return "rejected", "reply token matches nothing waiting (used, replaced, or forged)"
 
 
-def _draft_reply(rt: Runtime, draft: drafts.Draft, reply: replies.Reply, now: datetime
-                 ) -> tuple[str, str]:
+def _draft_reply(
+    rt: Runtime, draft: drafts.Draft, reply: replies.Reply, now: datetime
+) -> tuple[str, str]:
     if draft.state is not DraftState.WAITING:
         return "rejected", f"draft {draft.id} is {draft.state.value}"
     # The same use cases as the command line, inside this message's transaction.
@@ -324,18 +346,21 @@ def _draft_reply(rt: Runtime, draft: drafts.Draft, reply: replies.Reply, now: da
         return "reply", f"draft {draft.id} rejected by email"
     to = f"{draft.to.name} <{draft.to.email}>" if draft.to.name else draft.to.email
     if reply.echo:  # our own request taken for the user's text: say so, send nothing
-        return REFUSED, (f"your reply about the thank-you to {to} (draft {draft.id}) was read "
-                         f"as a new text, but it still holds {reply.echo} of the approval "
-                         "request, so it was not used")
+        return REFUSED, (
+            f"your reply about the thank-you to {to} (draft {draft.id}) was read "
+            f"as a new text, but it still holds {reply.echo} of the approval "
+            "request, so it was not used"
+        )
     if reply.action is replies.Action.DEBRIEF or "debrief headings" in reply.reason:
-        return REFUSED, (f"your reply about the thank-you to {to} (draft {draft.id}) holds "
-                         "the debrief questions where a new text of the thank-you was "
-                         "expected, so it was not used")
+        return REFUSED, (
+            f"your reply about the thank-you to {to} (draft {draft.id}) holds "
+            "the debrief questions where a new text of the thank-you was "
+            "expected, so it was not used"
+        )
     return "rejected", f"reply for draft {draft.id} not understood ({reply.reason})"
 
 
-def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime
-                ) -> tuple[str, str]:
+def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime) -> tuple[str, str]:
     kind = task.kind
     if kind is TaskKind.DEBRIEF and reply.debrief is not None:
         commands.answer_debrief.within(rt, task.interview_id, reply.debrief, now=now)

@@ -35,9 +35,15 @@ log = logging.getLogger(__name__)
 _ENDED = (InterviewState.CANCELLED, InterviewState.STOPPED, InterviewState.DONE)
 
 
-def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: str,
-                 default_timezone: str, max_people: int = DEFAULT_MAX_INTERVIEWERS,
-                 ) -> tuple[int | None, str]:
+def record_event(
+    store: Store,
+    event: InterviewEvent,
+    *,
+    now: datetime,
+    source: str,
+    default_timezone: str,
+    max_people: int = DEFAULT_MAX_INTERVIEWERS,
+) -> tuple[int | None, str]:
     """Insert or update the interview an event describes. Returns (id, outcome).
 
     Outcomes: "new", "update" (higher SEQUENCE: times moved), "cancel",
@@ -46,6 +52,7 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
     confirmation (the user picks the people). Call inside a transaction.
     """
     from followup.core import detect  # lazily: icalendar and phonenumbers slow `status` down
+
     found = interview_rows.find_event(store, event.uid)
     if event.method is Method.CANCEL:
         if found is None:
@@ -60,9 +67,14 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
     zone = event.timezone or default_timezone
     # Stored as they would be sent: decoded, cleaned (what `status` shows is what goes out).
     details = interview_rows.EventDetails(
-        sequence=event.sequence, title=header_text(event.title),
-        company=header_text(event.company), role=header_text(event.role),
-        start=start, end=end, timezone=zone, location=event.location,
+        sequence=event.sequence,
+        title=header_text(event.title),
+        company=header_text(event.company),
+        role=header_text(event.role),
+        start=start,
+        end=end,
+        timezone=zone,
+        location=event.location,
         video_link=event.video_link,
     )
     if found is not None:
@@ -71,41 +83,58 @@ def record_event(store: Store, event: InterviewEvent, *, now: datetime, source: 
             return interview_id, "duplicate"
         interview_rows.update_event(store, interview_id, details, now=now)
         _merge_people(store, interview_id, _within_bound(store, interview_id, event.interviewers))
-        hold_if_fanout(store, interview_id, named=len(event.interviewers), cap=max_people,
-                       now=now)
+        hold_if_fanout(store, interview_id, named=len(event.interviewers), cap=max_people, now=now)
         return interview_id, "update"
-    state = (InterviewState.ACTIVE if event.confidence >= detect.CONFIRMED_THRESHOLD
-             else InterviewState.NEEDS_CONFIRMATION)
-    interview_id = interview_rows.insert_event(store, event.uid, details, state=state,
-                                               confidence=event.confidence, source=source,
-                                               now=now)
+    state = (
+        InterviewState.ACTIVE
+        if event.confidence >= detect.CONFIRMED_THRESHOLD
+        else InterviewState.NEEDS_CONFIRMATION
+    )
+    interview_id = interview_rows.insert_event(
+        store, event.uid, details, state=state, confidence=event.confidence, source=source, now=now
+    )
     _merge_people(store, interview_id, _within_bound(store, interview_id, event.interviewers))
     hold_if_fanout(store, interview_id, named=len(event.interviewers), cap=max_people, now=now)
     return interview_id, "new"
 
 
-def _within_bound(store: Store, interview_id: int, people: tuple[Person, ...],
-                  ) -> tuple[Person, ...]:
+def _within_bound(
+    store: Store,
+    interview_id: int,
+    people: tuple[Person, ...],
+) -> tuple[Person, ...]:
     """Storage is bounded whatever the invite holds: at most MAX_INTERVIEWERS people."""
     stored = set(interview_rows.people_emails(store, interview_id))
     fresh = [p for p in people if p.email.lower() not in stored]
     room = max(0, MAX_INTERVIEWERS - len(stored))
     if len(fresh) > room:
-        log.warning("interview %d: %d people not stored (at most %d per interview)",
-                    interview_id, len(fresh) - room, MAX_INTERVIEWERS)
+        log.warning(
+            "interview %d: %d people not stored (at most %d per interview)",
+            interview_id,
+            len(fresh) - room,
+            MAX_INTERVIEWERS,
+        )
     known = [p for p in people if p.email.lower() in stored]
     return tuple(known + fresh[:room])
 
 
-def fanout_reason(store: Store, interview_id: int, *, cap: int, named: int = 0,
-                  allow_lists: bool = False) -> str | None:
+def fanout_reason(
+    store: Store, interview_id: int, *, cap: int, named: int = 0, allow_lists: bool = False
+) -> str | None:
     """Why this interview's people need the user's pick (see model.fanout_problem)."""
     emails = interview_rows.people_emails(store, interview_id)
     return fanout_problem(emails, cap=cap, named=named, allow_lists=allow_lists)
 
 
-def hold_if_fanout(store: Store, interview_id: int, *, cap: int, now: datetime, named: int = 0,
-                   allow_lists: bool = False) -> str | None:
+def hold_if_fanout(
+    store: Store,
+    interview_id: int,
+    *,
+    cap: int,
+    now: datetime,
+    named: int = 0,
+    allow_lists: bool = False,
+) -> str | None:
     """A plan that has not ended waits for `followup confirm --only` (no drafts, no
     mail) when it has too many people or a list address. Returns the reason."""
     reason = fanout_reason(store, interview_id, cap=cap, named=named, allow_lists=allow_lists)
@@ -123,26 +152,53 @@ def _merge_people(store: Store, interview_id: int, people: tuple[Person, ...]) -
     # A reschedule may add or rename attendees; never drop one the user corrected.
     for person in people:
         if not valid_address(person.email):
-            log.warning("interview %d: %r is not an address followup will write to; "
-                        "skipped", interview_id, header_text(person.email))
+            log.warning(
+                "interview %d: %r is not an address followup will write to; skipped",
+                interview_id,
+                header_text(person.email),
+            )
             continue
-        interview_rows.add_person(store, interview_id, Person(
-            person_name(person.name), person.email.lower(), person.phone))
+        interview_rows.add_person(
+            store,
+            interview_id,
+            Person(person_name(person.name), person.email.lower(), person.phone),
+        )
 
 
-def add_manual(store: Store, *, company: str, role: str, start: datetime, end: datetime,
-               timezone: str, people: list[Person], now: datetime, location: str | None = None,
-               max_people: int = DEFAULT_MAX_INTERVIEWERS) -> int:
+def add_manual(
+    store: Store,
+    *,
+    company: str,
+    role: str,
+    start: datetime,
+    end: datetime,
+    timezone: str,
+    people: list[Person],
+    now: datetime,
+    location: str | None = None,
+    max_people: int = DEFAULT_MAX_INTERVIEWERS,
+) -> int:
     """An interview the user records by hand (e.g. scheduled on the phone)."""
     event = InterviewEvent(
-        is_interview=True, confidence=1.0, method=Method.REQUEST,
-        uid=f"manual-{to_db(now)}-{company}-{start.isoformat()}", sequence=0,
-        title=f"Interview: {role} at {company}", company=company, role=role,
-        start=start, end=end, timezone=timezone, location=location, video_link=None,
-        organizer=None, interviewers=tuple(people),
+        is_interview=True,
+        confidence=1.0,
+        method=Method.REQUEST,
+        uid=f"manual-{to_db(now)}-{company}-{start.isoformat()}",
+        sequence=0,
+        title=f"Interview: {role} at {company}",
+        company=company,
+        role=role,
+        start=start,
+        end=end,
+        timezone=timezone,
+        location=location,
+        video_link=None,
+        organizer=None,
+        interviewers=tuple(people),
     )
-    interview_id, _ = record_event(store, event, now=now, source="manual",
-                                   default_timezone=timezone, max_people=max_people)
+    interview_id, _ = record_event(
+        store, event, now=now, source="manual", default_timezone=timezone, max_people=max_people
+    )
     assert interview_id is not None
     return interview_id
 
@@ -158,8 +214,14 @@ def all_interviews(store: Store, states: tuple[str, ...] | None = None) -> list[
     return interview_rows.all_interviews(store, states)
 
 
-def set_state(store: Store, interview_id: int, state: InterviewState, *, now: datetime,
-              reason: str | None = None) -> list[int]:
+def set_state(
+    store: Store,
+    interview_id: int,
+    state: InterviewState,
+    *,
+    now: datetime,
+    reason: str | None = None,
+) -> list[int]:
     """Returns the drafts withdrawn: an ended plan sends nothing more."""
     get(store, interview_id)  # clear error for a wrong id
     interview_rows.set_state(store, interview_id, state, now=now, reason=reason)
@@ -169,20 +231,29 @@ def set_state(store: Store, interview_id: int, state: InterviewState, *, now: da
     return drafts.withdraw_for_interview(store, interview_id, now=now, why=why)
 
 
-def confirm(store: Store, interview_id: int, *, now: datetime, only: tuple[str, ...] = (),
-            max_people: int = DEFAULT_MAX_INTERVIEWERS, allow_lists: bool = False) -> Interview:
+def confirm(
+    store: Store,
+    interview_id: int,
+    *,
+    now: datetime,
+    only: tuple[str, ...] = (),
+    max_people: int = DEFAULT_MAX_INTERVIEWERS,
+    allow_lists: bool = False,
+) -> Interview:
     """Accept an interview that waits for the user; `only`: keep just these people
     (required when the invite named too many people or a list address)."""
     interview = get(store, interview_id)
     if interview.state is not InterviewState.NEEDS_CONFIRMATION:
-        raise FollowupError(f"interview {interview_id} is {interview.state.value}, "
-                            "not waiting for confirmation")
+        raise FollowupError(
+            f"interview {interview_id} is {interview.state.value}, not waiting for confirmation"
+        )
     if only:
-        _keep_only(store, interview, only, max_people=max_people, allow_lists=allow_lists,
-                   now=now)
+        _keep_only(store, interview, only, max_people=max_people, allow_lists=allow_lists, now=now)
     elif reason := fanout_reason(store, interview_id, cap=max_people):
-        raise UsageError(f"interview {interview_id}: {reason}; pick the people: "
-                         f"`followup confirm {interview_id} --only EMAIL [--only EMAIL ...]`")
+        raise UsageError(
+            f"interview {interview_id}: {reason}; pick the people: "
+            f"`followup confirm {interview_id} --only EMAIL [--only EMAIL ...]`"
+        )
     interview_rows.clear_confirmation_reason(store, interview_id)
     _redo_thank_you(store, interview_id)
     set_state(store, interview_id, InterviewState.ACTIVE, now=now)
@@ -190,23 +261,40 @@ def confirm(store: Store, interview_id: int, *, now: datetime, only: tuple[str, 
     return get(store, interview_id)
 
 
-def _keep_only(store: Store, interview: Interview, only: tuple[str, ...], *, max_people: int,
-               allow_lists: bool, now: datetime) -> None:
+def _keep_only(
+    store: Store,
+    interview: Interview,
+    only: tuple[str, ...],
+    *,
+    max_people: int,
+    allow_lists: bool,
+    now: datetime,
+) -> None:
     chosen = list(dict.fromkeys(e.strip().lower() for e in only))
     known = {p.email for p in interview.interviewers}
     for email in chosen:
         if email not in known:
-            raise UsageError(f"--only {email}: not one of the people of interview "
-                             f"{interview.id} (see `followup status {interview.id}`)")
+            raise UsageError(
+                f"--only {email}: not one of the people of interview "
+                f"{interview.id} (see `followup status {interview.id}`)"
+            )
         if list_like_address(email) and not allow_lists:
-            raise UsageError(f"--only {email}: looks like a mailing list; add "
-                             "--allow-list-address if it really is one person")
+            raise UsageError(
+                f"--only {email}: looks like a mailing list; add "
+                "--allow-list-address if it really is one person"
+            )
     if len(chosen) > max_people:
-        raise UsageError(f"--only: {len(chosen)} people, more than [compose] "
-                         f"max_interviewers = {max_people}")
+        raise UsageError(
+            f"--only: {len(chosen)} people, more than [compose] max_interviewers = {max_people}"
+        )
     interview_rows.keep_only_people(store, interview.id, chosen)
-    drafts.withdraw_for_interview(store, interview.id, now=now, keep=tuple(chosen),
-                                  why="not picked by `followup confirm --only`")
+    drafts.withdraw_for_interview(
+        store,
+        interview.id,
+        now=now,
+        keep=tuple(chosen),
+        why="not picked by `followup confirm --only`",
+    )
 
 
 def _redo_thank_you(store: Store, interview_id: int) -> None:
@@ -222,15 +310,22 @@ def end_earlier_plans(store: Store, interview: Interview, *, now: datetime) -> l
         return []
     ended = []
     for earlier in interview_rows.same_company_before(
-            store, interview, (InterviewState.ACTIVE, InterviewState.PAUSED)):
-        set_state(store, earlier, InterviewState.DONE, now=now,  # withdraws its drafts
-                  reason=f"second interview scheduled (interview {interview.id})")
+        store, interview, (InterviewState.ACTIVE, InterviewState.PAUSED)
+    ):
+        set_state(
+            store,
+            earlier,
+            InterviewState.DONE,
+            now=now,  # withdraws its drafts
+            reason=f"second interview scheduled (interview {interview.id})",
+        )
         ended.append(earlier)
     return ended
 
 
-def pause(store: Store, interview_id: int, *, now: datetime, sender: str, subject: str,
-          why: str) -> None:
+def pause(
+    store: Store, interview_id: int, *, now: datetime, sender: str, subject: str, why: str
+) -> None:
     """A message from the company: stop acting and tell the user (never guess)."""
     interview_rows.pause(store, interview_id, now=now, sender=sender, subject=subject, why=why)
 

@@ -19,20 +19,38 @@ from followup.core.model import ACTS_ON, DraftState, FollowupError, InterviewSta
 log = logging.getLogger(__name__)
 
 
-def email_user(rt: Runtime, email, *, purpose: str, ref: str, now: datetime,
-                apply=lambda: None, undo=lambda: None, attachments=()) -> bool:
+def email_user(
+    rt: Runtime,
+    email,
+    *,
+    purpose: str,
+    ref: str,
+    now: datetime,
+    apply=lambda: None,
+    undo=lambda: None,
+    attachments=(),
+) -> bool:
     """Send a rendered notice to the user, at most once per `ref` (outbox.send_notice).
     False (not sent, the caller retries later) if the message cannot be built safely."""
     try:
-        msg = build_message(sender=rt.me, to=[rt.me], subject=email.subject, body=email.body,
-                            html=email.html,
-                            message_id=new_message_id(rt.settings.transport.sender),
-                            date=now, kind=purpose, attachments=attachments, automatic=True)
+        msg = build_message(
+            sender=rt.me,
+            to=[rt.me],
+            subject=email.subject,
+            body=email.body,
+            html=email.html,
+            message_id=new_message_id(rt.settings.transport.sender),
+            date=now,
+            kind=purpose,
+            attachments=attachments,
+            automatic=True,
+        )
     except FollowupError as err:
         log.error("%s to you not sent: %s", purpose, err)
         return False
-    return rt.outbox.send_notice(msg, recipients=[rt.me.email], purpose=purpose, ref=ref,
-                                 now=now, apply=apply, undo=undo)
+    return rt.outbox.send_notice(
+        msg, recipients=[rt.me.email], purpose=purpose, ref=ref, now=now, apply=apply, undo=undo
+    )
 
 
 def request_approvals(rt: Runtime, *, now: datetime) -> int:
@@ -49,9 +67,15 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
             continue
         try:
             email = render.render_approval_request(
-                rt.env, draft_subject=draft.subject, draft_body=draft.body,
-                recipients=[draft.to], warnings=draft.warnings, token=draft.token or "",
-                interview=interview, me=rt.me)
+                rt.env,
+                draft_subject=draft.subject,
+                draft_body=draft.body,
+                recipients=[draft.to],
+                warnings=draft.warnings,
+                token=draft.token or "",
+                interview=interview,
+                me=rt.me,
+            )
         except FollowupError as err:
             log.error("draft %d: approval request not sent: %s", draft.id, err)
             continue
@@ -59,9 +83,15 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
         def mark(draft_id=draft.id, sent=True) -> None:
             draft_rows.set_request_sent(rt.store, draft_id, sent)
 
-        if email_user(rt, email, purpose="approval_request",
-                       ref=f"approval:{draft.id}:{draft.token}", now=now, apply=mark,
-                       undo=lambda draft_id=draft.id: mark(draft_id, False)):
+        if email_user(
+            rt,
+            email,
+            purpose="approval_request",
+            ref=f"approval:{draft.id}:{draft.token}",
+            now=now,
+            apply=mark,
+            undo=lambda draft_id=draft.id: mark(draft_id, False),
+        ):
             sent += 1
     return sent
 
@@ -70,20 +100,25 @@ def remind_deadline(rt: Runtime, *, now: datetime) -> int:
     """One reminder per interview whose drafts still wait at the approval deadline."""
     reminded = 0
     for interview in interviews.all_interviews(rt.store, (InterviewState.ACTIVE.value,)):
-        waiting = [d for d in drafts.list_drafts(rt.store, interview_id=interview.id)
-                   if d.state is DraftState.WAITING]
+        waiting = [
+            d
+            for d in drafts.list_drafts(rt.store, interview_id=interview.id)
+            if d.state is DraftState.WAITING
+        ]
         if not waiting or now < plan.approval_deadline_at(interview, rt.plan_settings):
             continue
         if now.astimezone(interview.start.tzinfo).date() != interview.start.date():
             continue  # the same-day promise is gone; no nagging the day after
         try:
-            email = render.render_approval_deadline(rt.env, interview=interview,
-                                                    count=len(waiting), me=rt.me)
+            email = render.render_approval_deadline(
+                rt.env, interview=interview, count=len(waiting), me=rt.me
+            )
         except FollowupError as err:
             log.error("interview %d: deadline reminder not sent: %s", interview.id, err)
             continue
-        if email_user(rt, email, purpose="approval_deadline", ref=f"deadline:{interview.id}",
-                       now=now):
+        if email_user(
+            rt, email, purpose="approval_deadline", ref=f"deadline:{interview.id}", now=now
+        ):
             reminded += 1
     return reminded
 
@@ -92,14 +127,18 @@ def notify_paused(rt: Runtime, *, now: datetime) -> int:
     """Tell the user, once, that a message from the company paused a plan."""
     told = 0
     for paused in interview_rows.paused_plans(rt.store):
-        if paused.notified and not rt.outbox.lost(
-                f"paused:{paused.interview_id}:{paused.since}"):
+        if paused.notified and not rt.outbox.lost(f"paused:{paused.interview_id}:{paused.since}"):
             continue  # told already (a notice that may be lost is sent once more)
         interview = interviews.get(rt.store, paused.interview_id)
         try:
             email = render.render_plan_paused(
-                rt.env, interview=interview, sender=paused.paused_by,
-                subject=paused.paused_subject, why=paused.reason, me=rt.me)
+                rt.env,
+                interview=interview,
+                sender=paused.paused_by,
+                subject=paused.paused_subject,
+                why=paused.reason,
+                me=rt.me,
+            )
         except FollowupError as err:
             log.error("interview %d: pause notice not sent: %s", interview.id, err)
             continue
@@ -107,9 +146,15 @@ def notify_paused(rt: Runtime, *, now: datetime) -> int:
         def mark(interview_id=interview.id, notified=True) -> None:
             interview_rows.set_pause_notified(rt.store, interview_id, notified)
 
-        if email_user(rt, email, purpose="plan_paused",
-                       ref=f"paused:{interview.id}:{paused.since}", now=now, apply=mark,
-                       undo=lambda i=interview.id: mark(i, False)):
+        if email_user(
+            rt,
+            email,
+            purpose="plan_paused",
+            ref=f"paused:{interview.id}:{paused.since}",
+            now=now,
+            apply=mark,
+            undo=lambda i=interview.id: mark(i, False),
+        ):
             told += 1
     return told
 
@@ -121,8 +166,9 @@ ANSWERS_PER_PASS = 20
 def answer_refused(rt: Runtime, *, now: datetime) -> int:
     """Tell the user, once per incoming message, why a reply of theirs sent nothing."""
     answered = 0
-    for row in message_log.recent(rt.store, "refused", since=now - ANSWER_WITHIN,
-                                  limit=ANSWERS_PER_PASS):
+    for row in message_log.recent(
+        rt.store, "refused", since=now - ANSWER_WITHIN, limit=ANSWERS_PER_PASS
+    ):
         ref = f"refused:{row.message_id or 'message-' + str(row.id)}"
         if rt.outbox.already_sent(ref):
             continue

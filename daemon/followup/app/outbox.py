@@ -43,8 +43,10 @@ MARK_HEADER = "X-Followup"
 
 
 # What new_message_id() makes: a Message-ID read from the store must still look like it.
-_MESSAGE_ID = re.compile(r"<[A-Za-z0-9._-]{1,64}@[A-Za-z0-9-]{1,63}"
-                         r"(?:\.[A-Za-z0-9-]{1,63}){0,16}>")
+_MESSAGE_ID = re.compile(
+    r"<[A-Za-z0-9._-]{1,64}@[A-Za-z0-9-]{1,63}"
+    r"(?:\.[A-Za-z0-9-]{1,63}){0,16}>"
+)
 
 
 def new_message_id(sender: str) -> str:
@@ -56,10 +58,19 @@ def new_message_id(sender: str) -> str:
     return f"<fu.{secrets.token_hex(10)}@{domain}>"
 
 
-def build_message(*, sender: Person, to: Sequence[Person], subject: str, body: str,
-                  message_id: str, date: datetime, kind: str, html: str | None = None,
-                  attachments: Sequence[tuple[bytes, str, str]] = (),
-                  automatic: bool = False) -> EmailMessage:
+def build_message(
+    *,
+    sender: Person,
+    to: Sequence[Person],
+    subject: str,
+    body: str,
+    message_id: str,
+    date: datetime,
+    kind: str,
+    html: str | None = None,
+    attachments: Sequence[tuple[bytes, str, str]] = (),
+    automatic: bool = False,
+) -> EmailMessage:
     """A plain-text message (HTML alternative only if given) whose headers are built
     from decoded, cleaned text and validated addresses, then read back: recipients,
     headers and subject must be exactly what we meant. Raises UnsafeHeader (a
@@ -68,8 +79,9 @@ def build_message(*, sender: Person, to: Sequence[Person], subject: str, body: s
     recipients = [headers.address(p.name, p.email) for p in to]
     subject_text = headers.header_text(subject)
     if not _MESSAGE_ID.fullmatch(message_id or ""):
-        raise headers.UnsafeHeader(f"{headers.header_text(message_id)!r} is not a Message-ID "
-                                   "followup writes")
+        raise headers.UnsafeHeader(
+            f"{headers.header_text(message_id)!r} is not a Message-ID followup writes"
+        )
     msg = EmailMessage()
     try:
         msg["From"] = from_
@@ -86,9 +98,12 @@ def build_message(*, sender: Person, to: Sequence[Person], subject: str, body: s
         for data, mimetype, filename in attachments:
             maintype, _, subtype = mimetype.partition("/")
             msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-        headers.check_read_back(msg, sender=from_.addr_spec,
-                                recipients=[a.addr_spec for a in recipients],
-                                subject=subject_text)
+        headers.check_read_back(
+            msg,
+            sender=from_.addr_spec,
+            recipients=[a.addr_spec for a in recipients],
+            subject=subject_text,
+        )
     except (ValueError, TypeError, LookupError, MessageError) as err:  # UnicodeError too
         raise headers.UnsafeHeader(f"cannot build the message: {err}") from None
     return msg
@@ -100,10 +115,15 @@ def envelope_sender(msg: EmailMessage) -> str:
 
 
 class Outbox:
-    def __init__(self, store: Store, transport: Transport | None, *,
-                 save_copy: Callable[[bytes], None] | None = None,
-                 find_sent: Callable[[str], bool | None] | None = None,
-                 provider_keeps_copy: bool = False):
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport | None,
+        *,
+        save_copy: Callable[[bytes], None] | None = None,
+        find_sent: Callable[[str], bool | None] | None = None,
+        provider_keeps_copy: bool = False,
+    ):
         self.store = store
         self.transport = transport
         self.save_copy = save_copy  # APPEND to \Sent where the provider keeps none
@@ -137,10 +157,17 @@ class Outbox:
         tried = states.get("unknown", 0) or states.get("failed", 0)
         return bool(tried) and not self.already_sent(ref)
 
-    def send_notice(self, msg: EmailMessage, *, recipients: Sequence[str], purpose: str,
-                    ref: str, now: datetime,
-                    apply: Callable[[], None] = lambda: None,
-                    undo: Callable[[], None] = lambda: None) -> bool:
+    def send_notice(
+        self,
+        msg: EmailMessage,
+        *,
+        recipients: Sequence[str],
+        purpose: str,
+        ref: str,
+        now: datetime,
+        apply: Callable[[], None] = lambda: None,
+        undo: Callable[[], None] = lambda: None,
+    ) -> bool:
         """Send a message to the user at most once per `ref`.
 
         `apply` (what the send means: a task now waits for a reply with this token)
@@ -165,8 +192,7 @@ class Outbox:
         except AmbiguousSendError as err:
             # To the user only: its owner sends it once more on the next pass (lost());
             # a possible duplicate reminder beats a lost one, and one more beats a loop.
-            log.error("%s to %s maybe sent, will be sent once more: %s", purpose, msg["To"],
-                      err)
+            log.error("%s to %s maybe sent, will be sent once more: %s", purpose, msg["To"], err)
             with self.store.transaction():
                 self._finish(message_id, "unknown", now, str(err))
             return True
@@ -177,8 +203,9 @@ class Outbox:
 
     # drafts to interviewers -------------------------------------------------
 
-    def send_draft(self, draft_id: int, msg: EmailMessage, *, recipients: Sequence[str],
-                   now: datetime) -> str:
+    def send_draft(
+        self, draft_id: int, msg: EmailMessage, *, recipients: Sequence[str], now: datetime
+    ) -> str:
         """Send one approved draft to exactly `recipients` (its frozen address);
         returns its new state."""
         message_id = msg["Message-ID"]
@@ -222,15 +249,21 @@ class Outbox:
                 return "missing"
             attempts = tried + 1
             if attempts >= GIVE_UP_AFTER:
-                self._draft_state(draft_id, DraftState.FAILED, now,
-                                  error=f"gave up after {attempts} tries: {error}")
+                self._draft_state(
+                    draft_id,
+                    DraftState.FAILED,
+                    now,
+                    error=f"gave up after {attempts} tries: {error}",
+                )
                 log.error("draft %d failed after %d tries: %s", draft_id, attempts, error)
                 return DraftState.FAILED.value
-            delay = min(MAX_BACKOFF, timedelta(minutes=2 ** attempts))
-            draft_rows.retry_later(self.store, draft_id, attempts=attempts, when=now + delay,
-                                   error=error, now=now)
-        log.warning("draft %d not sent (try %d), retrying in %s: %s", draft_id, attempts,
-                    delay, error)
+            delay = min(MAX_BACKOFF, timedelta(minutes=2**attempts))
+            draft_rows.retry_later(
+                self.store, draft_id, attempts=attempts, when=now + delay, error=error, now=now
+            )
+        log.warning(
+            "draft %d not sent (try %d), retrying in %s: %s", draft_id, attempts, delay, error
+        )
         return DraftState.APPROVED.value
 
     # after a crash ----------------------------------------------------------
@@ -270,34 +303,57 @@ class Outbox:
                     self._finish(message_id, "failed", now, "interrupted before it was sent")
             log.info("reconciled %s: it was not sent; will send", message_id)
             return "resend"
-        return self._resolve_unclear(draft_id, message_id, now,
-                                     "interrupted while sending: it may have gone out")
+        return self._resolve_unclear(
+            draft_id, message_id, now, "interrupted while sending: it may have gone out"
+        )
 
-    def _resolve_unclear(self, draft_id: int | None, message_id: str, now: datetime,
-                         error: str) -> str:
+    def _resolve_unclear(
+        self, draft_id: int | None, message_id: str, now: datetime, error: str
+    ) -> str:
         with self.store.transaction():
             self._finish(message_id, "unknown", now, error)
             if draft_id is not None:
                 self._draft_state(draft_id, DraftState.UNKNOWN, now, error=error)
         if draft_id is None:  # a notice to the user: its owner sends it once more
-            log.warning("%s: a notice to you maybe sent (%s); it is sent once more",
-                        message_id, error)
+            log.warning(
+                "%s: a notice to you maybe sent (%s); it is sent once more", message_id, error
+            )
         else:  # to an interviewer: a duplicate is the user's call, never ours
-            log.error("%s: maybe sent (%s); check your Sent folder, then "
-                      "`followup resolve %s sent|resend`", message_id, error, draft_id)
+            log.error(
+                "%s: maybe sent (%s); check your Sent folder, then "
+                "`followup resolve %s sent|resend`",
+                message_id,
+                error,
+                draft_id,
+            )
         return DraftState.UNKNOWN.value
 
     # rows -------------------------------------------------------------------
 
-    def _begin(self, message_id: str, purpose: str, msg: EmailMessage, now: datetime, *,
-               draft_id: int | None = None, ref: str | None = None) -> None:
-        draft_rows.begin_send(self.store, message_id, purpose=purpose, recipients=msg["To"],
-                              now=now, draft_id=draft_id, ref=ref)
+    def _begin(
+        self,
+        message_id: str,
+        purpose: str,
+        msg: EmailMessage,
+        now: datetime,
+        *,
+        draft_id: int | None = None,
+        ref: str | None = None,
+    ) -> None:
+        draft_rows.begin_send(
+            self.store,
+            message_id,
+            purpose=purpose,
+            recipients=msg["To"],
+            now=now,
+            draft_id=draft_id,
+            ref=ref,
+        )
 
-    def _finish(self, message_id: str, state: str, now: datetime, error: str | None = None
-                ) -> None:
+    def _finish(self, message_id: str, state: str, now: datetime, error: str | None = None) -> None:
         draft_rows.finish_send(self.store, message_id, state, now=now, error=error)
 
-    def _draft_state(self, draft_id: int, state: DraftState, now: datetime, *,
-                     error: str | None = None) -> None:
+    def _draft_state(
+        self, draft_id: int, state: DraftState, now: datetime, *, error: str | None = None
+    ) -> None:
         draft_rows.set_state(self.store, draft_id, state, now=now, error=error)

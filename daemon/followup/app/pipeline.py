@@ -58,8 +58,11 @@ def message_budget(seconds: float) -> Iterator[None]:
     and the parsers check for signals). Only in the main thread, where signals are
     delivered; elsewhere no budget. A timer set outside (a test runner's) is
     re-armed with what was left of it."""
-    if (seconds <= 0 or not hasattr(signal, "setitimer")
-            or threading.current_thread() is not threading.main_thread()):
+    if (
+        seconds <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
 
@@ -75,12 +78,12 @@ def message_budget(seconds: float) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer:
-            signal.setitimer(signal.ITIMER_REAL,
-                             max(outer - (time.monotonic() - started), 0.001))
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
 
 
-def sync(rt: Runtime, report: PassReport, *, now: datetime,
-         stop: Callable[[], bool] = lambda: False) -> None:
+def sync(
+    rt: Runtime, report: PassReport, *, now: datetime, stop: Callable[[], bool] = lambda: False
+) -> None:
     """Read every new message once. A broken connection ends the sync for this
     pass (it resumes from the last recorded position); a bad message never does.
 
@@ -142,8 +145,9 @@ def sync(rt: Runtime, report: PassReport, *, now: datetime,
         rt.store.set_health("last_sync", now.isoformat(timespec="seconds"), now=now)
 
 
-def run_pass(rt: Runtime, *, now: datetime | None = None,
-             stop: Callable[[], bool] = lambda: False) -> PassReport:
+def run_pass(
+    rt: Runtime, *, now: datetime | None = None, stop: Callable[[], bool] = lambda: False
+) -> PassReport:
     now = now or rt.clock()
     report = PassReport()
     report.reconciled = rt.outbox.reconcile(now=now)

@@ -52,10 +52,16 @@ class Runtime:
     def plan_settings(self) -> PlanSettings:
         m, p = self.settings.me, self.settings.plan
         return PlanSettings(
-            timezone=m.timezone, country=m.country, subdivision=m.subdivision,
-            call_gaps=p.call_gaps, call_time=p.call_time, prep_reminder=p.prep_reminder,
-            prep_time=p.prep_time, debrief_delay_minutes=p.debrief_delay_minutes,
-            approval_deadline=self.settings.approval.deadline)
+            timezone=m.timezone,
+            country=m.country,
+            subdivision=m.subdivision,
+            call_gaps=p.call_gaps,
+            call_time=p.call_time,
+            prep_reminder=p.prep_reminder,
+            prep_time=p.prep_time,
+            debrief_delay_minutes=p.debrief_delay_minutes,
+            approval_deadline=self.settings.approval.deadline,
+        )
 
     def close(self) -> None:
         for part in (self.source, self.transport):
@@ -69,8 +75,7 @@ def make_source(settings: Settings, clock: Callable[[], datetime]) -> MailSource
         from followup.adapters.sources.maildir import MaildirSource
 
         assert settings.source.path is not None
-        return MaildirSource(settings.source.path,
-                             max_message_mb=settings.source.max_message_mb)
+        return MaildirSource(settings.source.path, max_message_mb=settings.source.max_message_mb)
     from followup.adapters.sources.imap import ImapSource
 
     password = credentials.require("imap", settings.source.username)
@@ -93,8 +98,9 @@ def make_transport(settings: Settings) -> Transport:
     return SmtpTransport(t, credentials.require("smtp", t.username))
 
 
-def open_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow,
-                 with_mail: bool = True) -> Runtime:
+def open_runtime(
+    settings: Settings, *, clock: Callable[[], datetime] = utcnow, with_mail: bool = True
+) -> Runtime:
     """with_mail=False: the store and templates only (for commands that need no server)."""
     store = Store(settings.storage_path)
     source = make_source(settings, clock) if with_mail else None
@@ -115,6 +121,8 @@ def _sent_copies(settings: Settings, source: MailSource | None) -> dict[str, Any
     provider = providers.for_smtp_host(t.host)
     keeps_copy = provider is not None and provider.keeps_sent_copy
     save = t.save_sent == "always" or (t.save_sent == "auto" and not keeps_copy)
-    return {"save_copy": source.append_sent if save else None,
-            "find_sent": source.find_sent,
-            "provider_keeps_copy": keeps_copy and t.save_sent != "always"}
+    return {
+        "save_copy": source.append_sent if save else None,
+        "find_sent": source.find_sent,
+        "provider_keeps_copy": keeps_copy and t.save_sent != "always",
+    }

@@ -34,9 +34,13 @@ def auto_approve(rt: Runtime, *, now: datetime) -> int:
             continue
         going = sum(1 for d in own if d.state in _GOING)
         if going + len(waiting) > cap:
-            log.warning("interview %d: %d drafts would pass [compose] max_interviewers = %d; "
-                        "not approved automatically (review them)", interview_id,
-                        going + len(waiting), cap)
+            log.warning(
+                "interview %d: %d drafts would pass [compose] max_interviewers = %d; "
+                "not approved automatically (review them)",
+                interview_id,
+                going + len(waiting),
+                cap,
+            )
             continue
         with rt.store.transaction():
             for draft in waiting:

@@ -52,15 +52,17 @@ class RunLock:
             private.make_dir(self.path.parent)
             self.fd = private.open_file(self.path, os.O_RDWR)
         except OSError as err:  # a full or read-only disk: one line, not a traceback
-            raise FollowupError(f"{self.path}: cannot create the run lock: "
-                                f"{err.strerror or err}") from None
+            raise FollowupError(
+                f"{self.path}: cannot create the run lock: {err.strerror or err}"
+            ) from None
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             holder = os.pread(self.fd, 32, 0).decode("ascii", "replace").strip() or "?"
             os.close(self.fd)
-            raise FollowupError(f"{self.path}: another followup is running (pid {holder})"
-                                ) from None
+            raise FollowupError(
+                f"{self.path}: another followup is running (pid {holder})"
+            ) from None
         try:  # the pid only names the holder in the message above; the lock holds without it
             os.ftruncate(self.fd, 0)
             os.pwrite(self.fd, str(os.getpid()).encode(), 0)
@@ -195,8 +197,10 @@ class Service:
         try:
             settings = config.load(self.config_path)
             if settings.storage_path != self.settings.storage_path:
-                raise FollowupError(f"{settings.path}: [storage] path changed; restart the "
-                                    "service to move the database")
+                raise FollowupError(
+                    f"{settings.path}: [storage] path changed; restart the "
+                    "service to move the database"
+                )
             runtime = open_runtime(settings)
         except FollowupError as err:
             log.error("config reload refused, keeping the old one: %s", err)

@@ -23,12 +23,23 @@ def interview_json(store: Store, interview: Interview) -> dict[str, Any]:
     tasks = task_rows.for_interview(store, interview.id)
     zone = interview.start.tzinfo
     return {
-        "id": interview.id, "company": interview.company, "role": interview.role,
-        "start": interview.start.isoformat(), "end": interview.end.isoformat(),
-        "state": interview.state.value, "reason": state_reason(store, interview),
+        "id": interview.id,
+        "company": interview.company,
+        "role": interview.role,
+        "start": interview.start.isoformat(),
+        "end": interview.end.isoformat(),
+        "state": interview.state.value,
+        "reason": state_reason(store, interview),
         "interviewers": [p.to_json() for p in interview.interviewers],
-        "tasks": [{"kind": t.kind.value, "due": t.due.astimezone(zone).isoformat(),
-                   "state": t.state.value, "late": t.late} for t in tasks],
+        "tasks": [
+            {
+                "kind": t.kind.value,
+                "due": t.due.astimezone(zone).isoformat(),
+                "state": t.state.value,
+                "late": t.late,
+            }
+            for t in tasks
+        ],
     }
 
 
@@ -67,8 +78,10 @@ def print_status(console, store: Store, *, now: datetime) -> None:
         console.print(terminal.markup(line), highlight=False)
     rows = interviews.all_interviews(store)
     if not rows:
-        console.print("No interviews yet. They appear here when a confirmation arrives "
-                      "(or add one: `followup add`).")
+        console.print(
+            "No interviews yet. They appear here when a confirmation arrives "
+            "(or add one: `followup add`)."
+        )
         return
     table = Table(show_lines=True)
     for column in ("id", "interview", "when", "with", "state", "next step"):
@@ -79,22 +92,29 @@ def print_status(console, store: Store, *, now: datetime) -> None:
         step = "—"
         if interview.state.value == "paused":
             reason = interview_rows.stop_reason(store, interview.id)
-            step = (f"paused: {escape(reason or '')}\n"
-                    f"`followup resume {interview.id}` or `followup stop`")
+            step = (
+                f"paused: {escape(reason or '')}\n"
+                f"`followup resume {interview.id}` or `followup stop`"
+            )
         elif pending:
             first = pending[0]
             due = datetime.fromisoformat(first["due"])
             step = f"{first['kind']} {first['state']} {due:%a %b %d %H:%M}"
         if interview.state.value == "needs_confirmation":
             reason = data["reason"]
-            step = (f"{escape(reason)}\n`followup confirm {interview.id} --only EMAIL`"
-                    if reason else f"is it an interview? `followup confirm {interview.id}`")
+            step = (
+                f"{escape(reason)}\n`followup confirm {interview.id} --only EMAIL`"
+                if reason
+                else f"is it an interview? `followup confirm {interview.id}`"
+            )
         table.add_row(  # every value from mail escaped, one field a line
             str(interview.id),
             "\n".join(escape(v) for v in (interview.company, interview.role) if v),
             f"{interview.start:%a %b %d %H:%M} {interview.start.tzname()}",
             "\n".join(escape(p.name or p.email) for p in interview.interviewers) or "—",
-            interview.state.value.replace("_", " "), step)
+            interview.state.value.replace("_", " "),
+            step,
+        )
     console.print(table)
     waiting = len([d for d in drafts.list_drafts(store) if d.state.value == "waiting"])
     if waiting:
@@ -103,30 +123,45 @@ def print_status(console, store: Store, *, now: datetime) -> None:
 
 def print_interview(console, store: Store, interview: Interview, me) -> None:
     data = interview_json(store, interview)
-    console.print(f"[bold]{interview.id}. {escape(interview.title or interview.company)}[/bold] "
-                  f"({interview.state.value})")
+    console.print(
+        f"[bold]{interview.id}. {escape(interview.title or interview.company)}[/bold] "
+        f"({interview.state.value})"
+    )
     if data["reason"]:
         console.print(escape(f"Why: {data['reason']}"), highlight=False)
-    console.print(f"When: {interview.start:%A %B %d, %Y %H:%M}-{interview.end:%H:%M} "
-                  f"{interview.start.tzname()}", highlight=False)
+    console.print(
+        f"When: {interview.start:%A %B %d, %Y %H:%M}-{interview.end:%H:%M} "
+        f"{interview.start.tzname()}",
+        highlight=False,
+    )
     if interview.video_link or interview.location:
-        console.print(f"Where: {escape(interview.video_link or interview.location or '')}",
-                      highlight=False)
+        console.print(
+            f"Where: {escape(interview.video_link or interview.location or '')}", highlight=False
+        )
     for person in interview.interviewers:
-        console.print(escape(f"With: {person.name} <{person.email}>"
-                             + (f" {person.phone}" if person.phone else "")), highlight=False)
+        console.print(
+            escape(
+                f"With: {person.name} <{person.email}>"
+                + (f" {person.phone}" if person.phone else "")
+            ),
+            highlight=False,
+        )
     console.print("\n[bold]Plan[/bold]")
     for task in data["tasks"]:
-        console.print(f"  {task['kind']:<10} {task['due'][:16].replace('T', ' ')}  "
-                      f"{task['state']}{' (late)' if task['late'] else ''}", highlight=False)
+        console.print(
+            f"  {task['kind']:<10} {task['due'][:16].replace('T', ' ')}  "
+            f"{task['state']}{' (late)' if task['late'] else ''}",
+            highlight=False,
+        )
     debrief = interviews.get_debrief(store, interview.id)
     if debrief:
         console.print("\n[bold]Debrief[/bold]")
         for field in debrief.FIELDS:
             value = getattr(debrief, field)
             if value:
-                console.print(escape(f"  {field.replace('_', ' ')}: {value}", multiline=True),
-                              highlight=False)
+                console.print(
+                    escape(f"  {field.replace('_', ' ')}: {value}", multiline=True), highlight=False
+                )
     if interview.interviewers:
         from followup.core import render  # only the full view needs the scripts
 
@@ -135,9 +170,10 @@ def print_interview(console, store: Store, interview: Interview, me) -> None:
             script = render.call_script(call, debrief, interview, person, me=me)
             seconds = render.estimate_speaking_seconds(script)
             console.print(f"\n[bold]Call {call} script[/bold] (about {seconds} s)")
-            console.print(terminal.visible(script, multiline=True), highlight=False,
-                          markup=False)
+            console.print(terminal.visible(script, multiline=True), highlight=False, markup=False)
     for draft in drafts.list_drafts(store, include_all=True, interview_id=interview.id):
         console.print()
-        console.print(escape(f"Draft {draft.id} to {draft.to.name} <{draft.to.email}>: "
-                             f"{draft.state.value}"), highlight=False)
+        console.print(
+            escape(f"Draft {draft.id} to {draft.to.name} <{draft.to.email}>: {draft.state.value}"),
+            highlight=False,
+        )

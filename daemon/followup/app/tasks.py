@@ -48,15 +48,18 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
     stored = stored_tasks(rt, interview.id)
     _reopen_lost_notices(rt, stored)
     done = {k for k, t in stored.items() if t.state is TaskState.DONE}
-    calls_made = {k: made for k, t in stored.items()
-                  if k in plan.CALL_KINDS and k in done and (made := t.done_at) is not None}
-    planned = plan.plan_tasks(interview, settings=rt.plan_settings, calls_made=calls_made,
-                              done=done, now=now)
+    calls_made = {
+        k: made
+        for k, t in stored.items()
+        if k in plan.CALL_KINDS and k in done and (made := t.done_at) is not None
+    }
+    planned = plan.plan_tasks(
+        interview, settings=rt.plan_settings, calls_made=calls_made, done=done, now=now
+    )
     for task in planned:
         row = stored.get(task.kind)
         if row is None:
-            task_rows.add(rt.store, interview.id, task.kind, task.due, task.state,
-                          late=task.late)
+            task_rows.add(rt.store, interview.id, task.kind, task.due, task.state, late=task.late)
         elif row.state is TaskState.PENDING:
             task_rows.replan(rt.store, row.id, task.due, task.state)
         elif row.state is TaskState.WAITING and task.state is TaskState.CANCELLED:
@@ -83,8 +86,11 @@ def _reopen_lost_notices(rt: Runtime, stored: dict[TaskKind, TaskRow]) -> None:
         if rt.outbox.lost(task_ref(row)):
             task_rows.reopen(rt.store, row.id)
             stored[kind] = dataclasses.replace(row, state=TaskState.PENDING)
-            log.warning("interview %d: the %s reminder may not have reached you: sending it "
-                        "again", row.interview_id, kind.value)
+            log.warning(
+                "interview %d: the %s reminder may not have reached you: sending it again",
+                row.interview_id,
+                kind.value,
+            )
 
 
 def task_ref(task: TaskRow) -> str:
@@ -113,8 +119,10 @@ def sync_all_plans(rt: Runtime, *, now: datetime) -> None:
 
 
 def due_tasks(rt: Runtime, *, now: datetime) -> list[tuple[Interview, TaskRow]]:
-    return [(interviews.get(rt.store, t.interview_id), t)
-            for t in task_rows.due(rt.store, now=now, interview_states=ACTS_ON)]
+    return [
+        (interviews.get(rt.store, t.interview_id), t)
+        for t in task_rows.due(rt.store, now=now, interview_states=ACTS_ON)
+    ]
 
 
 def run_due_tasks(rt: Runtime, *, now: datetime) -> int:
@@ -142,76 +150,165 @@ def _retry_later(rt: Runtime, task: TaskRow, reason: str, *, now: datetime) -> N
     delay = min(TASK_MAX_BACKOFF, timedelta(minutes=2 ** min(attempts, 10)))
     with rt.store.transaction():
         task_rows.retry_at(rt.store, task.id, attempts=attempts, when=now + delay)
-    log.error("interview %d: %s not done (try %d, next in %s): %s", task.interview_id,
-              task.kind.value, attempts, delay, reason)
+    log.error(
+        "interview %d: %s not done (try %d, next in %s): %s",
+        task.interview_id,
+        task.kind.value,
+        attempts,
+        delay,
+        reason,
+    )
 
 
-def _act(rt: Runtime, interview: Interview, kind: TaskKind, task: TaskRow, *, due: datetime,
-         late: bool, now: datetime) -> bool:
+def _act(
+    rt: Runtime,
+    interview: Interview,
+    kind: TaskKind,
+    task: TaskRow,
+    *,
+    due: datetime,
+    late: bool,
+    now: datetime,
+) -> bool:
     if kind is TaskKind.THANK_YOU:
         with rt.store.transaction():
             debrief = interviews.get_debrief(rt.store, interview.id)
-            made = drafts.make_drafts(rt.store, rt.env, interview, debrief, rt.me, now=now,
-                                      late=late,
-                                      max_people=rt.settings.compose.max_interviewers)
+            made = drafts.make_drafts(
+                rt.store,
+                rt.env,
+                interview,
+                debrief,
+                rt.me,
+                now=now,
+                late=late,
+                max_people=rt.settings.compose.max_interviewers,
+            )
             _set_task(rt, task.id, TaskState.WAITING, late=late)
         if made:
-            log.info("interview %d: %d thank-you draft(s) made%s", interview.id, len(made),
-                     " (late)" if late else "")
+            log.info(
+                "interview %d: %d thank-you draft(s) made%s",
+                interview.id,
+                len(made),
+                " (late)" if late else "",
+            )
         return True
     if kind is TaskKind.PREP:
         email = render.render_prep_reminder(rt.env, interview=interview, me=rt.me)
-        return _notify(rt, email, purpose="prep_reminder", task=task, due=due, now=now,
-                       state=TaskState.DONE, late=late)
+        return _notify(
+            rt,
+            email,
+            purpose="prep_reminder",
+            task=task,
+            due=due,
+            now=now,
+            state=TaskState.DONE,
+            late=late,
+        )
     if kind is TaskKind.DEBRIEF:
         token = task.token or drafts.new_token()  # kept when sent once more
-        email = render.render_debrief_request(rt.env, interview=interview, token=token,
-                                              me=rt.me)
-        return _notify(rt, email, purpose="debrief_request", task=task, due=due, now=now,
-                       state=TaskState.WAITING, token=token, late=late)
+        email = render.render_debrief_request(rt.env, interview=interview, token=token, me=rt.me)
+        return _notify(
+            rt,
+            email,
+            purpose="debrief_request",
+            task=task,
+            due=due,
+            now=now,
+            state=TaskState.WAITING,
+            token=token,
+            late=late,
+        )
     call = int(kind.value[-1])
     return _call_reminder(rt, interview, call, task, due=due, late=late, now=now)
 
 
-def _call_reminder(rt: Runtime, interview: Interview, call: int, task: TaskRow, *,
-                   due: datetime, late: bool, now: datetime) -> bool:
+def _call_reminder(
+    rt: Runtime,
+    interview: Interview,
+    call: int,
+    task: TaskRow,
+    *,
+    due: datetime,
+    late: bool,
+    now: datetime,
+) -> bool:
     if not interview.interviewers:
-        log.warning("interview %d: call %d has no one to call; add them with "
-                    "`followup add` or the debrief", interview.id, call)
+        log.warning(
+            "interview %d: call %d has no one to call; add them with `followup add` or the debrief",
+            interview.id,
+            call,
+        )
     person = interview.interviewers[0] if interview.interviewers else rt.me
     token = task.token or drafts.new_token()  # kept when sent once more
     debrief = interviews.get_debrief(rt.store, interview.id)
     as_task = Task(task.kind, due, TaskState.PENDING, late)
     email = render.render_call_reminder(
-        rt.env, interview=interview, call=call, person=person, debrief=debrief, due=due,
-        late=late, window_passed=plan.call_window_passed(as_task, now=now,
-                                                          settings=rt.plan_settings),
-        token=token, me=rt.me)
+        rt.env,
+        interview=interview,
+        call=call,
+        person=person,
+        debrief=debrief,
+        due=due,
+        late=late,
+        window_passed=plan.call_window_passed(as_task, now=now, settings=rt.plan_settings),
+        token=token,
+        me=rt.me,
+    )
     script = render.call_script(call, debrief, interview, person, me=rt.me)
     ics = calendar_file.call_reminder_ics(
-        uid=f"followup-{interview.id}-call-{call}@followup", stamp=now,
+        uid=f"followup-{interview.id}-call-{call}@followup",
+        stamp=now,
         summary=f"Follow-up call {call}: {person.name or person.email} ({interview.company})",
-        description=script, start=now if late else due, sequence=int(now.timestamp()) // 60)
-    return _notify(rt, email, purpose=f"call_{call}_reminder", task=task, due=due, now=now,
-                   state=TaskState.WAITING, token=token, late=late,
-                   attachments=[(ics, "text/calendar", f"followup-call-{call}.ics")])
+        description=script,
+        start=now if late else due,
+        sequence=int(now.timestamp()) // 60,
+    )
+    return _notify(
+        rt,
+        email,
+        purpose=f"call_{call}_reminder",
+        task=task,
+        due=due,
+        now=now,
+        state=TaskState.WAITING,
+        token=token,
+        late=late,
+        attachments=[(ics, "text/calendar", f"followup-call-{call}.ics")],
+    )
 
 
-def _notify(rt: Runtime, email, *, purpose: str, task: TaskRow, due: datetime, now: datetime,
-            state: TaskState, late: bool, token: str | None = None,
-            attachments=()) -> bool:
+def _notify(
+    rt: Runtime,
+    email,
+    *,
+    purpose: str,
+    task: TaskRow,
+    due: datetime,
+    now: datetime,
+    state: TaskState,
+    late: bool,
+    token: str | None = None,
+    attachments=(),
+) -> bool:
     """Email the user about a task, at most once per task and due time."""
     sent = email_user(
-        rt, email, purpose=purpose, ref=task_ref(task), now=now,
+        rt,
+        email,
+        purpose=purpose,
+        ref=task_ref(task),
+        now=now,
         apply=lambda: _set_task(rt, task.id, state, token=token, late=late),
-        undo=lambda: _set_task(rt, task.id, TaskState.PENDING, token=task.token,
-                               late=late),  # a token a first, maybe-lost copy carries lives on
-        attachments=attachments)
+        undo=lambda: _set_task(
+            rt, task.id, TaskState.PENDING, token=task.token, late=late
+        ),  # a token a first, maybe-lost copy carries lives on
+        attachments=attachments,
+    )
     if sent:
         desktop.notify(email.subject, email.body.split("\n\n", 1)[0])
     return sent
 
 
-def _set_task(rt: Runtime, task_id: int, state: TaskState, *, token: str | None = None,
-              late: bool = False) -> None:
+def _set_task(
+    rt: Runtime, task_id: int, state: TaskState, *, token: str | None = None, late: bool = False
+) -> None:
     task_rows.set_progress(rt.store, task_id, state, token=token, late=late)

@@ -20,8 +20,10 @@ def next_wake(rt: Runtime, *, now: datetime) -> datetime | None:
             candidates.append(due)
     for interview in interviews.all_interviews(rt.store, (InterviewState.ACTIVE.value,)):
         deadline = plan.approval_deadline_at(interview, rt.plan_settings)
-        if deadline > now and any(d.state is DraftState.WAITING for d in drafts.list_drafts(
-                rt.store, interview_id=interview.id)):
+        if deadline > now and any(
+            d.state is DraftState.WAITING
+            for d in drafts.list_drafts(rt.store, interview_id=interview.id)
+        ):
             candidates.append(deadline)
     return min(candidates) if candidates else None
 
@@ -37,6 +39,7 @@ def summary_line(rt: Runtime, *, now: datetime) -> str:
     if upcoming:
         task, company = upcoming
         local = task.due.astimezone(rt.plan_settings.zone)
-        parts.append(f"next: {task.kind.value.replace('_', ' ')} with {company} "
-                     f"on {local:%a %H:%M}")
+        parts.append(
+            f"next: {task.kind.value.replace('_', ' ')} with {company} on {local:%a %H:%M}"
+        )
     return "; ".join(parts)

@@ -62,10 +62,14 @@ def main() -> None:
 def config_option(func: Callable) -> Callable:
     """Every command takes --config (default: $FOLLOWUP_CONFIG, then the platform dir)."""
 
-    @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-                  metavar="PATH",
-                  help="Config file (default: $FOLLOWUP_CONFIG, "
-                       "else ~/.config/followup/config.toml).")
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="PATH",
+        help="Config file (default: $FOLLOWUP_CONFIG, else ~/.config/followup/config.toml).",
+    )
     @functools.wraps(func)
     def wrapper(*args: Any, config_path: Path | None, **kwargs: Any) -> Any:
         return func(*args, config_path=config_path, **kwargs)

@@ -39,26 +39,32 @@ def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
     for d in rows:
         flags = " [late]" if d.late else ""
         flags += " [edited]" if d.edited else ""
-        echo(f"{d.id:>4}  {d.state.value:<9} to {d.to.name} <{d.to.email}>: "
-                   f"{d.subject}{flags}")
+        echo(f"{d.id:>4}  {d.state.value:<9} to {d.to.name} <{d.to.email}>: {d.subject}{flags}")
         for warning in d.warnings:
             echo(f"        warning: {warning}")
         if d.last_error and d.state.value in ("failed", "unknown"):
             echo(f"        {d.last_error}")
         if d.state.value == "unknown":
-            echo(f"        maybe sent: look in your Sent folder, then "
-                       f"`followup resolve {d.id} sent` or `followup resolve {d.id} resend`")
+            echo(
+                f"        maybe sent: look in your Sent folder, then "
+                f"`followup resolve {d.id} sent` or `followup resolve {d.id} resend`"
+            )
     echo("Next: `followup review`, or `followup approve ID`.")
 
 
 @main.command()
 @config_option
 @click.argument("draft_ids", nargs=-1, type=int)
-@click.option("--all", "approve_all", is_flag=True,
-              help="Approve every waiting draft (of one interview; more need --yes).")
+@click.option(
+    "--all",
+    "approve_all",
+    is_flag=True,
+    help="Approve every waiting draft (of one interview; more need --yes).",
+)
 @click.option("--yes", is_flag=True, help="With --all: approve drafts of several interviews.")
-def approve(config_path: Path | None, draft_ids: tuple[int, ...], approve_all: bool,
-            yes: bool) -> None:
+def approve(
+    config_path: Path | None, draft_ids: tuple[int, ...], approve_all: bool, yes: bool
+) -> None:
     """Approve drafts for sending (the service sends them on its next pass)."""
     from followup.app import commands
 
@@ -125,9 +131,12 @@ def review(config_path: Path | None) -> None:
             echo(draft.body, multiline=True)
             for warning in draft.warnings:
                 echo(f"warning: {warning}", fg="yellow")
-            choice = click.prompt("[a]pprove, [e]dit, [s]kip, [r]eject, [q]uit",
-                                  type=click.Choice(["a", "e", "s", "r", "q"]),
-                                  show_choices=False, default="s")
+            choice = click.prompt(
+                "[a]pprove, [e]dit, [s]kip, [r]eject, [q]uit",
+                type=click.Choice(["a", "e", "s", "r", "q"]),
+                show_choices=False,
+                default="s",
+            )
             now = _now()
             if choice == "e":
                 text = click.edit(draft.body, extension=".txt")

@@ -44,11 +44,26 @@ def parse(config_path: Path | None, file: Path, as_json: bool) -> None:
     found = detect.detect(raw, my_addresses=addresses, default_timezone=zone)
     if as_json:
         if found.event is None:
-            print_json({"is_interview": False, "confidence": 0.0, "method": None,
-                        "uid": None, "sequence": 0, "title": "", "company": None,
-                        "role": None, "start": None, "end": None, "timezone": None,
-                        "location": None, "video_link": None, "organizer": None,
-                        "interviewers": [], "reason": found.reason})
+            print_json(
+                {
+                    "is_interview": False,
+                    "confidence": 0.0,
+                    "method": None,
+                    "uid": None,
+                    "sequence": 0,
+                    "title": "",
+                    "company": None,
+                    "role": None,
+                    "start": None,
+                    "end": None,
+                    "timezone": None,
+                    "location": None,
+                    "video_link": None,
+                    "organizer": None,
+                    "interviewers": [],
+                    "reason": found.reason,
+                }
+            )
         else:
             print_json(found.event.to_json())
         return
@@ -59,14 +74,19 @@ def parse(config_path: Path | None, file: Path, as_json: bool) -> None:
     verdict = "an interview" if event.is_interview else "not an interview"
     echo(f"{file}: {verdict} (confidence {event.confidence:.2f})")
     echo(f"  title: {event.title}")
-    for label, value in (("company", event.company), ("role", event.role),
-                         ("start", event.start), ("end", event.end),
-                         ("where", event.video_link or event.location)):
+    for label, value in (
+        ("company", event.company),
+        ("role", event.role),
+        ("start", event.start),
+        ("end", event.end),
+        ("where", event.video_link or event.location),
+    ):
         if value:
             echo(f"  {label}: {value}")
     for person in event.interviewers:
-        echo(f"  with: {person.name} <{person.email}>"
-                   + (f" {person.phone}" if person.phone else ""))
+        echo(
+            f"  with: {person.name} <{person.email}>" + (f" {person.phone}" if person.phone else "")
+        )
 
 
 def _parse_person(text: str):
@@ -76,7 +96,7 @@ def _parse_person(text: str):
 
     name, address = parseaddr(text)
     if "@" not in address:
-        raise UsageError(f"--with {text!r}: expected \"Name <email>\"")
+        raise UsageError(f'--with {text!r}: expected "Name <email>"')
     return Person(name.strip(), address.strip().lower())
 
 
@@ -84,16 +104,39 @@ def _parse_person(text: str):
 @config_option
 @click.option("--company", required=True, help="The company.")
 @click.option("--role", default="", help="The role you interviewed for.")
-@click.option("--at", "at", required=True, metavar="\"YYYY-MM-DD HH:MM\"",
-              help="Start, in your time zone (or --tz).")
-@click.option("--minutes", default=60, show_default=True, type=click.IntRange(5, 600),
-              help="Length of the interview.")
-@click.option("--with", "people", multiple=True, metavar="\"Name <email>\"",
-              help="An interviewer; repeat for each.")
+@click.option(
+    "--at",
+    "at",
+    required=True,
+    metavar='"YYYY-MM-DD HH:MM"',
+    help="Start, in your time zone (or --tz).",
+)
+@click.option(
+    "--minutes",
+    default=60,
+    show_default=True,
+    type=click.IntRange(5, 600),
+    help="Length of the interview.",
+)
+@click.option(
+    "--with",
+    "people",
+    multiple=True,
+    metavar='"Name <email>"',
+    help="An interviewer; repeat for each.",
+)
 @click.option("--tz", default=None, help="IANA time zone of --at (default: me.timezone).")
 @click.option("--where", default=None, help="Location or video link.")
-def add(config_path: Path | None, company: str, role: str, at: str, minutes: int,
-        people: tuple[str, ...], tz: str | None, where: str | None) -> None:
+def add(
+    config_path: Path | None,
+    company: str,
+    role: str,
+    at: str,
+    minutes: int,
+    people: tuple[str, ...],
+    tz: str | None,
+    where: str | None,
+) -> None:
     """Record an interview by hand (e.g. one scheduled on the phone)."""
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -109,13 +152,20 @@ def add(config_path: Path | None, company: str, role: str, at: str, minutes: int
     try:
         start = datetime.strptime(at.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
     except ValueError:
-        raise UsageError(f"--at: expected \"YYYY-MM-DD HH:MM\", got {at!r}") from None
+        raise UsageError(f'--at: expected "YYYY-MM-DD HH:MM", got {at!r}') from None
     persons = [_parse_person(p) for p in people]
     interview_id = commands.add_interview(
-        rt, company=company, role=role, start=start, end=start + timedelta(minutes=minutes),
-        timezone=zone_name, people=persons, location=where, now=_now())
-    echo(f"Recorded interview {interview_id} with {company}. "
-               f"See `followup status {interview_id}`.")
+        rt,
+        company=company,
+        role=role,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        timezone=zone_name,
+        people=persons,
+        location=where,
+        now=_now(),
+    )
+    echo(f"Recorded interview {interview_id} with {company}. See `followup status {interview_id}`.")
 
 
 @main.command(name="import")
@@ -132,21 +182,23 @@ def import_(config_path: Path | None, file: Path) -> None:
         raw = file.read_bytes()
     except OSError as err:
         raise UsageError(f"{file}: cannot read: {err.strerror}") from None
-    found = detect.detect(raw, my_addresses=settings.me.addresses,
-                          default_timezone=settings.me.timezone)
+    found = detect.detect(
+        raw, my_addresses=settings.me.addresses, default_timezone=settings.me.timezone
+    )
     if found.event is None or found.event.start is None:
         raise FollowupError(f"{file}: no interview found ({found.reason or 'no date'})")
     interview_id, outcome = commands.import_event(
-        rt, found.event, source=str(file), now=_now(),
-        confirmed_at=detect.CONFIRMED_THRESHOLD)
+        rt, found.event, source=str(file), now=_now(), confirmed_at=detect.CONFIRMED_THRESHOLD
+    )
     echo(f"{file}: interview {interview_id} ({outcome}): {found.event.title}")
 
 
 @main.command()
 @config_option
 @click.argument("interview_id", required=False, type=int)
-@click.option("--json", "as_json", is_flag=True,
-              help="Print every interview with its plan as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print every interview with its plan as JSON."
+)
 def status(config_path: Path | None, interview_id: int | None, as_json: bool) -> None:
     """Every interview with its plan: done, due, waiting for you. With an ID:
     that interview in full, with its debrief and call scripts."""
@@ -174,12 +226,21 @@ def status(config_path: Path | None, interview_id: int | None, as_json: bool) ->
 @main.command()
 @config_option
 @click.argument("interview_id", type=int)
-@click.option("--only", "only", multiple=True, metavar="EMAIL",
-              help="Keep only this person (repeat for each); the others get no draft.")
-@click.option("--allow-list-address", is_flag=True,
-              help="Let --only keep an address that looks like a mailing list (team@, all@…).")
-def confirm(config_path: Path | None, interview_id: int, only: tuple[str, ...],
-            allow_list_address: bool) -> None:
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="EMAIL",
+    help="Keep only this person (repeat for each); the others get no draft.",
+)
+@click.option(
+    "--allow-list-address",
+    is_flag=True,
+    help="Let --only keep an address that looks like a mailing list (team@, all@…).",
+)
+def confirm(
+    config_path: Path | None, interview_id: int, only: tuple[str, ...], allow_list_address: bool
+) -> None:
     """Accept an interview that waits for you (its plan starts).
 
     It waits when detection was unsure, or when the invite names more people
@@ -189,18 +250,25 @@ def confirm(config_path: Path | None, interview_id: int, only: tuple[str, ...],
     """
     from followup.app import commands
 
-    interview = commands.confirm(_runtime(config_path), interview_id, now=_now(), only=only,
-                                 allow_lists=allow_list_address)
-    echo(f"Interview {interview.id} with {interview.company or interview.title} confirmed"
-         + (f" for {len(interview.interviewers)} people." if only else "."))
+    interview = commands.confirm(
+        _runtime(config_path), interview_id, now=_now(), only=only, allow_lists=allow_list_address
+    )
+    echo(
+        f"Interview {interview.id} with {interview.company or interview.title} confirmed"
+        + (f" for {len(interview.interviewers)} people." if only else ".")
+    )
 
 
 @main.command()
 @config_option
 @click.argument("interview_id", type=int)
-@click.option("--from-file", "from_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Answers in a TOML file (keys: topics, went_well, wish_not_said, wish_said, "
-                   "unmet_requirement, made_up_for).")
+@click.option(
+    "--from-file",
+    "from_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Answers in a TOML file (keys: topics, went_well, wish_not_said, wish_said, "
+    "unmet_requirement, made_up_for).",
+)
 def debrief(config_path: Path | None, interview_id: int, from_file: Path | None) -> None:
     """Answer the debrief questions for an interview (in $EDITOR, or --from-file).
 
@@ -233,8 +301,10 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
             return
         answers = replies.parse_debrief_form(edited)
     changed = commands.answer_debrief(rt, interview_id, answers, now=_now())
-    echo(f"Debrief saved for interview {interview_id}"
-               + (f"; {changed} waiting draft(s) rewritten with it." if changed else "."))
+    echo(
+        f"Debrief saved for interview {interview_id}"
+        + (f"; {changed} waiting draft(s) rewritten with it." if changed else ".")
+    )
 
 
 @main.command()
@@ -253,15 +323,22 @@ def done(config_path: Path | None, interview_id: int, call: str) -> None:
 @main.command()
 @config_option
 @click.argument("interview_id", type=int)
-@click.option("--reason", type=click.Choice(["offer", "rejected", "withdrawn", "other"]),
-              default="other", show_default=True, help="Why the plan ends.")
+@click.option(
+    "--reason",
+    type=click.Choice(["offer", "rejected", "withdrawn", "other"]),
+    default="other",
+    show_default=True,
+    help="Why the plan ends.",
+)
 def stop(config_path: Path | None, interview_id: int, reason: str) -> None:
     """End an interview's follow-up plan (no more reminders or drafts)."""
     from followup.app import commands
 
     withdrawn = commands.stop(_runtime(config_path), interview_id, reason, now=_now())
-    echo(f"Plan for interview {interview_id} stopped ({reason})"
-         + (f"; {len(withdrawn)} unsent draft(s) withdrawn." if withdrawn else "."))
+    echo(
+        f"Plan for interview {interview_id} stopped ({reason})"
+        + (f"; {len(withdrawn)} unsent draft(s) withdrawn." if withdrawn else ".")
+    )
 
 
 @main.command()

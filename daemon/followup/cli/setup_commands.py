@@ -78,8 +78,9 @@ def login(config_path: Path | None) -> None:
         echo("Nothing to store: this config uses no IMAP or SMTP account.")
         return
     for username, label in accounts.items():
-        password = click.prompt(f"{label} password for {username}", hide_input=True,
-                                prompt_suffix=": ", err=True)
+        password = click.prompt(
+            f"{label} password for {username}", hide_input=True, prompt_suffix=": ", err=True
+        )
         if not password:
             raise UsageError("empty password: nothing stored")
         role: credentials.Role = "imap" if label.startswith("IMAP") else "smtp"
@@ -108,14 +109,14 @@ def check(config_path: Path | None) -> None:
     echo("All good. Next: `followup run --once`, or `followup service install`.")
 
 
-
 # --- running ----------------------------------------------------------------
 
 
 @main.command()
 @config_option
-@click.option("--once", is_flag=True,
-              help="One full pass (sync, plan, due tasks, send), then exit.")
+@click.option(
+    "--once", is_flag=True, help="One full pass (sync, plan, due tasks, send), then exit."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
 def run(config_path: Path | None, once: bool, verbose: bool) -> None:
     """Run the service in the foreground (systemd runs this).
@@ -161,8 +162,13 @@ def summary(report) -> str:
 
 
 @main.command()
-@click.option("--keep", type=click.Path(path_type=Path), default=None, metavar="DIR",
-              help="Work in DIR and keep it (default: a temporary folder, also kept).")
+@click.option(
+    "--keep",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Work in DIR and keep it (default: a temporary folder, also kept).",
+)
 def demo(keep: Path | None) -> None:
     """Try followup on a bundled sample mailbox: no account, nothing sent.
 
@@ -173,7 +179,6 @@ def demo(keep: Path | None) -> None:
     from followup.app import demo as demo_module
 
     demo_module.run(keep)
-
 
 
 # --- templates ------------------------------------------------------------------
@@ -191,8 +196,7 @@ def templates_check(config_path: Path | None) -> None:
     from followup.core import render, template_checks
 
     settings = load_settings(config_path)
-    problems = template_checks.check_templates(
-        render.make_environment(settings.templates_dir))
+    problems = template_checks.check_templates(render.make_environment(settings.templates_dir))
     for line in problems:
         echo(line)
     if problems:
@@ -220,8 +224,9 @@ def service_install(config_path: Path | None, no_start: bool) -> None:
     writable = [settings.storage_path.parent]
     if settings.transport.kind == "file" and settings.transport.path:
         writable.append(settings.transport.path)
-    path = systemd_unit.install(config_path=config_path and config_path.resolve(),
-                                writable=writable, enable=not no_start)
+    path = systemd_unit.install(
+        config_path=config_path and config_path.resolve(), writable=writable, enable=not no_start
+    )
     echo(f"Wrote {path}")
     if no_start:
         echo("Start it with: systemctl --user enable --now followup")
@@ -239,8 +244,9 @@ def logs(follow: bool, lines: int) -> None:
     import shutil
 
     if shutil.which("journalctl") is None:
-        raise FollowupError("journalctl not found: without systemd, `followup run` logs to "
-                            "its standard error")
+        raise FollowupError(
+            "journalctl not found: without systemd, `followup run` logs to its standard error"
+        )
     argv = ["journalctl", "--user", "-u", "followup", "-n", str(lines), "--no-pager"]
     if follow:
         argv.append("-f")

@@ -83,8 +83,9 @@ def _detect(raw: bytes, my: set[str], default_tz: str) -> Detection:
     return result
 
 
-def detect(raw: bytes, *, my_addresses: Collection[str] = (),
-           default_timezone: str = "UTC") -> Detection:
+def detect(
+    raw: bytes, *, my_addresses: Collection[str] = (), default_timezone: str = "UTC"
+) -> Detection:
     """Read one RFC 5322 message or bare .ics file. Never raises."""
     try:
         default_tz = tx.valid_zone(default_timezone) or "UTC"
@@ -115,8 +116,9 @@ def looks_like_candidate(header_bytes: bytes) -> bool:
         head = bytes(header_bytes[:64_000])
         text = head.decode("utf-8", errors="replace")
         msg = email.message_from_bytes(head, policy=email.policy.compat32)
-        decoded = " ".join(decode_header_value(msg.get(h))
-                           for h in ("Subject", "From", "Sender", "Reply-To"))
+        decoded = " ".join(
+            decode_header_value(msg.get(h)) for h in ("Subject", "From", "Sender", "Reply-To")
+        )
         return bool(_CANDIDATE_RE.search(text) or _CANDIDATE_RE.search(decoded))
     except Exception:
         return True  # unreadable headers: let the full detector decide

@@ -52,12 +52,32 @@ _TZID_UTC_PREFIX_RE = re.compile(r"^\((?:UTC|GMT)[^)]*\)\s*")
 _TZID_IANA_TAIL_RE = re.compile(r"([A-Z][a-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)$")
 _UTC_TZIDS = ("", "UTC", "GMT", "ETC/UTC", "ETC/GMT", "Z")  # a "Z" time given as UTC
 _COMMON_ZONES = (
-    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",
-    "America/St_Johns", "America/Sao_Paulo", "America/Mexico_City", "America/Bogota",
-    "Europe/London", "Europe/Berlin", "Europe/Helsinki", "Europe/Moscow", "Asia/Dubai",
-    "Asia/Kolkata", "Asia/Shanghai", "Asia/Tokyo", "Asia/Singapore", "Australia/Sydney",
-    "Australia/Brisbane", "Australia/Adelaide", "Pacific/Auckland", "UTC",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Halifax",
+    "America/St_Johns",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+    "America/Bogota",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Helsinki",
+    "Europe/Moscow",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Asia/Singapore",
+    "Australia/Sydney",
+    "Australia/Brisbane",
+    "Australia/Adelaide",
+    "Pacific/Auckland",
+    "UTC",
 )
 
 
@@ -134,8 +154,7 @@ def _zone_by_offsets(offsets: frozenset[int], year: int) -> str | None:
     year = min(max(year, MIN_YEAR), MAX_YEAR)
     for zone in _COMMON_ZONES:
         tz = ZoneInfo(zone)
-        seen = {_minutes(datetime(year, month, 15, 12, tzinfo=tz).utcoffset())
-                for month in (1, 7)}
+        seen = {_minutes(datetime(year, month, 15, 12, tzinfo=tz).utcoffset()) for month in (1, 7)}
         if seen == set(offsets):
             return zone
     return None
@@ -145,8 +164,9 @@ def _minutes(offset: timedelta | None) -> int:
     return int(offset.total_seconds() // 60) if offset is not None else 0
 
 
-def _event_time(prop: object, vtimezones: dict[str, frozenset[int]], default_tz: str
-                ) -> tuple[datetime, str, bool] | None:
+def _event_time(
+    prop: object, vtimezones: dict[str, frozenset[int]], default_tz: str
+) -> tuple[datetime, str, bool] | None:
     """(aware start, IANA zone, all_day) for a DTSTART/DTEND property."""
     if prop is None or not hasattr(prop, "dt"):
         return None
@@ -187,7 +207,8 @@ def _address(prop: object) -> tuple[str, str, str]:
 
 
 _LAST_FIRST = re.compile(
-    r"^(?P<last>[^\W\d_][\w'’ -]{0,40}),\s*(?P<first>[^\W\d_][\w'’. -]{0,40})$")
+    r"^(?P<last>[^\W\d_][\w'’ -]{0,40}),\s*(?P<first>[^\W\d_][\w'’. -]{0,40})$"
+)
 _SUFFIXES = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|md|esq|mba|cpa)\.?$", re.IGNORECASE)
 
 
@@ -212,8 +233,9 @@ def _parse_ics(data: bytes) -> Component | None:
     data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     stripped = _split_vtimezones(data)[1]
     if stripped.upper().startswith(b"BEGIN:VEVENT"):
-        stripped = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + stripped.rstrip()
-                    + b"\r\nEND:VCALENDAR\r\n")
+        stripped = (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + stripped.rstrip() + b"\r\nEND:VCALENDAR\r\n"
+        )
     cals = icalendar.Calendar.from_ical(stripped, multiple=True)
     return cals[0] if cals else None
 
@@ -238,8 +260,9 @@ def _method(cal: Component, param: str | None) -> str:
 # -------------------------------------------------------------------- people
 
 
-def _people(organizer: object, attendees: Sequence[object], my: set[str]
-            ) -> tuple[Person | None, list[Person]]:
+def _people(
+    organizer: object, attendees: Sequence[object], my: set[str]
+) -> tuple[Person | None, list[Person]]:
     org_person = None
     people: list[Person] = []
     seen: set[str] = set()
@@ -276,8 +299,9 @@ def _my_names(attendees: Sequence[object], my: set[str]) -> set[str]:
 # ------------------------------------------------------------------- the event
 
 
-def from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
-                   default_tz: str) -> Detection:
+def from_calendar(
+    data: bytes, param: str | None, parts: Parts, my: set[str], default_tz: str
+) -> Detection:
     vtimezones = _vtimezone_offsets(_unfold(data))
     cal = _parse_ics(data)
     if cal is None:
@@ -298,9 +322,15 @@ def from_calendar(data: bytes, param: str | None, parts: Parts, my: set[str],
     return Detection(event, "calendar event")
 
 
-def _calendar_event(ev: Component, method: str, start: tuple[datetime, str, bool],
-                    vtimezones: dict[str, frozenset[int]], parts: Parts, my: set[str],
-                    default_tz: str) -> InterviewEvent:
+def _calendar_event(
+    ev: Component,
+    method: str,
+    start: tuple[datetime, str, bool],
+    vtimezones: dict[str, frozenset[int]],
+    parts: Parts,
+    my: set[str],
+    default_tz: str,
+) -> InterviewEvent:
     start_dt, zone, all_day = start
     title = normalise_space(_text(ev, "SUMMARY"))
     description = _text(ev, "DESCRIPTION")
@@ -312,21 +342,38 @@ def _calendar_event(ev: Component, method: str, start: tuple[datetime, str, bool
     conf = score(title, extra, calendar=True, recurring=_recurs(ev), all_day=all_day)
     org_email = company_email(organizer.email if organizer else "", people)
     names = my_names | {p.name for p in people if p.name}
-    video = tx.find_video_link(location or "", _text(ev, "X-GOOGLE-CONFERENCE"),
-                               _text(ev, "URL"), _text(ev, "CONFERENCE"), description,
-                               parts.body, " ".join(parts.hrefs))
+    video = tx.find_video_link(
+        location or "",
+        _text(ev, "X-GOOGLE-CONFERENCE"),
+        _text(ev, "URL"),
+        _text(ev, "CONFERENCE"),
+        description,
+        parts.body,
+        " ".join(parts.hrefs),
+    )
     return build_event(
-        parts, confidence=conf, method=_calendar_method(method, ev),
-        uid=normalise_space(_text(ev, "UID")), seed=title, sequence=_sequence(ev),
+        parts,
+        confidence=conf,
+        method=_calendar_method(method, ev),
+        uid=normalise_space(_text(ev, "UID")),
+        seed=title,
+        sequence=_sequence(ev),
         title=title or tx.clean_title(parts.subject),
         when=(start_dt, _event_end(ev, start, vtimezones, default_tz), zone),
         company_role=company_and_role(title, parts.subject, description, org_email, names),
-        location=location, video=video, organizer=organizer, interviewers=people,
+        location=location,
+        video=video,
+        organizer=organizer,
+        interviewers=people,
     )
 
 
-def _event_end(ev: Component, start: tuple[datetime, str, bool],
-               vtimezones: dict[str, frozenset[int]], default_tz: str) -> datetime:
+def _event_end(
+    ev: Component,
+    start: tuple[datetime, str, bool],
+    vtimezones: dict[str, frozenset[int]],
+    default_tz: str,
+) -> datetime:
     """DTEND, else DTSTART + DURATION, else an hour (a day if all-day) after the start."""
     start_dt, _zone, all_day = start
     end = None
@@ -368,8 +415,9 @@ def _sequence(ev: Component) -> int:
         return 0
 
 
-def _calendar_people(ev: Component, description: str, parts: Parts, my: set[str]
-                     ) -> tuple[Person | None, list[Person], set[str]]:
+def _calendar_people(
+    ev: Component, description: str, parts: Parts, my: set[str]
+) -> tuple[Person | None, list[Person], set[str]]:
     """(organizer, interviewers with their phones, the user's own names)."""
     attendees = ev.get("ATTENDEE") or []
     if not isinstance(attendees, list):
@@ -382,8 +430,9 @@ def _calendar_people(ev: Component, description: str, parts: Parts, my: set[str]
     return organizer, list(with_phones(people, text)), my_names
 
 
-def _sender_and_named(organizer: Person | None, text: str, parts: Parts, my: set[str]
-                      ) -> tuple[Person | None, list[Person]]:
+def _sender_and_named(
+    organizer: Person | None, text: str, parts: Parts, my: set[str]
+) -> tuple[Person | None, list[Person]]:
     """A bare .ics attached by a person (Zoom exports have no attendees): the sender
     and the people the mail names are the interviewers."""
     people = people_in_prose(text, my)

@@ -45,8 +45,9 @@ def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     return Detection(_prose_event(parts, found, my), "confirmation email")
 
 
-def _prose_event(parts: Parts, found: tuple[datetime, datetime | None, str, bool],
-                 my: set[str]) -> InterviewEvent:
+def _prose_event(
+    parts: Parts, found: tuple[datetime, datetime | None, str, bool], my: set[str]
+) -> InterviewEvent:
     body, subject = parts.body, parts.subject
     start, end, zone, explicit = found
     if end is None:
@@ -56,15 +57,23 @@ def _prose_event(parts: Parts, found: tuple[datetime, datetime | None, str, bool
     extra = body[:_PROSE_CHARS]
     if SCHEDULING_TOOLS.search(sender_addr) or SCHEDULING_TOOLS.search(sender_name):
         extra += " greenhouse"  # sent by a scheduling tool: counts like a medium word
-    conf = score(subject, extra, calendar=False, recurring=False, all_day=False,
-                 explicit_zone=explicit)
+    conf = score(
+        subject, extra, calendar=False, recurring=False, all_day=False, explicit_zone=explicit
+    )
     names = {p.name for p in interviewers if p.name}
-    company, role = company_and_role(subject, subject, body,
-                                  company_email(sender_addr, interviewers), names)
+    company, role = company_and_role(
+        subject, subject, body, company_email(sender_addr, interviewers), names
+    )
     loc = _LOCATION_LINE_RE.search(body)
     return build_event(
-        parts, confidence=conf, method=None, uid="", seed=subject, sequence=0,
-        title=tx.clean_title(subject), when=(start, end, zone),
+        parts,
+        confidence=conf,
+        method=None,
+        uid="",
+        seed=subject,
+        sequence=0,
+        title=tx.clean_title(subject),
+        when=(start, end, zone),
         company_role=(company or _via_company(sender_name), role),
         location=normalise_space(loc.group(1)) if loc else None,
         video=tx.find_video_link(body, " ".join(parts.hrefs)),
@@ -74,6 +83,6 @@ def _prose_event(parts: Parts, found: tuple[datetime, datetime | None, str, bool
 
 
 def _via_company(sender_name: str) -> str | None:
-    """"Acme via Greenhouse" names Acme."""
+    """ "Acme via Greenhouse" names Acme."""
     m = _VIA_RE.match(sender_name)
     return m.group(1).strip() if m else None

@@ -58,12 +58,22 @@ ROBOT_LOCALPARTS = re.compile(
     r"(?:[+.-].*)?$",
     re.IGNORECASE,
 )
-ROBOT_DOMAINS = ("greenhouse.io", "greenhouse-mail.io", "lever.co", "calendly.com", "goodtime.io",
-                 "myworkday.com", "ashbyhq.com", "zoom.us", "insideicloud.icloud.com")
+ROBOT_DOMAINS = (
+    "greenhouse.io",
+    "greenhouse-mail.io",
+    "lever.co",
+    "calendly.com",
+    "goodtime.io",
+    "myworkday.com",
+    "ashbyhq.com",
+    "zoom.us",
+    "insideicloud.icloud.com",
+)
 RESOURCE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com")
 ROOM_NAME = re.compile(r"\b(?:conference|meeting)\s+room\b|^room\b|\broom\s+\w*\d", re.IGNORECASE)
-SCHEDULING_TOOLS = re.compile(r"greenhouse|lever\.co|workday|goodtime|calendly|ashby",
-                              re.IGNORECASE)
+SCHEDULING_TOOLS = re.compile(
+    r"greenhouse|lever\.co|workday|goodtime|calendly|ashby", re.IGNORECASE
+)
 
 
 def is_robot(addr: str) -> bool:
@@ -85,8 +95,16 @@ def is_resource(name: str, addr: str, cutype: str) -> bool:
 # --------------------------------------------------------------------- scoring
 
 
-def score(title: str, extra: str, *, calendar: bool, recurring: bool, all_day: bool,
-          explicit_zone: bool = True, has_time: bool = True) -> float:
+def score(
+    title: str,
+    extra: str,
+    *,
+    calendar: bool,
+    recurring: bool,
+    all_day: bool,
+    explicit_zone: bool = True,
+    has_time: bool = True,
+) -> float:
     """Confidence that this is a job interview; why each weight: see the comments."""
     conf = 0.3 if calendar else 0.25
     extra = _URL_RE.sub(" ", extra)  # words inside links ("meetup-join") say nothing
@@ -148,8 +166,9 @@ def with_phones(people: list[Person], text: str) -> tuple[Person, ...]:
     return tuple(out)
 
 
-def company_and_role(title: str, subject: str, body: str, org_email: str,
-                     names: Collection[str] = ()) -> tuple[str | None, str | None]:
+def company_and_role(
+    title: str, subject: str, body: str, org_email: str, names: Collection[str] = ()
+) -> tuple[str | None, str | None]:
     """From the title, then the subject, then the body; the organizer's domain last.
 
     `names` are people (the user, interviewers): "Interview with Jane Doe" names no company.
@@ -169,11 +188,22 @@ def company_and_role(title: str, subject: str, body: str, org_email: str,
 # ------------------------------------------------------------------- the event
 
 
-def build_event(parts: Parts, *, confidence: float, method: Method | None, uid: str,
-                seed: str, sequence: int, title: str, when: tuple[datetime, datetime, str],
-                company_role: tuple[str | None, str | None], location: str | None,
-                video: str | None, organizer: Person | None,
-                interviewers: Sequence[Person]) -> InterviewEvent:
+def build_event(
+    parts: Parts,
+    *,
+    confidence: float,
+    method: Method | None,
+    uid: str,
+    seed: str,
+    sequence: int,
+    title: str,
+    when: tuple[datetime, datetime, str],
+    company_role: tuple[str | None, str | None],
+    location: str | None,
+    video: str | None,
+    organizer: Person | None,
+    interviewers: Sequence[Person],
+) -> InterviewEvent:
     """The one place an InterviewEvent is made, from what a calendar or prose reading
     found. `uid`: the event's own UID ("" if none); `seed` names it when neither it
     nor the message has an ID."""

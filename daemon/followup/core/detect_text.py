@@ -25,24 +25,48 @@ MAX_TITLE_CHARS = 1_000  # a subject or SUMMARY read for company and role
 # Abbreviations people write in mail. Wall time "2 PM CST" in December means the
 # zone's local time, so mapping to the IANA zone (not a fixed offset) is right.
 ZONE_ABBREVIATIONS = {
-    "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
-    "CST": "America/Chicago", "CDT": "America/Chicago", "CT": "America/Chicago",
-    "MST": "America/Denver", "MDT": "America/Denver", "MT": "America/Denver",
-    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
-    "AKST": "America/Anchorage", "HST": "Pacific/Honolulu",
-    "GMT": "Europe/London", "BST": "Europe/London", "UTC": "UTC",
-    "WET": "Europe/Lisbon", "CET": "Europe/Berlin", "CEST": "Europe/Berlin",
-    "EET": "Europe/Helsinki", "EEST": "Europe/Helsinki", "MSK": "Europe/Moscow",
-    "IST": "Asia/Kolkata", "SGT": "Asia/Singapore", "JST": "Asia/Tokyo",
-    "KST": "Asia/Seoul", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
-    "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "ET": "America/New_York",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "CT": "America/Chicago",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "MT": "America/Denver",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "PT": "America/Los_Angeles",
+    "AKST": "America/Anchorage",
+    "HST": "Pacific/Honolulu",
+    "GMT": "Europe/London",
+    "BST": "Europe/London",
+    "UTC": "UTC",
+    "WET": "Europe/Lisbon",
+    "CET": "Europe/Berlin",
+    "CEST": "Europe/Berlin",
+    "EET": "Europe/Helsinki",
+    "EEST": "Europe/Helsinki",
+    "MSK": "Europe/Moscow",
+    "IST": "Asia/Kolkata",
+    "SGT": "Asia/Singapore",
+    "JST": "Asia/Tokyo",
+    "KST": "Asia/Seoul",
+    "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney",
+    "NZST": "Pacific/Auckland",
+    "NZDT": "Pacific/Auckland",
 }
 
 ZONE_NAMES = {
-    "eastern": "America/New_York", "central": "America/Chicago",
-    "mountain": "America/Denver", "pacific": "America/Los_Angeles",
-    "central european": "Europe/Berlin", "british": "Europe/London",
-    "india": "Asia/Kolkata", "indian": "Asia/Kolkata",
+    "eastern": "America/New_York",
+    "central": "America/Chicago",
+    "mountain": "America/Denver",
+    "pacific": "America/Los_Angeles",
+    "central european": "Europe/Berlin",
+    "british": "Europe/London",
+    "india": "Asia/Kolkata",
+    "indian": "Asia/Kolkata",
 }
 
 _ZONE_RE = re.compile(
@@ -85,7 +109,7 @@ def find_zone(text: str) -> str | None:
                 return ZONE_NAMES[key]
         elif m.group("gmtoff"):
             # "(GMT-05:00) Eastern Time": prefer the name that usually follows.
-            tail = text[m.end(): m.end() + 40]
+            tail = text[m.end() : m.end() + 40]
             named = find_zone_named_only(tail)
             if named:
                 return named
@@ -117,14 +141,28 @@ def _fixed_offset_zone(s: str) -> str | None:
 # ----------------------------------------------------------------- dates in prose
 
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
-_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-        r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MON = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DATE_RE = re.compile(
     r"\b" + _MON + r"\s{1,3}(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s{1,3}(?P<year>\d{4})\b)?"
-    r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s{1,3}(?:of\s)?" + _MON.replace("mon>", "mon2>")
+    r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s{1,3}(?:of\s)?"
+    + _MON.replace("mon>", "mon2>")
     + r"(?:,?\s{1,3}(?P<year2>\d{4})\b)?"
     r"|\b(?P<iy>20\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b"
     r"|\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>20\d\d)\b",
@@ -132,8 +170,11 @@ _DATE_RE = re.compile(
 )
 _T = r"(?P<h{n}>\d{{1,2}})(?:[:.](?P<mi{n}>\d\d))?\s?(?P<ap{n}>[ap]\.?m\b\.?)?"
 _TIME_RE = re.compile(
-    r"(?<![\d/:-])" + _T.format(n=1)
-    + r"(?:\s{0,2}(?:-|–|—|to|until)\s{0,2}" + _T.format(n=2) + r")?",
+    r"(?<![\d/:-])"
+    + _T.format(n=1)
+    + r"(?:\s{0,2}(?:-|–|—|to|until)\s{0,2}"
+    + _T.format(n=2)
+    + r")?",
     re.IGNORECASE,
 )
 _DURATION_RE = re.compile(r"\b(\d{2,3})[- ]?min(?:ute)?s?\b|\b(\d)[- ]?hours?\b", re.IGNORECASE)
@@ -194,8 +235,9 @@ def _date_of(m: re.Match[str], ref: date | None) -> date | None:
     return None
 
 
-def find_datetime(text: str, ref: date | None, default_tz: str
-                  ) -> tuple[datetime, datetime | None, str, bool] | None:
+def find_datetime(
+    text: str, ref: date | None, default_tz: str
+) -> tuple[datetime, datetime | None, str, bool] | None:
     """First date with a clock time in prose.
 
     Returns (start, end or None, IANA zone, zone_was_explicit). `ref` is the
@@ -206,18 +248,18 @@ def find_datetime(text: str, ref: date | None, default_tz: str
         day = _date_of(m, ref)
         if day is None:
             continue
-        after = text[m.end(): m.end() + 60]
+        after = text[m.end() : m.end() + 60]
         found = _find_time(after)
         zone_from = m.end()
         if found:
             tm = _TIME_RE.search(after)
             zone_from = m.end() + (tm.end() if tm else 0)
         else:
-            before = text[max(0, m.start() - 40): m.start()]
+            before = text[max(0, m.start() - 40) : m.start()]
             found = _find_time(before)
             if not found:
                 continue
-        zone = find_zone(text[zone_from: zone_from + 60]) or find_zone(text)
+        zone = find_zone(text[zone_from : zone_from + 60]) or find_zone(text)
         explicit = zone is not None
         zone = zone or default_tz
         tz = ZoneInfo(zone)
@@ -252,26 +294,45 @@ _PREFIX_RE = re.compile(
 # `(?<!\s)\s++` after one find the same matches, and read each blank once.
 _SUBJECT_PATTERNS = [
     # "Acme <> Jane Smith - Backend Engineer Interview"
-    re.compile(r"^(?P<company>[^<>]{2,60}?)(?<!\s)\s*+<>\s?[^-–|:]{2,60}?(?<!\s)\s*+[-–|:]\s?"
-               r"(?P<role>.{2,80}?)(?<!\s)\s++" + _IW + r"\b", re.I),
+    re.compile(
+        r"^(?P<company>[^<>]{2,60}?)(?<!\s)\s*+<>\s?[^-–|:]{2,60}?(?<!\s)\s*+[-–|:]\s?"
+        r"(?P<role>.{2,80}?)(?<!\s)\s++" + _IW + r"\b",
+        re.I,
+    ),
     # "Interview: Backend Engineer at Acme", "Phone Screen - Backend Engineer @ Acme"
-    re.compile(_IW + r"(?:\s+confirmation|\s+invitation|\s+scheduled|\s+confirmed)?\s*+[:\-–|]\s?"
-               r"(?P<role>.{2,80}?)(?<!\s)\s++(?:at|@|with)\s(?P<company>[^-–|()]{2,60}?)(?<!\s)"
-               r"(?:\s++[-–|(].*)?\s*+$", re.I),
+    re.compile(
+        _IW + r"(?:\s+confirmation|\s+invitation|\s+scheduled|\s+confirmed)?\s*+[:\-–|]\s?"
+        r"(?P<role>.{2,80}?)(?<!\s)\s++(?:at|@|with)\s(?P<company>[^-–|()]{2,60}?)(?<!\s)"
+        r"(?:\s++[-–|(].*)?\s*+$",
+        re.I,
+    ),
     # "Interview with Acme for Backend Engineer"
-    re.compile(_IW + r"\s++with\s(?P<company>.{2,60}?)(?<!\s)\s++for\s(?:the\s|a\s|an\s)?"
-               r"(?P<role>.{2,80}?)(?<!\s)(?:\s++(?:role|position|opening))?\s*+$", re.I),
+    re.compile(
+        _IW + r"\s++with\s(?P<company>.{2,60}?)(?<!\s)\s++for\s(?:the\s|a\s|an\s)?"
+        r"(?P<role>.{2,80}?)(?<!\s)(?:\s++(?:role|position|opening))?\s*+$",
+        re.I,
+    ),
     # "Backend Engineer interview at Acme" / "... with Acme"
-    re.compile(r"^(?:your\s)?(?P<role>.{2,80}?)(?<!\s)\s++" + _IW
-               + r"\s++(?:at|with)\s(?P<company>.{2,60}?)(?<!\s)\s*+$", re.I),
+    re.compile(
+        r"^(?:your\s)?(?P<role>.{2,80}?)(?<!\s)\s++"
+        + _IW
+        + r"\s++(?:at|with)\s(?P<company>.{2,60}?)(?<!\s)\s*+$",
+        re.I,
+    ),
     # "Hiring manager interview - Staff Engineer" / "Onsite interview - Pied Piper"
     re.compile(_IW + r"(?:\s+day)?\s*+[:\-–|]\s?(?P<either>[^@:()]{2,80}?)(?<!\s)\s*+$", re.I),
     # "Interview with Acme is confirmed", "Your interview with Acme"
-    re.compile(_IW + r"\s++with\s(?P<company>[^,.!:;()]{2,60}?)"
-               r"(?:(?<!\s)\s++(?:is|has|on|for|-)\b|[,.!:;(]|(?<!\s)\s*+$)", re.I),
+    re.compile(
+        _IW + r"\s++with\s(?P<company>[^,.!:;()]{2,60}?)"
+        r"(?:(?<!\s)\s++(?:is|has|on|for|-)\b|[,.!:;(]|(?<!\s)\s*+$)",
+        re.I,
+    ),
     # "Hooli Technical Interview - Sam Seeker": a capitalised name before the interview words
-    re.compile(r"^(?P<either>[A-Z][\w&.']{0,30}(?:\s[A-Z][\w&.']{0,30}){0,3}?)\s++(?:technical\s+|final\s+|onsite\s+|"
-               r"phone\s+|first\s+|second\s+|round\s+\d\s+)?" + _IW + r"\b", re.I),
+    re.compile(
+        r"^(?P<either>[A-Z][\w&.']{0,30}(?:\s[A-Z][\w&.']{0,30}){0,3}?)\s++(?:technical\s+|final\s+|onsite\s+|"
+        r"phone\s+|first\s+|second\s+|round\s+\d\s+)?" + _IW + r"\b",
+        re.I,
+    ),
 ]
 _BODY_ROLE_RE = re.compile(
     r"\b(?:for|about)\s++(?:the|our|a|an)\s++(?P<role>[A-Z][\w/&+.,' -]{2,60}?)(?<!\s)\s++"
@@ -281,8 +342,9 @@ _BODY_ROLE_RE = re.compile(
 _GENERIC_COMPANY = {"us", "me", "you", "our team", "the team", "the hiring team", "hiring manager"}
 
 
-_GOOGLE_DATE_SUFFIX_RE = re.compile(r"(?<!\s)\s+@\s+(?:mon|tue|wed|thu|fri|sat|sun)\w*\b.*$",
-                                    re.IGNORECASE)
+_GOOGLE_DATE_SUFFIX_RE = re.compile(
+    r"(?<!\s)\s+@\s+(?:mon|tue|wed|thu|fri|sat|sun)\w*\b.*$", re.IGNORECASE
+)
 _CORP_SUFFIX_RE = re.compile(r",?(?<!\s)\s+(?:inc|llc|ltd|gmbh|corp)\.?$", re.IGNORECASE)
 
 
@@ -321,8 +383,9 @@ _COMPANY_TAIL = re.compile(
 )
 
 
-def company_role_from_title(title: str, not_company: Collection[str] = ()
-                            ) -> tuple[str | None, str | None]:
+def company_role_from_title(
+    title: str, not_company: Collection[str] = ()
+) -> tuple[str | None, str | None]:
     """Company and role from a summary or subject; names in `not_company` (people) are dropped."""
     # The patterns try up to 80 x 60 splits at every interview word: fine for a
     # subject line, 2 s for a 2 MB one. No real title is near this long.
@@ -341,8 +404,10 @@ def company_role_from_title(title: str, not_company: Collection[str] = ()
                 company = groups["either"]
         company = _tidy(_COMPANY_TAIL.sub("", company or ""))
         role = _tidy(role)
-        if company and (company.lower() in _GENERIC_COMPANY
-                        or company.lower() in {n.lower() for n in not_company}):
+        if company and (
+            company.lower() in _GENERIC_COMPANY
+            or company.lower() in {n.lower() for n in not_company}
+        ):
             company = None
         if role and _NOT_A_ROLE.fullmatch(role):
             role = None
@@ -357,7 +422,9 @@ def company_role_from_title(title: str, not_company: Collection[str] = ()
 # `^[^\S\n]*`, not `^\s*`: that one runs across blank lines from every line start.
 _LABELLED_ROLE_RE = re.compile(
     r"^[^\S\n]*(?:position|role|job(?:\s+title)?|job\s+opening|requisition)\s*+:\s*+"
-    r"(?P<role>[^\n]{2,80}?)(?<!\s)[^\S\n]*+$", re.IGNORECASE | re.MULTILINE)
+    r"(?P<role>[^\n]{2,80}?)(?<!\s)[^\S\n]*+$",
+    re.IGNORECASE | re.MULTILINE,
+)
 # Read with .match: everything before the first "(" of a role ending in ")".
 _TRAILING_PAREN_RE = re.compile(r"([^(]*)\([^\n]*\)\s*$")
 _INTERVIEW_WITH_RE = re.compile(r"\binterview\s+with\b", re.IGNORECASE)
@@ -392,17 +459,52 @@ def company_role_from_body(text: str) -> tuple[str | None, str | None]:
 
 
 FREEMAIL = {
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-    "yahoo.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
-    "protonmail.com", "gmx.com", "gmx.de", "web.de", "mail.com", "yandex.ru",
-    "fastmail.com", "zoho.com", "qq.com", "163.com",
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.com",
+    "gmx.de",
+    "web.de",
+    "mail.com",
+    "yandex.ru",
+    "fastmail.com",
+    "zoho.com",
+    "qq.com",
+    "163.com",
 }
 # Scheduling vendors: their domain says nothing about the employer.
 VENDOR_DOMAINS = {
-    "greenhouse.io", "lever.co", "hire.lever.co", "myworkday.com", "workday.com",
-    "goodtime.io", "calendly.com", "ashbyhq.com", "zoom.us", "google.com",
-    "microsoft.com", "smartrecruiters.com", "icims.com", "jobvite.com", "gem.com",
-    "modernloop.io", "prelude.co", "onmicrosoft.com", "meetup.com", "example.net", "example.com",
+    "greenhouse.io",
+    "lever.co",
+    "hire.lever.co",
+    "myworkday.com",
+    "workday.com",
+    "goodtime.io",
+    "calendly.com",
+    "ashbyhq.com",
+    "zoom.us",
+    "google.com",
+    "microsoft.com",
+    "smartrecruiters.com",
+    "icims.com",
+    "jobvite.com",
+    "gem.com",
+    "modernloop.io",
+    "prelude.co",
+    "onmicrosoft.com",
+    "meetup.com",
+    "example.net",
+    "example.com",
     "example.org",
 }
 
@@ -429,15 +531,21 @@ def company_from_domain(email: str) -> str | None:
 # ------------------------------------------------------------------ people
 
 _EMAIL = r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}"
-_NAME = (r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-\u4e00-\u9fff]{0,30}"
-         r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ][\w'’.\-]{0,30}){0,3}")
+_NAME = (
+    r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-\u4e00-\u9fff]{0,30}"
+    r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ][\w'’.\-]{0,30}){0,3}"
+)
 # The same with atomic word pieces, for a search at every capital: a name is
 # followed by a blank or a bracket, which no piece holds, so giving back part of
 # a word never helps, and a failed name costs one read of it instead of 30 x 4.
-_NAME_ATOMIC = (r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff](?>[\w'’.\-\u4e00-\u9fff]{0,30})"
-                r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ](?>[\w'’.\-]{0,30})){0,3}")
-_PERSON_RE = re.compile(r"(?P<name>" + _NAME_ATOMIC + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?"
-                        r"(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]")
+_NAME_ATOMIC = (
+    r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff](?>[\w'’.\-\u4e00-\u9fff]{0,30})"
+    r"(?:[ \t]{1,2}[A-ZÀ-ÖØ-Þ](?>[\w'’.\-]{0,30})){0,3}"
+)
+_PERSON_RE = re.compile(
+    r"(?P<name>" + _NAME_ATOMIC + r")[ \t]{0,2}[(<\[][ \t]{0,2}(?:mailto:)?"
+    r"(?P<email>" + _EMAIL + r")[ \t]{0,2}[)>\]]"
+)
 _INTERVIEWER_LINE_RE = re.compile(
     r"(?:interviewers?|meeting with|you(?:'ll| will) (?:be )?(?:meet|speak|talk)(?:ing)? with|"
     r"speaking with|interview(?:ing)? with|hosted by)[ \t]*(?::[ \t]*)?"
@@ -450,7 +558,8 @@ _LIST_SEPARATOR_RE = re.compile(r",|\band\b|;")
 # `[ \t]*(?::[ \t]*)?`, not `[ \t]*:?[ \t]*`: two quantifiers over the same blanks
 # share out a long run in O(n^2) ways before failing.
 _INTERVIEWER_BLOCK_RE = re.compile(
-    r"interviewers?[ \t]*(?::[ \t]*)?\n(?P<block>(?:[^\n]{0,200}\n?){1,16})", re.IGNORECASE)
+    r"interviewers?[ \t]*(?::[ \t]*)?\n(?P<block>(?:[^\n]{0,200}\n?){1,16})", re.IGNORECASE
+)
 
 
 def _drop_parenthesis(piece: str) -> str:
@@ -460,8 +569,11 @@ def _drop_parenthesis(piece: str) -> str:
     while start != -1:
         newline = piece.find("\n", start)
         if newline == -1 or newline == len(piece) - 1:
-            return piece[:start].rstrip() + piece[newline:] if newline != -1 else \
-                piece[:start].rstrip()
+            return (
+                piece[:start].rstrip() + piece[newline:]
+                if newline != -1
+                else piece[:start].rstrip()
+            )
         start = piece.find("(", newline)
     return piece
 
@@ -476,8 +588,9 @@ def people_in_text(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for sentence in _INTERVIEWER_LINE_RE.finditer(text):
         rest = sentence.group("rest")
-        pairs = [(normalise_space(m.group("name")), m.group("email"))
-                 for m in _PERSON_RE.finditer(rest)]
+        pairs = [
+            (normalise_space(m.group("name")), m.group("email")) for m in _PERSON_RE.finditer(rest)
+        ]
         if not pairs and not found:
             # "Interviewers: Jane Doe, John Roe" without addresses; a list may follow on next lines
             chunk = rest if rest.strip() else ""
@@ -513,8 +626,11 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     lowered = text.lower()
     try:
-        matches = list(phonenumbers.PhoneNumberMatcher(
-            text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200))
+        matches = list(
+            phonenumbers.PhoneNumberMatcher(
+                text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200
+            )
+        )
     except Exception:
         return result
     for match in matches:
@@ -526,8 +642,9 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
             if pos > best_pos:
                 best, best_pos = key, pos
         if best and best not in result:
-            result[best] = phonenumbers.format_number(match.number,
-                                                      phonenumbers.PhoneNumberFormat.E164)
+            result[best] = phonenumbers.format_number(
+                match.number, phonenumbers.PhoneNumberFormat.E164
+            )
     return result
 
 
@@ -535,9 +652,19 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
 
 _URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}|\\^`]{3,500}", re.IGNORECASE)
 _SCHEME_RE = re.compile(r"^https?://", re.IGNORECASE)
-VIDEO_HOSTS = ("zoom.us", "zoom.com", "meet.google.com", "teams.microsoft.com", "teams.live.com",
-               "webex.com", "whereby.com", "chime.aws", "bluejeans.com", "gotomeeting.com",
-               "meet.jit.si")
+VIDEO_HOSTS = (
+    "zoom.us",
+    "zoom.com",
+    "meet.google.com",
+    "teams.microsoft.com",
+    "teams.live.com",
+    "webex.com",
+    "whereby.com",
+    "chime.aws",
+    "bluejeans.com",
+    "gotomeeting.com",
+    "meet.jit.si",
+)
 
 
 def find_video_link(*texts: str) -> str | None:

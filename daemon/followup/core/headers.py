@@ -80,10 +80,20 @@ def address(name: object, email: str) -> Address:
 
 
 # Headers build_message may set; anything else read back is an injection.
-ALLOWED_HEADERS = frozenset({
-    "from", "to", "subject", "date", "message-id", "x-followup", "auto-submitted",
-    "mime-version", "content-type", "content-transfer-encoding",
-})
+ALLOWED_HEADERS = frozenset(
+    {
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "x-followup",
+        "auto-submitted",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+    }
+)
 RECIPIENT_HEADERS = ("to", "cc", "bcc", "resent-to", "resent-cc", "resent-bcc")
 
 
@@ -102,8 +112,7 @@ def _addresses(parsed: Message, name: str) -> list[str]:
     return found
 
 
-def check_read_back(msg: EmailMessage, *, sender: str, recipients: list[str],
-                    subject: str) -> None:
+def check_read_back(msg: EmailMessage, *, sender: str, recipients: list[str], subject: str) -> None:
     """Parse the message back from its bytes, as a receiver would, and compare it with
     what we meant: the approved recipients exactly, no header we did not set, our
     subject. Raises UnsafeHeader with the first difference."""
@@ -118,8 +127,7 @@ def check_read_back(msg: EmailMessage, *, sender: str, recipients: list[str],
         raise UnsafeHeader(f"the message would carry {repeated[0]} twice")
     got = sorted(a for n in RECIPIENT_HEADERS for a in _addresses(parsed, n))
     if got != sorted(r.lower() for r in recipients):
-        raise UnsafeHeader(f"recipients read back as {got}, not the approved "
-                           f"{sorted(recipients)}")
+        raise UnsafeHeader(f"recipients read back as {got}, not the approved {sorted(recipients)}")
     if _addresses(parsed, "from") != [sender.lower()]:
         raise UnsafeHeader(f"From read back as {_addresses(parsed, 'from')}, not {sender}")
     if not _same_text(str(parsed.get("Subject", "")), subject):

@@ -73,7 +73,7 @@ def parse_bytes(raw: bytes, policy: Policy = email.policy.compat32) -> Message:
     parser = email.feedparser.BytesFeedParser(policy=policy)
     view = memoryview(raw)
     for start in range(0, len(raw), 1 << 16):
-        parser.feed(bytes(view[start:start + (1 << 16)]))
+        parser.feed(bytes(view[start : start + (1 << 16)]))
     return parser.close()
 
 
@@ -167,10 +167,10 @@ def read_message(raw: bytes) -> Parts:
     name, addr = parseaddr(decode_header_value(msg.get("From")))
     parts.sender = (normalise_space(name), addr.lower())
     parts.message_id = normalise_space(str(msg.get("Message-ID") or ""))
-    to_cc = [decode_header_value(v)
-             for v in (msg.get_all("To") or []) + (msg.get_all("Cc") or [])]
-    parts.recipients = [(normalise_space(n), a.lower())
-                        for n, a in getaddresses(to_cc)[:MAX_RECIPIENTS]]
+    to_cc = [decode_header_value(v) for v in (msg.get_all("To") or []) + (msg.get_all("Cc") or [])]
+    parts.recipients = [
+        (normalise_space(n), a.lower()) for n, a in getaddresses(to_cc)[:MAX_RECIPIENTS]
+    ]
     try:
         parts.date = parsedate_to_datetime(str(msg.get("Date")))
     except Exception:
@@ -248,8 +248,9 @@ FOR_DETECTION = HtmlStyle(
     cell_space=True,
 )
 FOR_REPLIES = HtmlStyle(
-    block=frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "hr", "table",
-                     "blockquote"}),
+    block=frozenset(
+        {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "hr", "table", "blockquote"}
+    ),
     skip=frozenset({"style", "script", "head"}),
     quote=True,
 )
@@ -342,7 +343,7 @@ def strip_tags(markup: str) -> str:
         # Every "<" before `gt` closes at `gt`: the first one near enough is the tag.
         lt = markup.find("<", max(lt, gt - 1 - MAX_TAG_CHARS), gt)
         if lt == -1:
-            out.append(markup[pos:gt + 1])
+            out.append(markup[pos : gt + 1])
         else:
             out.append(markup[pos:lt])
             out.append(" ")
@@ -367,7 +368,7 @@ def escape_unclosed_lt(markup: str) -> str:
         if markup.startswith("<!--", lt):
             close = markup.find("-->", lt + 4)
             if close != -1:
-                out.append(markup[pos:close + 3])
+                out.append(markup[pos : close + 3])
                 pos = close + 3
                 continue
         if gt < lt:
@@ -376,7 +377,7 @@ def escape_unclosed_lt(markup: str) -> str:
                 break
         after = markup.find("<", lt + 1, gt)
         if after == -1:
-            out.append(markup[pos:gt + 1])
+            out.append(markup[pos : gt + 1])
             pos = gt + 1
         else:
             out.append(markup[pos:lt])

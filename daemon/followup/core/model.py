@@ -21,25 +21,35 @@ class UsageError(FollowupError):
     """A usage or configuration error: the message names the key or file (exit 2)."""
 
 
-_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
-                      r"\.[A-Za-z]{2,63}")
+_ADDRESS = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
+    r"\.[A-Za-z]{2,63}"
+)
 
 
 def valid_address(text: str) -> bool:
     """One plain ASCII addr-spec: the only kind followup will ever send to (no
     lists, no display names, nothing a header or an envelope could misread; no
     "=?", which the email package would decode as an encoded-word)."""
-    return (bool(_ADDRESS.fullmatch(text)) and ".." not in text and "=?" not in text
-            and len(text) <= 254)
+    return (
+        bool(_ADDRESS.fullmatch(text))
+        and ".." not in text
+        and "=?" not in text
+        and len(text) <= 254
+    )
 
 
 # Mailboxes that reach many people or nobody: a thank-you to one would go to a
 # whole company, so such an interview waits for the user to pick the people.
-_LIST_WORD = (r"all|staff|team|teams|everyone|everybody|employees|members|list|lists|group"
-              r"|groups|dl|distro|distribution|announce|announcements")
+_LIST_WORD = (
+    r"all|staff|team|teams|everyone|everybody|employees|members|list|lists|group"
+    r"|groups|dl|distro|distribution|announce|announcements"
+)
 _LIST_LOCALPART = re.compile(
     rf"^(?:(?:{_LIST_WORD})(?:[-_.+].*)?|all[-_.]?(?:{_LIST_WORD}|hands|company|people|users)"
-    rf"|.*[-_.](?:{_LIST_WORD})|no-?reply|do-?not-?reply|donotreply)$", re.IGNORECASE)
+    rf"|.*[-_.](?:{_LIST_WORD})|no-?reply|do-?not-?reply|donotreply)$",
+    re.IGNORECASE,
+)
 _LIST_DOMAIN_LABELS = frozenset({"lists", "list", "groups", "mailman", "listserv"})
 _LIST_DOMAINS = ("googlegroups.com", "groups.io")
 
@@ -48,23 +58,27 @@ def list_like_address(email: str) -> bool:
     """all-staff@, everyone@, team@, noreply@, anything@lists.… or @googlegroups.com."""
     local, _, domain = email.lower().rpartition("@")
     labels = domain.split(".")
-    return (bool(_LIST_LOCALPART.match(local))
-            or any(label in _LIST_DOMAIN_LABELS for label in labels[:-2])  # lists.acme.com
-            or any(domain == d or domain.endswith("." + d) for d in _LIST_DOMAINS))
+    return (
+        bool(_LIST_LOCALPART.match(local))
+        or any(label in _LIST_DOMAIN_LABELS for label in labels[:-2])  # lists.acme.com
+        or any(domain == d or domain.endswith("." + d) for d in _LIST_DOMAINS)
+    )
 
 
 DEFAULT_MAX_INTERVIEWERS = 12  # [compose] max_interviewers
 MAX_INTERVIEWERS = 100  # the hard bound: never more people than this stored per interview
 
 
-def fanout_problem(emails: list[str], *, cap: int, named: int | None = None,
-                   allow_lists: bool = False) -> str | None:
+def fanout_problem(
+    emails: list[str], *, cap: int, named: int | None = None, allow_lists: bool = False
+) -> str | None:
     """Why these recipients need the user's pick before any draft is made, or None.
     `named`: how many people the invite itself named (more than were kept)."""
     count = max(len(emails), named or 0)
     if count > cap:
-        return (f"{count} people, more than the {cap} followup writes to "
-                "([compose] max_interviewers)")
+        return (
+            f"{count} people, more than the {cap} followup writes to ([compose] max_interviewers)"
+        )
     lists = [e for e in emails if list_like_address(e)]
     if lists and not allow_lists:
         return f"{lists[0]} looks like a mailing list"
@@ -150,8 +164,14 @@ class Debrief:
     unmet_requirement: str = ""  # made up for in call 3
     made_up_for: str = ""  # what the user did since about the unmet requirement
 
-    FIELDS = ("topics", "went_well", "wish_not_said", "wish_said", "unmet_requirement",
-              "made_up_for")
+    FIELDS = (
+        "topics",
+        "went_well",
+        "wish_not_said",
+        "wish_said",
+        "unmet_requirement",
+        "made_up_for",
+    )
 
 
 class InterviewState(enum.StrEnum):
@@ -251,11 +271,18 @@ class Draft:
     request_sent: bool = False  # its approval request was emailed to the user
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "interview_id": self.interview_id,
-                "to": [{"name": self.to.name, "email": self.to.email}],
-                "subject": self.subject, "body": self.body, "message_id": self.message_id,
-                "state": self.state.value, "warnings": list(self.warnings), "late": self.late,
-                "error": self.last_error}
+        return {
+            "id": self.id,
+            "interview_id": self.interview_id,
+            "to": [{"name": self.to.name, "email": self.to.email}],
+            "subject": self.subject,
+            "body": self.body,
+            "message_id": self.message_id,
+            "state": self.state.value,
+            "warnings": list(self.warnings),
+            "late": self.late,
+            "error": self.last_error,
+        }
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,9 @@ class PlanSettings:
                     f"me.subdivision: {self.country} has no subdivision {self.subdivision!r}"
                 ) from err
         gaps = tuple(self.call_gaps)
-        if len(gaps) != 3 or not all(isinstance(g, int) and not isinstance(g, bool) and g >= 1
-                                     for g in gaps):
+        if len(gaps) != 3 or not all(
+            isinstance(g, int) and not isinstance(g, bool) and g >= 1 for g in gaps
+        ):
             raise UsageError(f"plan.call_gaps: expected three whole numbers >= 1, got {gaps!r}")
         object.__setattr__(self, "call_gaps", gaps)
         if isinstance(self.debrief_delay_minutes, bool) or self.debrief_delay_minutes < 0:
@@ -99,8 +100,11 @@ class PlanSettings:
                 "plan.debrief_delay_minutes: expected a whole number >= 0, "
                 f"got {self.debrief_delay_minutes!r}"
             )
-        for key, value in (("plan.call_time", self.call_time), ("plan.prep_time", self.prep_time),
-                           ("approval.deadline", self.approval_deadline)):
+        for key, value in (
+            ("plan.call_time", self.call_time),
+            ("plan.prep_time", self.prep_time),
+            ("approval.deadline", self.approval_deadline),
+        ):
             if not isinstance(value, time) or value.tzinfo is not None:
                 raise UsageError(f"{key}: expected a local time of day like 10:00, got {value!r}")
 
@@ -225,8 +229,9 @@ def plan_tasks(
 def due_tasks(tasks: Sequence[Task], *, now: datetime) -> list[Task]:
     """Pending tasks whose due is at or before now, earliest first."""
     _require_aware("now", now)
-    return sorted((t for t in tasks if t.state is TaskState.PENDING and t.due <= now),
-                  key=lambda t: t.due)
+    return sorted(
+        (t for t in tasks if t.state is TaskState.PENDING and t.due <= now), key=lambda t: t.due
+    )
 
 
 def next_due(tasks: Iterable[Task], *, now: datetime) -> datetime | None:
@@ -250,8 +255,9 @@ def call_window_passed(task: Task, *, now: datetime, settings: PlanSettings) -> 
     _require_aware("now", now)
     if task.kind not in CALL_KINDS or task.state not in (TaskState.PENDING, TaskState.WAITING):
         return False
-    last_day = add_business_days(_local_date(task.due, settings), CALL_WINDOW_BUSINESS_DAYS,
-                                 settings)
+    last_day = add_business_days(
+        _local_date(task.due, settings), CALL_WINDOW_BUSINESS_DAYS, settings
+    )
     return _local_date(now, settings) > last_day
 
 

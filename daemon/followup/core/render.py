@@ -185,7 +185,7 @@ def render_email(env: SandboxedEnvironment, name: str, /, **context: Any) -> Ren
     first, _, rest = text.partition("\n")
     if not first.lower().startswith("subject:"):
         raise TemplateError(f"{filename}: the first line must be 'Subject: <subject>'")
-    subject = clean_header(first[len("subject:"):])
+    subject = clean_header(first[len("subject:") :])
     if not subject:
         raise TemplateError(f"{filename}: the subject is empty")
     body = _tidy_body(rest)
@@ -228,27 +228,45 @@ def base_context(interview: Interview, me: Person) -> dict[str, Any]:
 
 
 def render_thank_you(
-    env: SandboxedEnvironment, *, interview: Interview, person: Person,
-    debrief: Debrief | None, me: Person,
+    env: SandboxedEnvironment,
+    *,
+    interview: Interview,
+    person: Person,
+    debrief: Debrief | None,
+    me: Person,
 ) -> RenderedEmail:
     """The same-day thank-you to one interviewer, restating what went well."""
     ctx = base_context(interview, me)
-    ctx.update(person=person, debrief=debrief,
-               went_well=(debrief.went_well.strip() if debrief else ""),
-               topics=(debrief.topics.strip() if debrief else ""))
+    ctx.update(
+        person=person,
+        debrief=debrief,
+        went_well=(debrief.went_well.strip() if debrief else ""),
+        topics=(debrief.topics.strip() if debrief else ""),
+    )
     return render_email(env, "thank_you", **ctx)
 
 
 def render_approval_request(
-    env: SandboxedEnvironment, *, draft_subject: str, draft_body: str,
-    recipients: Sequence[Person], warnings: Sequence[str], token: str,
-    interview: Interview, me: Person,
+    env: SandboxedEnvironment,
+    *,
+    draft_subject: str,
+    draft_body: str,
+    recipients: Sequence[Person],
+    warnings: Sequence[str],
+    token: str,
+    interview: Interview,
+    me: Person,
 ) -> RenderedEmail:
     """Asks the user to approve, edit or reject one draft."""
     ctx = base_context(interview, me)
-    ctx.update(draft_subject=clean_header(draft_subject), draft_body=draft_body.rstrip("\n"),
-               recipients=tuple(recipients), warnings=tuple(warnings), token=token,
-               token_tag=format_token(token))
+    ctx.update(
+        draft_subject=clean_header(draft_subject),
+        draft_body=draft_body.rstrip("\n"),
+        recipients=tuple(recipients),
+        warnings=tuple(warnings),
+        token=token,
+        token_tag=format_token(token),
+    )
     return render_email(env, "approval_request", **ctx)
 
 
@@ -257,9 +275,12 @@ def render_debrief_request(
 ) -> RenderedEmail:
     """The debrief prompt sent right after the interview."""
     ctx = base_context(interview, me)
-    ctx.update(token=token, token_tag=format_token(token),
-               form=debrief_form(interview, None, comments=False),
-               questions=tuple(h for _, h in DEBRIEF_QUESTIONS))
+    ctx.update(
+        token=token,
+        token_tag=format_token(token),
+        form=debrief_form(interview, None, comments=False),
+        questions=tuple(h for _, h in DEBRIEF_QUESTIONS),
+    )
     return render_email(env, "debrief_request", **ctx)
 
 
@@ -286,9 +307,17 @@ def speaking_time(seconds: int) -> str:
 
 
 def render_call_reminder(
-    env: SandboxedEnvironment, *, interview: Interview, call: int, person: Person,
-    debrief: Debrief | None, due: datetime, late: bool, window_passed: bool,
-    token: str, me: Person,
+    env: SandboxedEnvironment,
+    *,
+    interview: Interview,
+    call: int,
+    person: Person,
+    debrief: Debrief | None,
+    due: datetime,
+    late: bool,
+    window_passed: bool,
+    token: str,
+    me: Person,
 ) -> RenderedEmail:
     """Reminder for follow-up call 1, 2 or 3, with its script."""
     if call not in CALL_GOALS:
@@ -298,11 +327,20 @@ def render_call_reminder(
     field_name = _CALL_FIELD[call]
     ctx = base_context(interview, me)
     ctx.update(
-        call=call, person=person, debrief=debrief, due=due,
-        due_text=format_when(due, interview.timezone), late=late,
-        window_passed=window_passed, token=token, token_tag=format_token(token),
-        goal=CALL_GOALS[call], script=script, closing_line=CLOSING_LINE,
-        speaking_seconds=seconds, speaking_time=speaking_time(seconds),
+        call=call,
+        person=person,
+        debrief=debrief,
+        due=due,
+        due_text=format_when(due, interview.timezone),
+        late=late,
+        window_passed=window_passed,
+        token=token,
+        token_tag=format_token(token),
+        goal=CALL_GOALS[call],
+        script=script,
+        closing_line=CLOSING_LINE,
+        speaking_seconds=seconds,
+        speaking_time=speaking_time(seconds),
         too_long=seconds >= MAX_CALL_SECONDS,
         missing_answer=not (debrief and getattr(debrief, field_name).strip()),
     )
@@ -319,13 +357,19 @@ def render_approval_deadline(
 
 
 def render_plan_paused(
-    env: SandboxedEnvironment, *, interview: Interview, sender: str, subject: str,
-    why: str, me: Person,
+    env: SandboxedEnvironment,
+    *,
+    interview: Interview,
+    sender: str,
+    subject: str,
+    why: str,
+    me: Person,
 ) -> RenderedEmail:
     """A message from the company paused the plan: what arrived and why we paused."""
     ctx = base_context(interview, me)
-    ctx.update(sender=clean_header(sender), subject=clean_header(subject),
-               why=" ".join(why.split()))
+    ctx.update(
+        sender=clean_header(sender), subject=clean_header(subject), why=" ".join(why.split())
+    )
     return render_email(env, "plan_paused", **ctx)
 
 
@@ -338,8 +382,12 @@ def render_reply_refused(env: SandboxedEnvironment, *, why: str, me: Person) -> 
 
 
 def call_script(
-    call: int, debrief: Debrief | None, interview: Interview, person: Person,
-    *, me: Person | None = None,
+    call: int,
+    debrief: Debrief | None,
+    interview: Interview,
+    person: Person,
+    *,
+    me: Person | None = None,
 ) -> str:
     """What to say on follow-up call 1, 2 or 3; always ends with CLOSING_LINE.
     Missing debrief answers become [bracketed] prompts for the user to fill in."""
@@ -350,40 +398,55 @@ def call_script(
     intro = f"Hello {name}"
     intro += f", this is {clean_header(me.name)}." if me and me.name else "."
     day = format_date(interview.start, interview.timezone)
-    parts = [f"{intro} We met on {day} about {_position(interview)}, "
-             "and I have one quick point to add."]
+    parts = [
+        f"{intro} We met on {day} about {_position(interview)}, and I have one quick point to add."
+    ]
     if call == 1:
         said = _clause(d.wish_not_said)
         if said:
-            parts.append(f"In our conversation I said {said}. That did not come out the way "
-                         "I meant it. What I should have said is this: "
-                         "[in one or two sentences, what is true and what you meant].")
+            parts.append(
+                f"In our conversation I said {said}. That did not come out the way "
+                "I meant it. What I should have said is this: "
+                "[in one or two sentences, what is true and what you meant]."
+            )
         else:
-            parts.append("I want to be sure I left you with the right picture of how I would "
-                         "do this job: [one concrete example that shows you can do it].")
+            parts.append(
+                "I want to be sure I left you with the right picture of how I would "
+                "do this job: [one concrete example that shows you can do it]."
+            )
     elif call == 2:
         wish = _clause(d.wish_said)
         if wish:
-            parts.append(f"After we spoke I realised I never mentioned {wish}. "
-                         "[Say it in two or three sentences, with one concrete result.]")
+            parts.append(
+                f"After we spoke I realised I never mentioned {wish}. "
+                "[Say it in two or three sentences, with one concrete result.]"
+            )
         else:
-            parts.append("After we spoke I thought of a better answer to one of your "
-                         "questions: [the answer that came to you after the interview].")
+            parts.append(
+                "After we spoke I thought of a better answer to one of your "
+                "questions: [the answer that came to you after the interview]."
+            )
     else:
         unmet = _clause(d.unmet_requirement)
         done = _clause(d.made_up_for)
         if unmet:
             parts.append(f"You mentioned the role needs {unmet}, and I took that seriously.")
         else:
-            parts.append("You mentioned one requirement I did not fully meet, "
-                         "[name the requirement], and I took that seriously.")
+            parts.append(
+                "You mentioned one requirement I did not fully meet, "
+                "[name the requirement], and I took that seriously."
+            )
         if done:
             parts.append(f"Since our interview, {done}.")
         else:
-            parts.append("Since our interview, [the training or practice you have done, "
-                         "e.g. a few hours with someone who uses it every day].")
-        parts.append("It prepared me to [how it helps you do the job]. I know there is more "
-                     "to learn, and I am glad to keep at it.")
+            parts.append(
+                "Since our interview, [the training or practice you have done, "
+                "e.g. a few hours with someone who uses it every day]."
+            )
+        parts.append(
+            "It prepared me to [how it helps you do the job]. I know there is more "
+            "to learn, and I am glad to keep at it."
+        )
     parts.append(CLOSING_LINE)
     return "\n\n".join(parts)
 
@@ -441,9 +504,7 @@ def _tokens(text: str) -> list[tuple[str, int]]:
     return out
 
 
-_PHRASE_WORDS = [
-    (p, re.findall(r"[a-z0-9]+", p.lower().replace("'", ""))) for p in FLAGGED_PHRASES
-]
+_PHRASE_WORDS = [(p, re.findall(r"[a-z0-9]+", p.lower().replace("'", ""))) for p in FLAGGED_PHRASES]
 
 
 def phrase_warnings(text: str) -> tuple[str, ...]:

@@ -98,8 +98,17 @@ class Reply:
 
 
 _COMMANDS: dict[str, Action] = {}
-for _phrase in ("approve", "approved", "send", "send it", "yes", "yes please", "ok", "okay",
-                "go ahead"):
+for _phrase in (
+    "approve",
+    "approved",
+    "send",
+    "send it",
+    "yes",
+    "yes please",
+    "ok",
+    "okay",
+    "go ahead",
+):
     _COMMANDS[_phrase] = Action.APPROVE
 for _phrase in ("reject", "rejected", "no", "dont send", "do not send", "cancel", "discard"):
     _COMMANDS[_phrase] = Action.REJECT
@@ -119,7 +128,8 @@ _SP = "[ \t\u00a0\u202f]"  # French typography puts a (narrow) no-break space be
 _ATTRIBUTION_OPEN_RE = re.compile(r"^[ \t]*(?:on|am|le|el|il|op|em)[ \t]", re.IGNORECASE)
 _ATTRIBUTION_END_RE = re.compile(
     rf"(?:\bwrote|\ba {_SP}*[ée]crit|\bescribi[óo]|\bescreveu|\bha scritto){_SP}*:{_SP}*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _ATTRIBUTION_VERB_RE = re.compile(r"\b(?:schrieb|schreef)\b", re.IGNORECASE)  # name follows
 
 _ORIGINAL_RE = re.compile(
@@ -136,8 +146,7 @@ _FORWARD_RE = re.compile(
     r"début du message réexpédié|inicio del mensaje reenviado)",
     re.IGNORECASE,
 )
-_FORWARD_SUBJECT_RE = re.compile(r"(?:^|[\s:\]])(?:fwd?|tr|wg|rv|enc|doorst)[ \t]*:",
-                                 re.IGNORECASE)
+_FORWARD_SUBJECT_RE = re.compile(r"(?:^|[\s:\]])(?:fwd?|tr|wg|rv|enc|doorst)[ \t]*:", re.IGNORECASE)
 
 
 def _field_re(names: str) -> re.Pattern[str]:
@@ -151,8 +160,9 @@ def _field_re(names: str) -> re.Pattern[str]:
 
 # English, French, German, Spanish, Dutch, Portuguese, Italian Outlook blocks.
 _HEADER_LINE_RE = _field_re("from|de|von|van|da")
-_SENT_LINE_RE = _field_re("sent|date|gesendet|datum|envoyé|enviado(?: el)?|enviada(?: em)?|"
-                          "fecha|verzonden|data|inviato")
+_SENT_LINE_RE = _field_re(
+    "sent|date|gesendet|datum|envoyé|enviado(?: el)?|enviada(?: em)?|fecha|verzonden|data|inviato"
+)
 _TO_LINE_RE = _field_re("to|à|a|an|para|aan")
 _SUBJECT_LINE_RE = _field_re("subject|objet|betreff|asunto|onderwerp|assunto|oggetto")
 _RULE_RE = re.compile(r"^[ \t]*_{8,}[ \t]*$")
@@ -178,8 +188,9 @@ def _outlook_block(lines: list[str], i: int) -> bool:
     window = [ln[:_LINE] for ln in lines[i + 1 : i + 6]]
     if any(_SENT_LINE_RE.match(w) for w in window):
         return True
-    return (any(_TO_LINE_RE.match(w) for w in window)
-            and any(_SUBJECT_LINE_RE.match(w) for w in window))
+    return any(_TO_LINE_RE.match(w) for w in window) and any(
+        _SUBJECT_LINE_RE.match(w) for w in window
+    )
 
 
 def _quote_start(lines: list[str]) -> int:
@@ -331,8 +342,12 @@ def _classify(new_lines: list[str]) -> tuple[Action, str | None, str, str]:
         )
     echo = _echo(text)
     if echo:
-        return (Action.UNKNOWN, None, f"the edited text still holds {echo} of our request, "
-                "so it is not your text alone", echo)
+        return (
+            Action.UNKNOWN,
+            None,
+            f"the edited text still holds {echo} of our request, so it is not your text alone",
+            echo,
+        )
     return Action.EDIT, text + "\n", "new text above the quoted draft", ""
 
 
@@ -365,8 +380,14 @@ def parse_reply(raw: bytes) -> Reply:
         return _parse_reply(raw)
     except Exception as exc:  # noqa: BLE001 - bad input never stops the service
         return Reply(
-            sender="", sender_name="", message_id=None, in_reply_to=None, subject="",
-            token=None, action=Action.UNKNOWN, reason=f"unreadable message: {type(exc).__name__}",
+            sender="",
+            sender_name="",
+            message_id=None,
+            in_reply_to=None,
+            subject="",
+            token=None,
+            action=Action.UNKNOWN,
+            reason=f"unreadable message: {type(exc).__name__}",
             sender_problem="unreadable message",
         )
 
@@ -385,14 +406,28 @@ def _parse_reply(raw: bytes) -> Reply:
         token = m.group(1)
     new_lines, quoted = _split_reply(body)
 
-    def reply(action: Action, reason: str, edited: str | None = None,
-              debrief: Debrief | None = None, echo: str = "") -> Reply:
+    def reply(
+        action: Action,
+        reason: str,
+        edited: str | None = None,
+        debrief: Debrief | None = None,
+        echo: str = "",
+    ) -> Reply:
         return Reply(
-            sender=sender, sender_name=sender_name, message_id=message_id,
-            in_reply_to=in_reply_to, subject=subject, token=token, action=action,
-            edited_text=edited, debrief=debrief, reason=reason,
-            sender_problem=sender_problem, auth=auth_headers(msg),
-            quoted_tokens=_quoted_tokens(quoted, subject), echo=echo,
+            sender=sender,
+            sender_name=sender_name,
+            message_id=message_id,
+            in_reply_to=in_reply_to,
+            subject=subject,
+            token=token,
+            action=action,
+            edited_text=edited,
+            debrief=debrief,
+            reason=reason,
+            sender_problem=sender_problem,
+            auth=auth_headers(msg),
+            quoted_tokens=_quoted_tokens(quoted, subject),
+            echo=echo,
         )
 
     if sender_problem:
@@ -404,13 +439,17 @@ def _parse_reply(raw: bytes) -> Reply:
     answers = answers_from_lines(new_lines)
     if answers is not None:
         if any(answers.values()):
-            return reply(Action.DEBRIEF, "answers under the debrief headings",
-                         debrief=Debrief(**answers))
+            return reply(
+                Action.DEBRIEF, "answers under the debrief headings", debrief=Debrief(**answers)
+            )
         return reply(Action.UNKNOWN, "debrief headings without answers")
     inline = _inline_debrief(body)
     if inline:
-        return reply(Action.DEBRIEF, "answers typed under the quoted debrief headings",
-                     debrief=Debrief(**inline))
+        return reply(
+            Action.DEBRIEF,
+            "answers typed under the quoted debrief headings",
+            debrief=Debrief(**inline),
+        )
     action, edited, reason, echo = _classify(new_lines)
     return reply(action, reason, edited, echo=echo)
 
@@ -419,8 +458,13 @@ def _same_token(a: str, b: str) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
-def authorize(reply: Reply, *, my_addresses: Collection[str], expected_token: str,
-              trusted_authserv_id: str = "") -> str | None:
+def authorize(
+    reply: Reply,
+    *,
+    my_addresses: Collection[str],
+    expected_token: str,
+    trusted_authserv_id: str = "",
+) -> str | None:
     """None if the reply may act; else the reason it is refused.
 
     Always: one strictly verified From address that is one of mine, and the
@@ -439,28 +483,48 @@ def authorize(reply: Reply, *, my_addresses: Collection[str], expected_token: st
     if not _same_token(reply.token, expected_token):
         return "token does not match this request"
     if trusted_authserv_id.strip():
-        return check_authentication(reply.auth, sender=reply.sender,
-                                    trusted_authserv_id=trusted_authserv_id)
+        return check_authentication(
+            reply.auth, sender=reply.sender, trusted_authserv_id=trusted_authserv_id
+        )
     if reply.action is Action.EDIT:
         matches = [_same_token(t, expected_token) for t in reply.quoted_tokens]
         if not any(matches):
-            return ("an edit by email must quote the request's 'Reference: [fu-…]' line "
-                    "unchanged (reply to the request itself, not to a forwarded copy)")
+            return (
+                "an edit by email must quote the request's 'Reference: [fu-…]' line "
+                "unchanged (reply to the request itself, not to a forwarded copy)"
+            )
     return None
 
 
 # --------------------------------------------------------------------------- company news
 
 _NEWS = [
-    ("an offer", re.compile(r"\boffer\s+(?:letter|of\s+employment)\b|\bpleased\s+to\s+offer\b|"
-                            r"\bextend\s+(?:you\s+)?an\s+offer\b|\bjob\s+offer\b", re.I)),
-    ("a rejection", re.compile(r"\bnot\s+(?:be\s+)?(?:moving|move)\s+forward\b|\bdecided\s+to\s+"
-                               r"(?:pursue|proceed\s+with)\s+other\b|\bunfortunately\b.{0,80}"
-                               r"\b(?:candidate|position|role|application)\b|\bposition\s+has\s+been"
-                               r"\s+filled\b|\bregret\s+to\s+inform\b", re.I | re.S)),
-    ("next steps", re.compile(r"\bnext\s+(?:steps?|round)\b|\bsecond\s+(?:interview|round)\b|"
-                              r"\bfinal\s+(?:interview|round)\b|\bmove\s+(?:you\s+)?forward\b",
-                              re.I)),
+    (
+        "an offer",
+        re.compile(
+            r"\boffer\s+(?:letter|of\s+employment)\b|\bpleased\s+to\s+offer\b|"
+            r"\bextend\s+(?:you\s+)?an\s+offer\b|\bjob\s+offer\b",
+            re.I,
+        ),
+    ),
+    (
+        "a rejection",
+        re.compile(
+            r"\bnot\s+(?:be\s+)?(?:moving|move)\s+forward\b|\bdecided\s+to\s+"
+            r"(?:pursue|proceed\s+with)\s+other\b|\bunfortunately\b.{0,80}"
+            r"\b(?:candidate|position|role|application)\b|\bposition\s+has\s+been"
+            r"\s+filled\b|\bregret\s+to\s+inform\b",
+            re.I | re.S,
+        ),
+    ),
+    (
+        "next steps",
+        re.compile(
+            r"\bnext\s+(?:steps?|round)\b|\bsecond\s+(?:interview|round)\b|"
+            r"\bfinal\s+(?:interview|round)\b|\bmove\s+(?:you\s+)?forward\b",
+            re.I,
+        ),
+    ),
 ]
 
 

@@ -93,12 +93,15 @@ def _strict_address(msg: Message) -> tuple[str, str, str]:
     try:
         header = msg["From"]
         # The registry builds the header's class from both; compat32 gives a plain str.
-        if not (isinstance(header, email.headerregistry.AddressHeader)
-                and isinstance(header, email.headerregistry.BaseHeader)):
+        if not (
+            isinstance(header, email.headerregistry.AddressHeader)
+            and isinstance(header, email.headerregistry.BaseHeader)
+        ):
             return "", "", "the From header cannot be read"
         groups, addresses = header.groups, header.addresses
-        defects = [d for d in header.defects
-                   if not isinstance(d, email.errors.UndecodableBytesDefect)]
+        defects = [
+            d for d in header.defects if not isinstance(d, email.errors.UndecodableBytesDefect)
+        ]
     except Exception:  # noqa: BLE001 - the strict parser gave up on it
         return "", "", "the From header cannot be read"
     if len(groups) != 1 or groups[0].display_name is not None or len(addresses) != 1:
@@ -176,8 +179,7 @@ def parse_auth_results(value: str) -> AuthHeader | None:
             key, eq, val = token.partition("=")
             if eq:
                 props.append((key.lower(), val.strip('"').lower()))
-        results.append(AuthResult(method.partition("/")[0].lower(), result.lower(),
-                                  tuple(props)))
+        results.append(AuthResult(method.partition("/")[0].lower(), result.lower(), tuple(props)))
     return AuthHeader(head[0].strip('"').lower(), tuple(results))
 
 
@@ -215,8 +217,9 @@ def _auth_refusal(header: AuthHeader, domain: str) -> str | None:
     return f"no DMARC pass and no aligned DKIM pass for {domain} ({shown})"
 
 
-def check_authentication(auth: tuple[AuthHeader, ...], *, sender: str,
-                         trusted_authserv_id: str) -> str | None:
+def check_authentication(
+    auth: tuple[AuthHeader, ...], *, sender: str, trusted_authserv_id: str
+) -> str | None:
     """None if the user's own receiving server vouches for the sender's domain.
     Headers from any other server are ignored: anyone can write one."""
     trusted = trusted_authserv_id.strip().lower()

@@ -55,10 +55,16 @@ def sample_context() -> Sample:
     jane = Person("Jane Doe", "jane.doe@acme.example", "+1 312 555 0142")
     raj = Person("Raj Patel", "raj.patel@acme.example")
     interview = Interview(
-        id=1, company="Acme Analytics", role="Backend Engineer", start=start,
-        end=start + timedelta(hours=1), timezone="America/Chicago",
-        state=InterviewState.ACTIVE, interviewers=(jane, raj),
-        location="Acme HQ, 100 Main Street, Chicago", video_link=None,
+        id=1,
+        company="Acme Analytics",
+        role="Backend Engineer",
+        start=start,
+        end=start + timedelta(hours=1),
+        timezone="America/Chicago",
+        state=InterviewState.ACTIVE,
+        interviewers=(jane, raj),
+        location="Acme HQ, 100 Main Street, Chicago",
+        video_link=None,
         title="Interview: Backend Engineer",
     )
     debrief = Debrief(
@@ -68,42 +74,82 @@ def sample_context() -> Sample:
         wish_said="how I mentored two junior engineers through their first launch",
         unmet_requirement="hands-on experience with Kafka",
         made_up_for="I spent six hours this week building a small Kafka pipeline with a "
-                    "friend who runs it in production",
+        "friend who runs it in production",
     )
     me = Person("Sam Rivera", "sam@example.org", "+1 312 555 0100")
-    return Sample(interview=interview, person=jane, me=me, debrief=debrief,
-                  token="q3v9Zk2LwX8pR4tN7yB1cA", due=start + timedelta(days=4, hours=-4))
+    return Sample(
+        interview=interview,
+        person=jane,
+        me=me,
+        debrief=debrief,
+        token="q3v9Zk2LwX8pR4tN7yB1cA",
+        due=start + timedelta(days=4, hours=-4),
+    )
 
 
-def _render_builtin(env: SandboxedEnvironment, name: str, s: Sample,
-                    debrief: Debrief | None) -> list[RenderedEmail]:
+def _render_builtin(
+    env: SandboxedEnvironment, name: str, s: Sample, debrief: Debrief | None
+) -> list[RenderedEmail]:
     iv, me = s.interview, s.me
     if name == "thank_you":
         return [render_thank_you(env, interview=iv, person=s.person, debrief=debrief, me=me)]
     if name == "approval_request":
         draft = render_thank_you(env, interview=iv, person=s.person, debrief=debrief, me=me)
-        return [render_approval_request(
-            env, draft_subject=draft.subject, draft_body=draft.body, recipients=[s.person],
-            warnings=(), token=s.token, interview=iv, me=me)]
+        return [
+            render_approval_request(
+                env,
+                draft_subject=draft.subject,
+                draft_body=draft.body,
+                recipients=[s.person],
+                warnings=(),
+                token=s.token,
+                interview=iv,
+                me=me,
+            )
+        ]
     if name == "debrief_request":
         return [render_debrief_request(env, interview=iv, token=s.token, me=me)]
     if name == "prep_reminder":
         return [render_prep_reminder(env, interview=iv, me=me)]
     if name == "call_reminder":
         return [
-            render_call_reminder(env, interview=iv, call=c, person=s.person, debrief=debrief,
-                                 due=s.due, late=late, window_passed=late, token=s.token, me=me)
-            for c in (1, 2, 3) for late in (False, True)
+            render_call_reminder(
+                env,
+                interview=iv,
+                call=c,
+                person=s.person,
+                debrief=debrief,
+                due=s.due,
+                late=late,
+                window_passed=late,
+                token=s.token,
+                me=me,
+            )
+            for c in (1, 2, 3)
+            for late in (False, True)
         ]
     if name == "approval_deadline":
         return [render_approval_deadline(env, interview=iv, count=n, me=me) for n in (1, 2)]
     if name == "plan_paused":
-        return [render_plan_paused(env, interview=iv, sender="Jane Doe <jane.doe@acme.example>",
-                                   subject="Next steps", why="a second interview was proposed",
-                                   me=me)]
+        return [
+            render_plan_paused(
+                env,
+                interview=iv,
+                sender="Jane Doe <jane.doe@acme.example>",
+                subject="Next steps",
+                why="a second interview was proposed",
+                me=me,
+            )
+        ]
     if name == "reply_refused":
-        return [render_reply_refused(env, why="your reply was read as a new text, but it still "
-                                     "holds the approval instructions", me=me)]
+        return [
+            render_reply_refused(
+                env,
+                why="your reply was read as a new text, but it still "
+                "holds the approval instructions",
+                me=me,
+            )
+        ]
     raise ValueError(name)
 
 
@@ -112,17 +158,34 @@ def _sample_vars(s: Sample) -> dict[str, Any]:
     ctx = base_context(s.interview, s.me)
     script = call_script(1, s.debrief, s.interview, s.person, me=s.me)
     ctx.update(
-        person=s.person, debrief=s.debrief, went_well=s.debrief.went_well,
-        topics=s.debrief.topics, token=s.token, token_tag=format_token(s.token),
-        draft_subject="Thank you", draft_body="Dear Jane Doe,\n\nThank you.\n",
-        recipients=(s.person,), warnings=(), form=debrief_form(s.interview, None, comments=False),
-        questions=tuple(h for _, h in DEBRIEF_QUESTIONS), call=1, due=s.due,
-        due_text=format_when(s.due, s.interview.timezone), late=False, window_passed=False,
-        goal=CALL_GOALS[1], script=script, closing_line=CLOSING_LINE,
+        person=s.person,
+        debrief=s.debrief,
+        went_well=s.debrief.went_well,
+        topics=s.debrief.topics,
+        token=s.token,
+        token_tag=format_token(s.token),
+        draft_subject="Thank you",
+        draft_body="Dear Jane Doe,\n\nThank you.\n",
+        recipients=(s.person,),
+        warnings=(),
+        form=debrief_form(s.interview, None, comments=False),
+        questions=tuple(h for _, h in DEBRIEF_QUESTIONS),
+        call=1,
+        due=s.due,
+        due_text=format_when(s.due, s.interview.timezone),
+        late=False,
+        window_passed=False,
+        goal=CALL_GOALS[1],
+        script=script,
+        closing_line=CLOSING_LINE,
         speaking_seconds=estimate_speaking_seconds(script),
-        speaking_time=speaking_time(estimate_speaking_seconds(script)), too_long=False,
-        missing_answer=False, count=2, sender="Jane Doe <jane.doe@acme.example>",
-        subject="Next steps", why="a second interview was proposed",
+        speaking_time=speaking_time(estimate_speaking_seconds(script)),
+        too_long=False,
+        missing_answer=False,
+        count=2,
+        sender="Jane Doe <jane.doe@acme.example>",
+        subject="Next steps",
+        why="a second interview was proposed",
     )
     return ctx
 

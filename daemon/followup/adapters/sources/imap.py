@@ -36,13 +36,16 @@ def connect(source: Source, password: str):  # -> imapclient.IMAPClient
         except Exception as err:  # noqa: BLE001 - imaplib's errors on a cut socket vary
             if deadline.expired:
                 raise FollowupError(f"IMAP {where}: {_too_slow(source)}") from None
-            raise FollowupError(f"IMAP {where}: connection lost "
-                                f"({net.describe_network(err)})") from None
+            raise FollowupError(
+                f"IMAP {where}: connection lost ({net.describe_network(err)})"
+            ) from None
 
 
 def _too_slow(source: Source) -> str:
-    return (f"no greeting and login within {source.timeout} s "
-            "(server stalled or trickling; see [source] timeout)")
+    return (
+        f"no greeting and login within {source.timeout} s "
+        "(server stalled or trickling; see [source] timeout)"
+    )
 
 
 def _open(source: Source, password: str, deadline: net.Deadline):
@@ -52,8 +55,11 @@ def _open(source: Source, password: str, deadline: net.Deadline):
     context = net.client_context()
     try:
         client = _client_class(deadline)(
-            source.host, port=source.port, ssl=source.security == "ssl",
-            ssl_context=context, timeout=source.timeout,
+            source.host,
+            port=source.port,
+            ssl=source.security == "ssl",
+            ssl_context=context,
+            timeout=source.timeout,
         )
     except ssl.SSLError as err:
         raise FollowupError(f"IMAP {where}: {net.describe_tls(err)}") from None
@@ -70,15 +76,18 @@ def _open(source: Source, password: str, deadline: net.Deadline):
         try:
             client.login(source.username, password)
         except LoginError:
-            raise FollowupError(f"IMAP {where}: login failed for {source.username!r} "
-                                "(wrong password? Gmail needs an app password)") from None
+            raise FollowupError(
+                f"IMAP {where}: login failed for {source.username!r} "
+                "(wrong password? Gmail needs an app password)"
+            ) from None
     except FollowupError:
         _close_quietly(client)
         raise
     except (OSError, IMAPClientError) as err:
         _close_quietly(client)
-        raise FollowupError(f"IMAP {where}: connection lost "
-                            f"({net.describe_network(err)})") from None
+        raise FollowupError(
+            f"IMAP {where}: connection lost ({net.describe_network(err)})"
+        ) from None
     return client
 
 
@@ -98,8 +107,9 @@ def _client_class(deadline: net.Deadline):
 
     class Tls(tls.IMAP4_TLS):
         def _create_socket(self, timeout=None):
-            sock = socket.create_connection((self.host, self.port),
-                                            timeout=timeout or self._timeout)
+            sock = socket.create_connection(
+                (self.host, self.port), timeout=timeout or self._timeout
+            )
             deadline.watch(sock)
             return tls.wrap_socket(sock, self.ssl_context, self.host)
 
@@ -127,16 +137,19 @@ def check(source: Source, password: str) -> CheckResult:
     except FollowupError as err:
         return CheckResult(False, (str(err),))
     tls = f"({source.security})" if source.security != "none" else "off (loopback)"
-    lines = [f"IMAP {where}: reachable",
-             f"IMAP {where}: TLS {tls}",
-             f"IMAP {where}: login ok as {source.username}"]
+    lines = [
+        f"IMAP {where}: reachable",
+        f"IMAP {where}: TLS {tls}",
+        f"IMAP {where}: login ok as {source.username}",
+    ]
     try:
         if not client.folder_exists(source.folder):
             lines.append(f"IMAP {where}: folder {source.folder!r} does not exist")
             return CheckResult(False, tuple(lines))
         status = client.folder_status(source.folder, ["MESSAGES"])
-        lines.append(f"IMAP {where}: folder {source.folder!r} exists "
-                     f"({status[b'MESSAGES']} messages)")
+        lines.append(
+            f"IMAP {where}: folder {source.folder!r} exists ({status[b'MESSAGES']} messages)"
+        )
         idle = b"IDLE" in client.capabilities()
         lines.append(f"IMAP {where}: IDLE {'supported' if idle else 'missing: polling'}")
     finally:
@@ -214,15 +227,21 @@ class ImapSource:
         except (OSError, IMAPClientError) as err:
             self.drop()
             if reused and retry:
-                log.info("IMAP %s: connection went stale (%s); reconnecting", self.cfg.host,
-                         net.describe_network(err))
+                log.info(
+                    "IMAP %s: connection went stale (%s); reconnecting",
+                    self.cfg.host,
+                    net.describe_network(err),
+                )
+
                 def again(c):  # a new connection has nothing selected yet
                     self._select(c)
                     return action(c)
 
                 return self._guard(again)
-            raise FollowupError(f"IMAP {self.cfg.host}:{self.cfg.port}: "
-                                f"connection lost ({net.describe_network(err)})") from None
+            raise FollowupError(
+                f"IMAP {self.cfg.host}:{self.cfg.port}: "
+                f"connection lost ({net.describe_network(err)})"
+            ) from None
 
     # sync -------------------------------------------------------------------
 
@@ -242,15 +261,24 @@ class ImapSource:
         row = seen.position
         if row is None or row.uidvalidity != uidvalidity or _past(row, uidnext):
             if row is not None and row.uidvalidity != uidvalidity:
-                log.warning("IMAP %s: UIDVALIDITY changed (%s -> %s): rescanning the last %d days",
-                            self.cfg.folder, row.uidvalidity, uidvalidity,
-                            self.cfg.lookback_days)
+                log.warning(
+                    "IMAP %s: UIDVALIDITY changed (%s -> %s): rescanning the last %d days",
+                    self.cfg.folder,
+                    row.uidvalidity,
+                    uidvalidity,
+                    self.cfg.lookback_days,
+                )
             elif row is not None:
                 # A mailbox restored under the same UIDVALIDITY: waiting for UIDs the
                 # server has not given yet would read nothing till then.
-                log.warning("IMAP %s: stored position %s is past the server's UIDNEXT %s: "
-                            "rescanning the last %d days", self.cfg.folder, row.last_uid,
-                            uidnext, self.cfg.lookback_days)
+                log.warning(
+                    "IMAP %s: stored position %s is past the server's UIDNEXT %s: "
+                    "rescanning the last %d days",
+                    self.cfg.folder,
+                    row.last_uid,
+                    uidnext,
+                    self.cfg.lookback_days,
+                )
             since = self._window_start()
             uids = self._guard(lambda c: c.search(["SINCE", since]))
             self.commands += 1
@@ -262,13 +290,15 @@ class ImapSource:
             last = int(row.last_uid)
             if uidnext is not None and int(uidnext) <= last + 1:
                 return  # nothing new: the EXAMINE we needed anyway said so
-            uids = [u for u in self._guard(lambda c: c.search(["UID", f"{last + 1}:*"]))
-                    if u > last]
+            uids = [
+                u for u in self._guard(lambda c: c.search(["UID", f"{last + 1}:*"])) if u > last
+            ]
             self.commands += 1
         self.uidvalidity = uidvalidity
         for start in range(0, len(uids), FETCH_CHUNK):
-            yield from self._fetch_chunk(sorted(uids)[start:start + FETCH_CHUNK], uidvalidity,
-                                         wanted)
+            yield from self._fetch_chunk(
+                sorted(uids)[start : start + FETCH_CHUNK], uidvalidity, wanted
+            )
 
     def _window_start(self):
         """The first day of the lookback window, counted from the earlier of our clock
@@ -292,25 +322,31 @@ class ImapSource:
         for data in found.values():
             when = data.get(b"INTERNALDATE")
             if when is not None and when.date() < anchor:
-                log.warning("IMAP %s: our clock (%s) is ahead of the newest message (%s): "
-                            "the lookback window counts from the message", self.cfg.folder,
-                            anchor, when.date())
+                log.warning(
+                    "IMAP %s: our clock (%s) is ahead of the newest message (%s): "
+                    "the lookback window counts from the message",
+                    self.cfg.folder,
+                    anchor,
+                    when.date(),
+                )
                 anchor = when.date()
         return anchor - timedelta(days=self.cfg.lookback_days)
 
     def _fetch_chunk(self, uids, uidvalidity, wanted):
         """Headers of the chunk in one FETCH; candidate bodies in byte-bounded FETCHes,
         fetched only when the pipeline reaches them, each dropped once yielded."""
-        heads = self._guard(lambda c: c.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE",
-                                                     "RFC822.SIZE"]))
+        heads = self._guard(
+            lambda c: c.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE", "RFC822.SIZE"])
+        )
         self.commands += 1
         notes, sizes, pending = {}, {}, []
         cap = self.cfg.max_message_bytes
         for uid in uids:
             data = heads.get(uid, {})
             sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
-            if not (wanted(data.get(b"BODY[HEADER]", b""))
-                    or _has_calendar(data.get(b"BODYSTRUCTURE"))):
+            if not (
+                wanted(data.get(b"BODY[HEADER]", b"")) or _has_calendar(data.get(b"BODYSTRUCTURE"))
+            ):
                 notes[uid] = "not a candidate"
             elif sizes[uid] > cap:
                 notes[uid] = _too_large(sizes[uid], self.cfg.max_message_mb)
@@ -331,8 +367,15 @@ class ImapSource:
                     raw, note = None, _too_large(len(raw), self.cfg.max_message_mb)
             if note.startswith("too large"):
                 log.warning("%s %s:%s: skipped: %s", self.folder, uidvalidity, uid, note)
-            msg = Incoming(self.folder, f"{uidvalidity}:{uid}", header, raw, note,
-                           SyncPosition(uidvalidity, uid), record=note.startswith("too large"))
+            msg = Incoming(
+                self.folder,
+                f"{uidvalidity}:{uid}",
+                header,
+                raw,
+                note,
+                SyncPosition(uidvalidity, uid),
+                record=note.startswith("too large"),
+            )
             raw = None  # the body lives only in `msg`: freed once the pipeline drops it
             yield msg
             del msg

@@ -42,13 +42,15 @@ class MaildirSource:
                     # Over the cap: only the header is read (for the record), never the body.
                     data = handle.read(HEADER_BYTES if size > cap else size)
             except OSError as err:  # the mail client moved it meanwhile: next pass
-                yield Incoming(self.folder, key, b"", None, f"unreadable: {err.strerror}",
-                               transient=True)
+                yield Incoming(
+                    self.folder, key, b"", None, f"unreadable: {err.strerror}", transient=True
+                )
                 continue
             header = header_block(data)
             if size > cap:
-                reason = (f"too large ({size} bytes; [source] max_message_mb = "
-                          f"{self.max_message_mb})")
+                reason = (
+                    f"too large ({size} bytes; [source] max_message_mb = {self.max_message_mb})"
+                )
                 log.warning("%s %s: skipped: %s", self.folder, key, reason)
                 yield Incoming(self.folder, key, header, None, reason, record=True)
             elif wanted(header) or b"text/calendar" in data.lower():

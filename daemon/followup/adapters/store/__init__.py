@@ -12,5 +12,13 @@ from followup.adapters.store.db import Store, StoreError, from_db, to_db, utcnow
 from followup.adapters.store.schema import MIGRATIONS, SCHEMA_VERSION
 from followup.core.model import FollowupError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "FollowupError", "Store", "StoreError", "from_db",
-           "to_db", "utcnow"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "FollowupError",
+    "Store",
+    "StoreError",
+    "from_db",
+    "to_db",
+    "utcnow",
+]

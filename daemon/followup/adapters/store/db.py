@@ -57,8 +57,9 @@ class Store:
             _create_private(path)
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         except OSError as err:
-            raise FollowupError(f"{path}: cannot open the database: {err.strerror or err}"
-                                ) from None
+            raise FollowupError(
+                f"{path}: cannot open the database: {err.strerror or err}"
+            ) from None
         except sqlite3.Error as err:
             raise FollowupError(f"{path}: cannot open the database: {err}") from None
         self.db.row_factory = sqlite3.Row
@@ -69,8 +70,9 @@ class Store:
             self.db.execute("PRAGMA synchronous = FULL")  # a send's record must survive power loss
         except sqlite3.Error as err:
             self.db.close()
-            raise StoreError(f"{path}: cannot open the database: {err} "
-                             "(is the disk full?)") from None
+            raise StoreError(
+                f"{path}: cannot open the database: {err} (is the disk full?)"
+            ) from None
         if migrate:
             self.migrate()
 
@@ -90,8 +92,10 @@ class Store:
     def migrate(self) -> None:
         current = self.version
         if current > SCHEMA_VERSION:
-            raise FollowupError(f"{self.path}: database schema v{current} is newer than this "
-                                f"followup (v{SCHEMA_VERSION}); upgrade followup")
+            raise FollowupError(
+                f"{self.path}: database schema v{current} is newer than this "
+                f"followup (v{SCHEMA_VERSION}); upgrade followup"
+            )
         for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
             with self.transaction():
                 step(self.db)

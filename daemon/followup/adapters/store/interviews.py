@@ -43,30 +43,47 @@ def find_event(store: Store, event_uid: str) -> tuple[int, int] | None:
     return (row["id"], row["sequence"]) if row else None
 
 
-def insert_event(store: Store, event_uid: str, details: EventDetails, *, state: InterviewState,
-                 confidence: float, source: str, now: datetime) -> int:
+def insert_event(
+    store: Store,
+    event_uid: str,
+    details: EventDetails,
+    *,
+    state: InterviewState,
+    confidence: float,
+    source: str,
+    now: datetime,
+) -> int:
     fields = _columns(details, now)
     return store.insert(
         "INSERT INTO interviews (event_uid, state, confidence, source, created_at, "
-        + ", ".join(fields) + ") VALUES (:event_uid, :state, :confidence, :source, :created_at, "
-        + ", ".join(f":{k}" for k in fields) + ")",
-        {**fields, "event_uid": event_uid, "state": state.value, "confidence": confidence,
-         "source": source, "created_at": to_db(now)},
+        + ", ".join(fields)
+        + ") VALUES (:event_uid, :state, :confidence, :source, :created_at, "
+        + ", ".join(f":{k}" for k in fields)
+        + ")",
+        {
+            **fields,
+            "event_uid": event_uid,
+            "state": state.value,
+            "confidence": confidence,
+            "source": source,
+            "created_at": to_db(now),
+        },
     )
 
 
-def update_event(store: Store, interview_id: int, details: EventDetails, *,
-                 now: datetime) -> None:
+def update_event(store: Store, interview_id: int, details: EventDetails, *, now: datetime) -> None:
     fields = _columns(details, now)
     assignments = ", ".join(f"{k} = :{k}" for k in fields)
-    store.execute(f"UPDATE interviews SET {assignments} WHERE id = :id",
-                  {**fields, "id": interview_id})
+    store.execute(
+        f"UPDATE interviews SET {assignments} WHERE id = :id", {**fields, "id": interview_id}
+    )
 
 
 def cancel_event(store: Store, interview_id: int, sequence: int, *, now: datetime) -> None:
-    store.execute("UPDATE interviews SET state = ?, sequence = max(sequence, ?), "
-                  "updated_at = ? WHERE id = ?",
-                  (InterviewState.CANCELLED.value, sequence, to_db(now), interview_id))
+    store.execute(
+        "UPDATE interviews SET state = ?, sequence = max(sequence, ?), updated_at = ? WHERE id = ?",
+        (InterviewState.CANCELLED.value, sequence, to_db(now), interview_id),
+    )
 
 
 def get(store: Store, interview_id: int) -> Interview | None:
@@ -82,15 +99,24 @@ def all_interviews(store: Store, states: tuple[str, ...] | None = None) -> list[
 
 def _interview(store: Store, row: sqlite3.Row) -> Interview:
     zone = ZoneInfo(row["timezone"])
-    people = tuple(Person(p["name"], p["email"], p["phone"]) for p in store.all(
-        "SELECT * FROM people WHERE interview_id = ? ORDER BY id", (row["id"],)))
+    people = tuple(
+        Person(p["name"], p["email"], p["phone"])
+        for p in store.all("SELECT * FROM people WHERE interview_id = ? ORDER BY id", (row["id"],))
+    )
     start, end = from_db(row["start_utc"]), from_db(row["end_utc"])
     assert start is not None and end is not None
     return Interview(
-        id=row["id"], company=row["company"], role=row["role"],
-        start=start.astimezone(zone), end=end.astimezone(zone), timezone=row["timezone"],
-        state=InterviewState(row["state"]), interviewers=people, location=row["location"],
-        video_link=row["video_link"], title=row["title"],
+        id=row["id"],
+        company=row["company"],
+        role=row["role"],
+        start=start.astimezone(zone),
+        end=end.astimezone(zone),
+        timezone=row["timezone"],
+        state=InterviewState(row["state"]),
+        interviewers=people,
+        location=row["location"],
+        video_link=row["video_link"],
+        title=row["title"],
     )
 
 
@@ -105,66 +131,109 @@ def stop_reason(store: Store, interview_id: int) -> str | None:
     return row["stop_reason"] if row else None
 
 
-def set_state(store: Store, interview_id: int, state: InterviewState, *, now: datetime,
-              reason: str | None = None) -> None:
+def set_state(
+    store: Store,
+    interview_id: int,
+    state: InterviewState,
+    *,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
     """`reason` None keeps the reason stored."""
-    store.execute("UPDATE interviews SET state = ?, stop_reason = coalesce(?, stop_reason), "
-                  "updated_at = ? WHERE id = ?", (state.value, reason, to_db(now), interview_id))
+    store.execute(
+        "UPDATE interviews SET state = ?, stop_reason = coalesce(?, stop_reason), "
+        "updated_at = ? WHERE id = ?",
+        (state.value, reason, to_db(now), interview_id),
+    )
 
 
 def hold(store: Store, interview_id: int, reason: str, *, now: datetime) -> None:
     """Needs confirmation, for `reason` (stop_reason holds the current state's reason)."""
-    store.execute("UPDATE interviews SET state = ?, stop_reason = ?, updated_at = ? "
-                  "WHERE id = ?", (InterviewState.NEEDS_CONFIRMATION.value, reason,
-                                   to_db(now), interview_id))
+    store.execute(
+        "UPDATE interviews SET state = ?, stop_reason = ?, updated_at = ? WHERE id = ?",
+        (InterviewState.NEEDS_CONFIRMATION.value, reason, to_db(now), interview_id),
+    )
 
 
 def clear_confirmation_reason(store: Store, interview_id: int) -> None:
-    store.execute("UPDATE interviews SET stop_reason = NULL WHERE id = ? AND "
-                  "stop_reason LIKE 'needs confirmation:%'", (interview_id,))
+    store.execute(
+        "UPDATE interviews SET stop_reason = NULL WHERE id = ? AND "
+        "stop_reason LIKE 'needs confirmation:%'",
+        (interview_id,),
+    )
 
 
-def same_company_before(store: Store, interview: Interview,
-                        states: tuple[InterviewState, ...]) -> list[int]:
+def same_company_before(
+    store: Store, interview: Interview, states: tuple[InterviewState, ...]
+) -> list[int]:
     """Other interviews with this company that start earlier, in one of `states`."""
     marks = ",".join("?" * len(states))
-    return [r["id"] for r in store.all(
-        f"SELECT id FROM interviews WHERE id != ? AND lower(company) = lower(?) "
-        f"AND state IN ({marks}) AND start_utc < ?",
-        (interview.id, interview.company.strip(), *[s.value for s in states],
-         to_db(interview.start)))]
+    return [
+        r["id"]
+        for r in store.all(
+            f"SELECT id FROM interviews WHERE id != ? AND lower(company) = lower(?) "
+            f"AND state IN ({marks}) AND start_utc < ?",
+            (
+                interview.id,
+                interview.company.strip(),
+                *[s.value for s in states],
+                to_db(interview.start),
+            ),
+        )
+    ]
 
 
-def pause(store: Store, interview_id: int, *, now: datetime, sender: str, subject: str,
-          why: str) -> None:
+def pause(
+    store: Store, interview_id: int, *, now: datetime, sender: str, subject: str, why: str
+) -> None:
     """An active plan pauses (one in any other state is left as it is)."""
     store.execute(
         "UPDATE interviews SET state = ?, stop_reason = ?, paused_by = ?, paused_subject = ?, "
         "pause_notified = 0, updated_at = ? WHERE id = ? AND state = ?",
-        (InterviewState.PAUSED.value, why, sender, subject, to_db(now), interview_id,
-         InterviewState.ACTIVE.value))
+        (
+            InterviewState.PAUSED.value,
+            why,
+            sender,
+            subject,
+            to_db(now),
+            interview_id,
+            InterviewState.ACTIVE.value,
+        ),
+    )
 
 
 def paused_plans(store: Store) -> list[PausedPlan]:
-    return [PausedPlan(interview_id=r["id"], paused_by=r["paused_by"] or "",
-                       paused_subject=r["paused_subject"] or "", reason=r["stop_reason"] or "",
-                       since=r["updated_at"], notified=bool(r["pause_notified"]))
-            for r in store.all("SELECT id, paused_by, paused_subject, stop_reason, updated_at, "
-                               "pause_notified FROM interviews WHERE state = ?",
-                               (InterviewState.PAUSED.value,))]
+    return [
+        PausedPlan(
+            interview_id=r["id"],
+            paused_by=r["paused_by"] or "",
+            paused_subject=r["paused_subject"] or "",
+            reason=r["stop_reason"] or "",
+            since=r["updated_at"],
+            notified=bool(r["pause_notified"]),
+        )
+        for r in store.all(
+            "SELECT id, paused_by, paused_subject, stop_reason, updated_at, "
+            "pause_notified FROM interviews WHERE state = ?",
+            (InterviewState.PAUSED.value,),
+        )
+    ]
 
 
 def set_pause_notified(store: Store, interview_id: int, notified: bool) -> None:
-    store.execute("UPDATE interviews SET pause_notified = ? WHERE id = ?",
-                  (int(notified), interview_id))
+    store.execute(
+        "UPDATE interviews SET pause_notified = ? WHERE id = ?", (int(notified), interview_id)
+    )
 
 
 # --- people -------------------------------------------------------------------------
 
 
 def people_emails(store: Store, interview_id: int) -> list[str]:
-    return [r["email"] for r in store.all("SELECT email FROM people WHERE interview_id = ?",
-                                          (interview_id,))]
+    return [
+        r["email"]
+        for r in store.all("SELECT email FROM people WHERE interview_id = ?", (interview_id,))
+    ]
 
 
 def add_person(store: Store, interview_id: int, person: Person) -> None:
@@ -179,16 +248,22 @@ def add_person(store: Store, interview_id: int, person: Person) -> None:
 
 def keep_only_people(store: Store, interview_id: int, emails: list[str]) -> None:
     marks = ",".join("?" * len(emails))
-    store.execute(f"DELETE FROM people WHERE interview_id = ? AND email NOT IN ({marks})",
-                  (interview_id, *emails))
+    store.execute(
+        f"DELETE FROM people WHERE interview_id = ? AND email NOT IN ({marks})",
+        (interview_id, *emails),
+    )
 
 
 def active_people(store: Store) -> list[tuple[str, int]]:
     """(email, interview id) of everyone in an active plan, earliest interview first."""
-    return [(r["email"], r["interview_id"]) for r in store.all(
-        "SELECT p.email, p.interview_id FROM people p JOIN interviews i "
-        "ON i.id = p.interview_id WHERE i.state = ? ORDER BY i.start_utc",
-        (InterviewState.ACTIVE.value,))]
+    return [
+        (r["email"], r["interview_id"])
+        for r in store.all(
+            "SELECT p.email, p.interview_id FROM people p JOIN interviews i "
+            "ON i.id = p.interview_id WHERE i.state = ? ORDER BY i.start_utc",
+            (InterviewState.ACTIVE.value,),
+        )
+    ]
 
 
 # --- debriefs -----------------------------------------------------------------------

@@ -11,44 +11,68 @@ from followup.core.model import LoggedMessage, SyncPosition
 # --- the message log ----------------------------------------------------------------
 
 
-def log(store: Store, folder: str, key: str, outcome: str, reason: str, *, now: datetime,
-        message_id: str | None = None) -> None:
+def log(
+    store: Store,
+    folder: str,
+    key: str,
+    outcome: str,
+    reason: str,
+    *,
+    now: datetime,
+    message_id: str | None = None,
+) -> None:
     """What was made of one message; a message logged already keeps its first entry."""
     store.execute(
         "INSERT OR IGNORE INTO messages (folder, key, message_id, outcome, reason, "
         "seen_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (folder, key, message_id, outcome, reason, to_db(now)))
+        (folder, key, message_id, outcome, reason, to_db(now)),
+    )
 
 
 def seen_key(store: Store, folder: str, key: str) -> bool:
-    return store.one("SELECT 1 FROM messages WHERE folder = ? AND key = ?",
-                     (folder, key)) is not None
+    return (
+        store.one("SELECT 1 FROM messages WHERE folder = ? AND key = ?", (folder, key)) is not None
+    )
 
 
 def seen_message_id(store: Store, message_id: str) -> bool:
     """A message with this Message-ID (or header fingerprint) was handled, not rejected."""
-    return store.one("SELECT 1 FROM messages WHERE message_id = ? AND outcome != 'rejected'",
-                     (message_id,)) is not None
+    return (
+        store.one(
+            "SELECT 1 FROM messages WHERE message_id = ? AND outcome != 'rejected'", (message_id,)
+        )
+        is not None
+    )
 
 
 def known_keys(store: Store, folder: str) -> frozenset[str]:
     """Every key of the folder looked at already."""
-    return frozenset(r["key"] for r in store.all("SELECT key FROM messages WHERE folder = ?",
-                                                 (folder,)))
+    return frozenset(
+        r["key"] for r in store.all("SELECT key FROM messages WHERE folder = ?", (folder,))
+    )
 
 
 def recent(store: Store, outcome: str, *, since: datetime, limit: int) -> list[LoggedMessage]:
     """Messages with this outcome logged since `since`, the oldest first."""
-    return [LoggedMessage(r["id"], r["message_id"], outcome, r["reason"]) for r in store.all(
-        "SELECT id, message_id, reason FROM messages WHERE outcome = ? AND seen_at >= ? "
-        "ORDER BY id LIMIT ?", (outcome, to_db(since), limit))]
+    return [
+        LoggedMessage(r["id"], r["message_id"], outcome, r["reason"])
+        for r in store.all(
+            "SELECT id, message_id, reason FROM messages WHERE outcome = ? AND seen_at >= ? "
+            "ORDER BY id LIMIT ?",
+            (outcome, to_db(since), limit),
+        )
+    ]
 
 
 def not_skipped(store: Store) -> list[LoggedMessage]:
     """Every message that was more than skipped, in the order it was seen."""
-    return [LoggedMessage(r["id"], r["message_id"], r["outcome"], r["reason"])
-            for r in store.all("SELECT id, message_id, outcome, reason FROM messages "
-                               "WHERE outcome != 'skipped' ORDER BY id")]
+    return [
+        LoggedMessage(r["id"], r["message_id"], r["outcome"], r["reason"])
+        for r in store.all(
+            "SELECT id, message_id, outcome, reason FROM messages "
+            "WHERE outcome != 'skipped' ORDER BY id"
+        )
+    ]
 
 
 # --- sync position ------------------------------------------------------------------
@@ -64,13 +88,17 @@ def restart(store: Store, folder: str, start: SyncPosition) -> None:
     store.execute(
         "INSERT INTO sync_state (folder, uidvalidity, last_uid) VALUES (?, ?, ?) "
         "ON CONFLICT (folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
-        "last_uid = excluded.last_uid", (folder, start.uidvalidity, start.last_uid))
+        "last_uid = excluded.last_uid",
+        (folder, start.uidvalidity, start.last_uid),
+    )
 
 
 def advance(store: Store, folder: str, done: SyncPosition) -> None:
     """Everything up to `done` is handled; the position never moves back."""
-    store.execute("UPDATE sync_state SET last_uid = max(last_uid, ?) WHERE folder = ?",
-                  (done.last_uid, folder))
+    store.execute(
+        "UPDATE sync_state SET last_uid = max(last_uid, ?) WHERE folder = ?",
+        (done.last_uid, folder),
+    )
 
 
 # --- health -------------------------------------------------------------------------
@@ -87,5 +115,6 @@ def set_health(store: Store, key: str, value: str, *, now: datetime) -> None:
 
 def health(store: Store) -> dict[str, tuple[str, datetime | None]]:
     """key -> (value, when it was set): heartbeat, last_sync, last_send, last_error."""
-    return {r["key"]: (r["value"], from_db(r["updated_at"]))
-            for r in store.all("SELECT * FROM health")}
+    return {
+        r["key"]: (r["value"], from_db(r["updated_at"])) for r in store.all("SELECT * FROM health")
+    }

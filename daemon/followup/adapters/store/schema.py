@@ -19,7 +19,9 @@ def _script(db: sqlite3.Connection, sql: str) -> None:
 
 
 def _v1_initial(db: sqlite3.Connection) -> None:
-    _script(db, """
+    _script(
+        db,
+        """
         CREATE TABLE sync_state (
             folder      TEXT PRIMARY KEY,
             uidvalidity INTEGER NOT NULL,
@@ -123,42 +125,54 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             error       TEXT
         );
         CREATE INDEX sends_by_ref ON sends (ref);
-        """
+        """,
     )
 
 
 def _v2_health(db: sqlite3.Connection) -> None:
     # The service records its heartbeat, last sync/send and last error here so
     # `followup status` can say whether it is healthy.
-    _script(db, """
+    _script(
+        db,
+        """
         CREATE TABLE health (
             key        TEXT PRIMARY KEY,
             value      TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
-        """
+        """,
     )
 
 
 def _v3_pause_details(db: sqlite3.Connection) -> None:
     # A plan paused by a message from the company keeps who wrote and what, so
     # the user is told exactly once and `status` can show it.
-    _script(db, """
+    _script(
+        db,
+        """
         ALTER TABLE interviews ADD COLUMN paused_by TEXT;
         ALTER TABLE interviews ADD COLUMN paused_subject TEXT;
         ALTER TABLE interviews ADD COLUMN pause_notified INTEGER NOT NULL DEFAULT 0
-        """)
+        """,
+    )
 
 
 def _v4_task_retries(db: sqlite3.Connection) -> None:
     # A task that cannot be carried out (a broken template, the mail server away)
     # waits with a backoff instead of being retried on every wake-up.
-    _script(db, """
+    _script(
+        db,
+        """
         ALTER TABLE tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE tasks ADD COLUMN retry_at TEXT
-        """)
+        """,
+    )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial, _v2_health,
-                                                          _v3_pause_details, _v4_task_retries]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_initial,
+    _v2_health,
+    _v3_pause_details,
+    _v4_task_retries,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -48,6 +48,9 @@ def check_envelope(sender: str, recipients: Sequence[str]) -> list[str]:
         raise PermanentSendError("recipients must be a list of addresses, not one string")
     bad = [a for a in (sender, *recipients) if not valid_address(a)]
     if bad or not recipients:
-        raise PermanentSendError(f"refusing envelope: {bad[0]!r} is not one plain address"
-                                 if bad else "refusing envelope: no recipients")
+        raise PermanentSendError(
+            f"refusing envelope: {bad[0]!r} is not one plain address"
+            if bad
+            else "refusing envelope: no recipients"
+        )
     return list(recipients)

@@ -45,8 +45,11 @@ class SendmailTransport:
     def __init__(self, command: str, timeout: int):
         self.argv, dropped = without_read_recipients(shlex.split(command))
         if dropped:
-            log.warning("[transport] command %r: -t ignored; followup passes the approved "
-                        "recipients itself", command)
+            log.warning(
+                "[transport] command %r: -t ignored; followup passes the approved "
+                "recipients itself",
+                command,
+            )
         self.timeout = timeout
 
     def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> None:
@@ -55,17 +58,20 @@ class SendmailTransport:
         recipients = check_envelope(sender, recipients)
         argv = [*self.argv, "-f", sender, "--", *recipients]
         try:
-            result = subprocess.run(argv, input=msg.as_bytes(), capture_output=True,
-                                    timeout=self.timeout, check=False)
+            result = subprocess.run(
+                argv, input=msg.as_bytes(), capture_output=True, timeout=self.timeout, check=False
+            )
         except FileNotFoundError:
             raise PermanentSendError(f"sendmail: {self.argv[0]!r} not found") from None
         except OSError as err:  # not started: nothing was sent, try again later
-            raise TransientSendError(f"sendmail: cannot run {self.argv[0]!r}: "
-                                     f"{err.strerror}") from None
+            raise TransientSendError(
+                f"sendmail: cannot run {self.argv[0]!r}: {err.strerror}"
+            ) from None
         except subprocess.TimeoutExpired:
-            raise AmbiguousSendError(f"sendmail: {self.argv[0]!r} timed out after "
-                                     f"{self.timeout} s; it may have queued the message"
-                                     ) from None
+            raise AmbiguousSendError(
+                f"sendmail: {self.argv[0]!r} timed out after "
+                f"{self.timeout} s; it may have queued the message"
+            ) from None
         if result.returncode == 0:
             return
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]

@@ -48,7 +48,8 @@ class SmtpTransport:
                 if deadline.expired:
                     raise TransientSendError(
                         f"SMTP {self.where}: no greeting and login within {self.cfg.timeout} s "
-                        "(server stalled or trickling; see [transport] timeout)") from None
+                        "(server stalled or trickling; see [transport] timeout)"
+                    ) from None
                 raise
 
     def _login(self, deadline: net.Deadline):
@@ -66,16 +67,22 @@ class SmtpTransport:
                 return watched
 
         yag = Yag(
-            user=self.cfg.username, password=self.password, host=self.cfg.host,
-            port=self.cfg.port, smtp_ssl=self.cfg.security == "ssl",
+            user=self.cfg.username,
+            password=self.password,
+            host=self.cfg.host,
+            port=self.cfg.port,
+            smtp_ssl=self.cfg.security == "ssl",
             smtp_starttls={"context": context} if self.cfg.security == "starttls" else False,
-            soft_email_validation=False, **kwargs,
+            soft_email_validation=False,
+            **kwargs,
         )
         try:
             yag.login()
         except smtplib.SMTPAuthenticationError:
-            raise FollowupError(f"SMTP {self.where}: login failed for {self.cfg.username!r} "
-                                "(wrong password? Gmail needs an app password)") from None
+            raise FollowupError(
+                f"SMTP {self.where}: login failed for {self.cfg.username!r} "
+                "(wrong password? Gmail needs an app password)"
+            ) from None
         except smtplib.SMTPNotSupportedError as err:
             raise FollowupError(f"SMTP {self.where}: {err}") from None
         except ssl.SSLError as err:
@@ -110,8 +117,9 @@ class SmtpTransport:
                     self._refused(code, text)
         except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError) as err:
             self._drop()
-            raise TransientSendError(f"SMTP {self.where}: connection lost before DATA "
-                                     f"({net.describe_network(err)})") from None
+            raise TransientSendError(
+                f"SMTP {self.where}: connection lost before DATA ({net.describe_network(err)})"
+            ) from None
         try:
             # data() raises only when DATA itself is refused; the verdict on the
             # message comes back as a reply code that must be checked here.
@@ -120,8 +128,9 @@ class SmtpTransport:
             self._refused(err.smtp_code, err.smtp_error)
         except (OSError, smtplib.SMTPServerDisconnected) as err:
             self._drop()
-            raise AmbiguousSendError(f"SMTP {self.where}: connection lost during DATA "
-                                     f"({net.describe_network(err)})") from None
+            raise AmbiguousSendError(
+                f"SMTP {self.where}: connection lost during DATA ({net.describe_network(err)})"
+            ) from None
         if code != 250:
             self._refused(code, text)
 
@@ -151,7 +160,6 @@ class SmtpTransport:
         self._yag = None
 
 
-
 def _watched_connection(deadline: net.Deadline, *, ssl_: bool):
     """smtplib's class whose socket `deadline` watches from before the TLS handshake
     and the greeting (smtplib connects inside its constructor)."""
@@ -176,6 +184,11 @@ def check(transport: Transport, password: str) -> CheckResult:
         return CheckResult(False, (str(err),))
     smtp.close()
     security = transport.security if transport.security != "none" else "off (loopback)"
-    return CheckResult(True, (f"SMTP {smtp.where}: reachable",
-                              f"SMTP {smtp.where}: TLS {security}",
-                              f"SMTP {smtp.where}: login ok as {transport.username}"))
+    return CheckResult(
+        True,
+        (
+            f"SMTP {smtp.where}: reachable",
+            f"SMTP {smtp.where}: TLS {security}",
+            f"SMTP {smtp.where}: login ok as {transport.username}",
+        ),
+    )
