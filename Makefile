@@ -21,11 +21,13 @@ system-deps:
 test: $(BIN)/followup system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The project's ruff rules and format, and mypy (config in pyproject.toml).
+# The project's ruff rules and format, mypy on the package and --strict on the pure core
+# (config in pyproject.toml). CI runs this before the tests.
 lint: $(BIN)/followup
 	$(BIN)/ruff check daemon tests bench
 	$(BIN)/ruff format --check daemon tests bench
 	$(BIN)/mypy daemon/followup
+	$(BIN)/mypy --strict daemon/followup/core
 
 bench: $(BIN)/followup system-deps
 	$(BIN)/python bench/sync.py

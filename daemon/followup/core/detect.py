@@ -12,7 +12,7 @@ import email.policy
 import re
 from collections.abc import Collection
 
-from . import detect_text as tx
+from . import detect_dates as dates
 from .detect_calendar import DateOutOfRange, from_calendar, natural_order, resolve_tzid
 from .detect_prose import from_text
 from .detect_rules import (
@@ -88,7 +88,7 @@ def detect(
 ) -> Detection:
     """Read one RFC 5322 message or bare .ics file. Never raises."""
     try:
-        default_tz = tx.valid_zone(default_timezone) or "UTC"
+        default_tz = dates.valid_zone(default_timezone) or "UTC"
         my = {a.strip().lower() for a in my_addresses if a}
         return _detect(bytes(raw), my, default_tz)
     except RecursionError:

@@ -13,6 +13,7 @@ import icalendar
 from icalendar.cal import Component
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from . import detect_dates as dates
 from . import detect_text as tx
 from .detect_rules import (
     MAX_YEAR,
@@ -141,7 +142,7 @@ def resolve_tzid(tzid: str, vtimezones: dict[str, frozenset[int]], year: int) ->
     for c in candidates:
         if c in WINDOWS_TO_OLSON:
             return WINDOWS_TO_OLSON[c]
-        if ("/" in c or c in ("UTC", "GMT")) and tx.valid_zone(c):
+        if ("/" in c or c in ("UTC", "GMT")) and dates.valid_zone(c):
             return c
     offsets = vtimezones.get(name)
     if offsets:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from . import detect_dates as dates
 from . import detect_text as tx
 from .detect_rules import (
     MAX_YEAR,
@@ -37,7 +38,9 @@ def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     if not STRONG_WORDS.search(subject) and not STRONG_WORDS.search(body[:_PROSE_CHARS]):
         return Detection(None, "no calendar part and no interview wording")
     ref = parts.date.date() if parts.date else None
-    found = tx.find_datetime(subject, ref, default_tz) or tx.find_datetime(body, ref, default_tz)
+    found = dates.find_datetime(subject, ref, default_tz) or dates.find_datetime(
+        body, ref, default_tz
+    )
     if found is None:
         return Detection(None, "interview wording but no date and time")
     if not MIN_YEAR <= found[0].year <= MAX_YEAR:
@@ -51,7 +54,7 @@ def _prose_event(
     body, subject = parts.body, parts.subject
     start, end, zone, explicit = found
     if end is None:
-        end = start + (tx.find_duration(subject + "\n" + body) or timedelta(hours=1))
+        end = start + (dates.find_duration(subject + "\n" + body) or timedelta(hours=1))
     sender_name, sender_addr = parts.sender
     interviewers = with_phones(people_in_prose(body, my), body)
     extra = body[:_PROSE_CHARS]
