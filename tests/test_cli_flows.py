@@ -84,7 +84,7 @@ def test_import_then_review_approve_edit_reject(cfg, tmp_path):
     assert edited["body"] == "Dear Jane,\n\nThank you for your time.\n"
     assert followup("run", "--once").returncode == 0
     sent = sorted((tmp_path / "outbox").glob("*.eml"))
-    thank_yous = [p.read_text() for p in sent if "X-Followup: thank_you" in p.read_text()]
+    thank_yous = [p.read_text() for p in sent if "X-Followup:" not in p.read_text()]
     assert len(thank_yous) == 2 and any("Thank you for your time." in t for t in thank_yous)
 
 
@@ -205,7 +205,18 @@ def test_stop_withdraws_unsent_drafts(cfg, tmp_path):
     assert "withdrawn" in line and "no longer be approved" in line
     assert followup("approve", "--all").returncode == 2  # nothing waits: nothing to approve
     assert followup("run", "--once").returncode == 0
-    sent = [
-        p for p in (tmp_path / "outbox").glob("*.eml") if "X-Followup: thank_you" in p.read_text()
-    ]
+    sent = [p for p in (tmp_path / "outbox").glob("*.eml") if "X-Followup:" not in p.read_text()]
     assert sent == []
+
+
+@pytest.mark.parametrize("typed", ["call_1", "1", "call1", "call-1", "Call 1"])
+def test_done_takes_the_call_as_people_type_it(cfg, tmp_path, typed):
+    """`followup done 1 1` (what a reminder says) and the other usual forms all mark call 1."""
+    assert followup("import", str(past_invite(tmp_path))).returncode == 0
+    result = followup("done", "1", typed)
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(followup("status", "--json").stdout)
+    (call,) = [t for t in row["tasks"] if t["kind"] == "call_1"]
+    assert call["state"] == "done"
+    wrong = followup("done", "1", "4")
+    assert wrong.returncode == 2 and "not a call" in wrong.stderr

@@ -261,7 +261,7 @@ def assert_withdrawn_and_never_sent(rt, smtp, ids, *, later):
             drafts.approve(rt.store, draft_id, sender=ME, now=later)
     run_pass(rt, now=later)
     run_pass(rt, now=later + timedelta(hours=3))
-    assert [m for m in smtp.messages if m.message["X-Followup"] == "thank_you"] == []
+    assert [m for m in smtp.messages if m.message["X-Followup"] is None] == []
 
 
 def test_cancel_withdraws_waiting_and_approved_drafts(rt, smtp, imap_account):
@@ -374,3 +374,28 @@ def test_a_notice_is_sent_once_more_never_in_a_loop(rt, smtp):
         run_pass(rt, now=CALL_1 + timedelta(minutes=minutes))
     assert [m.message["X-Followup"] for m in smtp.dropped] == ["call_1_reminder"] * 2
     assert rt.store.one("SELECT state FROM tasks WHERE kind = 'call_1'")["state"] == "waiting"
+
+
+def test_a_strangers_reply_to_a_reminder_creates_no_interview(rt, smtp, imap_account):
+    """A reply in one of followup's own threads quotes our words ("Call 1 of 3 … interview"):
+    whoever writes it, its prose is never read as a new interview."""
+    run_pass(rt, now=AFTER)
+    (ours,) = [m for m in smtp.messages if m.rcpt_tos == [ME]][:1]
+    answer = (
+        "From: Priya Raman <priya@elsewhere.example>\r\n"
+        f"To: {ME}\r\n"
+        "Subject: Re: Interview follow-up\r\n"
+        "Message-ID: <stranger-1@elsewhere.example>\r\n"
+        f"In-Reply-To: {ours.message['Message-ID']}\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Thanks! Our interview is confirmed for Tuesday, December 8, 2026 at 2:00 PM CST,\r\n"
+        "interview with Priya Raman for the Platform Engineer role at Orion Freight.\r\n"
+    ).encode()
+    imap_account.append("INBOX", answer)
+    run_pass(rt, now=AFTER + timedelta(minutes=1))
+    assert len(interviews.all_interviews(rt.store)) == 1
+    (row,) = rt.store.all(
+        "SELECT outcome, reason FROM messages WHERE message_id = ?",
+        ("<stranger-1@elsewhere.example>",),
+    )
+    assert row["outcome"] == "ignored" and "followup sent" in row["reason"]

@@ -78,6 +78,10 @@ def test_three_interviewers_three_drafts_two_approved_two_sent_once(rt, smtp, im
         assert parsed["Subject"] == draft.subject
         assert parsed["Message-ID"].strip() == draft.message_id
         assert draft.to.name.split()[0] in parsed.get_body(("plain",)).get_content()
+        # Nothing tells the interviewer a tool wrote it; the Message-ID is the user's.
+        assert parsed["X-Followup"] is None and parsed["Auto-Submitted"] is None
+        assert parsed["Message-ID"].strip().endswith("@example.net>")
+    assert all(m.message["X-Followup"] for m in smtp.messages if m.rcpt_tos == [ME])
     run_pass(rt, now=AFTER + timedelta(minutes=5))
     assert len(to_interviewers(smtp)) == 2  # never twice
     states = {d.to.email: d.state for d in drafts.list_drafts(rt.store, include_all=True)}

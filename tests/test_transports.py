@@ -68,7 +68,7 @@ def sent_thank_yous(spool) -> list:
         return []
     chunks = [c for c in spool.read_bytes().split(b"\n--END--\n") if c.strip()]
     msgs = [email.message_from_bytes(c, policy=policy.default) for c in chunks]
-    return [m for m in msgs if m["X-Followup"] == "thank_you"]
+    return [m for m in msgs if m["X-Followup"] is None]
 
 
 def approve_and_send(path, now=AFTER):
@@ -113,7 +113,7 @@ def test_file_transport_writes_one_eml_per_message_and_knows_it(tmp_path, maildi
     assert draft.state is DraftState.SENT
     files = list((tmp_path / "outbox").glob("*.eml"))
     assert not list((tmp_path / "outbox").glob("*.part"))
-    thank_you = [f for f in files if b"X-Followup: thank_you" in f.read_bytes()]
+    thank_you = [f for f in files if b"X-Followup:" not in f.read_bytes()]
     assert len(thank_you) == 1 and draft.message_id.strip("<>") in thank_you[0].name
 
 

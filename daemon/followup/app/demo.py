@@ -148,7 +148,7 @@ def _show_outbox(console: Console, outbox: Path, shown: set[Path]) -> None:
             continue
         shown.add(path)
         msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        kind = msg.get("X-Followup", "")
+        kind = msg.get("X-Followup", "") or "thank_you"  # only notices to you are marked
         attach = [p.get_filename() for p in msg.iter_attachments()]
         subject = " ".join(str(msg["Subject"]).split())
         # Data from mail is escaped: "[fu-…]" tokens are not rich markup.

@@ -26,7 +26,7 @@ from followup.app import commands, drafts, interviews
 from followup.app.outbox import MARK_HEADER
 from followup.app.runtime import Runtime
 from followup.core import detect, detect_text, replies
-from followup.core.model import DraftState, SyncPosition, TaskKind, TaskRow
+from followup.core.model import Detection, DraftState, SyncPosition, TaskKind, TaskRow
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +157,8 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     message_id, is_ours = header.message_id, header.ours
     if is_ours and _sender_is_me(rt, header):
         return "own", "our own message", message_id
+    if message_id and draft_rows.ours(rt.store, [message_id]):
+        return "own", "a copy of a message followup sent", message_id
     seen = _seen_before(rt, msg, message_id)
     if seen:
         return "duplicate", seen, message_id
@@ -168,6 +170,10 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     found = detect.detect(
         msg.raw, my_addresses=rt.settings.me.addresses, default_timezone=rt.settings.me.timezone
     )
+    if found.event is not None and found.event.method is None and _answers_us(rt, header):
+        # A reply in one of our own threads (to a reminder, a request, a thank-you) quotes
+        # our words: only a calendar invite in it is an interview, never its prose.
+        found = Detection(None, "a reply to a message followup sent")
     if found.event is not None:
         interview_id, outcome = interviews.record_event(
             rt.store,
@@ -192,6 +198,11 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     if paused:
         return "paused", paused, message_id
     return "ignored", found.reason or "not an interview", message_id
+
+
+def _answers_us(rt: Runtime, header: Header) -> bool:
+    """Does the message's In-Reply-To/References name a message followup sent?"""
+    return bool(draft_rows.ours(rt.store, sorted(header.references)))
 
 
 def fingerprint(msg: Incoming) -> str:

@@ -89,9 +89,9 @@ def build_message(
         msg["Subject"] = subject_text
         msg["Date"] = format_datetime(date)
         msg["Message-ID"] = message_id
-        msg[MARK_HEADER] = headers.header_text(kind)
-        if automatic:  # RFC 3834: reminders to the user must not trigger auto-replies
-            msg["Auto-Submitted"] = "auto-generated"
+        if automatic:  # to the user only: mail to an interviewer never names the tool
+            msg[MARK_HEADER] = headers.header_text(kind)
+            msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to reminders
         msg.set_content(body)
         if html:
             msg.add_alternative(html, subtype="html")

@@ -307,17 +307,32 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
     )
 
 
+class CallParam(click.ParamType):
+    """A call as people type it: `call_1`, `1`, `call1`, `call-1`, `Call 1`."""
+
+    name = "CALL"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = str(value).strip().lower().replace(" ", "").replace("-", "").replace("_", "")
+        number = text.removeprefix("call")
+        if number not in ("1", "2", "3"):
+            self.fail(f"{value!r} is not a call: use 1, 2 or 3 (or call_1 …)", param, ctx)
+        return f"call_{number}"
+
+
 @main.command()
 @config_option
 @click.argument("interview_id", type=int)
-@click.argument("call", type=click.Choice(["call_1", "call_2", "call_3"]))
+@click.argument("call", type=CallParam())
 def done(config_path: Path | None, interview_id: int, call: str) -> None:
-    """Mark a follow-up call made; the next one is planned from now."""
+    """Mark follow-up CALL (1, 2 or 3) made; the next one is planned from now."""
     from followup.app import commands
     from followup.core.model import TaskKind
 
     commands.call_done(_runtime(config_path), interview_id, TaskKind(call), now=_now())
-    echo(f"{call} marked made for interview {interview_id}.")
+    echo(f"{call.replace('_', ' ')} marked made for interview {interview_id}.")
 
 
 @main.command()

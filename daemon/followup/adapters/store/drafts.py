@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from followup.adapters.store.db import Store, from_db, to_db
@@ -328,6 +328,16 @@ def notice_states(store: Store, ref: str) -> dict[str, int]:
             "SELECT state, count(*) AS n FROM sends WHERE ref = ? GROUP BY state", (ref,)
         )
     }
+
+
+def ours(store: Store, message_ids: Iterable[str]) -> set[str]:
+    """Which of these Message-IDs followup itself sent (at most 50 looked up)."""
+    wanted = [m for m in message_ids if m][:50]
+    if not wanted:
+        return set()
+    marks = ",".join("?" * len(wanted))
+    rows = store.all(f"SELECT message_id FROM sends WHERE message_id IN ({marks})", tuple(wanted))
+    return {r["message_id"] for r in rows}
 
 
 def sent_for_interview(store: Store, interview_id: int) -> set[str]:
