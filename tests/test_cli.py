@@ -78,6 +78,21 @@ def test_parse_json_follows_the_contract(tmp_path):
     assert {"name", "email", "phone"} == set(data["interviewers"][0])
 
 
+def test_parse_says_which_config_it_reads(tmp_path):
+    """A config that cannot be loaded is one line, exit 2 (never silently ignored: the
+    user's own address would come back as an interviewer); no config at all is said."""
+    sample = Path(__file__).parent / "fixtures" / "messages" / "01_google_invite.eml"
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[me\nemail=", encoding="utf-8")
+    result = followup("parse", str(sample), "--config", str(broken))
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert "broken.toml" in line and "Traceback" not in line
+    missing = followup("parse", str(sample), "--config", str(tmp_path / "none.toml"))
+    assert missing.returncode == 0
+    assert "no config file" in missing.stderr and "no own addresses" in missing.stderr
+
+
 def test_parse_of_a_missing_file_is_a_usage_error(tmp_path):
     result = followup("parse", str(tmp_path / "none.eml"))
     assert result.returncode == 2 and "none.eml" in result.stderr

@@ -36,11 +36,12 @@ def parse(config_path: Path | None, file: Path, as_json: bool) -> None:
         raise UsageError(f"{file}: cannot read: {err.strerror}") from None
     addresses: frozenset[str] = frozenset()
     zone = config.system_timezone()
-    try:  # the user's own addresses are not interviewers; a missing config is fine here
-        settings = config.load(config_path)
+    path = config_path or config.default_config_path()
+    if path.exists():  # the user's own addresses are not interviewers
+        settings = config.load(path)  # a config that cannot be loaded: one line, exit 2
         addresses, zone = settings.me.addresses, settings.me.timezone
-    except UsageError:
-        pass
+    else:
+        echo(f"followup: no config file at {path}: using no own addresses of yours", err=True)
     found = detect.detect(raw, my_addresses=addresses, default_timezone=zone)
     if as_json:
         if found.event is None:
