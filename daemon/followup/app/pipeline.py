@@ -130,6 +130,7 @@ def sync(
                 inbound.record_rejected(rt, msg, reason, now=now)
                 outcome = "rejected"
             report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+            del msg  # its body is freed before the next one is fetched
         flush()
     except StoreError:
         raise
