@@ -98,6 +98,43 @@ def test_interviewer_reply_to_the_thank_you_pauses_the_plan(rt, smtp, imap_accou
     assert len(to_me(smtp, "plan_paused")) == 1  # told once
 
 
+@pytest.mark.parametrize(
+    "headers, subject",
+    [
+        ("Auto-Submitted: auto-replied\r\n", "Re: {subject}"),
+        ("X-Autoreply: yes\r\n", "Re: {subject}"),
+        ("", "Automatic reply: {subject}"),
+        ("", "Abwesenheitsnotiz: {subject}"),
+        ("", "Réponse automatique : {subject}"),
+        ("", "Respuesta automática: {subject}"),
+        ("", "Automatisch antwoord: {subject}"),
+        ("", "Out of Office: {subject}"),
+    ],
+)
+def test_an_out_of_office_reply_to_the_thank_you_leaves_the_plan_active(
+    rt, smtp, imap_account, headers, subject
+):
+    """An auto-reply is not the company's answer: the plan goes on, no pause notice."""
+    run_pass(rt, now=AFTER)
+    (draft,) = drafts.list_drafts(rt.store)
+    with rt.store.transaction():
+        draft = drafts.approve(rt.store, draft.id, sender=ME, now=AFTER)
+    run_pass(rt, now=AFTER)
+    answer = (
+        f"From: Jane Doe <jane.doe@acme.example>\r\nTo: {ME}\r\n"
+        f"Subject: {subject.format(subject=draft.subject)}\r\n"
+        f"In-Reply-To: {draft.message_id}\r\n{headers}"
+        "Message-ID: <jane-ooo@acme.example>\r\n"
+        "Date: Wed, 02 Dec 2026 09:00:00 -0600\r\n\r\n"
+        "I am out of the office until December 9 and will reply when I am back.\r\n"
+    )
+    imap_account.append("INBOX", answer.encode())
+    run_pass(rt, now=AFTER + timedelta(days=1))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.state is InterviewState.ACTIVE
+    assert to_me(smtp, "plan_paused") == []
+
+
 def test_offer_from_the_company_domain_pauses_the_plan(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     news = (

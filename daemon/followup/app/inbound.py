@@ -247,6 +247,10 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
     interview_id = people.get(sender) or domains.get(sender.rpartition("@")[2])
     if interview_id is None:
         return None
+    automatic = replies.auto_reply(raw)
+    if automatic:  # an out-of-office is not the company's answer
+        log.info("mail from %s is an %s: plan not paused", sender, automatic)
+        return None
     failed = _failed_authentication(raw)
     if failed:  # anyone can write "From: hr@acme.example"; a forgery must not stop a plan
         log.warning("mail from %s not taken as the company's (%s): plan not paused", sender, failed)

@@ -10,6 +10,7 @@ server's Authentication-Results vouch for the sender's domain.
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import enum
 import hmac
@@ -289,6 +290,39 @@ def _is_automatic(msg: Message) -> str | None:
     if precedence in ("bulk", "junk", "auto_reply", "list"):
         return f"automatic message (Precedence: {precedence})"
     return None
+
+
+# Out-of-office subjects in the languages detection knows (English, German, French,
+# Spanish, Dutch, Portuguese), read at the start of the subject only.
+_OUT_OF_OFFICE = (
+    "automatic reply", "auto reply", "autoreply", "out of office", "out of the office",
+    "abwesenheitsnotiz", "automatische antwort", "réponse automatique", "absence du bureau",
+    "respuesta automática", "fuera de la oficina", "automatisch antwoord", "afwezig",
+    "resposta automática", "ausente do escritório",
+)  # fmt: skip
+
+
+def auto_reply(raw: bytes) -> str | None:
+    """Why a message is an automatic one (an out-of-office, a bulk or list mail), or None.
+    Such a message is never a reply: it pauses no plan and answers nothing."""
+    try:
+        msg = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(
+            raw[:MAX_AUTO_HEADER]
+        )
+        subject = " ".join(str(msg.get("Subject", "") or "").split()).lower()
+    except Exception:  # noqa: BLE001 - an unreadable header says nothing automatic
+        return None
+    automatic = _is_automatic(msg)
+    if automatic:
+        return automatic
+    bare = subject.removeprefix("re:").removeprefix("aw:").strip()
+    for words in _OUT_OF_OFFICE:
+        if bare.startswith(words):
+            return f"automatic message (subject: {words})"
+    return None
+
+
+MAX_AUTO_HEADER = 256 * 1024  # header bytes read to tell an automatic message
 
 
 # Distinctive lines of templates/approval_request.txt: new text that holds them is
