@@ -220,3 +220,26 @@ def test_done_takes_the_call_as_people_type_it(cfg, tmp_path, typed):
     assert call["state"] == "done"
     wrong = followup("done", "1", "4")
     assert wrong.returncode == 2 and "not a call" in wrong.stderr
+
+
+def test_show_prints_one_draft_and_review_edits_its_subject(cfg, tmp_path):
+    """`show` prints a draft in full; in `review` the editor holds the subject line too."""
+    assert followup("import", str(past_invite(tmp_path))).returncode == 0
+    assert followup("run", "--once").returncode == 0
+    first = drafts_json()[0]
+    shown = followup("show", str(first["id"]))
+    assert shown.returncode == 0, shown.stderr
+    assert f"Subject: {first['subject']}" in shown.stdout and first["body"] in shown.stdout
+    assert followup("show", "999").returncode == 1
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        "#!/bin/sh\n"
+        "grep -q '^Subject: ' \"$1\" || exit 1\n"  # the editor is given the subject line
+        "printf 'Subject: Thank you, Bill\\n\\nDear Bill,\\n\\nThank you.\\n' > \"$1\"\n"
+    )
+    editor.chmod(0o755)
+    review = followup("review", input="e\nq\n", env={"EDITOR": str(editor)})
+    assert review.returncode == 0, review.stderr
+    edited = drafts_json()[0]
+    assert edited["subject"] == "Thank you, Bill"
+    assert edited["body"] == "Dear Bill,\n\nThank you.\n"

@@ -15,7 +15,7 @@ from followup.cli.base import (
     main,
     print_json,
 )
-from followup.core.model import UsageError
+from followup.core.model import Draft, UsageError
 
 # --- drafts -------------------------------------------------------------------
 
@@ -124,13 +124,7 @@ def review(config_path: Path | None) -> None:
         while True:
             echo()
             echo("-" * 72)
-            echo(f"Draft {draft.id}{' (late)' if draft.late else ''}")
-            echo(f"To: {draft.to.name} <{draft.to.email}>")
-            echo(f"Subject: {draft.subject}")
-            echo()
-            echo(draft.body, multiline=True)
-            for warning in draft.warnings:
-                echo(f"warning: {warning}", fg="yellow")
+            _print_draft(draft)
             choice = click.prompt(
                 "[a]pprove, [e]dit, [s]kip, [r]eject, [q]uit",
                 type=click.Choice(["a", "e", "s", "r", "q"]),
@@ -139,9 +133,11 @@ def review(config_path: Path | None) -> None:
             )
             now = _now()
             if choice == "e":
-                text = click.edit(draft.body, extension=".txt")
-                if text is not None and text.strip() != draft.body.strip():
-                    draft = commands.edit(rt, draft.id, text, now=now)
+                text = click.edit(editor_text(draft.subject, draft.body), extension=".txt")
+                if text is not None:
+                    subject, body = from_editor(text)
+                    if body.strip() != draft.body.strip() or subject not in (None, draft.subject):
+                        draft = commands.edit(rt, draft.id, body, now=now, subject=subject)
                 continue
             if choice == "a":
                 commands.approve(rt, draft.id, now=now, seen_token=draft.token)
@@ -152,3 +148,39 @@ def review(config_path: Path | None) -> None:
             elif choice == "q":
                 return
             break
+
+
+def _print_draft(draft: Draft) -> None:
+    echo(f"Draft {draft.id}{' (late)' if draft.late else ''}: {draft.state.value}")
+    echo(f"To: {draft.to.name} <{draft.to.email}>")
+    echo(f"Subject: {draft.subject}")
+    echo()
+    echo(draft.body, multiline=True)
+    for warning in draft.warnings:
+        echo(f"warning: {warning}", fg="yellow")
+    if draft.last_error and draft.state.value in ("failed", "unknown", "withdrawn"):
+        echo(draft.last_error)
+
+
+def editor_text(subject: str, body: str) -> str:
+    """What $EDITOR shows: the subject line, a blank line, the body."""
+    return f"Subject: {subject}\n\n{body}"
+
+
+def from_editor(text: str) -> tuple[str | None, str]:
+    """(subject, body) back from $EDITOR; no "Subject:" first line keeps the subject."""
+    first, _, rest = text.partition("\n")
+    if first.lower().startswith("subject:"):
+        subject = first.split(":", 1)[1].strip()
+        return (subject or None), rest.lstrip("\n")
+    return None, text
+
+
+@main.command()
+@config_option
+@click.argument("draft_id", type=int)
+def show(config_path: Path | None, draft_id: int) -> None:
+    """Print one draft in full: recipient, subject, state, warnings and the whole text."""
+    from followup.app import drafts
+
+    _print_draft(drafts.get(_runtime(config_path).store, draft_id))
