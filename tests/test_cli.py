@@ -248,3 +248,27 @@ def test_mail_data_reaches_the_terminal_escaped_never_raw(tmp_path):
     assert json.loads(runs[("drafts", "--json")].stdout)[0]["to"][0]["name"] == person_name(
         HOSTILE_NAME
     )
+
+
+def test_status_shows_times_in_your_zone_with_the_interviews_own_beside(tmp_path):
+    """Every time `status` shows is in me.timezone with its abbreviation; an interview
+    given in another zone shows that zone's time in parentheses; last sync is yours too."""
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[me]\nemail = "sam@example.net"\ntimezone = "America/Chicago"\n'
+        f'[source]\nkind = "maildir"\npath = "{maildir}"\n'
+        f'[transport]\nkind = "file"\npath = "{tmp_path / "out"}"\n'
+        f'[storage]\npath = "{tmp_path / "f.db"}"\n'
+    )
+    added = followup("add", "--config", str(config), "--company", "Acme", "--at",
+                     "2026-12-08 14:00", "--tz", "Europe/Berlin")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert followup("run", "--once", "--config", str(config)).returncode == 0
+    table = followup("status", "--config", str(config), env={"COLUMNS": "200"}).stdout
+    assert "Tue Dec 08 07:00 CST (14:00 CET there)" in table
+    assert re.search(r"last sync: \d{4}-\d\d-\d\d \d\d:\d\d C[SD]T", table), table
+    one = followup("status", "1", "--config", str(config)).stdout
+    assert "07:00 CST (14:00 CET there)" in one and "UTC" not in one

@@ -3,7 +3,7 @@ and rich tables for a terminal."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from followup.adapters import terminal
@@ -54,7 +54,17 @@ def status_json(store: Store) -> list[dict[str, Any]]:
     return [interview_json(store, i) for i in interviews.all_interviews(store)]
 
 
-def health_lines(store: Store, *, now: datetime) -> list[str]:
+def labelled(when: datetime, zone: tzinfo, fmt: str = "%a %b %d %H:%M") -> str:
+    """A time in the user's zone with its abbreviation; the time in the zone it was
+    given in, in parentheses, where that differs ("Tue Dec 01 07:00 CST (14:00 CET there)")."""
+    local = when.astimezone(zone)
+    text = f"{local:{fmt}} {local.tzname()}"
+    if when.utcoffset() != local.utcoffset() and when.tzinfo is not UTC:
+        text += f" ({when:%H:%M} {when.tzname()} there)"
+    return text
+
+
+def health_lines(store: Store, *, now: datetime, zone: tzinfo = UTC) -> list[str]:
     health = store.health()
     lines = []
     beat = health.get("heartbeat")
@@ -63,18 +73,19 @@ def health_lines(store: Store, *, now: datetime) -> list[str]:
     else:
         lines.append("service: not running (start it with `followup service install`)")
     for key, label in (("last_sync", "last sync"), ("last_send", "last send")):
-        if key in health and health[key][1]:
-            lines.append(f"{label}: {health[key][1]:%Y-%m-%d %H:%M} UTC")
-    if "last_error" in health and health["last_error"][1]:
-        value, when = health["last_error"]
-        lines.append(f"last error: {value} ({when:%Y-%m-%d %H:%M} UTC)")
+        at = health.get(key, ("", None))[1]
+        if at is not None:
+            lines.append(f"{label}: {labelled(at, zone, '%Y-%m-%d %H:%M')}")
+    value, when = health.get("last_error", ("", None))
+    if when is not None:
+        lines.append(f"last error: {value} ({labelled(when, zone, '%Y-%m-%d %H:%M')})")
     return lines
 
 
-def print_status(console, store: Store, *, now: datetime) -> None:
+def print_status(console, store: Store, *, now: datetime, zone: tzinfo = UTC) -> None:
     from rich.table import Table
 
-    for line in health_lines(store, now=now):  # the last error may quote mail
+    for line in health_lines(store, now=now, zone=zone):  # the last error may quote mail
         console.print(terminal.markup(line), highlight=False)
     rows = interviews.all_interviews(store)
     if not rows:
@@ -99,7 +110,7 @@ def print_status(console, store: Store, *, now: datetime) -> None:
         elif pending:
             first = pending[0]
             due = datetime.fromisoformat(first["due"])
-            step = f"{first['kind']} {first['state']} {due:%a %b %d %H:%M}"
+            step = f"{first['kind']} {first['state']} {labelled(due, zone)}"
         if interview.state.value == "needs_confirmation":
             reason = data["reason"]
             step = (
@@ -110,7 +121,7 @@ def print_status(console, store: Store, *, now: datetime) -> None:
         table.add_row(  # every value from mail escaped, one field a line
             str(interview.id),
             "\n".join(escape(v) for v in (interview.company, interview.role) if v),
-            f"{interview.start:%a %b %d %H:%M} {interview.start.tzname()}",
+            labelled(interview.start, zone),
             "\n".join(escape(p.name or p.email) for p in interview.interviewers) or "—",
             interview.state.value.replace("_", " "),
             step,
@@ -121,7 +132,7 @@ def print_status(console, store: Store, *, now: datetime) -> None:
         console.print(f"{waiting} draft(s) wait for you: `followup review`")
 
 
-def print_interview(console, store: Store, interview: Interview, me) -> None:
+def print_interview(console, store: Store, interview: Interview, me, zone: tzinfo = UTC) -> None:
     data = interview_json(store, interview)
     console.print(
         f"[bold]{interview.id}. {escape(interview.title or interview.company)}[/bold] "
@@ -130,8 +141,8 @@ def print_interview(console, store: Store, interview: Interview, me) -> None:
     if data["reason"]:
         console.print(escape(f"Why: {data['reason']}"), highlight=False)
     console.print(
-        f"When: {interview.start:%A %B %d, %Y %H:%M}-{interview.end:%H:%M} "
-        f"{interview.start.tzname()}",
+        f"When: {labelled(interview.start, zone, '%A %B %d, %Y %H:%M')}, "
+        f"until {labelled(interview.end, zone, '%H:%M')}",
         highlight=False,
     )
     if interview.video_link or interview.location:

@@ -203,6 +203,8 @@ def import_(config_path: Path | None, file: Path) -> None:
 def status(config_path: Path | None, interview_id: int | None, as_json: bool) -> None:
     """Every interview with its plan: done, due, waiting for you. With an ID:
     that interview in full, with its debrief and call scripts."""
+    from zoneinfo import ZoneInfo
+
     from rich.console import Console
 
     from followup.app import interviews
@@ -216,12 +218,12 @@ def status(config_path: Path | None, interview_id: int | None, as_json: bool) ->
             print_json(views.interview_json(store, interview))
         else:
             me = Person(settings.me.name, settings.me.email, settings.me.phone)
-            views.print_interview(Console(), store, interview, me)
+            views.print_interview(Console(), store, interview, me, ZoneInfo(settings.me.timezone))
         return
     if as_json:
         print_json(views.status_json(store))
         return
-    views.print_status(Console(), store, now=_now())
+    views.print_status(Console(), store, now=_now(), zone=ZoneInfo(settings.me.timezone))
 
 
 @main.command()
