@@ -22,6 +22,7 @@ from followup.core.render import (
     call_script,
     clean_header,
     estimate_speaking_seconds,
+    format_when,
     make_environment,
     phrase_warnings,
     render_approval_request,
@@ -462,3 +463,18 @@ def test_check_templates_extra_user_template_gets_sample_variables(tmp_path):
         "Subject: {{ position }}\n\n{{ person.name }} {{ script }}\n"
     )
     assert check_templates(make_environment(tmp_path)) == []
+
+
+def test_times_mailed_to_you_are_in_your_zone_with_the_interviews_beside():
+    """A Chicago interview, a user in New York: the prep reminder says the New York time
+    first and the interview's own in parentheses; one zone only when they agree."""
+    when = S.interview.start  # Tuesday, December 1, 2026, 2:00 PM in Chicago
+    assert format_when(when, "America/Chicago", yours="America/New_York") == (
+        "Tuesday, December 1, 2026 at 3:00 PM EST (2:00 PM CST there)"
+    )
+    assert format_when(when, "America/Chicago", yours="America/Chicago") == (
+        "Tuesday, December 1, 2026 at 2:00 PM CST"
+    )
+    env = make_environment(user_zone="America/New_York")
+    email = render_prep_reminder(env, interview=S.interview, me=S.me)
+    assert "3:00 PM EST (2:00 PM CST there)" in email.body

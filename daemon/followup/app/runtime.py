@@ -106,7 +106,7 @@ def open_runtime(
     source = make_source(settings, clock) if with_mail else None
     transport = make_transport(settings) if with_mail else None
     outbox = Outbox(store, transport, **_sent_copies(settings, source))
-    env = render.make_environment(settings.templates_dir)
+    env = render.make_environment(settings.templates_dir, user_zone=settings.me.timezone)
     return Runtime(settings, store, source, transport, outbox, env, clock)
 
 

@@ -76,15 +76,23 @@ def _local(dt: datetime, tz: str | None = None) -> datetime:
     return dt
 
 
-def format_when(dt: datetime | None, tz: str | None = None) -> str:
-    """'Tuesday, December 1, 2026 at 2:00 PM CST' (in the given IANA zone)."""
+def _clock(d: datetime) -> str:
+    hour = d.hour % 12 or 12
+    return f"{hour}:{d.minute:02d} {'AM' if d.hour < 12 else 'PM'} {d.tzname() or ''}".rstrip()
+
+
+def format_when(dt: datetime | None, tz: str | None = None, *, yours: str | None = None) -> str:
+    """'Tuesday, December 1, 2026 at 2:00 PM CST' (in the given IANA zone). With `yours`
+    (the user's zone) and a different offset there: the user's time first, the given
+    zone's in parentheses: '… at 3:00 PM EST (2:00 PM CST there)'."""
     if dt is None:
         return ""
     d = _local(dt, tz)
-    hour = d.hour % 12 or 12
-    ampm = "AM" if d.hour < 12 else "PM"
-    zone = d.tzname() or ""
-    return f"{d:%A}, {d:%B} {d.day}, {d.year} at {hour}:{d.minute:02d} {ampm} {zone}".rstrip()
+    mine = _local(dt, yours) if yours else d
+    text = f"{mine:%A}, {mine:%B} {mine.day}, {mine.year} at {_clock(mine)}"
+    if mine.utcoffset() != d.utcoffset():
+        text += f" ({_clock(d)} there)"
+    return text
 
 
 def format_date(dt: datetime | None, tz: str | None = None) -> str:
@@ -108,8 +116,11 @@ def _clause(text: str | None) -> str:
     return " ".join((text or "").split()).rstrip(" .;,")
 
 
-def make_environment(user_dir: Path | None = None) -> SandboxedEnvironment:
-    """Sandboxed Jinja2 environment: user templates first, then the built-ins."""
+def make_environment(
+    user_dir: Path | None = None, *, user_zone: str | None = None
+) -> SandboxedEnvironment:
+    """Sandboxed Jinja2 environment: user templates first, then the built-ins.
+    `user_zone`: the zone times mailed to the user are shown in (me.timezone)."""
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_dir)))
@@ -130,7 +141,12 @@ def make_environment(user_dir: Path | None = None) -> SandboxedEnvironment:
     env.filters["clause"] = _clause
     env.filters["header"] = clean_header
     env.followup_user_dir = Path(user_dir) if user_dir is not None else None  # type: ignore[attr-defined]
+    env.followup_user_zone = user_zone  # type: ignore[attr-defined]
     return env
+
+
+def _yours(env: SandboxedEnvironment) -> str | None:
+    return getattr(env, "followup_user_zone", None)
 
 
 def _template_file(tb: TracebackType | None, default: str) -> str:
@@ -287,8 +303,10 @@ def render_debrief_request(
 def render_prep_reminder(
     env: SandboxedEnvironment, *, interview: Interview, me: Person
 ) -> RenderedEmail:
-    """The evening-before reminder."""
-    return render_email(env, "prep_reminder", **base_context(interview, me))
+    """The evening-before reminder (to the user: times in the user's zone)."""
+    ctx = base_context(interview, me)
+    ctx["when"] = format_when(interview.start, interview.timezone, yours=_yours(env))
+    return render_email(env, "prep_reminder", **ctx)
 
 
 CALL_GOALS = {
@@ -331,7 +349,7 @@ def render_call_reminder(
         person=person,
         debrief=debrief,
         due=due,
-        due_text=format_when(due, interview.timezone),
+        due_text=format_when(due, interview.timezone, yours=_yours(env)),
         late=late,
         window_passed=window_passed,
         token=token,
