@@ -135,6 +135,22 @@ def test_an_out_of_office_reply_to_the_thank_you_leaves_the_plan_active(
     assert to_me(smtp, "plan_paused") == []
 
 
+@pytest.mark.parametrize("headers", ["Auto-Submitted: auto-generated\r\n", "Precedence: bulk\r\n"])
+def test_a_system_generated_rejection_still_pauses_the_plan(rt, smtp, imap_account, headers):
+    """An ATS marks its mail automatic; a rejection in it is still the company's word."""
+    run_pass(rt, now=AFTER)
+    rejection = (
+        f"From: Acme Recruiting <no-reply@acme.example>\r\nTo: {ME}\r\n"
+        f"Subject: Your application at Acme\r\n{headers}"
+        "Message-ID: <ats-1@acme.example>\r\nDate: Thu, 03 Dec 2026 09:00:00 -0600\r\n\r\n"
+        "Unfortunately we will not be moving forward with your application.\r\n"
+    )
+    imap_account.append("INBOX", rejection.encode())
+    run_pass(rt, now=AFTER + timedelta(days=2))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.state is InterviewState.PAUSED
+
+
 def test_offer_from_the_company_domain_pauses_the_plan(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     news = (

@@ -247,9 +247,9 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
     interview_id = people.get(sender) or domains.get(sender.rpartition("@")[2])
     if interview_id is None:
         return None
-    automatic = replies.auto_reply(raw)
-    if automatic:  # an out-of-office is not the company's answer
-        log.info("mail from %s is an %s: plan not paused", sender, automatic)
+    away = replies.out_of_office(raw)
+    if away:  # an out-of-office is not the company's answer
+        log.info("mail from %s is an %s: plan not paused", sender, away)
         return None
     failed = _failed_authentication(raw)
     if failed:  # anyone can write "From: hr@acme.example"; a forgery must not stop a plan
@@ -258,7 +258,7 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
     refs = header.references
     ours = draft_rows.sent_for_interview(rt.store, interview_id)
     news = replies.company_news(raw)
-    if refs & ours:
+    if refs & ours and not (replies.is_generated(raw) and not news):
         why = f"{sender} replied to your thank-you" + (f" and mentions {news}" if news else "")
     elif news:
         why = f"{sender} wrote and mentions {news}"
