@@ -151,6 +151,26 @@ def test_a_system_generated_rejection_still_pauses_the_plan(rt, smtp, imap_accou
     assert interview.state is InterviewState.PAUSED
 
 
+@pytest.mark.parametrize("day", ["Tuesday, December 1, 2026 at 1:00 PM CST",
+                                 "Tuesday, December 8, 2026 at 1:00 PM CST"])  # fmt: skip
+def test_a_rejection_naming_the_interview_date_is_not_a_new_interview(rt, smtp, imap_account, day):
+    """ "Thank you for your interview on <date> … not moving forward" pauses the plan: it
+    never becomes a second interview that ends the first and withdraws its drafts."""
+    run_pass(rt, now=AFTER)
+    rejection = (
+        f"From: Jane Doe <jane.doe@acme.example>\r\nTo: {ME}\r\n"
+        "Subject: Your interview at Acme\r\n"
+        "Message-ID: <no-1@acme.example>\r\nDate: Thu, 03 Dec 2026 09:00:00 -0600\r\n\r\n"
+        f"Thank you for your interview on {day} with our team.\r\n"
+        "Unfortunately we will not be moving forward with your application.\r\n"
+    )
+    imap_account.append("INBOX", rejection.encode())
+    run_pass(rt, now=AFTER + timedelta(days=2))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.state is InterviewState.PAUSED
+    assert all(d.state is not DraftState.WITHDRAWN for d in drafts.list_drafts(rt.store))
+
+
 def test_offer_from_the_company_domain_pauses_the_plan(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     news = (

@@ -170,10 +170,14 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     found = detect.detect(
         msg.raw, my_addresses=rt.settings.me.addresses, default_timezone=rt.settings.me.timezone
     )
-    if found.event is not None and found.event.method is None and _answers_us(rt, header):
-        # A reply in one of our own threads (to a reminder, a request, a thank-you) quotes
-        # our words: only a calendar invite in it is an interview, never its prose.
-        found = Detection(None, "a reply to a message followup sent")
+    if found.event is not None and found.event.method is None:
+        # Prose is only a confirmation when nothing says otherwise: a reply in one of our
+        # own threads quotes our words, and a rejection names the interview
+        # date ("thank you for your interview on Tuesday …"). Calendar invites stay.
+        if _answers_us(rt, header):
+            found = Detection(None, "a reply to a message followup sent")
+        elif replies.company_news(msg.raw) == "a rejection":
+            found = Detection(None, "news about an interview, not an invitation to one")
     if found.event is not None:
         interview_id, outcome = interviews.record_event(
             rt.store,
