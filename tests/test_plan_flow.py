@@ -233,6 +233,23 @@ def test_company_mail_failing_authentication_never_pauses_the_plan(rt, smtp, ima
     assert len(to_me(smtp, "plan_paused")) == 1
 
 
+def test_an_invite_naming_the_company_from_elsewhere_ends_no_plan(rt, smtp, imap_account):
+    """Anyone can write "Acme" in an invite: from a domain none of the plan's people are
+    at, it is a new interview of its own; the real plan and its drafts go on."""
+    run_pass(rt, now=AFTER)
+    forged = invite(
+        uid="forged-2",
+        start=START + timedelta(days=20),
+        people=[("Eve", "eve@attacker.example")],
+        company="Acme",
+    ).replace(b"recruiting@acme.example", b"recruiting@attacker.example")
+    imap_account.append("INBOX", forged)
+    run_pass(rt, now=AFTER + timedelta(days=1))
+    first = interviews.all_interviews(rt.store)[0]
+    assert first.state is InterviewState.ACTIVE
+    assert all(d.state is not DraftState.WITHDRAWN for d in drafts.list_drafts(rt.store))
+
+
 def test_second_interview_with_the_company_ends_the_first_plan(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     imap_account.append(

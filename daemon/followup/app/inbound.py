@@ -190,8 +190,11 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
         if outcome != "ignored":
             assert interview_id is not None
             if outcome == "new":
+                sender = next(iter(header.senders), "") if len(header.senders) == 1 else ""
+                if sender and _failed_authentication(msg.raw):
+                    sender = ""  # a forged From is no company's word
                 ended = interviews.end_earlier_plans(
-                    rt.store, interviews.get(rt.store, interview_id), now=now
+                    rt.store, interviews.get(rt.store, interview_id), now=now, sent_from=sender
                 )
                 if ended:
                     log.info(

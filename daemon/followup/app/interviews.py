@@ -303,15 +303,29 @@ def _redo_thank_you(store: Store, interview_id: int) -> None:
     task_rows.reopen_thank_you(store, interview_id)
 
 
-def end_earlier_plans(store: Store, interview: Interview, *, now: datetime) -> list[int]:
+def end_earlier_plans(
+    store: Store, interview: Interview, *, now: datetime, sent_from: str | None = None
+) -> list[int]:
     """A confirmed new interview with the same company is a second interview: the
-    earlier plan has done its job and ends (no more calls asking for one)."""
+    earlier plan has done its job and ends (no more calls asking for one).
+
+    `sent_from`: the address a detected invite came from. A company name is anyone's to
+    write, so mail ends an earlier plan only when it comes from the domain of one of
+    that plan's people; `confirm` (the user's word) passes None."""
     if interview.state is not InterviewState.ACTIVE or not interview.company.strip():
         return []
     ended = []
     for earlier in interview_rows.same_company_before(
         store, interview, (InterviewState.ACTIVE, InterviewState.PAUSED)
     ):
+        if sent_from is not None and not _from_their_domain(store, earlier, sent_from):
+            log.warning(
+                "interview %d: an invite from %s names the same company; not taken as its "
+                "second interview (not from the domain of its people)",
+                earlier,
+                sent_from,
+            )
+            continue
         set_state(
             store,
             earlier,
@@ -321,6 +335,16 @@ def end_earlier_plans(store: Store, interview: Interview, *, now: datetime) -> l
         )
         ended.append(earlier)
     return ended
+
+
+def _from_their_domain(store: Store, interview_id: int, address: str) -> bool:
+    from followup.core.detect_text import FREEMAIL  # lazily: detection is heavy to import
+
+    domain = address.rpartition("@")[2].lower()
+    if not domain or domain in FREEMAIL:
+        return False
+    theirs = {p.email.rpartition("@")[2].lower() for p in get(store, interview_id).interviewers}
+    return domain in theirs
 
 
 def pause(
