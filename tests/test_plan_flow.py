@@ -171,6 +171,27 @@ def test_a_rejection_naming_the_interview_date_is_not_a_new_interview(rt, smtp, 
     assert all(d.state is not DraftState.WITHDRAWN for d in drafts.list_drafts(rt.store))
 
 
+def test_an_interviewers_news_pauses_every_plan_they_are_in(rt, smtp, imap_account):
+    """A fake invite that merely lists Jane cannot capture her mail: her rejection pauses
+    the real plan (and the fake one with it), never only the latest plan she is in."""
+    run_pass(rt, now=AFTER)
+    fake = invite(
+        uid="evil-2", start=START + timedelta(days=30), company="Globex", people=[JANE]
+    ).replace(b"recruiting@globex.example", b"recruiting@attacker.example")
+    imap_account.append("INBOX", fake)
+    run_pass(rt, now=AFTER + timedelta(minutes=1))
+    rejection = (
+        f"From: Jane Doe <{JANE[1]}>\r\nTo: {ME}\r\nSubject: Your application\r\n"
+        "Message-ID: <rej-1@acme.example>\r\nDate: Wed, 02 Dec 2026 09:00:00 -0600\r\n\r\n"
+        "Hi Sam, unfortunately we have decided to move on with another candidate for the "
+        "position.\r\n"
+    )
+    imap_account.append("INBOX", rejection.encode())
+    run_pass(rt, now=AFTER + timedelta(days=1))
+    states = {i.company: i.state for i in interviews.all_interviews(rt.store)}
+    assert states["Acme"] is InterviewState.PAUSED
+
+
 def test_offer_from_the_company_domain_pauses_the_plan(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     news = (

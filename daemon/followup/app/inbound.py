@@ -233,14 +233,17 @@ def _seen_before(rt: Runtime, msg: Incoming, message_id: str | None) -> str:
 # --- messages from the companies ------------------------------------------------
 
 
-def company_addresses(rt: Runtime) -> tuple[dict[str, int], dict[str, int]]:
-    """Interviewers' addresses and their companies' domains -> interview id (active plans)."""
-    people, domains = {}, {}
+def company_addresses(rt: Runtime) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Interviewers' addresses and their companies' domains -> the active plans they are
+    in. One person can be in several (a second plan, or an invite that merely lists them):
+    mail from them concerns every one of those plans, never just the latest."""
+    people: dict[str, list[int]] = {}
+    domains: dict[str, list[int]] = {}
     for email, interview_id in interview_rows.active_people(rt.store):
-        people[email] = interview_id
+        people.setdefault(email, []).append(interview_id)
         domain = email.rpartition("@")[2]
         if domain not in detect_text.FREEMAIL:  # gmail.com says nothing of an employer
-            domains[domain] = interview_id
+            domains.setdefault(domain, []).append(interview_id)
     return people, domains
 
 
@@ -251,8 +254,8 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
         return None
     (sender,) = header.senders
     people, domains = company_addresses(rt)
-    interview_id = people.get(sender) or domains.get(sender.rpartition("@")[2])
-    if interview_id is None:
+    candidates = people.get(sender) or domains.get(sender.rpartition("@")[2]) or []
+    if not candidates:
         return None
     away = replies.out_of_office(raw)
     if away:  # an out-of-office is not the company's answer
@@ -263,17 +266,23 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
         log.warning("mail from %s not taken as the company's (%s): plan not paused", sender, failed)
         return None
     refs = header.references
-    ours = draft_rows.sent_for_interview(rt.store, interview_id)
     news = replies.company_news(raw)
-    if refs & ours and not (replies.is_generated(raw) and not news):
+    answered = [i for i in dict.fromkeys(candidates)
+                if refs & draft_rows.sent_for_interview(rt.store, i)]  # fmt: skip
+    if answered and not (replies.is_generated(raw) and not news):
         why = f"{sender} replied to your thank-you" + (f" and mentions {news}" if news else "")
+        concerned = answered  # the thread says which plan it is about
     elif news:
         why = f"{sender} wrote and mentions {news}"
+        concerned = list(dict.fromkeys(candidates))  # every plan they are in: never guess
     else:
         return None
-    subject = header.subject
-    interviews.pause(rt.store, interview_id, now=now, sender=sender, subject=subject, why=why)
-    return f"interview {interview_id} paused: {why}"
+    for interview_id in concerned:
+        interviews.pause(
+            rt.store, interview_id, now=now, sender=sender, subject=header.subject, why=why
+        )
+    plans = ", ".join(str(i) for i in concerned)
+    return f"interview {plans} paused: {why}"
 
 
 _AUTH_RESULT = re.compile(r"(?<![\w.-])(dmarc|dkim|spf)[ \t]*=[ \t]*([a-z]+)", re.I)
