@@ -19,6 +19,7 @@ from followup.core.detect import (  # noqa: E402
     CONFIRMED_THRESHOLD,
     INTERVIEW_THRESHOLD,
     MAX_PART_BYTES,
+    MAYBE_THRESHOLD,
     detect,
     looks_like_candidate,
 )
@@ -371,3 +372,20 @@ def test_labelled_position_line_gives_the_role():
     )
     ev = detect(raw, my_addresses={"sam.seeker@example.net"}).event
     assert ev.role == "Product Designer" and ev.company == "Globex"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "30_webinar.eml",
+        "36_podcast_recording.eml",
+        "37_user_research_study.eml",
+        "38_interviewer_training.ics",
+        "39_mock_interview_practice.eml",
+    ],
+)
+def test_interviews_that_are_not_for_a_job_are_not_even_maybes(name):
+    """A podcast, a paid research study, interviewer training, a mock interview and a
+    webinar about interviewing all say "interview": none is one, nor worth asking about."""
+    result = run(name)
+    assert result.event is None or result.event.confidence < MAYBE_THRESHOLD

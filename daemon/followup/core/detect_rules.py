@@ -43,6 +43,18 @@ NEGATIVE_WORDS = re.compile(
     r"\bhaircut|\bcheck-?up\b|\bcleaning\b|\bbook\s+club",
     re.IGNORECASE,
 )
+# Interviews that are not for a job: research studies, media, interviewer training and
+# practice. In the event's own name they rule it out; in the text they count against.
+NOT_FOR_A_JOB = re.compile(
+    r"\bpodcast\s+(?:interview|recording|guest|episode)|\brecording\s+session|"
+    r"\bbe\s+our\s+guest|\bepisode\s+\d|\bpress\s+interview|\bmedia\s+interview|"
+    r"\binterviewer\s+training|\binterview(?:ing)?\s+(?:skills|tips|workshop|bootcamp)|"
+    r"\bmock\s+interview|\bpractice\s+interview|\binterview\s+practice|"
+    r"\bhow\s+to\s+(?:ace|nail|prepare\s+for)\s+(?:an?|your|the)\s+(?:\w+\s+){0,3}interview|"
+    r"\bresearch\s+(?:study|interview|session|participant)|\buser\s+research\s+study|"
+    r"\bstudy\s+participa|\bparticipants?\s+(?:incentive|compensation)|\bgift\s+card",
+    re.IGNORECASE,
+)
 CONFIRM_WORDS = re.compile(
     r"\bconfirm\w*|\bscheduled\b|\bis\s+set\b|\bbooked\b|\binvitation\b|\bcalendar\s+invite|"
     r"\blooking\s+forward\s+to\s+(?:speaking|meeting|talking)",
@@ -122,6 +134,10 @@ def score(
         conf -= 0.5
     elif NEGATIVE_WORDS.search(extra):
         conf -= 0.2
+    if NOT_FOR_A_JOB.search(title):
+        conf = min(conf, 0.3)  # "podcast interview", "mock interview": not a job's
+    elif NOT_FOR_A_JOB.search(extra):
+        conf -= 0.3
     if recurring:
         conf -= 0.3  # interviews do not repeat
     if all_day:
