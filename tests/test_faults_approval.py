@@ -153,8 +153,11 @@ def test_forged_approvals_send_nothing(rt, smtp, imap_account, case):
     else:  # the only thing a real token can do is approve its own draft, to its own recipient
         assert all(m.rcpt_tos == ["jane.doe@acme.example"] for m in sent)
     if case in ("wrong_token", "random_token"):
+        # From the user's own address: not dropped in the log but answered, to the user.
         outcome, reason = outcome_of(rt, mid)
-        assert outcome == "rejected" and reason, reason
+        assert outcome == "stale" and "no longer matches" in reason, reason
+        answers = [m for m in smtp.messages if m.message["X-Followup"] == "reply_refused"]
+        assert len(answers) == 1 and answers[0].rcpt_tos == [ME]
 
 
 def test_replayed_edit_after_sending_changes_and_sends_nothing(rt, smtp, imap_account):
@@ -195,7 +198,7 @@ def test_replayed_edit_after_sending_changes_and_sends_nothing(rt, smtp, imap_ac
     ][0]
     assert jane.state is DraftState.SENT and "send money" not in jane.body
     for mid in ("<edit-replay@example.net>", "<edit-evil@example.net>"):
-        assert outcome_of(rt, mid)[0] == "rejected"
+        assert outcome_of(rt, mid)[0] == "stale"  # answered to the user, never acted on
 
 
 def test_old_token_after_redraft_cannot_approve_new_text(rt, smtp, imap_account):
@@ -211,7 +214,13 @@ def test_old_token_after_redraft_cannot_approve_new_text(rt, smtp, imap_account)
     run_pass(rt, now=AFTER)
     assert to_interviewers(smtp) == []
     assert states(rt)["li.wei@acme.example"] is DraftState.WAITING
-    assert outcome_of(rt, "<stale-token@example.net>")[0] == "rejected"
+    # A reply to a request the draft has outgrown is answered, never silently dropped.
+    assert outcome_of(rt, "<stale-token@example.net>")[0] == "stale"
+    run_pass(rt, now=AFTER + timedelta(minutes=5))
+    (answer,) = [m for m in smtp.messages if m.message["X-Followup"] == "reply_refused"]
+    assert answer.rcpt_tos == [ME]
+    text = answer.message.get_body(("plain",)).get_content()
+    assert "no longer matches" in text and "newest email" in text
 
 
 def test_reject_then_replayed_approve_sends_nothing(rt, smtp, imap_account):

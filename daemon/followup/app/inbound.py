@@ -334,6 +334,7 @@ def _sender_is_me(rt: Runtime, header: Header) -> bool:
 # A reply that was the user's, but looked like our own request: the user is told
 # (notices.answer_refused) that nothing was sent, and why.
 REFUSED = "refused"
+STALE = "stale"  # the user's reply to a request that no longer stands: answered too
 
 
 def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str, str]:
@@ -357,6 +358,13 @@ def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str
         if refused:
             return "rejected", f"reply for {task.kind.value} refused: {refused}"
         return _task_reply(rt, task, reply, now)
+    if reply.sender in mine and not reply.sender_problem:
+        # The user's own reply to an old request: answered, never dropped in the log.
+        return STALE, (
+            "your reply carries a code that no longer matches anything waiting for you: "
+            "the draft was approved, rewritten since (a newer request replaced that one), "
+            "rejected or withdrawn, or the reminder was already answered"
+        )
     return "rejected", "reply token matches nothing waiting (used, replaced, or forged)"
 
 

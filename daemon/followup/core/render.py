@@ -391,9 +391,11 @@ def render_plan_paused(
     return render_email(env, "plan_paused", **ctx)
 
 
-def render_reply_refused(env: SandboxedEnvironment, *, why: str, me: Person) -> RenderedEmail:
+def render_reply_refused(
+    env: SandboxedEnvironment, *, why: str, me: Person, stale: bool = False
+) -> RenderedEmail:
     """A reply of the user's was understood but not used (it held our own request)."""
-    return render_email(env, "reply_refused", why=" ".join(why.split()), me=me)
+    return render_email(env, "reply_refused", why=" ".join(why.split()), me=me, stale=stale)
 
 
 # --------------------------------------------------------------------------- call scripts

@@ -142,14 +142,8 @@ def _render_builtin(
             )
         ]
     if name == "reply_refused":
-        return [
-            render_reply_refused(
-                env,
-                why="your reply was read as a new text, but it still "
-                "holds the approval instructions",
-                me=me,
-            )
-        ]
+        why = "your reply was read as a new text, but it still holds the approval instructions"
+        return [render_reply_refused(env, why=why, me=me, stale=stale) for stale in (False, True)]
     raise ValueError(name)
 
 
@@ -186,6 +180,7 @@ def _sample_vars(s: Sample) -> dict[str, Any]:
         sender="Jane Doe <jane.doe@acme.example>",
         subject="Next steps",
         why="a second interview was proposed",
+        stale=False,
     )
     return ctx
 
