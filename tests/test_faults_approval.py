@@ -440,3 +440,33 @@ def test_edit_still_holding_the_request_is_refused_and_the_user_told_once(rt, sm
     text = answers[0].message.get_body(("plain",)).get_content()
     assert "Nothing was sent" in text and "jane.doe@acme.example" in text
     assert "approval instructions" in text
+
+
+def test_a_reply_that_says_nothing_we_can_act_on_is_answered_once(rt, smtp, imap_account):
+    """ "Sounds good, will look later" to an approval request: nothing changes, and the
+    user is told what was read and how to answer. An auto-reply of theirs is not answered
+    (answering auto-replies could loop)."""
+    subject, _ = request_for(smtp, "Jane Doe")
+    imap_account.append(
+        "INBOX",
+        reply(to_subject=subject, body="Sounds good, will look later", message_id="<vague@x>"),
+    )
+    imap_account.append(
+        "INBOX",
+        reply(
+            to_subject=subject,
+            body="I am away until Monday.",
+            message_id="<away@x>",
+            headers="Auto-Submitted: auto-replied\r\n",
+        ),
+    )
+    run_pass(rt, now=AFTER)
+    run_pass(rt, now=AFTER + timedelta(minutes=5))
+    assert to_interviewers(smtp) == []
+    assert states(rt)["jane.doe@acme.example"] is DraftState.WAITING
+    assert outcome_of(rt, "<vague@x>")[0] == "unclear"
+    assert outcome_of(rt, "<away@x>")[0] == "rejected"
+    (answer,) = [m for m in smtp.messages if m.message["X-Followup"] == "reply_refused"]
+    assert answer.rcpt_tos == [ME]
+    text = answer.message.get_body(("plain",)).get_content()
+    assert "not understood" in text and "How to answer" in text and '"approve"' in text

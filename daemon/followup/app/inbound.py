@@ -335,6 +335,7 @@ def _sender_is_me(rt: Runtime, header: Header) -> bool:
 # (notices.answer_refused) that nothing was sent, and why.
 REFUSED = "refused"
 STALE = "stale"  # the user's reply to a request that no longer stands: answered too
+UNCLEAR = "unclear"  # the user's reply that says nothing we can act on: answered too
 
 
 def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str, str]:
@@ -396,7 +397,7 @@ def _draft_reply(
             "the debrief questions where a new text of the thank-you was "
             "expected, so it was not used"
         )
-    return "rejected", f"reply for draft {draft.id} not understood ({reply.reason})"
+    return _not_understood(reply, f"your reply about the thank-you to {to} (draft {draft.id})")
 
 
 def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime) -> tuple[str, str]:
@@ -407,4 +408,13 @@ def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime)
     if kind.value.startswith("call_") and reply.action is replies.Action.DONE:
         commands.call_done.within(rt, task.interview_id, kind, now=now)
         return "reply", f"{kind.value} of interview {task.interview_id} marked made"
-    return "rejected", f"reply for {kind.value} not understood ({reply.reason})"
+    what = "debrief" if kind is TaskKind.DEBRIEF else kind.value.replace("_", " ")
+    return _not_understood(reply, f"your reply to the {what} reminder")
+
+
+def _not_understood(reply: replies.Reply, about: str) -> tuple[str, str]:
+    """The user's reply that says nothing we can act on: answered with what was read and
+    how to answer, except an automatic one (answering auto-replies could loop)."""
+    if reply.reason.startswith("automatic message"):
+        return "rejected", f"{about} not understood ({reply.reason})"
+    return UNCLEAR, f"{about} was not understood: {reply.reason}"

@@ -167,18 +167,24 @@ def answer_refused(rt: Runtime, *, now: datetime) -> int:
     """Tell the user, once per incoming message, why a reply of theirs sent nothing."""
     answered = 0
     rows = [
-        (row, outcome == "stale")
-        for outcome in ("refused", "stale")
+        (row, outcome)
+        for outcome in ("refused", "stale", "unclear")
         for row in message_log.recent(
             rt.store, outcome, since=now - ANSWER_WITHIN, limit=ANSWERS_PER_PASS
         )
     ][:ANSWERS_PER_PASS]
-    for row, stale in rows:
+    for row, outcome in rows:
         ref = f"refused:{row.message_id or 'message-' + str(row.id)}"
         if rt.outbox.already_sent(ref):
             continue
         try:
-            email = render.render_reply_refused(rt.env, why=row.reason, me=rt.me, stale=stale)
+            email = render.render_reply_refused(
+                rt.env,
+                why=row.reason,
+                me=rt.me,
+                stale=outcome == "stale",
+                unclear=outcome == "unclear",
+            )
         except FollowupError as err:
             log.error("answer to a refused reply not sent: %s", err)
             continue

@@ -392,10 +392,16 @@ def render_plan_paused(
 
 
 def render_reply_refused(
-    env: SandboxedEnvironment, *, why: str, me: Person, stale: bool = False
+    env: SandboxedEnvironment,
+    *,
+    why: str,
+    me: Person,
+    stale: bool = False,
+    unclear: bool = False,
 ) -> RenderedEmail:
     """A reply of the user's was understood but not used (it held our own request)."""
-    return render_email(env, "reply_refused", why=" ".join(why.split()), me=me, stale=stale)
+    why = " ".join(why.split())
+    return render_email(env, "reply_refused", why=why, me=me, stale=stale, unclear=unclear)
 
 
 # --------------------------------------------------------------------------- call scripts

@@ -143,7 +143,10 @@ def _render_builtin(
         ]
     if name == "reply_refused":
         why = "your reply was read as a new text, but it still holds the approval instructions"
-        return [render_reply_refused(env, why=why, me=me, stale=stale) for stale in (False, True)]
+        return [
+            render_reply_refused(env, why=why, me=me, stale=stale, unclear=unclear)
+            for stale, unclear in ((False, False), (True, False), (False, True))
+        ]
     raise ValueError(name)
 
 
@@ -181,6 +184,7 @@ def _sample_vars(s: Sample) -> dict[str, Any]:
         subject="Next steps",
         why="a second interview was proposed",
         stale=False,
+        unclear=False,
     )
     return ctx
 
