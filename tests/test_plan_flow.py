@@ -309,6 +309,28 @@ def test_debrief_by_email_rewrites_waiting_drafts(rt, smtp, imap_account):
     assert "deploy time" in draft.body and draft.state is DraftState.WAITING
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [
+        "Went well: explaining how I cut the deploy time to ten minutes\n"
+        "Regret: saying I dislike on-call",
+        "1. the on-call rotation\n2. explaining how I cut the deploy time to ten minutes\n"
+        "3. saying I dislike on-call",
+    ],
+)
+def test_a_phone_style_debrief_reply_is_understood(rt, smtp, imap_account, answers):
+    """Typed on a phone: short labels or numbered answers, no copied questions."""
+    run_pass(rt, now=AFTER)
+    (request,) = to_me(smtp, "debrief_request")
+    imap_account.append("INBOX", reply(to_subject=str(request.message["Subject"]), body=answers))
+    run_pass(rt, now=AFTER + timedelta(minutes=10))
+    debrief = interviews.get_debrief(rt.store, 1)
+    assert debrief is not None and "deploy time" in debrief.went_well
+    assert "on-call" in debrief.wish_not_said
+    (draft,) = drafts.list_drafts(rt.store)
+    assert "deploy time" in draft.body
+
+
 def test_waiting_drafts_get_one_deadline_reminder(rt, smtp):
     run_pass(rt, now=AFTER)
     deadline = START.replace(hour=18, minute=1)

@@ -731,3 +731,38 @@ def test_company_news_reads_the_new_text_only(text, news):
     quoted = "\r\n\r\nOn Tue, Dec 1, 2026 Sam wrote:\r\n> hoping for a second interview\r\n"
     raw = (f"From: a@acme.example\r\nSubject: Re: Thank you\r\n\r\n{text}{quoted}").encode()
     assert company_news(raw) == news
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Went well: the system design part\nRegret: salary talk too early",
+         {"went_well": "the system design part", "wish_not_said": "salary talk too early"}),
+        ("went well - no wait\nGood: whiteboard round", {"good_only": "whiteboard round"}),
+        ("1. k8s migration, on-call\n2. my build-times story\n3) nothing really\n"
+         "5 - Go experience\n6: did a Go course",
+         {"topics": "k8s migration, on-call", "went_well": "my build-times story",
+          "wish_not_said": "nothing really", "unmet_requirement": "Go experience",
+          "made_up_for": "did a Go course"}),
+        ("Talked about: the team\nand the roadmap", {"topics": "the team\nand the roadmap"}),
+        ("the roadmap and the team\n\nmy caching answer went well",
+         {"topics": "the roadmap and the team", "went_well": "my caching answer went well"}),
+        ("What went well? The live coding", {"went_well": "The live coding"}),
+        ("3-4 days from now I will call", None),
+        ("ok", None),
+        ("", None),
+    ],
+)  # fmt: skip
+def test_loose_debrief_answers_as_typed_on_a_phone(text, expected):
+    from followup.core.debrief import loose_answers
+
+    result = loose_answers(text)
+    if expected is None:
+        assert result is None
+        return
+    if "good_only" in expected:  # a label nobody uses is not an answer; "Good:" is
+        assert result is not None and result.went_well == expected["good_only"]
+        return
+    assert result is not None
+    got = {f: getattr(result, f) for f in Debrief.FIELDS if getattr(result, f)}
+    assert got == expected

@@ -7,6 +7,7 @@ was seen and the source's position, so a crash neither skips nor repeats it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -25,7 +26,7 @@ from followup.adapters.store import tasks as task_rows
 from followup.app import commands, drafts, interviews
 from followup.app.outbox import MARK_HEADER
 from followup.app.runtime import Runtime
-from followup.core import detect, detect_text, replies
+from followup.core import debrief, detect, detect_text, replies
 from followup.core.model import Detection, DraftState, SyncPosition, TaskKind, TaskRow
 
 log = logging.getLogger(__name__)
@@ -353,6 +354,11 @@ def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str
         return _draft_reply(rt, draft, reply, now)
     task = task_rows.by_token(rt.store, reply.token)
     if task is not None:
+        if task.kind is TaskKind.DEBRIEF and reply.debrief is None:
+            # Answers typed on a phone ("Went well: …", "1. …") are a debrief, not an edit.
+            loose = debrief.loose_answers(reply.new_text)
+            if loose is not None:
+                reply = dataclasses.replace(reply, action=replies.Action.DEBRIEF, debrief=loose)
         refused = replies.authorize(
             reply, my_addresses=mine, expected_token=task.token or "", trusted_authserv_id=trusted
         )

@@ -50,6 +50,71 @@ def match_heading(line: str) -> tuple[str, str] | None:
     return None
 
 
+# The labels people type on a phone instead of the questions ("Went well: …").
+_LABELS: dict[str, tuple[str, ...]] = {
+    "topics": ("topics", "topic", "covered", "talked about", "we talked about", "discussed"),
+    "went_well": ("went well", "what went well", "good", "well", "highlights", "positives"),
+    "wish_not_said": (
+        "wish not said", "wish i hadnt said", "shouldnt have said", "regret", "regrets",
+        "not said", "bad",
+    ),
+    "wish_said": (
+        "wish said", "wish id said", "should have said", "shouldve said", "forgot",
+        "forgot to say", "missed", "didnt say",
+    ),
+    "unmet_requirement": (
+        "requirement", "unmet requirement", "requirement not met", "gap", "gaps",
+        "didnt meet", "missing",
+    ),
+    "made_up_for": ("since", "done since", "made up for", "made up", "since then", "follow up"),
+}  # fmt: skip
+_LABEL_FIELD = {tuple(plain_words(label)): f for f, labels in _LABELS.items() for label in labels}
+_NUMBERED = re.compile(r"^[ \t]*([1-6])[ \t]*[.):–-](?:[ \t]+(.*))?$")  # "1. …", not "3-4 days"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+MAX_LOOSE_LINES = 200
+MAX_LABEL_CHARS = 40
+
+
+def _loose_start(line: str) -> tuple[str, str] | None:
+    """(field, rest) for "Went well: …", "2) …" or a question heading; else None."""
+    heading = match_heading(line)
+    if heading:
+        return heading
+    numbered = _NUMBERED.match(line)
+    if numbered:
+        return Debrief.FIELDS[int(numbered.group(1)) - 1], (numbered.group(2) or "").strip()
+    label, colon, rest = line.partition(":")
+    if colon and len(label) <= MAX_LABEL_CHARS:
+        field = _LABEL_FIELD.get(tuple(plain_words(label)))
+        if field:
+            return field, rest.strip()
+    return None
+
+
+def loose_answers(text: str) -> Debrief | None:
+    """Debrief answers as people type them on a phone: short labels ("Went well: …"),
+    numbered answers ("1. …" for the first question), or, with neither, two to six
+    paragraphs taken as the answers in the order asked. None when nothing fits."""
+    lines = text.replace("\r\n", "\n").split("\n")[:MAX_LOOSE_LINES]
+    answers: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in lines:
+        start = _loose_start(line)
+        if start:
+            current = start[0]
+            answers.setdefault(current, []).append(start[1])
+        elif current is not None:
+            answers[current].append(line.strip())
+    if answers:
+        found = {f: tidy("\n".join(v)) for f, v in answers.items()}
+        found = {f: v for f, v in found.items() if v}
+        return Debrief(**found) if found else None
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split("\n".join(lines)) if p.strip()]
+    if 2 <= len(paragraphs) <= len(Debrief.FIELDS):
+        return Debrief(**dict(zip(Debrief.FIELDS, paragraphs, strict=False)))
+    return None
+
+
 def debrief_form(interview: Interview, debrief: Debrief | None, *, comments: bool = True) -> str:
     """The debrief as text: one heading per question, answers below each.
     Used in $EDITOR by `followup debrief ID` and inside debrief_request.txt."""

@@ -96,6 +96,7 @@ class Reply:
     auth: tuple[AuthHeader, ...] = ()  # every Authentication-Results header, top first
     quoted_tokens: tuple[str, ...] = ()  # tokens on our request's quoted "Reference:" line
     echo: str = ""  # what of our own request the new text still holds ("" if nothing)
+    new_text: str = ""  # the lines above the quote, as written (for loose debrief answers)
 
 
 _COMMANDS: dict[str, Action] = {}
@@ -482,6 +483,7 @@ def _parse_reply(raw: bytes) -> Reply:
             auth=auth_headers(msg),
             quoted_tokens=_quoted_tokens(quoted, subject),
             echo=echo,
+            new_text="\n".join(new_lines).strip(),
         )
 
     if sender_problem:
