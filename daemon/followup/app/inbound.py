@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
+from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import getaddresses
@@ -26,7 +26,7 @@ from followup.adapters.store import tasks as task_rows
 from followup.app import commands, drafts, interviews
 from followup.app.outbox import MARK_HEADER
 from followup.app.runtime import Runtime
-from followup.core import debrief, detect, detect_text, replies
+from followup.core import debrief, detect, detect_text, replies, senders
 from followup.core.model import Detection, DraftState, SyncPosition, TaskKind, TaskRow
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
             assert interview_id is not None
             if outcome == "new":
                 sender = next(iter(header.senders), "") if len(header.senders) == 1 else ""
-                if sender and _failed_authentication(msg.raw):
+                if sender and _failed_authentication(_head(msg.raw)):
                     sender = ""  # a forged From is no company's word
                 ended = interviews.end_earlier_plans(
                     rt.store, interviews.get(rt.store, interview_id), now=now, sent_from=sender
@@ -258,11 +258,12 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
     candidates = people.get(sender) or domains.get(sender.rpartition("@")[2]) or []
     if not candidates:
         return None
-    away = replies.out_of_office(raw)
+    head = _head(raw)  # out-of-office, authentication, generated: one parse
+    away = replies.out_of_office(head)
     if away:  # an out-of-office is not the company's answer
         log.info("mail from %s is an %s: plan not paused", sender, away)
         return None
-    failed = _failed_authentication(raw)
+    failed = _failed_authentication(head)
     if failed:  # anyone can write "From: hr@acme.example"; a forgery must not stop a plan
         log.warning("mail from %s not taken as the company's (%s): plan not paused", sender, failed)
         return None
@@ -270,7 +271,7 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
     news = replies.company_news(raw)
     answered = [i for i in dict.fromkeys(candidates)
                 if refs & draft_rows.sent_for_interview(rt.store, i)]  # fmt: skip
-    if answered and not (replies.is_generated(raw) and not news):
+    if answered and not (replies.is_generated(head) and not news):
         why = f"{sender} replied to your thank-you" + (f" and mentions {news}" if news else "")
         concerned = answered  # the thread says which plan it is about
     elif news:
@@ -286,44 +287,27 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
     return f"interview {plans} paused: {why}"
 
 
-_AUTH_RESULT = re.compile(r"(?<![\w.-])(dmarc|dkim|spf)[ \t]*=[ \t]*([a-z]+)", re.I)
-_COMMENT = re.compile(r"\([^()]*\)")  # RFC 8601 comments: "(p=reject dis=none)"
-_MAX_AUTH_HEADERS = 20
-_MAX_AUTH_CHARS = 4000
 _MAX_HEADER = 256 * 1024
 
 
-def _failed_authentication(raw: bytes) -> str | None:
-    """Why the message's Authentication-Results say it is not from who it claims, or None.
-
-    Any header counts: a forger can add a "dmarc=pass" of his own, but not remove the
-    receiving server's "dmarc=fail". The rule: dmarc=fail; or, without a dmarc=pass,
-    spf=fail or a DKIM signature that failed with none passing. No results at all
-    (a server that does not check) leave the message as it was."""
+def _head(raw: bytes) -> Message:
+    """The header of a message, parsed once for the company-mail checks (never its
+    body: a 25 MB message costs no more than its header). Unreadable: an empty one."""
     ends = [
         i
         for i in (raw.find(b"\r\n\r\n", 0, _MAX_HEADER), raw.find(b"\n\n", 0, _MAX_HEADER))
         if i >= 0
     ]
-    head = raw[: min(ends) if ends else _MAX_HEADER]  # the header only, not a 25 MB body
     try:
-        values = BytesHeaderParser().parsebytes(head).get_all("Authentication-Results") or []
-    except Exception:  # noqa: BLE001 - an unreadable header proves nothing either way
-        return None
-    seen: dict[str, set[str]] = {"dmarc": set(), "dkim": set(), "spf": set()}
-    for value in values[:_MAX_AUTH_HEADERS]:
-        text = _COMMENT.sub(" ", str(value)[:_MAX_AUTH_CHARS])
-        for method, result in _AUTH_RESULT.findall(text):
-            seen[method.lower()].add(result.lower())
-    if "fail" in seen["dmarc"]:
-        return "dmarc=fail"
-    if "pass" in seen["dmarc"]:
-        return None
-    if "fail" in seen["spf"]:
-        return "spf=fail without dmarc=pass"
-    if "fail" in seen["dkim"] and "pass" not in seen["dkim"]:
-        return "dkim=fail without dmarc=pass"
-    return None
+        return BytesHeaderParser(policy=default_policy).parsebytes(
+            raw[: min(ends) if ends else _MAX_HEADER]
+        )
+    except Exception:  # noqa: BLE001 - an unreadable header says nothing
+        return Message()
+
+
+def _failed_authentication(head: Message) -> str | None:
+    return senders.failed_authentication(senders.auth_headers(head))
 
 
 def _sender_is_me(rt: Runtime, header: Header) -> bool:

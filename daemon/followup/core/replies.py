@@ -303,27 +303,20 @@ _OUT_OF_OFFICE = (
 )  # fmt: skip
 
 
-def out_of_office(raw: bytes) -> str | None:
-    """Why a message is an out-of-office (or other auto-reply), or None. Such a message
-    is never a reply: it pauses no plan and answers nothing. A message a system merely
-    generated (`Auto-Submitted: auto-generated`, `Precedence: bulk`: an ATS rejection) is
-    not one: what it says still counts."""
-    try:
-        msg = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(
-            raw[:MAX_AUTO_HEADER]
-        )
-        auto = str(msg.get("Auto-Submitted", "") or "").strip().lower()
-        precedence = str(msg.get("Precedence", "") or "").strip().lower()
-        marked = [n for n in ("X-Autoreply", "X-Autorespond") if msg.get(n) is not None]
-        subject = " ".join(str(msg.get("Subject", "") or "").split()).lower()
-    except Exception:  # noqa: BLE001 - an unreadable header says nothing automatic
-        return None
+def out_of_office(head: Message) -> str | None:
+    """Why a message (its parsed header) is an out-of-office or other auto-reply, or
+    None. Such a message is never a reply: it pauses no plan and answers nothing. A
+    message a system merely generated (`Auto-Submitted: auto-generated`, `Precedence:
+    bulk`: an ATS rejection) is not one: what it says still counts."""
+    auto = (_header(head, "Auto-Submitted") or "").strip().lower()
     if auto.startswith("auto-replied"):
         return f"automatic reply (Auto-Submitted: {auto})"
-    if marked:
-        return f"automatic reply ({marked[0]})"
-    if precedence == "auto_reply":
+    for name in ("X-Autoreply", "X-Autorespond"):
+        if _header(head, name) is not None:
+            return f"automatic reply ({name})"
+    if (_header(head, "Precedence") or "").strip().lower() == "auto_reply":
         return "automatic reply (Precedence: auto_reply)"
+    subject = " ".join((_header(head, "Subject") or "").split()).lower()
     bare = subject.removeprefix("re:").removeprefix("aw:").strip()
     for words in _OUT_OF_OFFICE:
         if bare.startswith(words):
@@ -331,19 +324,10 @@ def out_of_office(raw: bytes) -> str | None:
     return None
 
 
-def is_generated(raw: bytes) -> bool:
+def is_generated(head: Message) -> bool:
     """Sent by a system rather than a person (Auto-Submitted, Precedence bulk/list/junk):
     such a message is no answer to a thank-you, though news in it still counts."""
-    try:
-        msg = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(
-            raw[:MAX_AUTO_HEADER]
-        )
-    except Exception:  # noqa: BLE001 - an unreadable header is not a generated one
-        return False
-    return _is_automatic(msg) is not None
-
-
-MAX_AUTO_HEADER = 256 * 1024  # header bytes read to tell an automatic message
+    return _is_automatic(head) is not None
 
 
 # Distinctive lines of templates/approval_request.txt: new text that holds them is

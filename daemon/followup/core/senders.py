@@ -188,6 +188,29 @@ def auth_headers(msg: Message) -> tuple[AuthHeader, ...]:
     return tuple(h for h in map(parse_auth_results, values) if h is not None)
 
 
+def failed_authentication(headers: tuple[AuthHeader, ...]) -> str | None:
+    """Why Authentication-Results say a message is not from who it claims, or None.
+
+    Any header counts (for mail from a company, not the user's own): a forger can add a
+    "dmarc=pass" of his own, but not remove the receiving server's "dmarc=fail". The
+    rule: dmarc=fail; or, without a dmarc=pass, spf=fail or a DKIM signature that
+    failed with none passing. No results at all leave the message as it was."""
+    seen: dict[str, set[str]] = {"dmarc": set(), "dkim": set(), "spf": set()}
+    for header in headers:
+        for result in header.results:
+            if result.method in seen:
+                seen[result.method].add(result.result)
+    if "fail" in seen["dmarc"]:
+        return "dmarc=fail"
+    if "pass" in seen["dmarc"]:
+        return None
+    if "fail" in seen["spf"]:
+        return "spf=fail without dmarc=pass"
+    if "fail" in seen["dkim"] and "pass" not in seen["dkim"]:
+        return "dkim=fail without dmarc=pass"
+    return None
+
+
 def _aligned(domain: str, signer: str) -> bool:
     """The same domain, or one a subdomain of the other (relaxed alignment without
     a public-suffix list: the shorter one must still have a dot)."""
