@@ -4,7 +4,9 @@ plan — each at most once, through the outbox's exactly-once notice path.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from followup.adapters.store import drafts as draft_rows
@@ -14,7 +16,13 @@ from followup.app import drafts, interviews
 from followup.app.outbox import build_message, new_message_id
 from followup.app.runtime import Runtime
 from followup.core import plan, render
-from followup.core.model import ACTS_ON, DraftState, FollowupError, InterviewState
+from followup.core.model import (
+    ACTS_ON,
+    DraftState,
+    FollowupError,
+    InterviewState,
+    RenderedEmail,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,21 +87,28 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
         except FollowupError as err:
             log.error("draft %d: approval request not sent: %s", draft.id, err)
             continue
-
-        def mark(draft_id=draft.id, sent=True) -> None:
-            draft_rows.set_request_sent(rt.store, draft_id, sent)
-
-        if email_user(
+        if _email_flagged(
             rt,
             email,
             purpose="approval_request",
             ref=f"approval:{draft.id}:{draft.token}",
             now=now,
-            apply=mark,
-            undo=lambda draft_id=draft.id: mark(draft_id, False),
+            flag=functools.partial(draft_rows.set_request_sent, rt.store, draft.id),
         ):
             sent += 1
     return sent
+
+
+def _email_flagged(
+    rt: Runtime, email: RenderedEmail, *, purpose: str, ref: str, now: datetime,
+    flag: Callable[[bool], None],
+) -> bool:  # fmt: skip
+    """email_user with a "told" flag on its row: set in the send's own transaction,
+    cleared again if the notice certainly did not go."""
+    return email_user(
+        rt, email, purpose=purpose, ref=ref, now=now,
+        apply=lambda: flag(True), undo=lambda: flag(False),
+    )  # fmt: skip
 
 
 def remind_deadline(rt: Runtime, *, now: datetime) -> int:
@@ -142,18 +157,13 @@ def notify_paused(rt: Runtime, *, now: datetime) -> int:
         except FollowupError as err:
             log.error("interview %d: pause notice not sent: %s", interview.id, err)
             continue
-
-        def mark(interview_id=interview.id, notified=True) -> None:
-            interview_rows.set_pause_notified(rt.store, interview_id, notified)
-
-        if email_user(
+        if _email_flagged(
             rt,
             email,
             purpose="plan_paused",
             ref=f"paused:{interview.id}:{paused.since}",
             now=now,
-            apply=mark,
-            undo=lambda i=interview.id: mark(i, False),
+            flag=functools.partial(interview_rows.set_pause_notified, rt.store, interview.id),
         ):
             told += 1
     return told
