@@ -100,15 +100,25 @@ def request_approvals(rt: Runtime, *, now: datetime) -> int:
 
 
 def _email_flagged(
-    rt: Runtime, email: RenderedEmail, *, purpose: str, ref: str, now: datetime,
+    rt: Runtime,
+    email: RenderedEmail,
+    *,
+    purpose: str,
+    ref: str,
+    now: datetime,
     flag: Callable[[bool], None],
-) -> bool:  # fmt: skip
+) -> bool:
     """email_user with a "told" flag on its row: set in the send's own transaction,
     cleared again if the notice certainly did not go."""
     return email_user(
-        rt, email, purpose=purpose, ref=ref, now=now,
-        apply=lambda: flag(True), undo=lambda: flag(False),
-    )  # fmt: skip
+        rt,
+        email,
+        purpose=purpose,
+        ref=ref,
+        now=now,
+        apply=lambda: flag(True),
+        undo=lambda: flag(False),
+    )
 
 
 def remind_deadline(rt: Runtime, *, now: datetime) -> int:
