@@ -293,15 +293,8 @@ _MAX_HEADER = 256 * 1024
 def _head(raw: bytes) -> Message:
     """The header of a message, parsed once for the company-mail checks (never its
     body: a 25 MB message costs no more than its header). Unreadable: an empty one."""
-    ends = [
-        i
-        for i in (raw.find(b"\r\n\r\n", 0, _MAX_HEADER), raw.find(b"\n\n", 0, _MAX_HEADER))
-        if i >= 0
-    ]
     try:
-        return BytesHeaderParser(policy=default_policy).parsebytes(
-            raw[: min(ends) if ends else _MAX_HEADER]
-        )
+        return BytesHeaderParser(policy=default_policy).parsebytes(header_block(raw[:_MAX_HEADER]))
     except Exception:  # noqa: BLE001 - an unreadable header says nothing
         return Message()
 
