@@ -31,6 +31,7 @@ from followup.core.render import (
     render_email,
     render_plan_paused,
     render_prep_reminder,
+    render_reply_refused,
     render_thank_you,
 )
 from followup.core.replies import DEBRIEF_QUESTIONS, Action, format_token, parse_reply
@@ -478,3 +479,8 @@ def test_times_mailed_to_you_are_in_your_zone_with_the_interviews_beside():
     env = make_environment(user_zone="America/New_York")
     email = render_prep_reminder(env, interview=S.interview, me=S.me)
     assert "3:00 PM EST (2:00 PM CST there)" in email.body
+
+
+def test_the_reason_a_reply_was_not_used_reads_as_a_sentence(env):
+    email = render_reply_refused(env, why="your reply was not understood", me=S.me, unclear=True)
+    assert "Nothing was sent. Your reply was not understood." in email.body

@@ -401,6 +401,7 @@ def render_reply_refused(
 ) -> RenderedEmail:
     """A reply of the user's was understood but not used (it held our own request)."""
     why = " ".join(why.split())
+    why = why[:1].upper() + why[1:]  # it follows "Nothing was sent." as a sentence
     return render_email(env, "reply_refused", why=why, me=me, stale=stale, unclear=unclear)
 
 
