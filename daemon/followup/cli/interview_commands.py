@@ -41,7 +41,11 @@ def parse(config_path: Path | None, file: Path, as_json: bool) -> None:
         settings = config.load(path)  # a config that cannot be loaded: one line, exit 2
         addresses, zone = settings.me.addresses, settings.me.timezone
     else:
-        echo(f"followup: no config file at {path}: using no own addresses of yours", err=True)
+        echo(
+            f"followup: no config file at {path}: reading with no own addresses "
+            "(yours may show up as interviewers)",
+            err=True,
+        )
     found = detect.detect(raw, my_addresses=addresses, default_timezone=zone)
     if as_json:
         if found.event is None:
