@@ -27,7 +27,14 @@ from followup.app import commands, drafts, interviews
 from followup.app.outbox import MARK_HEADER
 from followup.app.runtime import Runtime
 from followup.core import debrief, detect, detect_text, replies, senders
-from followup.core.model import Detection, DraftState, SyncPosition, TaskKind, TaskRow
+from followup.core.model import (
+    Detection,
+    DraftState,
+    InterviewEvent,
+    SyncPosition,
+    TaskKind,
+    TaskRow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -155,57 +162,78 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
         header = Header.parse(msg.header or msg.raw)
     except Exception as err:  # noqa: BLE001 - bad input is logged and skipped, never fatal
         return "rejected", f"unreadable header ({err.__class__.__name__})", None
-    message_id, is_ours = header.message_id, header.ours
-    if is_ours and _sender_is_me(rt, header):
-        return "own", "our own message", message_id
-    if message_id and draft_rows.ours(rt.store, [message_id]):
-        return "own", "a copy of a message followup sent", message_id
-    seen = _seen_before(rt, msg, message_id)
-    if seen:
-        return "duplicate", seen, message_id
+    message_id = header.message_id
+    known = _known(rt, msg, header)
+    if known:
+        return *known, message_id
     if _sender_is_me(rt, header):
         reply = replies.parse_reply(msg.raw)
         if reply.token:
             outcome, reason = _handle_reply(rt, reply, now)
             return outcome, reason, message_id
-    found = detect.detect(
-        msg.raw, my_addresses=rt.settings.me.addresses, default_timezone=rt.settings.me.timezone
-    )
-    if found.event is not None and found.event.method is None:
-        # Prose is only a confirmation when nothing says otherwise: a reply in one of our
-        # own threads quotes our words, and a rejection names the interview
-        # date ("thank you for your interview on Tuesday …"). Calendar invites stay.
-        if _answers_us(rt, header):
-            found = Detection(None, "a reply to a message followup sent")
-        elif replies.company_news(msg.raw) == "a rejection":
-            found = Detection(None, "news about an interview, not an invitation to one")
+    found = _detect(rt, header, msg.raw)
     if found.event is not None:
-        interview_id, outcome = interviews.record_event(
-            rt.store,
-            found.event,
-            now=now,
-            source=message_id or msg.key,
-            default_timezone=rt.settings.me.timezone,
-            max_people=rt.settings.compose.max_interviewers,
-        )
-        if outcome != "ignored":
-            assert interview_id is not None
-            if outcome == "new":
-                sender = next(iter(header.senders), "") if len(header.senders) == 1 else ""
-                if sender and _failed_authentication(_head(msg.raw)):
-                    sender = ""  # a forged From is no company's word
-                ended = interviews.end_earlier_plans(
-                    rt.store, interviews.get(rt.store, interview_id), now=now, sent_from=sender
-                )
-                if ended:
-                    log.info(
-                        "second interview with %s: plan(s) %s ended", found.event.company, ended
-                    )
-            return outcome, f"interview {interview_id}: {found.event.title}", message_id
+        recorded = _record(rt, found.event, header, msg, now)
+        if recorded:
+            return *recorded, message_id
     paused = _company_message(rt, header, msg.raw, now)
     if paused:
         return "paused", paused, message_id
     return "ignored", found.reason or "not an interview", message_id
+
+
+def _known(rt: Runtime, msg: Incoming, header: Header) -> tuple[str, str] | None:
+    """Our own message, a copy of one, or a message handled before: nothing to do."""
+    if header.ours and _sender_is_me(rt, header):
+        return "own", "our own message"
+    if header.message_id and draft_rows.ours(rt.store, [header.message_id]):
+        return "own", "a copy of a message followup sent"
+    seen = _seen_before(rt, msg, header.message_id)
+    return ("duplicate", seen) if seen else None
+
+
+def _detect(rt: Runtime, header: Header, raw: bytes) -> Detection:
+    found = detect.detect(
+        raw, my_addresses=rt.settings.me.addresses, default_timezone=rt.settings.me.timezone
+    )
+    if found.event is None or found.event.method is not None:
+        return found  # nothing, or a calendar invite: that stands
+    # Prose is only a confirmation when nothing says otherwise: a reply in one of our
+    # own threads quotes our words, and a rejection names the interview
+    # date ("thank you for your interview on Tuesday …").
+    if _answers_us(rt, header):
+        return Detection(None, "a reply to a message followup sent")
+    if replies.company_news(raw) == "a rejection":
+        return Detection(None, "news about an interview, not an invitation to one")
+    return found
+
+
+def _record(
+    rt: Runtime, event: InterviewEvent, header: Header, msg: Incoming, now: datetime
+) -> tuple[str, str] | None:
+    """Store a detected interview; a new one may be the second interview of an
+    earlier plan. None when the event is not worth recording."""
+    interview_id, outcome = interviews.record_event(
+        rt.store,
+        event,
+        now=now,
+        source=header.message_id or msg.key,
+        default_timezone=rt.settings.me.timezone,
+        max_people=rt.settings.compose.max_interviewers,
+    )
+    if outcome == "ignored":
+        return None
+    assert interview_id is not None
+    if outcome == "new":
+        sender = next(iter(header.senders), "") if len(header.senders) == 1 else ""
+        if sender and _failed_authentication(_head(msg.raw or b"")):
+            sender = ""  # a forged From is no company's word
+        ended = interviews.end_earlier_plans(
+            rt.store, interviews.get(rt.store, interview_id), now=now, sent_from=sender
+        )
+        if ended:
+            log.info("second interview with %s: plan(s) %s ended", event.company, ended)
+    return outcome, f"interview {interview_id}: {event.title}"
 
 
 def _answers_us(rt: Runtime, header: Header) -> bool:
