@@ -740,7 +740,7 @@ def test_company_news_reads_the_new_text_only(text, news):
          {"went_well": "the system design part", "wish_not_said": "salary talk too early"}),
         ("went well - no wait\nGood: whiteboard round", {"good_only": "whiteboard round"}),
         ("1. k8s migration, on-call\n2. my build-times story\n3) nothing really\n"
-         "5 - Go experience\n6: did a Go course",
+         "6 - Go experience\n7: did a Go course",
          {"topics": "k8s migration, on-call", "went_well": "my build-times story",
           "wish_not_said": "nothing really", "unmet_requirement": "Go experience",
           "made_up_for": "did a Go course"}),

@@ -15,6 +15,7 @@ DEBRIEF_QUESTIONS: list[tuple[str, str]] = [
     ("topics", "Topics covered"),
     ("went_well", "What went well?"),
     ("wish_not_said", "What did I say that I wish I had not said?"),
+    ("meant", "What did I mean instead?"),
     ("wish_said", "What did I not say that I wish I had said?"),
     ("unmet_requirement", "Which requirement did I not meet?"),
     ("made_up_for", "What have I done since to make up for it?"),
@@ -58,6 +59,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
         "wish not said", "wish i hadnt said", "shouldnt have said", "regret", "regrets",
         "not said", "bad",
     ),
+    "meant": ("meant", "i meant", "what i meant", "meant instead", "instead"),
     "wish_said": (
         "wish said", "wish id said", "should have said", "shouldve said", "forgot",
         "forgot to say", "missed", "didnt say",
@@ -69,7 +71,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "made_up_for": ("since", "done since", "made up for", "made up", "since then", "follow up"),
 }  # fmt: skip
 _LABEL_FIELD = {tuple(plain_words(label)): f for f, labels in _LABELS.items() for label in labels}
-_NUMBERED = re.compile(r"^[ \t]*([1-6])[ \t]*[.):–-](?:[ \t]+(.*))?$")  # "1. …", not "3-4 days"
+_NUMBERED = re.compile(r"^[ \t]*([1-7])[ \t]*[.):–-](?:[ \t]+(.*))?$")  # "1. …", not "3-4 days"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 MAX_LOOSE_LINES = 200
 MAX_LABEL_CHARS = 40

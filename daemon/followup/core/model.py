@@ -90,6 +90,7 @@ class Person:
     name: str
     email: str
     phone: str | None = None
+    title: str = ""  # job title ("Engineering Manager"), from the debrief
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "email": self.email, "phone": self.phone}
@@ -154,24 +155,49 @@ class Detection:
 
 
 @dataclass(frozen=True)
+class DebriefPerson:
+    """One interviewer as the debrief has them: the spelling the user checked, and
+    what the user remembers of talking with this person (their own note only)."""
+
+    name: str
+    email: str
+    title: str = ""
+    talked_about: str = ""  # what you talked about with them
+    remember: str = ""  # one thing they said or asked
+    call: bool = False  # the one the follow-up calls go to
+    phone: str | None = None
+
+    def person(self) -> Person:
+        return Person(self.name, self.email, self.phone, self.title)
+
+
+@dataclass(frozen=True)
 class Debrief:
-    """The user's answers right after the interview (the coach's four questions)."""
+    """The user's answers right after the interview (the coach's four questions),
+    and, when `people` is given, the interviewer list as the user corrected it."""
 
     topics: str = ""
     went_well: str = ""
-    wish_not_said: str = ""  # fixed in call 1
+    wish_not_said: str = ""  # fixed in call 1 (never repeated to the interviewer)
+    meant: str = ""  # what the user meant instead: what call 1 says
     wish_said: str = ""  # said in call 2
     unmet_requirement: str = ""  # made up for in call 3
     made_up_for: str = ""  # what the user did since about the unmet requirement
+    people: tuple[DebriefPerson, ...] = ()  # empty: the list stays as detected
 
     FIELDS = (
         "topics",
         "went_well",
         "wish_not_said",
+        "meant",
         "wish_said",
         "unmet_requirement",
         "made_up_for",
     )
+
+    def notes_for(self, email: str) -> DebriefPerson | None:
+        key = email.lower()
+        return next((p for p in self.people if p.email.lower() == key), None)
 
 
 class InterviewState(enum.StrEnum):

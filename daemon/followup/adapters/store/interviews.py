@@ -8,7 +8,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from followup.adapters.store.db import Store, from_db, to_db
-from followup.core.model import Debrief, Interview, InterviewState, PausedPlan, Person
+from followup.core.model import (
+    Debrief,
+    DebriefPerson,
+    Interview,
+    InterviewState,
+    PausedPlan,
+    Person,
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,7 @@ def all_interviews(store: Store, states: tuple[str, ...] | None = None) -> list[
 def _interview(store: Store, row: sqlite3.Row) -> Interview:
     zone = ZoneInfo(row["timezone"])
     people = tuple(
-        Person(p["name"], p["email"], p["phone"])
+        Person(p["name"], p["email"], p["phone"], p["title"])
         for p in store.all("SELECT * FROM people WHERE interview_id = ? ORDER BY id", (row["id"],))
     )
     start, end = from_db(row["start_utc"]), from_db(row["end_utc"])
@@ -246,6 +253,59 @@ def add_person(store: Store, interview_id: int, person: Person) -> None:
     )
 
 
+def rename_person(store: Store, interview_id: int, email: str, name: str) -> None:
+    store.execute(
+        "UPDATE people SET name = ? WHERE interview_id = ? AND email = ?",
+        (name, interview_id, email),
+    )
+
+
+def change_email(store: Store, interview_id: int, old: str, new: str) -> None:
+    store.execute(
+        "UPDATE people SET email = ? WHERE interview_id = ? AND email = ?",
+        (new, interview_id, old),
+    )
+
+
+def set_people(store: Store, interview_id: int, people: tuple[DebriefPerson, ...]) -> None:
+    """The debrief's list becomes the interview's: names, titles, notes and the one
+    to call as given; a phone already known is kept. In the order given."""
+    rows = store.all("SELECT email, phone FROM people WHERE interview_id = ?", (interview_id,))
+    phones = {r["email"].lower(): r["phone"] for r in rows}
+    store.execute("DELETE FROM people WHERE interview_id = ?", (interview_id,))
+    for p in people:
+        store.execute(
+            "INSERT INTO people (interview_id, name, email, phone, title, talked_about, "
+            "remember, to_call) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                interview_id,
+                p.name,
+                p.email,
+                p.phone or phones.get(p.email.lower()),
+                p.title,
+                p.talked_about,
+                p.remember,
+                int(p.call),
+            ),
+        )
+
+
+def people_notes(store: Store, interview_id: int) -> tuple[DebriefPerson, ...]:
+    rows = store.all("SELECT * FROM people WHERE interview_id = ? ORDER BY id", (interview_id,))
+    return tuple(
+        DebriefPerson(
+            name=r["name"],
+            email=r["email"],
+            title=r["title"],
+            talked_about=r["talked_about"],
+            remember=r["remember"],
+            call=bool(r["to_call"]),
+            phone=r["phone"],
+        )
+        for r in rows
+    )
+
+
 def keep_only_people(store: Store, interview_id: int, emails: list[str]) -> None:
     marks = ",".join("?" * len(emails))
     store.execute(
@@ -285,4 +345,4 @@ def get_debrief(store: Store, interview_id: int) -> Debrief | None:
     row = store.one("SELECT * FROM debriefs WHERE interview_id = ?", (interview_id,))
     if row is None:
         return None
-    return Debrief(**{f: row[f] for f in Debrief.FIELDS})
+    return Debrief(**{f: row[f] for f in Debrief.FIELDS}, people=people_notes(store, interview_id))

@@ -169,10 +169,27 @@ def _v4_task_retries(db: sqlite3.Connection) -> None:
     )
 
 
+def _v5_people_notes(db: sqlite3.Connection) -> None:
+    # The debrief is about people too: each interviewer's title, the user's own
+    # note about them, and who the calls go to; and what the user meant instead of
+    # the words they regret (call 1 says it).
+    _script(
+        db,
+        """
+        ALTER TABLE people ADD COLUMN title TEXT NOT NULL DEFAULT '';
+        ALTER TABLE people ADD COLUMN talked_about TEXT NOT NULL DEFAULT '';
+        ALTER TABLE people ADD COLUMN remember TEXT NOT NULL DEFAULT '';
+        ALTER TABLE people ADD COLUMN to_call INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE debriefs ADD COLUMN meant TEXT NOT NULL DEFAULT ''
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
     _v2_health,
     _v3_pause_details,
     _v4_task_retries,
+    _v5_people_notes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
