@@ -110,10 +110,10 @@ def loose_answers(text: str) -> Debrief | None:
     if answers:
         found = {f: tidy("\n".join(v)) for f, v in answers.items()}
         found = {f: v for f, v in found.items() if v}
-        return Debrief(**found) if found else None
+        return Debrief.from_answers(found) if found else None
     paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split("\n".join(lines)) if p.strip()]
     if 2 <= len(paragraphs) <= len(Debrief.FIELDS):
-        return Debrief(**dict(zip(Debrief.FIELDS, paragraphs, strict=False)))
+        return Debrief.from_answers(dict(zip(Debrief.FIELDS, paragraphs, strict=False)))
     return None
 
 
@@ -173,7 +173,7 @@ def tidy(text: str) -> str:
 def parse_debrief_form(text: str) -> Debrief:
     """The answers under each heading of a debrief form ('#' lines ignored)."""
     answers = answers_from_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return Debrief(**(answers or {}))
+    return Debrief.from_answers(answers or {})
 
 
 def debrief_from_mapping(data: Mapping[str, Any]) -> Debrief:
@@ -189,4 +189,4 @@ def debrief_from_mapping(data: Mapping[str, Any]) -> Debrief:
         if not isinstance(value, str):
             raise ValueError(f"debrief key '{key}' must be text, not {type(value).__name__}")
         values[key] = value.strip()
-    return Debrief(**values)
+    return Debrief.from_answers(values)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -194,6 +195,23 @@ class Debrief:
         "unmet_requirement",
         "made_up_for",
     )
+
+    @classmethod
+    def from_answers(
+        cls, answers: Mapping[str, str], people: tuple[DebriefPerson, ...] = ()
+    ) -> Debrief:
+        """From answers keyed by field name (missing ones empty)."""
+        a = answers
+        return cls(
+            topics=a.get("topics", ""),
+            went_well=a.get("went_well", ""),
+            wish_not_said=a.get("wish_not_said", ""),
+            meant=a.get("meant", ""),
+            wish_said=a.get("wish_said", ""),
+            unmet_requirement=a.get("unmet_requirement", ""),
+            made_up_for=a.get("made_up_for", ""),
+            people=people,
+        )
 
     def notes_for(self, email: str) -> DebriefPerson | None:
         key = email.lower()

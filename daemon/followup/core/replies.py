@@ -480,7 +480,9 @@ def _parse_reply(raw: bytes) -> Reply:
     if answers is not None:
         if any(answers.values()):
             return reply(
-                Action.DEBRIEF, "answers under the debrief headings", debrief=Debrief(**answers)
+                Action.DEBRIEF,
+                "answers under the debrief headings",
+                debrief=Debrief.from_answers(answers),
             )
         return reply(Action.UNKNOWN, "debrief headings without answers")
     inline = _inline_debrief(body)
@@ -488,7 +490,7 @@ def _parse_reply(raw: bytes) -> Reply:
         return reply(
             Action.DEBRIEF,
             "answers typed under the quoted debrief headings",
-            debrief=Debrief(**inline),
+            debrief=Debrief.from_answers(inline),
         )
     action, edited, reason, echo = _classify(new_lines)
     return reply(action, reason, edited, echo=echo)
