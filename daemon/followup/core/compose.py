@@ -76,7 +76,9 @@ _AUX = _set(
 # Verbs that make a fragment a clause ("they ship daily") rather than a topic.
 _CLAUSE_VERBS = _AUX | _set("ships hires deploys offers expects prefers likes loves wants")
 _WH = _set("how what why when where which who whom whose whether if that")
-_SUBJECTS = _set("i you we they he she it there")
+_SUBJECTS = _set(
+    "i you we they he she it there i'm i've i'd we're we've they're you're it's there's"
+)
 _FIRST_PERSON = _set("i i'm i've i'd i'll me my we we're we've our us")
 _THIRD_SINGULAR = _set("he she him her his hers himself herself")
 _TITLES = _set("dr mr mrs ms mx miss prof professor sir madam dame herr frau mme mlle")
@@ -309,9 +311,9 @@ def _agree(verb: str) -> str:
 _EMPTY = frozenset(
     """nothing|nothing really|not much|nothing much|not really|n/a|na|none|-|--|idk|
     no idea|nope|no|nah|meh|dunno|nil|null|x|tbd|todo|skip|pass|same|see above|
-    nothing yet|not yet|none yet|nothing so far|no clue|i don't know|i dont know""".replace(
-        "\n", ""
-    )
+    nothing yet|not yet|none yet|nothing so far|no clue|i don't know|i dont know|
+    everything|all of it|the whole thing|all good|good|fine|ok|okay|great|well|
+    it went well|went well|it was good|it was fine|overall good""".replace("\n", "")
     .replace("    ", "")
     .split("|")
 )
@@ -461,6 +463,8 @@ def _is_clause(text: str) -> bool:
     words = _words(text)
     if len(words) > 1 and words[0] in _SUBJECTS:
         return True
+    if len(words) > 1 and words[0] not in _STOPWORDS and _is_past(words[1]):
+        return True  # "Chloé laughed at my joke"; "distributed systems" starts with it
     for word in words:
         if word in _WH:
             return False
@@ -519,13 +523,13 @@ def _pick(frames: Sequence[str], variant: int, **parts: str) -> str:
 
 _ASKED = re.compile(
     r"^(?:you\s)?(?:(?P<q>(?:your\s|his\s|her\s|their\s|the\s|a\s)?(?:question|questions)\s(?:on|about|of|around))"
-    r"|(?P<verb>asked|asks|asking|wanted to know|was curious about|were curious about))\b\s?",
+    r"|(?P<verb>asked|asks|ask|asking|wanted to know|was curious about|were curious about))\b\s?",
     re.IGNORECASE,
 )
 _SAID = re.compile(
-    r"^(?:you\s)?(?P<verb>said|says|mentioned|mentions|told me|told us|tells me|explained"
-    r"|explains|shared|noted|pointed out|described|talked about|spoke about|brought up"
-    r"|talked a lot about)(?P<that>\sthat)?\b\s?",
+    r"^(?:you\s)?(?P<verb>said|says|say|mentioned|mentions|mention|told me|told us|tells me"
+    r"|tell me|explained|explains|explain|shared|noted|pointed out|described|talked about"
+    r"|talk about|spoke about|brought up|talked a lot about)(?P<that>\sthat)?\b\s?",
     re.IGNORECASE,
 )
 _ASKED_FRAMES = (
@@ -569,18 +573,18 @@ def _remember(answer: str, people: _People, variant: int) -> str:
     if len(items(text)) > 1:
         raise _Unusable("it lists several things; it should be one thing they said or asked")
     (entry,) = _entries(text, people)
-    entry = re.sub(r"^(?:she|he|they)\s", "you ", entry, flags=re.IGNORECASE)
+    entry = _second_person(entry)  # "she asks" -> "you ask", "her team" -> "your team"
     asked = _ASKED.match(entry)
     if asked:
-        rest = _second_person(entry[asked.end() :])
+        rest = entry[asked.end() :]
         if not content_words(rest):
             raise _Unusable("it does not say what they asked")
         verb = "asked about" if asked.group("q") else asked.group("verb").lower()
-        if verb in ("asks", "asking"):
+        if verb in ("ask", "asks", "asking"):
             verb = "asked"
         return _pick(_ASKED_FRAMES, variant, x=f"{verb} {_decap(rest)}")
     said = _SAID.match(entry)
-    rest = _second_person(entry[said.end() :] if said else entry)
+    rest = entry[said.end() :] if said else entry
     that = bool(said and said.group("that")) or bool(_THAT.match(rest))
     rest = _decap(_THAT.sub("", _ME_ABOUT.sub("", rest, count=1), count=1))
     if not content_words(rest):
@@ -588,6 +592,8 @@ def _remember(answer: str, people: _People, variant: int) -> str:
     if that or _is_clause(rest):
         if not said and _words(rest)[0] in _FIRST_PERSON:
             raise _Unusable("it is about you, not something they said or asked")
+        if not said and _words(rest)[0] in ("you", "you're"):
+            raise _Unusable("it describes them rather than something they said or asked")
         return _pick(_HEARD_FRAMES, variant, x=rest)
     return _pick(_SAID_ABOUT_FRAMES, variant, x=_topic(rest))
 
@@ -600,7 +606,8 @@ def _talked_about(answer: str, people: _People, variant: int) -> str:
 _LIKED = re.compile(
     r"^(?:you|they|she|he|the interviewers?|the panel|the team|everyone|both)\s"
     r"(?:really\s|seemed to\s|seemed to really\s|clearly\s)?"
-    r"(?:liked|loved|enjoyed|appreciated|were impressed by|was impressed by"
+    r"(?:liked|loved|enjoyed|appreciated|like|love|enjoy|appreciate"
+    r"|were impressed by|was impressed by"
     r"|responded well to|were interested in|was interested in)\s(?=my\s|our\s)",
     re.IGNORECASE,
 )
@@ -623,12 +630,20 @@ _WELL_TAIL = re.compile(
 )
 
 
+_JUDGEMENT = re.compile(
+    r"^(?:good|great|nice|strong|solid|positive|friendly|fun|easy|excellent|amazing)\b",
+    re.IGNORECASE,
+)
+
+
 def _went_well(answer: str, people: _People, variant: int) -> str:
     text = _screen(answer, hedges=True)
     topics = []
     for entry in _entries(text, people):
         entry = _strip(_LIKED, _strip(_WELL_LEAD, entry))
         entry = _lead_ins(_WELL_TAIL.sub("", entry))
+        if _JUDGEMENT.match(entry):
+            raise _Unusable("it is a judgement, not a topic of the conversation")
         topics.append(_topic(_no_third_person(entry)))
     return _pick(_WENT_WELL_FRAMES, variant, x=join_items(topics))
 
