@@ -532,25 +532,25 @@ FIX_ROWS = [
 BETTER_ROWS = [
     pytest.param(
         dict(wish_said="should've mentioned the 40% infra cost cut"),
-        ("After we spoke I realised I had not told you about the 40% infra cost cut."),
+        ("After we spoke, it struck me that I had not told you about the 40% infra cost cut."),
         "",
         id="better-shouldve",
     ),
     pytest.param(
         dict(wish_said="that I led the migration"),
-        ("After we spoke I realised I had not mentioned that I led the migration."),
+        ("After we spoke, it struck me that I had not mentioned that I led the migration."),
         "",
         id="better-that-i",
     ),
     pytest.param(
         dict(wish_said="my mentoring experience"),
-        ("After we spoke I realised I had not told you about my mentoring experience."),
+        ("After we spoke, it struck me that I had not told you about my mentoring experience."),
         "",
         id="better-np",
     ),
     pytest.param(
         dict(wish_said="I never talked about my open source work"),
-        ("After we spoke I realised I had not told you about my open source work."),
+        ("After we spoke, it struck me that I had not told you about my open source work."),
         "",
         id="better-never-talked",
     ),
@@ -562,32 +562,35 @@ BETTER_ROWS = [
     ),
     pytest.param(
         dict(wish_said="should've mentioned should've mentioned the 40% infra cost cut"),
-        ("After we spoke I realised I had not told you about the 40% infra cost cut."),
+        ("After we spoke, it struck me that I had not told you about the 40% infra cost cut."),
         "",
         id="better-stutter",
     ),
     pytest.param(
         dict(wish_said="how I cut infra costs by 40%"),
-        ("After we spoke I realised I had not told you about how I cut infra costs by 40%."),
+        (
+            "After we spoke, it struck me that I had not told you about "
+            "how I cut infra costs by 40%."
+        ),
         "",
         id="better-how",
     ),
     pytest.param(
         dict(wish_said="wish I'd said I ran the k8s upgrade"),
-        ("After we spoke I realised I had not mentioned that I ran the k8s upgrade."),
+        ("After we spoke, it struck me that I had not mentioned that I ran the k8s upgrade."),
         "",
         id="better-wish-id",
     ),
     pytest.param(dict(wish_said=""), "", "", id="better-empty"),
     pytest.param(
         dict(wish_said="forgot to mention my AWS certification"),
-        ("After we spoke I realised I had not told you about my AWS certification."),
+        ("After we spoke, it struck me that I had not told you about my AWS certification."),
         "",
         id="better-forgot",
     ),
     pytest.param(
         dict(wish_said="that I'm learning Rust"),
-        "After we spoke I realised I had not mentioned that I'm learning Rust.",
+        "After we spoke, it struck me that I had not mentioned that I'm learning Rust.",
         "",
         id="better-contraction",
     ),

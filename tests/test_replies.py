@@ -671,14 +671,28 @@ def test_quote_parsing_is_fast_on_hostile_bodies(body):
 
 
 def test_debrief_form_round_trip():
-    """A debrief written into the form and parsed back is the same debrief."""
+    """A debrief written into the form and parsed back is the same debrief, its
+    people and their notes included."""
+    from followup.core.model import DebriefPerson
+
     d = Debrief(
         topics="caching\nteam size",
         went_well="the design exercise",
         wish_not_said="on-call is tedious",
+        meant="on-call is fine with a fair rotation",
         wish_said="mentoring",
         unmet_requirement="Kafka",
         made_up_for="six hours of Kafka practice",
+        people=(
+            DebriefPerson(
+                "Jane Doe",
+                "jane@acme.example",
+                title="CTO",
+                talked_about="the roadmap",
+                remember="she asked about caching",
+                call=True,
+            ),
+        ),
     )
     assert parse_debrief_form(debrief_form(interview(), d)) == d
 

@@ -115,6 +115,7 @@ class Me:
     country: str | None = "US"
     subdivision: str | None = None
     phone: str | None = None
+    locale: str = "en_US"  # the spelling convention of what followup writes for you
 
     @property
     def addresses(self) -> frozenset[str]:
@@ -169,6 +170,8 @@ class Approval:
 class Compose:
     # More people than this (or a list address): no drafts until the user picks them.
     max_interviewers: int = DEFAULT_MAX_INTERVIEWERS
+    # "Dear Priya," (first_name) or "Dear Dr. Raman," (title_surname, when a title is known)
+    greeting: str = "first_name"
 
 
 @dataclass(frozen=True)
@@ -283,7 +286,7 @@ class _Section:
 
 
 _SECTIONS: dict[str, set[str]] = {
-    "me": {"name", "email", "aliases", "timezone", "country", "subdivision", "phone"},
+    "me": {"name", "email", "aliases", "timezone", "country", "subdivision", "phone", "locale"},
     "source": {
         "kind",
         "host",
@@ -313,7 +316,7 @@ _SECTIONS: dict[str, set[str]] = {
     "plan": {"call_gaps", "call_time", "prep_reminder", "prep_time", "debrief_delay_minutes"},
     "storage": {"path"},
     "templates": {"dir"},
-    "compose": {"max_interviewers"},
+    "compose": {"max_interviewers", "greeting"},
 }
 
 _DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
@@ -354,10 +357,12 @@ def from_mapping(data: Mapping[str, Any], path: Path) -> Settings:
     plan = _load_plan(sec("plan"))
     storage = sec("storage").path("path") or state_dir() / "followup.db"
     templates = sec("templates").path("dir")
+    compose_section = sec("compose")
     compose = Compose(
-        max_interviewers=sec("compose").number(
+        max_interviewers=compose_section.number(
             "max_interviewers", Compose.max_interviewers, 1, MAX_INTERVIEWERS
-        )
+        ),
+        greeting=compose_section.choice("greeting", GREETINGS, Compose.greeting),
     )
     return Settings(path, me, source, transport, approval, plan, storage, templates, compose)
 
@@ -391,7 +396,22 @@ def _load_me(s: _Section) -> Me:
         country=country,
         subdivision=s.text("subdivision") or None,
         phone=s.text("phone") or None,
+        locale=_locale(s),
     )
+
+
+LOCALES = ("en_US", "en_GB", "en_CA", "en_AU", "en_NZ", "en_IE", "en_IN", "en_ZA")
+GREETINGS = ("first_name", "title_surname")
+
+
+def _locale(s: _Section) -> str:
+    value = s.text("locale", "en_US").replace("-", "_")
+    if value not in LOCALES:
+        s.fail(
+            "locale",
+            f"expected one of {', '.join(LOCALES)} (followup writes English), got {value!r}",
+        )
+    return value
 
 
 def _server(s: _Section, kind: str, example: str) -> tuple[str, str]:

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Concatenate, Generic, ParamSpec, TypeVar
 
+from followup.adapters.store import interviews as interview_rows
 from followup.adapters.store import tasks as task_rows
 from followup.app import drafts, interviews, tasks
 from followup.app.drafts import Draft
 from followup.app.runtime import Runtime
+from followup.core.debrief import merge_people
+from followup.core.headers import header_text
 from followup.core.model import (
     Debrief,
+    DebriefPerson,
     DraftState,
     FollowupError,
     Interview,
@@ -28,6 +33,7 @@ from followup.core.model import (
     TaskKind,
     TaskState,
     UsageError,
+    valid_address,
 )
 
 log = logging.getLogger(__name__)
@@ -55,7 +61,20 @@ class UseCase(Generic[P, R]):
 @UseCase
 def approve(rt: Runtime, draft_id: int, *, now: datetime, seen_token: str | None = None) -> Draft:
     """waiting -> approved (its Message-ID fixed now). `seen_token`: the text the user
-    looked at; a draft rewritten since is refused rather than sent unseen."""
+    looked at; a draft rewritten since is refused rather than sent unseen. A draft
+    of ours is first brought up to the day ("today" the day after is "yesterday"):
+    from the command line, that is the text approved (and shown); by email, a
+    changed text is refused, and the next request shows it."""
+    draft = drafts.get(rt.store, draft_id)
+    if draft.state is DraftState.WAITING and not draft.edited:
+        interview = interviews.get(rt.store, draft.interview_id)
+        debrief = interviews.get_debrief(rt.store, draft.interview_id)
+        try:
+            drafts.refresh_drafts(
+                rt.store, rt.env, interview, debrief, rt.me, now=now, only=draft_id
+            )
+        except FollowupError as err:  # a broken template: the text the user saw stands
+            log.error("draft %d: not rendered again before approval: %s", draft_id, err)
     return drafts.approve(
         rt.store, draft_id, sender=rt.settings.transport.sender, now=now, seen_token=seen_token
     )
@@ -88,10 +107,15 @@ def resolve(rt: Runtime, draft_id: int, outcome: str, *, now: datetime) -> Draft
     return drafts.resolve(rt.store, draft_id, outcome, now=now)
 
 
-def waiting_drafts_for_all(rt: Runtime, *, several_interviews: bool) -> list[int]:
-    """The drafts `approve --all` may approve. One slip must not mail several companies:
-    drafts of more than one interview need `several_interviews` (`--yes`)."""
+def waiting_drafts_for_all(
+    rt: Runtime, *, several_interviews: bool, include_flagged: bool = False
+) -> tuple[list[int], list[Draft]]:
+    """The drafts `approve --all` may approve, and the waiting ones it skips because
+    they carry warnings (unless `include_flagged`). One slip must not mail several
+    companies: drafts of more than one interview need `several_interviews` (`--yes`)."""
     waiting = [d for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING]
+    flagged = [] if include_flagged else [d for d in waiting if d.warnings]
+    waiting = [d for d in waiting if d not in flagged]
     per_interview: dict[int, int] = {}
     for d in waiting:
         per_interview[d.interview_id] = per_interview.get(d.interview_id, 0) + 1
@@ -102,25 +126,156 @@ def waiting_drafts_for_all(rt: Runtime, *, several_interviews: bool) -> list[int
             f"{len(per_interview)} interviews ({counts}); add --yes, "
             "or give draft IDs"
         )
-    return [d.id for d in waiting]
+    return [d.id for d in waiting], flagged
 
 
 # --- the debrief and the calls --------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PeopleChange:
+    """What a debrief or a `followup people` edit did to the drafts."""
+
+    added: tuple[str, ...] = ()  # addresses that joined (a draft is made for each)
+    removed: tuple[str, ...] = ()  # addresses that left (their unsent drafts withdrawn)
+    rewritten: int = 0  # waiting, unedited drafts re-rendered
+
+
 @UseCase
-def answer_debrief(rt: Runtime, interview_id: int, debrief: Debrief, *, now: datetime) -> int:
+def answer_debrief(
+    rt: Runtime, interview_id: int, debrief: Debrief, *, now: datetime, complete: bool = True
+) -> PeopleChange:
     """Store the user's debrief (replacing an earlier one), close the debrief step and
-    rewrite waiting drafts with it. Returns how many drafts were rewritten."""
+    rewrite waiting drafts with it. Its people, when given, become the interview's
+    list: `complete` (the editor, a TOML file) says they are the whole list; an
+    emailed reply (not complete) only updates, adds and strikes out."""
     store = rt.store
-    interviews.save_debrief(store, interview_id, debrief, now=now)
-    task_rows.finish_debrief(store, interview_id, now=now)
     interview = interviews.get(store, interview_id)
+    current = interview_rows.people_notes(store, interview_id)
+    change = PeopleChange()
+    if debrief.people or debrief.removed:
+        people = merge_people(current, debrief.people, debrief.removed, complete=complete)
+        change = _set_people(rt, interview, people, now=now)
+    interviews.save_debrief(store, interview_id, replace(debrief, people=(), removed=()), now=now)
+    task_rows.finish_debrief(store, interview_id, now=now)
+    return replace(change, rewritten=_rewrite_drafts(rt, interview_id, now=now))
+
+
+def _set_people(
+    rt: Runtime, interview: Interview, people: tuple[DebriefPerson, ...], *, now: datetime
+) -> PeopleChange:
+    """The user's list becomes the interview's: the drafts of people who left are
+    withdrawn (never sent), people who joined get a draft once the thank-you step
+    has begun."""
+    if not people:
+        raise UsageError(
+            f"interview {interview.id}: the list of people would be empty "
+            f"(to end the plan: `followup stop {interview.id}`)"
+        )
+    store = rt.store
+    before = {p.email.lower() for p in interview.interviewers}
+    after = {p.email.lower() for p in people}
+    interview_rows.set_people(store, interview.id, people)
+    removed = tuple(e for e in before if e not in after)
+    if removed:
+        drafts.withdraw_for_interview(
+            store,
+            interview.id,
+            now=now,
+            why="removed from the interview's people",
+            keep=tuple(p.email for p in people),
+        )
+    added = tuple(p.email for p in people if p.email.lower() not in before)
+    started = task_rows.state_of(store, interview.id, TaskKind.THANK_YOU)
+    if added and started in (TaskState.WAITING, TaskState.DONE):
+        fresh = interviews.get(store, interview.id)
+        drafts.make_drafts(
+            store,
+            rt.env,
+            fresh,
+            interviews.get_debrief(store, interview.id),
+            rt.me,
+            now=now,
+            late=False,
+            max_people=rt.settings.compose.max_interviewers,
+        )
+    return PeopleChange(added=added, removed=removed)
+
+
+def _rewrite_drafts(rt: Runtime, interview_id: int, *, now: datetime) -> int:
+    interview = interviews.get(rt.store, interview_id)
+    debrief = interviews.get_debrief(rt.store, interview_id)
     try:
-        return drafts.refresh_drafts(store, rt.env, interview, debrief, rt.me, now=now)
+        return drafts.refresh_drafts(rt.store, rt.env, interview, debrief, rt.me, now=now)
     except FollowupError as err:  # a broken template must not cost the user's answers
-        log.error("interview %d: debrief saved, drafts not rewritten: %s", interview_id, err)
+        log.error("interview %d: saved, drafts not rewritten: %s", interview_id, err)
         return 0
+
+
+@dataclass(frozen=True)
+class PeopleEdit:
+    """`followup people ID --add/--remove/--rename/--email/--call`."""
+
+    add: tuple[Person, ...] = ()
+    remove: tuple[str, ...] = ()
+    rename: tuple[tuple[str, str], ...] = ()  # (email, new name)
+    email: tuple[tuple[str, str], ...] = ()  # (old, new)
+    call: str | None = None  # the address the calls go to
+
+
+@UseCase
+def edit_people(rt: Runtime, interview_id: int, edit: PeopleEdit, *, now: datetime) -> PeopleChange:
+    """Correct the interview's people outside the debrief. An address that is not
+    one of them is a usage error naming it."""
+    interview = interviews.get(rt.store, interview_id)
+    people = list(interview_rows.people_notes(rt.store, interview_id))
+
+    def index(email: str, option: str) -> int:
+        for n, p in enumerate(people):
+            if p.email.lower() == email.strip().lower():
+                return n
+        known = ", ".join(p.email for p in people) or "nobody yet"
+        raise UsageError(
+            f"{option} {email}: not one of interview {interview_id}'s people ({known})"
+        )
+
+    for email in edit.remove:
+        people.pop(index(email, "--remove"))
+    for email, name in edit.rename:
+        n = index(email, "--rename")
+        people[n] = replace(people[n], name=header_text(name))
+    for old, new in edit.email:
+        n = index(old, "--email")
+        address = new.strip().lower()
+        if not valid_address(address):
+            raise UsageError(f"--email {old} {new}: {new!r} is not one plain email address")
+        people[n] = replace(people[n], email=address)
+    for person in edit.add:
+        if any(p.email.lower() == person.email.lower() for p in people):
+            raise UsageError(f"--add {person.email}: already one of the people")
+        people.append(DebriefPerson(person.name, person.email, phone=person.phone))
+    if edit.call is not None:
+        n = index(edit.call, "--call")
+        people = [replace(p, call=i == n) for i, p in enumerate(people)]
+    change = _set_people(rt, interview, tuple(people), now=now)
+    return replace(change, rewritten=_rewrite_drafts(rt, interview_id, now=now))
+
+
+@UseCase
+def edit_interview(
+    rt: Runtime, interview_id: int, *, company: str | None, role: str | None, now: datetime
+) -> int:
+    """Correct the company or role (detection can get them wrong); waiting, unedited
+    drafts are re-rendered. Returns how many."""
+    interviews.get(rt.store, interview_id)
+    interview_rows.set_company_role(
+        rt.store,
+        interview_id,
+        company=header_text(company) if company is not None else None,
+        role=header_text(role) if role is not None else None,
+        now=now,
+    )
+    return _rewrite_drafts(rt, interview_id, now=now)
 
 
 @UseCase

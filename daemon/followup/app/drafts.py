@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup.adapters.store import Store
 from followup.adapters.store import drafts as draft_rows
@@ -89,7 +90,7 @@ def make_drafts(
         if draft_rows.exists(store, interview.id, person.email):
             continue
         email = render.render_thank_you(
-            env, interview=interview, person=person, debrief=debrief, me=me
+            env, interview=interview, person=person, debrief=debrief, me=me, now=now
         )
         made.append(
             draft_rows.insert(
@@ -100,25 +101,81 @@ def make_drafts(
 
 
 def refresh_drafts(
-    store: Store, env, interview: Interview, debrief: Debrief | None, me: Person, *, now: datetime
+    store: Store,
+    env,
+    interview: Interview,
+    debrief: Debrief | None,
+    me: Person,
+    *,
+    now: datetime,
+    only: int | None = None,
 ) -> int:
-    """Re-render waiting drafts with the debrief (or corrected names). The user's
-    own edits are never overwritten. Changed content gets a new token, so an
-    approval request for the old text can no longer approve it."""
+    """Re-render waiting drafts with the debrief, corrected names, or the day's
+    timing words ("yesterday" once the day has turned). The user's own edits are
+    never overwritten. Changed content gets a new token, so an approval request
+    for the old text can no longer approve it. `only`: that draft alone."""
     from followup.core import render  # lazily: Jinja2 is not needed to list drafts
 
     changed = 0
     people = {p.email: p for p in interview.interviewers}
     for draft in draft_rows.waiting_unedited(store, interview.id):
-        person = people.get(draft.to.email) or draft.to
-        email = render.render_thank_you(
-            env, interview=interview, person=person, debrief=debrief, me=me
-        )
-        if (email.subject, email.body, person.name) == (draft.subject, draft.body, draft.to.name):
+        if only is not None and draft.id != only:
             continue
+        person = people.get(draft.to.email) or draft.to
+
+        def render_at(moment: datetime, person: Person = person):
+            return render.render_thank_you(
+                env, interview=interview, person=person, debrief=debrief, me=me, now=moment
+            )
+
+        email = render_at(now)
+        same = (email.subject, email.body, email.warnings, person.name)
+        if same == (draft.subject, draft.body, draft.warnings, draft.to.name):
+            draft_rows.touch(store, draft.id, now=now)
+            continue
+        then = draft.rendered_at
+        if then is not None and person.name == draft.to.name:
+            before = render_at(then)
+            if (before.subject, before.body) == (draft.subject, draft.body):
+                draft_rows.retime(store, draft.id, email, now=now)  # the clock alone moved
+                changed += 1
+                continue
         draft_rows.rewrite(store, draft.id, person.name, email, token=new_token(), now=now)
         changed += 1
     return changed
+
+
+def follow_the_clock(store: Store, env, me: Person, *, now: datetime, zone: str) -> int:
+    """Waiting drafts of ours rendered before today (in the user's zone) are rendered
+    again, so "today" becomes "yesterday" and then the weekday. Call in a transaction."""
+    from followup.app import interviews
+    from followup.core.letter import local_day
+
+    today = local_day(now, zone)
+    try:
+        midnight = datetime.combine(today, datetime.min.time(), ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        midnight = datetime.combine(today, datetime.min.time(), now.tzinfo)
+    changed = 0
+    for interview_id in draft_rows.rendered_before(store, midnight):
+        interview = interviews.get(store, interview_id)
+        debrief = interviews.get_debrief(store, interview_id)
+        changed += refresh_drafts(store, env, interview, debrief, me, now=now)
+    return changed
+
+
+def personal_sentence(store: Store, draft: Draft) -> str:
+    """The debrief's sentence in this draft (what `debrief` previews), or ''."""
+    from followup.app import interviews
+    from followup.core import letter
+
+    interview = interviews.get(store, draft.interview_id)
+    people = {p.email: p for p in interview.interviewers}
+    person = people.get(draft.to.email) or draft.to
+    debrief = interviews.get_debrief(store, draft.interview_id)
+    number = letter.variant(interview, person)
+    line = letter.personal_line(interview, person, debrief, number=number).text
+    return line if line and line in draft.body else ""
 
 
 def edit(

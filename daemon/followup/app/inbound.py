@@ -34,6 +34,7 @@ from followup.core.model import (
     SyncPosition,
     TaskKind,
     TaskRow,
+    UsageError,
 )
 
 log = logging.getLogger(__name__)
@@ -414,7 +415,12 @@ def _draft_reply(
 def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime) -> tuple[str, str]:
     kind = task.kind
     if kind is TaskKind.DEBRIEF and reply.debrief is not None:
-        commands.answer_debrief.within(rt, task.interview_id, reply.debrief, now=now)
+        try:  # a reply quotes only some people: it updates the list, never replaces it
+            commands.answer_debrief.within(
+                rt, task.interview_id, reply.debrief, now=now, complete=False
+            )
+        except UsageError as err:
+            return UNCLEAR, f"your debrief reply was not used: {err}"
         return "reply", f"debrief for interview {task.interview_id} saved from email"
     if kind.value.startswith("call_") and reply.action is replies.Action.DONE:
         commands.call_done.within(rt, task.interview_id, kind, now=now)

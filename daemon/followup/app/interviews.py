@@ -18,6 +18,7 @@ from followup.core.model import (
     DEFAULT_MAX_INTERVIEWERS,
     MAX_INTERVIEWERS,
     Debrief,
+    DebriefPerson,
     FollowupError,
     Interview,
     InterviewEvent,
@@ -150,6 +151,9 @@ def hold_if_fanout(
 
 def _merge_people(store: Store, interview_id: int, people: tuple[Person, ...]) -> None:
     # A reschedule may add or rename attendees; never drop one the user corrected.
+    # Once the user has set the list (debrief, `followup people`), it is theirs.
+    if interview_rows.people_by_user(store, interview_id):
+        return
     for person in people:
         if not valid_address(person.email):
             log.warning(
@@ -362,3 +366,8 @@ def save_debrief(store: Store, interview_id: int, debrief: Debrief, *, now: date
 
 def get_debrief(store: Store, interview_id: int) -> Debrief | None:
     return interview_rows.get_debrief(store, interview_id)
+
+
+def people_notes(store: Store, interview_id: int) -> tuple[DebriefPerson, ...]:
+    """The interview's people with the user's notes about each, in order."""
+    return interview_rows.people_notes(store, interview_id)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from followup.adapters.store import StoreError
-from followup.app import inbound, notices, sending, tasks
+from followup.app import drafts, inbound, notices, sending, tasks
 from followup.app.runtime import Runtime
 from followup.core.model import FollowupError
 
@@ -145,6 +145,20 @@ def sync(
         rt.store.set_health("last_sync", now.isoformat(timespec="seconds"), now=now)
 
 
+def follow_the_clock(rt: Runtime, *, now: datetime) -> None:
+    """Drafts waiting since before today say "yesterday" (then the weekday) now."""
+    try:
+        with rt.store.transaction():
+            changed = drafts.follow_the_clock(
+                rt.store, rt.env, rt.me, now=now, zone=rt.settings.me.timezone
+            )
+    except FollowupError as err:  # a broken template: the drafts stay as they were
+        log.error("drafts not brought up to the day: %s", err)
+        return
+    if changed:
+        log.info("%d waiting draft(s) rendered again for the day", changed)
+
+
 def run_pass(
     rt: Runtime, *, now: datetime | None = None, stop: Callable[[], bool] = lambda: False
 ) -> PassReport:
@@ -157,6 +171,7 @@ def run_pass(
         return report
     tasks.sync_all_plans(rt, now=now)
     report.tasks_done = tasks.run_due_tasks(rt, now=now)
+    follow_the_clock(rt, now=now)
     sending.auto_approve(rt, now=now)
     report.approvals_requested = notices.request_approvals(rt, now=now)
     notices.remind_deadline(rt, now=now)

@@ -16,6 +16,7 @@ from followup.adapters.config import Settings
 from followup.adapters.store import Store, utcnow
 from followup.app.outbox import Outbox
 from followup.core import render
+from followup.core.letter import Voice
 from followup.core.model import FollowupError, Person
 from followup.core.plan import PlanSettings
 
@@ -106,7 +107,11 @@ def open_runtime(
     source = make_source(settings, clock) if with_mail else None
     transport = make_transport(settings) if with_mail else None
     outbox = Outbox(store, transport, **_sent_copies(settings, source))
-    env = render.make_environment(settings.templates_dir, user_zone=settings.me.timezone)
+    env = render.make_environment(
+        settings.templates_dir,
+        user_zone=settings.me.timezone,
+        voice=Voice(greeting=settings.compose.greeting, locale=settings.me.locale),
+    )
     return Runtime(settings, store, source, transport, outbox, env, clock)
 
 

@@ -206,7 +206,9 @@ def _act(
         )
     if kind is TaskKind.DEBRIEF:
         token = task.token or drafts.new_token()  # kept when sent once more
-        email = render.render_debrief_request(rt.env, interview=interview, token=token, me=rt.me)
+        email = render.render_debrief_request(
+            rt.env, interview=interview, token=token, me=rt.me, now=now
+        )
         return _notify(
             rt,
             email,

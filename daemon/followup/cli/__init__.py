@@ -5,7 +5,12 @@ printed as one line; no traceback reaches the user.
 """
 
 # Each command module registers its commands on `main` when it is imported.
-from followup.cli import draft_commands, interview_commands, setup_commands  # noqa: F401
+from followup.cli import (  # noqa: F401
+    draft_commands,
+    interview_commands,
+    people_commands,
+    setup_commands,
+)
 from followup.cli.base import main
 
 __all__ = ["main"]

@@ -15,7 +15,7 @@ from followup.cli.base import (
     main,
     print_json,
 )
-from followup.core.model import Draft, UsageError
+from followup.core.model import Draft, FollowupError, UsageError
 
 # --- drafts -------------------------------------------------------------------
 
@@ -62,16 +62,41 @@ def drafts_cmd(config_path: Path | None, show_all: bool, as_json: bool) -> None:
     help="Approve every waiting draft (of one interview; more need --yes).",
 )
 @click.option("--yes", is_flag=True, help="With --all: approve drafts of several interviews.")
+@click.option(
+    "--include-flagged",
+    is_flag=True,
+    help="With --all: approve drafts that carry warnings too (they are skipped otherwise).",
+)
 def approve(
-    config_path: Path | None, draft_ids: tuple[int, ...], approve_all: bool, yes: bool
+    config_path: Path | None,
+    draft_ids: tuple[int, ...],
+    approve_all: bool,
+    yes: bool,
+    include_flagged: bool,
 ) -> None:
-    """Approve drafts for sending (the service sends them on its next pass)."""
+    """Approve drafts for sending (the service sends them on its next pass).
+
+    --all skips drafts that carry warnings (a misspelling, a left-out debrief
+    answer, a name missing …) and says which: approve those by ID once you have
+    looked at them, or add --include-flagged.
+    """
     from followup.app import commands
 
     rt = _runtime(config_path)
     if approve_all:
-        draft_ids = tuple(commands.waiting_drafts_for_all(rt, several_interviews=yes))
+        ids, flagged = commands.waiting_drafts_for_all(
+            rt, several_interviews=yes, include_flagged=include_flagged
+        )
+        for draft in flagged:
+            echo(
+                f"Skipped draft {draft.id} to {draft.to.name or draft.to.email}: "
+                f"{len(draft.warnings)} warning(s), first: {draft.warnings[0]} "
+                f"(`followup show {draft.id}`; approve it by ID or with --include-flagged)"
+            )
+        draft_ids = tuple(ids)
         if not draft_ids:
+            if flagged:
+                raise FollowupError("--all: every waiting draft carries warnings; nothing approved")
             raise UsageError("--all: no draft waits for approval (see `followup drafts`)")
     if not draft_ids:
         raise UsageError("give draft IDs or --all (see `followup drafts`)")

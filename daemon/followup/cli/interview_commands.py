@@ -266,6 +266,9 @@ def confirm(
     )
 
 
+MAX_EDITOR_TRIES = 5
+
+
 @main.command()
 @config_option
 @click.argument("interview_id", type=int)
@@ -273,19 +276,24 @@ def confirm(
     "--from-file",
     "from_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Answers in a TOML file (keys: topics, went_well, wish_not_said, wish_said, "
-    "unmet_requirement, made_up_for).",
+    help="Answers in a TOML file (keys: topics, went_well, wish_not_said, meant, wish_said, "
+    "unmet_requirement, made_up_for; [[people]] tables with name, email, title, "
+    "talked_about, remember, call).",
 )
 def debrief(config_path: Path | None, interview_id: int, from_file: Path | None) -> None:
-    """Answer the debrief questions for an interview (in $EDITOR, or --from-file).
+    """Answer the debrief for an interview (in $EDITOR, or --from-file): who you met,
+    spelled right, what you talked about with each, and the coach's questions.
 
     A later answer replaces an earlier one; thank-you drafts still waiting are
-    rewritten with it (drafts you edited are left alone).
+    rewritten with it (drafts you edited are left alone). The people you list are
+    the interview's people from then on: a person you delete is not written to.
     """
     import tomllib
 
     from followup.app import commands, interviews
+    from followup.cli.people_commands import describe_change
     from followup.core import replies
+    from followup.core.debrief import PeopleError
 
     rt = _runtime(config_path)
     store = rt.store
@@ -301,17 +309,38 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
     else:
         if not sys.stdin.isatty():
             raise UsageError("not a terminal: use --from-file answers.toml")
-        form = replies.debrief_form(interview, interviews.get_debrief(store, interview_id))
-        edited = click.edit(form, extension=".txt")
-        if edited is None:
-            echo("No changes: nothing saved.")
-            return
-        answers = replies.parse_debrief_form(edited)
-    changed = commands.answer_debrief(rt, interview_id, answers, now=_now())
-    echo(
-        f"Debrief saved for interview {interview_id}"
-        + (f"; {changed} waiting draft(s) rewritten with it." if changed else ".")
-    )
+        text = replies.debrief_form(interview, interviews.get_debrief(store, interview_id))
+        for _ in range(MAX_EDITOR_TRIES):  # a bad line sends you back with your text kept
+            edited = click.edit(text, extension=".txt")
+            if edited is None:
+                echo("No changes: nothing saved.")
+                return
+            try:
+                answers = replies.parse_debrief_form(edited)
+                break
+            except PeopleError as err:
+                echo(f"{err}: fix it in the editor.")
+                kept = [ln for ln in edited.splitlines() if not ln.startswith("# ERROR")]
+                text = "\n".join([f"# ERROR {err}", *kept])
+        else:
+            raise UsageError("debrief: the people part still cannot be read; nothing saved")
+    change = commands.answer_debrief(rt, interview_id, answers, now=_now())
+    echo(f"Debrief saved for interview {interview_id}.")
+    for line in describe_change(change):
+        echo(line)
+    _preview_drafts(rt, interview_id)
+
+
+def _preview_drafts(rt, interview_id: int) -> None:
+    """Each waiting draft's personal sentence and warnings: what the debrief made."""
+    from followup.app import drafts
+
+    for draft in drafts.list_drafts(rt.store, interview_id=interview_id):
+        echo(f"\nDraft {draft.id} to {draft.to.name or draft.to.email}:")
+        echo(f"  {drafts.personal_sentence(rt.store, draft) or '(the generic sentence)'}")
+        for warning in draft.warnings:
+            echo(f"  warning: {warning}")
+    echo("\nReview and approve them with `followup review`.")
 
 
 class CallParam(click.ParamType):

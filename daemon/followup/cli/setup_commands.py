@@ -194,9 +194,16 @@ def templates() -> None:
 def templates_check(config_path: Path | None) -> None:
     """Render every template against sample data and report errors."""
     from followup.core import render, template_checks
+    from followup.core.letter import Voice
 
     settings = load_settings(config_path)
-    problems = template_checks.check_templates(render.make_environment(settings.templates_dir))
+    problems = template_checks.check_templates(
+        render.make_environment(
+            settings.templates_dir,
+            user_zone=settings.me.timezone,
+            voice=Voice(greeting=settings.compose.greeting, locale=settings.me.locale),
+        )
+    )
     for line in problems:
         echo(line)
     if problems:

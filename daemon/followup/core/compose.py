@@ -753,9 +753,9 @@ def better_answer_line(*, wish_said: str, recipient: str = "") -> Line:
         if len(content_words(text)) < 2:
             raise _Unusable("it is too bare to say on the phone")
         if _is_clause(text):
-            line = f"After we spoke I realised I had not mentioned that {_decap(text)}"
+            line = f"After we spoke, it struck me that I had not mentioned that {_decap(text)}"
         else:
-            line = f"After we spoke I realised I had not told you about {_decap(text)}"
+            line = f"After we spoke, it struck me that I had not told you about {_decap(text)}"
         return Line(_sentence(line), (), "wish_said")
     except _Unusable as why:
         return Line(warnings=(_warning("wish_said", str(why), wish_said),))

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
+from email.utils import parseaddr
 from typing import Any
 
+from .headers import header_text
 from .mailtext import clean_header
-from .model import Debrief, Interview
+from .model import MAX_INTERVIEWERS, Debrief, DebriefPerson, Interview, valid_address
 
 DEBRIEF_QUESTIONS: list[tuple[str, str]] = [
     ("topics", "Topics covered"),
@@ -117,9 +120,206 @@ def loose_answers(text: str) -> Debrief | None:
     return None
 
 
+# --- the people part of the form ------------------------------------------------------
+#
+# People
+# Person: Priya Raman <priya.raman@acme.io>
+# Title: Engineering Manager
+# Talked about: the on-call rotation
+# Remember: she asked how I would cut build times
+# Call: yes
+
+PEOPLE_HEADING = "People"
+_PERSON_KEYS = {
+    ("title",): "title",
+    ("talked", "about"): "talked_about",
+    ("remember",): "remember",
+    ("call",): "call",
+    ("phone",): "phone",
+}
+_YES = frozenset({"yes", "y", "true", "x", "1", "call", "this one"})
+MAX_NOTE_CHARS = 1000
+
+
+def clean_note(text: str) -> str:
+    """A note about a person as typed: each line's hidden characters made plain,
+    the lines (a bullet list) kept, at most MAX_NOTE_CHARS."""
+    lines = (header_text(line) for line in text.replace("\r\n", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)[:MAX_NOTE_CHARS]
+
+
+class PeopleError(ValueError):
+    """A person line of the debrief that cannot be read (the message names the line)."""
+
+
+def _person_line(line: str) -> str | None:
+    """The text after "Person:" (any case), or None."""
+    label, colon, rest = line.partition(":")
+    if colon and plain_words(label) == ["person"]:
+        return rest.strip()
+    return None
+
+
+def _person_key(line: str) -> tuple[str, str] | None:
+    label, colon, rest = line.partition(":")
+    if not colon or len(label) > MAX_LABEL_CHARS:
+        return None
+    key = _PERSON_KEYS.get(tuple(plain_words(label)))
+    return (key, rest.strip()) if key else None
+
+
+def person_field_line(line: str) -> bool:
+    """A line of the people part: "Person: …", "Title: …", "Remember: …" …"""
+    stripped = line.strip()
+    return _person_line(stripped) is not None or _person_key(stripped) is not None
+
+
+def read_person(text: str, where: str) -> tuple[str, str, bool]:
+    """'Name <email>' (or a bare address; 'remove' after it strikes the person out)
+    as (name, email, removed). Raises PeopleError naming `where`."""
+    words = text.split()
+    removed = bool(words) and words[-1].lower() in ("remove", "(remove)", "removed")
+    if removed:
+        text = text[: text.lower().rfind(words[-1].lower())].strip()
+    name, address = parseaddr(text)
+    address = address.strip().lower()
+    if not valid_address(address):
+        raise PeopleError(f"{where}: {header_text(text)[:80]!r} is not 'Name <email>'")
+    name = header_text(name)
+    if "@" in name:  # "priya@acme.io <priya@acme.io>": the name is not known
+        name = ""
+    return name, address, removed
+
+
+def split_people(lines: list[str]) -> tuple[list[str], list[DebriefPerson], list[str]]:
+    """The people blocks out of a debrief's lines: (the other lines, the people in
+    the order given, the addresses marked 'remove'). A question heading ends the
+    people part. Raises PeopleError on a Person line that is not 'Name <email>'."""
+    rest: list[str] = []
+    people: list[DebriefPerson] = []
+    removed: list[str] = []
+    current: dict[str, Any] | None = None
+    note: str | None = None  # the note a continuation line adds to
+
+    def close() -> None:
+        if current is not None and not current.pop("_removed"):
+            people.append(DebriefPerson(**current))
+
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            rest.append(line)
+            continue
+        person = _person_line(stripped)
+        if person == "":  # the form's empty slot for someone new
+            close()
+            current, note = None, None
+            continue
+        if person is not None:
+            close()
+            name, email, strike = read_person(person, f"line {number}")
+            if strike:
+                removed.append(email)
+            current = {"name": name, "email": email, "_removed": strike}
+            note = None
+            continue
+        if current is not None and not match_heading(stripped):
+            keyed = _person_key(stripped)
+            if keyed:
+                key, value = keyed
+                if key == "call":
+                    current["call"] = value.lower() in _YES
+                elif key == "phone":
+                    current["phone"] = header_text(value)[:40] or None
+                else:
+                    current[key] = clean_note(value)
+                note = key if key in ("talked_about", "remember") else None
+            elif stripped and note:
+                current[note] = clean_note(f"{current.get(note, '')}\n{stripped}")
+            continue
+        close()
+        current, note = None, None
+        if plain_words(stripped) == ["people"]:
+            continue
+        rest.append(line)
+    close()
+    if len(people) > MAX_INTERVIEWERS:
+        raise PeopleError(f"{len(people)} people: at most {MAX_INTERVIEWERS}")
+    return rest, people, removed
+
+
+def merge_people(
+    current: tuple[DebriefPerson, ...],
+    given: tuple[DebriefPerson, ...],
+    removed: tuple[str, ...] = (),
+    *,
+    complete: bool,
+) -> tuple[DebriefPerson, ...]:
+    """The interviewer list after a debrief. `complete` (the editor form, a TOML
+    file): the people given are the list. Otherwise (an emailed reply, which may
+    quote only some blocks): the given ones update or join the current list and
+    only those marked 'remove' leave it. A given person whose address is new but
+    whose name matches someone's is that person with a corrected address. Phones
+    already known are kept; at most one person is the one to call."""
+    by_email = {p.email.lower(): p for p in current}
+    by_name = {p.name.lower(): p for p in current if p.name}
+    result: list[DebriefPerson] = [] if complete else list(current)
+    for person in given:
+        old = by_email.get(person.email.lower()) or by_name.get(person.name.lower())
+        if old is not None:
+            person = replace(person, phone=person.phone or old.phone)
+            if not complete:
+                result = [person if p == old else p for p in result]
+                continue
+        if complete or all(p.email.lower() != person.email.lower() for p in result):
+            result.append(person)
+    struck = {e.lower() for e in removed}
+    result = [p for p in result if p.email.lower() not in struck]
+    unique = list({p.email.lower(): p for p in reversed(result)}.values())[::-1]
+    callers = [p for p in unique if p.call]
+    if len(callers) > 1:  # the last one marked wins: it is the newest word
+        keep = callers[-1]
+        unique = [replace(p, call=p is keep) for p in unique]
+    return tuple(unique)
+
+
+def people_form(people: tuple[DebriefPerson, ...], *, comments: bool) -> list[str]:
+    lines = [PEOPLE_HEADING]
+    if comments:
+        lines += [
+            "# One block per person you met: check the spelling of each name and address.",
+            "# Delete a block to remove that person (their waiting draft is withdrawn);",
+            "# copy a block to add someone. 'Call: yes' on the one the calls go to.",
+        ]
+    for p in people:
+        who = f"{clean_header(p.name)} <{p.email}>" if p.name else f"<{p.email}>"
+        lines.append(f"Person: {who}")
+        if not p.name:
+            lines.append("# Write their name before the address: the draft waits for it.")
+        lines.append(f"Title: {clean_header(p.title)}")
+        for label, note in (("Talked about", p.talked_about), ("Remember", p.remember)):
+            first, *more = clean_note(note).split("\n") if note else [""]
+            lines.append(f"{label}: {first}")
+            lines.extend(more)  # a bullet list stays one line a bullet
+        lines.append(f"Call: {'yes' if p.call else ''}")
+        lines.append("")
+    if not people:
+        lines += ["Person: ", ""]
+    return lines
+
+
+def form_people(interview: Interview, debrief: Debrief | None) -> tuple[DebriefPerson, ...]:
+    """The interviewers with the debrief's notes about each (as stored)."""
+    notes = {p.email.lower(): p for p in (debrief.people if debrief else ())}
+    return tuple(
+        notes.get(p.email.lower()) or DebriefPerson(p.name, p.email, title=p.title, phone=p.phone)
+        for p in interview.interviewers
+    )
+
+
 def debrief_form(interview: Interview, debrief: Debrief | None, *, comments: bool = True) -> str:
-    """The debrief as text: one heading per question, answers below each.
-    Used in $EDITOR by `followup debrief ID` and inside debrief_request.txt."""
+    """The debrief as text: the people, then one heading per question, answers below
+    each. Used in $EDITOR by `followup debrief ID` and inside debrief_request.txt."""
     lines: list[str] = []
     if comments:
         parts = (clean_header(interview.role), clean_header(interview.company))
@@ -127,11 +327,8 @@ def debrief_form(interview: Interview, debrief: Debrief | None, *, comments: boo
         lines.append(f"# Debrief: {what or 'interview'} ({interview.start:%Y-%m-%d})")
         lines.append("# Write your answers under each heading; leave a heading empty if nothing")
         lines.append("# comes to mind. Lines starting with '#' are ignored.")
-        if interview.interviewers:
-            lines.append("# Check the spelling of each interviewer's name and email:")
-            for p in interview.interviewers:
-                lines.append(f"#   {clean_header(p.name)} <{clean_header(p.email)}>")
         lines.append("")
+    lines += people_form(form_people(interview, debrief), comments=comments)
     for fname, heading in DEBRIEF_QUESTIONS:
         lines.append(heading)
         answer = getattr(debrief, fname, "") if debrief else ""
@@ -171,22 +368,69 @@ def tidy(text: str) -> str:
 
 
 def parse_debrief_form(text: str) -> Debrief:
-    """The answers under each heading of a debrief form ('#' lines ignored)."""
-    answers = answers_from_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return Debrief.from_answers(answers or {})
+    """The answers under each heading of a debrief form ('#' lines ignored), and
+    its people blocks (empty when the form has none). Raises PeopleError."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    rest, people, removed = split_people(lines)
+    answers = answers_from_lines(rest)
+    return Debrief.from_answers(answers or {}, tuple(people), tuple(removed))
+
+
+_PEOPLE_TOML_KEYS = ("name", "email", "title", "talked_about", "remember", "call", "phone")
+
+
+def _text(value: object, where: str) -> str:
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        value = "\n".join(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{where} must be text, not {type(value).__name__}")
+    return value.strip()
+
+
+def _person_from_mapping(entry: object, number: int) -> DebriefPerson:
+    where = f"[[people]] {number}"
+    if not isinstance(entry, Mapping):
+        raise ValueError(f"{where} must be a table (name = …, email = …)")
+    for key in entry:
+        if key not in _PEOPLE_TOML_KEYS:
+            raise ValueError(
+                f"{where}: unknown key '{key}' (expected one of: {', '.join(_PEOPLE_TOML_KEYS)})"
+            )
+    email = _text(entry.get("email", ""), f"{where} email").lower()
+    if not valid_address(email):
+        raise ValueError(f"{where}: email {email!r} is not one plain email address")
+    call = entry.get("call", False)
+    if not isinstance(call, bool):
+        raise ValueError(f"{where}: call must be true or false")
+    phone = header_text(_text(entry.get("phone", ""), f"{where} phone"))[:40]
+    return DebriefPerson(
+        name=header_text(_text(entry.get("name", ""), f"{where} name")),
+        email=email,
+        title=header_text(_text(entry.get("title", ""), f"{where} title")),
+        talked_about=clean_note(_text(entry.get("talked_about", ""), f"{where} talked_about")),
+        remember=clean_note(_text(entry.get("remember", ""), f"{where} remember")),
+        call=call,
+        phone=phone or None,
+    )
 
 
 def debrief_from_mapping(data: Mapping[str, Any]) -> Debrief:
-    """A Debrief from a TOML table (keys = Debrief field names)."""
+    """A Debrief from a TOML table: keys = Debrief field names, and `[[people]]`
+    (which, when present, is the interviewer list from now on)."""
     values: dict[str, str] = {}
+    people: list[DebriefPerson] = []
     for key, value in data.items():
+        if key == "people":
+            if not isinstance(value, list):
+                raise ValueError("people must be an array of tables: [[people]]")
+            if len(value) > MAX_INTERVIEWERS:
+                raise ValueError(f"{len(value)} people: at most {MAX_INTERVIEWERS}")
+            people = [_person_from_mapping(entry, n) for n, entry in enumerate(value, 1)]
+            continue
         if key not in Debrief.FIELDS:
             raise ValueError(
-                f"unknown debrief key '{key}' (expected one of: {', '.join(Debrief.FIELDS)})"
+                f"unknown debrief key '{key}' (expected one of: "
+                f"{', '.join(Debrief.FIELDS)}, people)"
             )
-        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-            value = "\n".join(value)
-        if not isinstance(value, str):
-            raise ValueError(f"debrief key '{key}' must be text, not {type(value).__name__}")
-        values[key] = value.strip()
-    return Debrief.from_answers(values)
+        values[key] = _text(value, f"debrief key '{key}'")
+    return Debrief.from_answers(values, tuple(people))

@@ -185,6 +185,7 @@ class Debrief:
     unmet_requirement: str = ""  # made up for in call 3
     made_up_for: str = ""  # what the user did since about the unmet requirement
     people: tuple[DebriefPerson, ...] = ()  # empty: the list stays as detected
+    removed: tuple[str, ...] = ()  # addresses struck out in an emailed reply ("remove")
 
     FIELDS = (
         "topics",
@@ -198,7 +199,10 @@ class Debrief:
 
     @classmethod
     def from_answers(
-        cls, answers: Mapping[str, str], people: tuple[DebriefPerson, ...] = ()
+        cls,
+        answers: Mapping[str, str],
+        people: tuple[DebriefPerson, ...] = (),
+        removed: tuple[str, ...] = (),
     ) -> Debrief:
         """From answers keyed by field name (missing ones empty)."""
         a = answers
@@ -211,6 +215,7 @@ class Debrief:
             unmet_requirement=a.get("unmet_requirement", ""),
             made_up_for=a.get("made_up_for", ""),
             people=people,
+            removed=removed,
         )
 
     def notes_for(self, email: str) -> DebriefPerson | None:
@@ -313,6 +318,7 @@ class Draft:
     message_id: str | None
     last_error: str | None
     request_sent: bool = False  # its approval request was emailed to the user
+    rendered_at: datetime | None = None  # when its text was last made or rendered
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import resources
+from . import compose, letter, resources
 from .mailtext import clean_header
 from .model import Debrief, FollowupError, Interview, Person, RenderedEmail
 from .replies import DEBRIEF_QUESTIONS, debrief_form, format_token
@@ -116,11 +117,20 @@ def _clause(text: str | None) -> str:
     return " ".join((text or "").split()).rstrip(" .;,")
 
 
+def _who(person: Person) -> str:
+    """A person as a header-safe word: their name, else their address."""
+    return clean_header(person.name) or clean_header(person.email)
+
+
 def make_environment(
-    user_dir: Path | None = None, *, user_zone: str | None = None
+    user_dir: Path | None = None,
+    *,
+    user_zone: str | None = None,
+    voice: letter.Voice | None = None,
 ) -> SandboxedEnvironment:
     """Sandboxed Jinja2 environment: user templates first, then the built-ins.
-    `user_zone`: the zone times mailed to the user are shown in (me.timezone)."""
+    `user_zone`: the zone times mailed to the user are shown in (me.timezone);
+    `voice`: the greeting style and spelling convention of the user's notes."""
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_dir)))
@@ -140,13 +150,20 @@ def make_environment(
     env.filters["sentence"] = _sentence
     env.filters["clause"] = _clause
     env.filters["header"] = clean_header
+    env.filters["who"] = _who
     env.followup_user_dir = Path(user_dir) if user_dir is not None else None  # type: ignore[attr-defined]
     env.followup_user_zone = user_zone  # type: ignore[attr-defined]
+    env.followup_voice = voice or letter.Voice()  # type: ignore[attr-defined]
     return env
 
 
 def _yours(env: SandboxedEnvironment) -> str | None:
     return getattr(env, "followup_user_zone", None)
+
+
+def _voice(env: SandboxedEnvironment) -> letter.Voice:
+    voice = getattr(env, "followup_voice", None)
+    return voice if isinstance(voice, letter.Voice) else letter.Voice()
 
 
 def _template_file(tb: TracebackType | None, default: str) -> str:
@@ -250,16 +267,32 @@ def render_thank_you(
     person: Person,
     debrief: Debrief | None,
     me: Person,
+    now: datetime | None = None,
 ) -> RenderedEmail:
-    """The same-day thank-you to one interviewer, restating what went well."""
+    """The thank-you to one interviewer: their own note, the timing words as of `now`
+    (default: the interview's end), the greeting of `[compose] greeting`. Warnings:
+    the debrief answers left out and why, a missing name, pushy phrases."""
+    voice = _voice(env)
+    zone = _yours(env) or interview.timezone
+    number = letter.variant(interview, person)
+    line = letter.personal_line(interview, person, debrief, number=number)
     ctx = base_context(interview, me)
     ctx.update(
         person=person,
         debrief=debrief,
         went_well=(debrief.went_well.strip() if debrief else ""),
         topics=(debrief.topics.strip() if debrief else ""),
+        greeting=letter.greeting(person, voice),
+        first_name=compose.first_name(clean_header(person.name)),
+        when_words=letter.when_words(interview.start, now or interview.end, zone),
+        variant=number,
+        personal=line.text,
+        company_known=bool(clean_header(interview.company)),
     )
-    return render_email(env, "thank_you", **ctx)
+    email = render_email(env, "thank_you", **ctx)
+    name = letter.name_warning(person, interview.id)
+    extra = tuple(line.warnings) + ((name,) if name else ())
+    return replace(email, warnings=tuple(dict.fromkeys(email.warnings + extra)))
 
 
 def render_approval_request(
@@ -286,12 +319,26 @@ def render_approval_request(
     return render_email(env, "approval_request", **ctx)
 
 
+JUST_ENDED = timedelta(hours=3)  # later than this, "has just ended" is not true
+
+
 def render_debrief_request(
-    env: SandboxedEnvironment, *, interview: Interview, token: str, me: Person
+    env: SandboxedEnvironment,
+    *,
+    interview: Interview,
+    token: str,
+    me: Person,
+    now: datetime | None = None,
 ) -> RenderedEmail:
-    """The debrief prompt sent right after the interview."""
+    """The debrief prompt sent right after the interview (or, found late, one whose
+    words fit the delay: "your interview on Tuesday")."""
     ctx = base_context(interview, me)
+    zone = _yours(env) or interview.timezone
+    moment = now or interview.end
     ctx.update(
+        just_ended=moment - interview.end <= JUST_ENDED
+        and letter.local_day(moment, zone) == letter.local_day(interview.end, zone),
+        when_words=letter.when_words(interview.start, moment, zone),
         token=token,
         token_tag=format_token(token),
         form=debrief_form(interview, None, comments=False),

@@ -21,12 +21,15 @@ from email.message import Message
 
 from .debrief import (
     DEBRIEF_QUESTIONS,
+    PeopleError,
     answers_from_lines,
     debrief_form,
     debrief_from_mapping,
     match_heading,
     parse_debrief_form,
+    person_field_line,
     plain_words,
+    split_people,
     tidy,
 )
 from .mailtext import body_text, clean_header
@@ -243,15 +246,16 @@ def _split_reply(text: str) -> tuple[list[str], list[str]]:
     return _strip_signature(new), quoted
 
 
-def _inline_debrief(text: str) -> dict[str, str] | None:
-    """Answers typed between quoted headings ("> What went well?" / answer)."""
+def _inline_debrief(text: str) -> Debrief | None:
+    """Answers typed between quoted headings ("> What went well?" / answer), and
+    notes typed under a quoted person ("> Person: Priya …" / "Remember: …")."""
     lines = _reply_lines(text)
     lines = _strip_signature(lines)
     kept: list[str] = []
     for line in lines:
         if line.lstrip().startswith(">"):
             unquoted = re.sub(r"^(\s*>)+\s?", "", line)
-            if match_heading(unquoted):
+            if match_heading(unquoted) or person_field_line(unquoted):
                 kept.append(unquoted)
             else:
                 kept.append("#")  # quoted non-heading text: ignored
@@ -259,10 +263,19 @@ def _inline_debrief(text: str) -> dict[str, str] | None:
         if _is_attribution(line):
             continue
         kept.append(line)
-    answers = answers_from_lines(kept)
-    if answers and any(answers.values()):
-        return answers
+    try:
+        rest, people, removed = split_people(kept)
+    except PeopleError:
+        return None
+    answers = answers_from_lines(rest)
+    if answers and any(answers.values()) or _people_changed(kept):
+        return Debrief.from_answers(answers or {}, tuple(people), tuple(removed))
     return None
+
+
+def _people_changed(lines: list[str]) -> bool:
+    """Something typed (not quoted) in the people part: a note, a person, a remove."""
+    return any(person_field_line(ln) and not ln.startswith("#") for ln in lines)
 
 
 def _header(msg: Message, name: str) -> str | None:
@@ -476,21 +489,20 @@ def _parse_reply(raw: bytes) -> Reply:
     if automatic:
         return reply(Action.UNKNOWN, automatic)
 
-    answers = answers_from_lines(new_lines)
-    if answers is not None:
-        if any(answers.values()):
-            return reply(
-                Action.DEBRIEF,
-                "answers under the debrief headings",
-                debrief=Debrief.from_answers(answers),
-            )
+    try:
+        rest, people, removed = split_people(new_lines)
+    except PeopleError as err:
+        return reply(Action.UNKNOWN, f"a Person line I could not read ({err})")
+    answers = answers_from_lines(rest)
+    if answers is not None or people or removed:
+        if any((answers or {}).values()) or people or removed:
+            debrief = Debrief.from_answers(answers or {}, tuple(people), tuple(removed))
+            return reply(Action.DEBRIEF, "answers under the debrief headings", debrief=debrief)
         return reply(Action.UNKNOWN, "debrief headings without answers")
     inline = _inline_debrief(body)
     if inline:
         return reply(
-            Action.DEBRIEF,
-            "answers typed under the quoted debrief headings",
-            debrief=Debrief.from_answers(inline),
+            Action.DEBRIEF, "answers typed under the quoted debrief headings", debrief=inline
         )
     action, edited, reason, echo = _classify(new_lines)
     return reply(action, reason, edited, echo=echo)

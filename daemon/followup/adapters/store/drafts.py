@@ -27,6 +27,7 @@ def _draft(row: sqlite3.Row) -> Draft:
         message_id=row["message_id"],
         last_error=row["last_error"],
         request_sent=bool(row["request_sent"]),
+        rendered_at=from_db(row["updated_at"]),
     )
 
 
@@ -175,6 +176,32 @@ def rewrite(
             draft_id,
         ),
     )
+
+
+def retime(store: Store, draft_id: int, email: RenderedEmail, *, now: datetime) -> None:
+    """Only the timing words moved with the clock ("today" is "yesterday" now): the
+    same words the user was asked about, so the token and its request stand."""
+    store.execute(
+        "UPDATE drafts SET subject = ?, body = ?, html = ?, warnings = ?, updated_at = ? "
+        "WHERE id = ?",
+        (email.subject, email.body, email.html, "\n".join(email.warnings), to_db(now), draft_id),
+    )
+
+
+def touch(store: Store, draft_id: int, *, now: datetime) -> None:
+    """Rendered again with the same result: not due for another render today."""
+    store.execute("UPDATE drafts SET updated_at = ? WHERE id = ?", (to_db(now), draft_id))
+
+
+def rendered_before(store: Store, moment: datetime) -> list[int]:
+    """Interviews with waiting drafts of ours last rendered before `moment` (their
+    timing words may no longer fit)."""
+    rows = store.all(
+        "SELECT DISTINCT interview_id FROM drafts WHERE state = ? AND edited = 0 "
+        "AND updated_at < ? ORDER BY interview_id",
+        (DraftState.WAITING.value, to_db(moment)),
+    )
+    return [r["interview_id"] for r in rows]
 
 
 def edit(

@@ -273,6 +273,7 @@ def set_people(store: Store, interview_id: int, people: tuple[DebriefPerson, ...
     rows = store.all("SELECT email, phone FROM people WHERE interview_id = ?", (interview_id,))
     phones = {r["email"].lower(): r["phone"] for r in rows}
     store.execute("DELETE FROM people WHERE interview_id = ?", (interview_id,))
+    store.execute("UPDATE interviews SET people_by_user = 1 WHERE id = ?", (interview_id,))
     for p in people:
         store.execute(
             "INSERT INTO people (interview_id, name, email, phone, title, talked_about, "
@@ -288,6 +289,22 @@ def set_people(store: Store, interview_id: int, people: tuple[DebriefPerson, ...
                 int(p.call),
             ),
         )
+
+
+def people_by_user(store: Store, interview_id: int) -> bool:
+    """The user has set this interview's people (debrief, `followup people`)."""
+    row = store.one("SELECT people_by_user FROM interviews WHERE id = ?", (interview_id,))
+    return bool(row and row["people_by_user"])
+
+
+def set_company_role(
+    store: Store, interview_id: int, *, company: str | None, role: str | None, now: datetime
+) -> None:
+    store.execute(
+        "UPDATE interviews SET company = coalesce(?, company), role = coalesce(?, role), "
+        "updated_at = ? WHERE id = ?",
+        (company, role, to_db(now), interview_id),
+    )
 
 
 def people_notes(store: Store, interview_id: int) -> tuple[DebriefPerson, ...]:

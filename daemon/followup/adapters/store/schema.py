@@ -180,7 +180,9 @@ def _v5_people_notes(db: sqlite3.Connection) -> None:
         ALTER TABLE people ADD COLUMN talked_about TEXT NOT NULL DEFAULT '';
         ALTER TABLE people ADD COLUMN remember TEXT NOT NULL DEFAULT '';
         ALTER TABLE people ADD COLUMN to_call INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE debriefs ADD COLUMN meant TEXT NOT NULL DEFAULT ''
+        ALTER TABLE debriefs ADD COLUMN meant TEXT NOT NULL DEFAULT '';
+        -- once the user has edited the list, invites no longer add people to it
+        ALTER TABLE interviews ADD COLUMN people_by_user INTEGER NOT NULL DEFAULT 0
         """,
     )
 
