@@ -395,3 +395,48 @@ def test_speed_after_warm_up():
 def test_render_still_exports_the_phrase_check():
     assert render.phrase_warnings is phrase_warnings
     assert render.FLAGGED_PHRASES is proofread.FLAGGED_PHRASES
+
+
+# --------------------------------------------------------------------------- built-in drafts
+
+
+def test_builtin_thank_you_passes_on_the_interview_day():
+    """The built-in template must not make `approve --all` skip every draft."""
+    from followup.core.template_checks import sample_context
+
+    s = sample_context()
+    env = render.make_environment()
+    for debrief in (s.debrief, None):
+        e = render.render_thank_you(
+            env, interview=s.interview, person=s.person, debrief=debrief, me=s.me
+        )
+        known = (s.person.name, s.me.name, s.interview.company, s.interview.role)
+        day = s.interview.start.date()
+        assert check_draft(e.subject, e.body, known_words=known, today=day, interview_day=day) == ()
+
+
+# --------------------------------------------------------------------------- linear time
+
+
+def _proofread_patterns():
+    from test_linear_time import _inline_patterns, _module_patterns
+
+    found = [(name, p, "search") for name, p in _module_patterns(proofread)]
+    return found + _inline_patterns(proofread)
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern", "method"),
+    _proofread_patterns(),
+    ids=[name for name, _, _ in _proofread_patterns()],
+)
+def test_pattern_is_linear_on_adversarial_input(name, pattern, method):
+    """test_linear_time's 2 MB inputs on this module's patterns (it guards the mail readers)."""
+    from test_linear_time import BOUND, _run, adversarial_inputs, elapsed
+
+    slow = []
+    for text in adversarial_inputs(pattern):
+        took = elapsed(lambda text=text: _run(pattern, method, text))
+        if took >= BOUND:
+            slow.append(f"{took:.1f} s on {text[:40]!r}")
+    assert not slow, f"{name}: " + "; ".join(slow)

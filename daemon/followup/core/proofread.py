@@ -152,7 +152,7 @@ class _Word:
 
 _CHUNK = re.compile(r"\S+")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
-_BULLET = re.compile(r"\s*(?:[-*\u2022]|\d{1,3}[.)])\s")
+_BULLET = re.compile(r"[ \t]{0,12}(?:[-*\u2022]|\d{1,3}[.)])\s")
 _SENTENCE_END = re.compile(r"[.!?]")
 _TRAILING = ".,;:!?)]}>\"'\u201d\u2019"
 _DOMAIN_END = re.compile(r"[a-z0-9-]\.[a-z]{2,6}/?")
