@@ -40,6 +40,7 @@ from followup.core import (
     model,
     render,
     replies,
+    scripts,
     senders,
 )
 
@@ -57,6 +58,7 @@ MODULES = (
     debrief,
     senders,
     render,
+    scripts,
     model,
     inbound,
 )

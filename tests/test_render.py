@@ -18,6 +18,7 @@ from followup.core.model import Debrief, FollowupError, Person
 from followup.core.render import (
     BUILTIN_TEMPLATES,
     CLOSING_LINE,
+    CallScript,
     TemplateError,
     call_script,
     clean_header,
@@ -198,58 +199,60 @@ def test_mail_values_are_data_not_template_code(env):
 @pytest.mark.parametrize(
     "call,text",
     [
-        (1, "that I find on-call work tedious"),
-        (2, "how I mentored two junior engineers"),
+        (1, "I like fixing the alerts that wake people up"),
+        (2, "mentored two junior engineers"),
         (3, "hands-on experience with Kafka"),
     ],
 )
 def test_call_script_uses_right_debrief_field_and_closing_line(call, text):
-    """Call 1/2/3 scripts use wish_not_said / wish_said / unmet_requirement and end with the
-    close."""
-    script = call_script(call, S.debrief, S.interview, S.person)
-    assert text in script
-    others = {1: "mentored", 2: "on-call work tedious", 3: "tedious"}
-    assert others[call] not in script
-    assert script.rstrip().endswith(CLOSING_LINE)
-    assert script.count(CLOSING_LINE) == 1
+    """Call 1/2/3 scripts say meant / wish_said / unmet_requirement (never another call's
+    answer, never the regretted words) and end with the close."""
+    spoken = call_script(call, S.debrief, S.interview, me=S.me).spoken
+    assert text in spoken
+    others = {1: "mentored", 2: "Kafka", 3: "mentored"}
+    assert others[call] not in spoken
+    assert "tedious" not in spoken
+    assert spoken.rstrip().endswith(CLOSING_LINE)
+    assert spoken.count(CLOSING_LINE) == 1
 
 
 def test_call_3_script_tells_what_was_done_since():
     """Call 3 explains the training done since (made_up_for)."""
-    script = call_script(3, S.debrief, S.interview, S.person)
-    assert "six hours this week building a small Kafka pipeline" in script
+    spoken = call_script(3, S.debrief, S.interview, me=S.me).spoken
+    assert "six hours this week building a small Kafka pipeline" in spoken
 
 
 @pytest.mark.parametrize("call", [1, 2, 3])
-def test_call_script_without_debrief_has_prompts_and_closing(call):
-    """Without a debrief each script still ends with the close and shows [fill-in] prompts."""
-    script = call_script(call, None, S.interview, S.person)
-    assert "[" in script and script.endswith(CLOSING_LINE)
+def test_call_script_without_debrief_still_closes_and_says_what_would_help(call):
+    """Without a debrief each script still ends with the close; call 1 alone carries a
+    [fill-in] prompt (what the user meant cannot be made up), the others a general line."""
+    script = call_script(call, None, S.interview, me=S.me)
+    assert script.spoken.endswith(CLOSING_LINE)
+    assert ("[" in script.spoken) is (call == 1)
+    assert "Your debrief has no answer yet" in script.notes
 
 
 def test_call_script_rejects_call_number_4():
     """Only calls 1, 2 and 3 exist."""
     with pytest.raises(ValueError):
-        call_script(4, S.debrief, S.interview, S.person)
+        call_script(4, S.debrief, S.interview, me=S.me)
+
+
+def call_reminder(env, call=2, debrief=S.debrief, script=None, **kw):
+    args = dict(due=S.due, late=False, window_passed=False, token=S.token, me=S.me)
+    args.update(kw)
+    script = script or call_script(call, debrief, S.interview, me=S.me)
+    return render_call_reminder(env, interview=S.interview, script=script, debrief=debrief, **args)
 
 
 def test_call_reminder_contents(env):
-    """The call reminder shows who, number, goal, script, speaking time, 'done' and the token."""
-    e = render_call_reminder(
-        env,
-        interview=S.interview,
-        call=2,
-        person=S.person,
-        debrief=S.debrief,
-        due=S.due,
-        late=False,
-        window_passed=False,
-        token=S.token,
-        me=S.me,
-    )
+    """The call reminder shows who, number, goal, script, voicemail, notes, speaking time,
+    'done' and the token."""
+    e = call_reminder(env)
+    script = call_script(2, S.debrief, S.interview, me=S.me)
     assert "Jane Doe" in e.subject and format_token(S.token) in e.subject
     assert S.person.phone in e.body
-    assert call_script(2, S.debrief, S.interview, S.person, me=S.me) in e.body
+    assert script.spoken in e.body and script.voicemail in e.body and script.notes in e.body
     assert CLOSING_LINE in e.body
     assert "Speaking time: about" in e.body
     assert '"done"' in e.body and format_token(S.token) in e.body
@@ -260,39 +263,27 @@ def test_call_reminder_contents(env):
 def test_call_reminder_late_and_window_passed_notes(env):
     """Late and window-passed reminders say so; a missing phone number is explained."""
     raj = S.interview.interviewers[1]
-    e = render_call_reminder(
-        env,
-        interview=S.interview,
-        call=1,
-        person=raj,
-        debrief=None,
-        due=S.due,
-        late=True,
-        window_passed=True,
-        token=S.token,
-        me=S.me,
-    )
+    script = call_script(1, None, replace(S.interview, interviewers=(raj,)), me=S.me)
+    e = call_reminder(env, call=1, debrief=None, script=script, late=True, window_passed=True)
     assert "later than planned" in e.body
     assert "window" in e.body and "has passed" in e.body
     assert "number not known" in e.body
 
 
 def test_call_reminder_warns_when_script_is_3_minutes_or_more(env):
-    """A script long enough to take 3 minutes or more gets a warning."""
-    long_debrief = replace(S.debrief, wish_said=" ".join(["word"] * 500))
-    e = render_call_reminder(
-        env,
-        interview=S.interview,
-        call=2,
-        person=S.person,
-        debrief=long_debrief,
-        due=S.due,
-        late=False,
-        window_passed=False,
-        token=S.token,
-        me=S.me,
-    )
+    """A script that takes 3 minutes or more gets a warning (a user template could make
+    one; the built-in scripts fall back to a general line before that)."""
+    long = CallScript(2, S.person, " ".join(["word"] * 500), "Hi.", "- Goal.", seconds=200)
+    e = call_reminder(env, script=long)
     assert "Warning" in e.body and "3 minutes" in e.body
+
+
+def test_an_answer_too_long_to_say_is_not_pasted_in_whole():
+    """An answer that would make the call 3 minutes or more is not pasted in."""
+    rambling = " ".join(f"and then project {n} went well" for n in range(400))
+    script = call_script(2, replace(S.debrief, wish_said=rambling), S.interview, me=S.me)
+    assert script.seconds < 180 and "project 399" not in script.spoken
+    assert script.spoken.endswith(CLOSING_LINE)
 
 
 def test_estimate_speaking_seconds():

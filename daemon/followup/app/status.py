@@ -11,7 +11,8 @@ from followup.adapters.store import Store
 from followup.adapters.store import interviews as interview_rows
 from followup.adapters.store import tasks as task_rows
 from followup.app import drafts, interviews
-from followup.core.model import Interview
+from followup.core import scripts
+from followup.core.model import Interview, Person
 
 
 def escape(text: str, *, multiline: bool = False) -> str:
@@ -19,10 +20,14 @@ def escape(text: str, *, multiline: bool = False) -> str:
     return terminal.markup(text, multiline=multiline)
 
 
-def interview_json(store: Store, interview: Interview) -> dict[str, Any]:
+def interview_json(
+    store: Store, interview: Interview, *, me: Person | None = None
+) -> dict[str, Any]:
+    """One interview with its plan; with `me` (the single-interview view) its call
+    scripts too."""
     tasks = task_rows.for_interview(store, interview.id)
     zone = interview.start.tzinfo
-    return {
+    data: dict[str, Any] = {
         "id": interview.id,
         "company": interview.company,
         "role": interview.role,
@@ -41,6 +46,19 @@ def interview_json(store: Store, interview: Interview) -> dict[str, Any]:
             for t in tasks
         ],
     }
+    if me is not None:
+        data["scripts"] = {
+            f"call_{s.call}": s.to_json() for s in call_scripts(store, interview, me)
+        }
+    return data
+
+
+def call_scripts(store: Store, interview: Interview, me: Person) -> list[scripts.CallScript]:
+    """The three call scripts, or none when nobody to call is known."""
+    debrief = interviews.get_debrief(store, interview.id)
+    if scripts.call_person(interview, debrief) is None:
+        return []
+    return [scripts.call_script(n, debrief, interview, me=me) for n in scripts.CALLS]
 
 
 def state_reason(store: Store, interview: Interview) -> str | None:
@@ -173,15 +191,23 @@ def print_interview(console, store: Store, interview: Interview, me, zone: tzinf
                 console.print(
                     escape(f"  {field.replace('_', ' ')}: {value}", multiline=True), highlight=False
                 )
-    if interview.interviewers:
-        from followup.core import render  # only the full view needs the scripts
-
-        person = interview.interviewers[0]
-        for call in (1, 2, 3):
-            script = render.call_script(call, debrief, interview, person, me=me)
-            seconds = render.estimate_speaking_seconds(script)
-            console.print(f"\n[bold]Call {call} script[/bold] (about {seconds} s)")
-            console.print(terminal.visible(script, multiline=True), highlight=False, markup=False)
+    for script in call_scripts(store, interview, me):
+        to = script.to
+        console.print(
+            f"\n[bold]Call {script.call} script[/bold] "
+            + escape(f"to {to.name or to.email}" + (f", {to.phone}" if to.phone else ""))
+            + f" (about {script.seconds} s)",
+            highlight=False,
+        )
+        console.print(
+            terminal.visible(script.spoken, multiline=True), highlight=False, markup=False
+        )
+        console.print("Voicemail:", highlight=False, markup=False)
+        console.print(
+            terminal.visible(script.voicemail, multiline=True), highlight=False, markup=False
+        )
+        console.print("Notes (not to say):", highlight=False, markup=False)
+        console.print(terminal.visible(script.notes, multiline=True), highlight=False, markup=False)
     for draft in drafts.list_drafts(store, include_all=True, interview_id=interview.id):
         console.print()
         console.print(

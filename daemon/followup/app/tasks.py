@@ -17,7 +17,7 @@ from followup.adapters.store import tasks as task_rows
 from followup.app import drafts, interviews
 from followup.app.notices import email_user
 from followup.app.runtime import Runtime
-from followup.core import calendar_file, plan, render
+from followup.core import calendar_file, plan, render, scripts
 from followup.core.model import (
     ACTS_ON,
     DraftState,
@@ -193,7 +193,10 @@ def _act(
             )
         return True
     if kind is TaskKind.PREP:
-        email = render.render_prep_reminder(rt.env, interview=interview, me=rt.me)
+        # the names as the interview has them; the day word will follow the clock
+        email = render.render_prep_reminder(
+            rt.env, interview=interview, me=rt.me, day_word="Tomorrow"
+        )
         return _notify(
             rt,
             email,
@@ -234,21 +237,20 @@ def _call_reminder(
     late: bool,
     now: datetime,
 ) -> bool:
-    if not interview.interviewers:
+    debrief = interviews.get_debrief(rt.store, interview.id)
+    if scripts.call_person(interview, debrief) is None:
         log.warning(
             "interview %d: call %d has no one to call; add them with `followup add` or the debrief",
             interview.id,
             call,
         )
-    person = interview.interviewers[0] if interview.interviewers else rt.me
+    script = scripts.call_script(call, debrief, interview, me=rt.me)
     token = task.token or drafts.new_token()  # kept when sent once more
-    debrief = interviews.get_debrief(rt.store, interview.id)
     as_task = Task(task.kind, due, TaskState.PENDING, late)
     email = render.render_call_reminder(
         rt.env,
         interview=interview,
-        call=call,
-        person=person,
+        script=script,
         debrief=debrief,
         due=due,
         late=late,
@@ -256,12 +258,12 @@ def _call_reminder(
         token=token,
         me=rt.me,
     )
-    script = render.call_script(call, debrief, interview, person, me=rt.me)
+    who = script.to.name or script.to.email or "someone to call"
     ics = calendar_file.call_reminder_ics(
         uid=f"followup-{interview.id}-call-{call}@followup",
         stamp=now,
-        summary=f"Follow-up call {call}: {person.name or person.email} ({interview.company})",
-        description=script,
+        summary=f"Follow-up call {call}: {who} ({interview.company})",
+        description=script.spoken,
         start=now if late else due,
         sequence=int(now.timestamp()) // 60,
     )

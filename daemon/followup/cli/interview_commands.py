@@ -218,10 +218,10 @@ def status(config_path: Path | None, interview_id: int | None, as_json: bool) ->
     settings, store = _store(config_path)
     if interview_id is not None:
         interview = interviews.get(store, interview_id)
+        me = Person(settings.me.name, settings.me.email, settings.me.phone)
         if as_json:
-            print_json(views.interview_json(store, interview))
+            print_json(views.interview_json(store, interview, me=me))
         else:
-            me = Person(settings.me.name, settings.me.email, settings.me.phone)
             views.print_interview(Console(), store, interview, me, ZoneInfo(settings.me.timezone))
         return
     if as_json:

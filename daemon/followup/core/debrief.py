@@ -264,7 +264,7 @@ def merge_people(
     by_email = {p.email.lower(): p for p in current}
     by_name = {p.name.lower(): p for p in current if p.name}
     result: list[DebriefPerson] = [] if complete else list(current)
-    for person in given:
+    for person in (replace(p, email=p.email.strip().lower()) for p in given):
         old = by_email.get(person.email.lower()) or by_name.get(person.name.lower())
         if old is not None:
             person = replace(person, phone=person.phone or old.phone)

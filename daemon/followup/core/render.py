@@ -1,4 +1,4 @@
-"""Jinja2 rendering of drafts and reminders, phrase checks, call scripts.
+"""Jinja2 rendering of drafts and reminders, phrase checks; call scripts come from scripts.py.
 
 Pure: the only I/O is the Jinja loader reading template files; no clock.
 Template text comes from the built-in folder or the user's template folder,
@@ -8,14 +8,13 @@ environment, header values cleaned).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
@@ -26,6 +25,15 @@ from .mailtext import clean_header
 from .model import Debrief, FollowupError, Interview, Person, RenderedEmail
 from .proofread import FLAGGED_PHRASES, phrase_warnings
 from .replies import DEBRIEF_QUESTIONS, debrief_form, format_token
+from .scripts import (
+    CALL_GOALS,
+    CLOSING_LINE,
+    MAX_CALL_SECONDS,
+    CallScript,
+    call_script,
+    estimate_speaking_seconds,
+    open_questions,
+)
 
 __all__ = [
     "make_environment",
@@ -35,20 +43,21 @@ __all__ = [
     "render_approval_request",
     "render_debrief_request",
     "render_prep_reminder",
+    "interview_kind",
     "render_call_reminder",
     "render_approval_deadline",
     "render_plan_paused",
     "call_script",
+    "CallScript",
+    "CALL_GOALS",
     "CLOSING_LINE",
     "estimate_speaking_seconds",
+    "speaking_time",
     "phrase_warnings",
     "FLAGGED_PHRASES",
     "clean_header",
     "BUILTIN_TEMPLATES",
 ]
-
-CLOSING_LINE = "I really want to work with you. Is now a good time to set up a second interview?"
-MAX_CALL_SECONDS = 180  # the coach: keep each call under 3 minutes
 
 BUILTIN_TEMPLATES = (
     "thank_you",
@@ -348,21 +357,60 @@ def render_debrief_request(
     return render_email(env, "debrief_request", **ctx)
 
 
+InterviewKind = Literal["video", "onsite", "phone"]
+
+_KIND_TEXT = 300  # characters of a title or location looked at
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_VIDEO_TITLE = re.compile(
+    r"\b(?:video|zoom|google meet|microsoft teams|webex|skype)\b", re.IGNORECASE
+)
+# "remote" in a title is often the role ("Remote Backend Engineer"): online words
+# count only where the location would be.
+_ONLINE_PLACE = re.compile(r"\b(?:online|remote|virtual)\b", re.IGNORECASE)
+_PHONE_WORDS = re.compile(r"\b(?:phone|telephone|call)\b|telefon|anruf", re.IGNORECASE)
+_PHONE_NUMBER = re.compile(r"\+?[\d\s().\-/]{7,40}")
+
+
+def interview_kind(interview: Interview) -> InterviewKind:
+    """A video link (or a link for a location, or a video word) makes a video
+    interview; a phone word in the title or location, a number for a location, or
+    nowhere at all makes a phone one; any other location is a place to go to."""
+    title = interview.title[:_KIND_TEXT]
+    location = (interview.location or "")[:_KIND_TEXT].strip()
+    if interview.video_link or _URL.search(location) or _ONLINE_PLACE.search(location):
+        return "video"
+    if _VIDEO_TITLE.search(f"{title} {location}"):
+        return "video"
+    if _PHONE_WORDS.search(f"{title} {location}") or _PHONE_NUMBER.fullmatch(location):
+        return "phone"
+    return "onsite" if location else "phone"
+
+
+def _number_to_expect(interview: Interview) -> str:
+    location = (interview.location or "")[:_KIND_TEXT].strip()
+    if _PHONE_NUMBER.fullmatch(location):
+        return location
+    return next((clean_header(p.phone) for p in interview.interviewers if p.phone), "")
+
+
 def render_prep_reminder(
-    env: SandboxedEnvironment, *, interview: Interview, me: Person
+    env: SandboxedEnvironment, *, interview: Interview, me: Person, day_word: str = "Tomorrow"
 ) -> RenderedEmail:
-    """The evening-before reminder (to the user: times in the user's zone)."""
+    """The evening-before reminder (to the user: times in the user's zone), fitted to
+    a video, on-site or phone interview. `day_word` starts the subject."""
+    kind = interview_kind(interview)
+    location = clean_header(interview.location or "")
     ctx = base_context(interview, me)
-    ctx["when"] = format_when(interview.start, interview.timezone, yours=_yours(env))
+    ctx.update(
+        when=format_when(interview.start, interview.timezone, yours=_yours(env)),
+        day_word=day_word,
+        kind=kind,
+        video_link=clean_header(interview.video_link or "")
+        or (location if _URL.search(location[:_KIND_TEXT]) else ""),
+        address=location if kind == "onsite" else "",
+        phone_number=_number_to_expect(interview) if kind == "phone" else "",
+    )
     return render_email(env, "prep_reminder", **ctx)
-
-
-CALL_GOALS = {
-    1: "fix something you said in the interview that you wish you had not said",
-    2: "give the answer you wish you had given in the interview",
-    3: "show how you have made up for the requirement you did not meet",
-}
-_CALL_FIELD = {1: "wish_not_said", 2: "wish_said", 3: "unmet_requirement"}
 
 
 def speaking_time(seconds: int) -> str:
@@ -376,8 +424,7 @@ def render_call_reminder(
     env: SandboxedEnvironment,
     *,
     interview: Interview,
-    call: int,
-    person: Person,
+    script: CallScript,
     debrief: Debrief | None,
     due: datetime,
     late: bool,
@@ -385,16 +432,14 @@ def render_call_reminder(
     token: str,
     me: Person,
 ) -> RenderedEmail:
-    """Reminder for follow-up call 1, 2 or 3, with its script."""
-    if call not in CALL_GOALS:
-        raise ValueError(f"call must be 1, 2 or 3, not {call!r}")
-    script = call_script(call, debrief, interview, person, me=me)
-    seconds = estimate_speaking_seconds(script)
-    field_name = _CALL_FIELD[call]
+    """Reminder for follow-up call 1, 2 or 3: who to call, the script, the voicemail
+    and the notes (`script` from scripts.call_script)."""
+    person = script.to
     ctx = base_context(interview, me)
     ctx.update(
-        call=call,
+        call=script.call,
         person=person,
+        who=clean_header(person.name) or person.email,
         debrief=debrief,
         due=due,
         due_text=format_when(due, interview.timezone, yours=_yours(env)),
@@ -402,13 +447,17 @@ def render_call_reminder(
         window_passed=window_passed,
         token=token,
         token_tag=format_token(token),
-        goal=CALL_GOALS[call],
-        script=script,
+        goal=CALL_GOALS[script.call],
+        call_script=script,
+        script=script.spoken,  # the name older user templates know it by
+        spoken=script.spoken,
+        voicemail=script.voicemail,
+        notes=script.notes,
         closing_line=CLOSING_LINE,
-        speaking_seconds=seconds,
-        speaking_time=speaking_time(seconds),
-        too_long=seconds >= MAX_CALL_SECONDS,
-        missing_answer=not (debrief and getattr(debrief, field_name).strip()),
+        speaking_seconds=script.seconds,
+        speaking_time=speaking_time(script.seconds),
+        too_long=script.seconds >= MAX_CALL_SECONDS,
+        missing_answer=bool(open_questions(script.call, debrief)),
     )
     return render_email(env, "call_reminder", **ctx)
 
@@ -451,84 +500,3 @@ def render_reply_refused(
     why = " ".join(why.split())
     why = why[:1].upper() + why[1:]  # it follows "Nothing was sent." as a sentence
     return render_email(env, "reply_refused", why=why, me=me, stale=stale, unclear=unclear)
-
-
-# --------------------------------------------------------------------------- call scripts
-
-
-def call_script(
-    call: int,
-    debrief: Debrief | None,
-    interview: Interview,
-    person: Person,
-    *,
-    me: Person | None = None,
-) -> str:
-    """What to say on follow-up call 1, 2 or 3; always ends with CLOSING_LINE.
-    Missing debrief answers become [bracketed] prompts for the user to fill in."""
-    if call not in CALL_GOALS:
-        raise ValueError(f"call must be 1, 2 or 3, not {call!r}")
-    d = debrief or Debrief()
-    name = clean_header(person.name) or "there"
-    intro = f"Hello {name}"
-    intro += f", this is {clean_header(me.name)}." if me and me.name else "."
-    day = format_date(interview.start, interview.timezone)
-    parts = [
-        f"{intro} We met on {day} about {_position(interview)}, and I have one quick point to add."
-    ]
-    if call == 1:
-        said = _clause(d.wish_not_said)
-        if said:
-            parts.append(
-                f"In our conversation I said {said}. That did not come out the way "
-                "I meant it. What I should have said is this: "
-                "[in one or two sentences, what is true and what you meant]."
-            )
-        else:
-            parts.append(
-                "I want to be sure I left you with the right picture of how I would "
-                "do this job: [one concrete example that shows you can do it]."
-            )
-    elif call == 2:
-        wish = _clause(d.wish_said)
-        if wish:
-            parts.append(
-                f"After we spoke I realised I never mentioned {wish}. "
-                "[Say it in two or three sentences, with one concrete result.]"
-            )
-        else:
-            parts.append(
-                "After we spoke I thought of a better answer to one of your "
-                "questions: [the answer that came to you after the interview]."
-            )
-    else:
-        unmet = _clause(d.unmet_requirement)
-        done = _clause(d.made_up_for)
-        if unmet:
-            parts.append(f"You mentioned the role needs {unmet}, and I took that seriously.")
-        else:
-            parts.append(
-                "You mentioned one requirement I did not fully meet, "
-                "[name the requirement], and I took that seriously."
-            )
-        if done:
-            parts.append(f"Since our interview, {done}.")
-        else:
-            parts.append(
-                "Since our interview, [the training or practice you have done, "
-                "e.g. a few hours with someone who uses it every day]."
-            )
-        parts.append(
-            "It prepared me to [how it helps you do the job]. I know there is more "
-            "to learn, and I am glad to keep at it."
-        )
-    parts.append(CLOSING_LINE)
-    return "\n\n".join(parts)
-
-
-def estimate_speaking_seconds(text: str, words_per_minute: int = 150) -> int:
-    """Seconds it takes to say `text` aloud at `words_per_minute` (rounded up)."""
-    if words_per_minute <= 0:
-        raise ValueError("words_per_minute must be positive")
-    words = re.findall(r"[^\W_]+(?:['\u2019-][^\W_]+)*", text)
-    return math.ceil(len(words) * 60 / words_per_minute)

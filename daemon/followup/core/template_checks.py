@@ -3,7 +3,7 @@ problem one line. Pure: the templates come from the environment's loader."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from followup.core.model import Debrief, Interview, InterviewState, Person, RenderedEmail
+from followup.core.model import (
+    Debrief,
+    Interview,
+    InterviewState,
+    Person,
+    RenderedEmail,
+)
 from followup.core.render import (
     BUILTIN_TEMPLATES,
     CALL_GOALS,
@@ -20,7 +26,6 @@ from followup.core.render import (
     TemplateError,
     base_context,
     call_script,
-    estimate_speaking_seconds,
     format_when,
     phrase_warnings,
     render_approval_deadline,
@@ -71,6 +76,8 @@ def sample_context() -> Sample:
         topics="the payments migration; the on-call rotation; code review habits",
         went_well="our discussion of how I cut checkout latency by 40% at my last job",
         wish_not_said="that I find on-call work tedious",
+        meant="I care about a calm on-call rotation, and I like fixing the alerts that wake "
+        "people up",
         wish_said="how I mentored two junior engineers through their first launch",
         unmet_requirement="hands-on experience with Kafka",
         made_up_for="I spent six hours this week building a small Kafka pipeline with a "
@@ -110,14 +117,18 @@ def _render_builtin(
     if name == "debrief_request":
         return [render_debrief_request(env, interview=iv, token=s.token, me=me)]
     if name == "prep_reminder":
-        return [render_prep_reminder(env, interview=iv, me=me)]
+        kinds = (  # on site (the sample), video, phone
+            iv,
+            replace(iv, location=None, video_link="https://meet.example/abc-defg-hij"),
+            replace(iv, location=None, title="Phone screen: Backend Engineer"),
+        )
+        return [render_prep_reminder(env, interview=k, me=me) for k in kinds]
     if name == "call_reminder":
         return [
             render_call_reminder(
                 env,
                 interview=iv,
-                call=c,
-                person=s.person,
+                script=call_script(c, debrief, iv, me=me),
                 debrief=debrief,
                 due=s.due,
                 late=late,
@@ -153,7 +164,7 @@ def _render_builtin(
 def _sample_vars(s: Sample) -> dict[str, Any]:
     """Every variable any built-in template gets, for rendering extra user templates."""
     ctx = base_context(s.interview, s.me)
-    script = call_script(1, s.debrief, s.interview, s.person, me=s.me)
+    script = call_script(1, s.debrief, s.interview, me=s.me)
     ctx.update(
         person=s.person,
         debrief=s.debrief,
@@ -173,10 +184,20 @@ def _sample_vars(s: Sample) -> dict[str, Any]:
         late=False,
         window_passed=False,
         goal=CALL_GOALS[1],
-        script=script,
+        who=s.person.name,
+        call_script=script,
+        script=script.spoken,
+        spoken=script.spoken,
+        voicemail=script.voicemail,
+        notes=script.notes,
         closing_line=CLOSING_LINE,
-        speaking_seconds=estimate_speaking_seconds(script),
-        speaking_time=speaking_time(estimate_speaking_seconds(script)),
+        speaking_seconds=script.seconds,
+        speaking_time=speaking_time(script.seconds),
+        day_word="Tomorrow",
+        kind="onsite",
+        video_link="",
+        address=s.interview.location,
+        phone_number="",
         too_long=False,
         missing_answer=False,
         count=2,
