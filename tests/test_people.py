@@ -312,3 +312,18 @@ def test_an_emailed_debrief_reads_people_blocks_and_remove():
     assert reply.debrief.went_well == "the design round"
     assert reply.debrief.removed == (TOBIAS.email,)
     assert [p.remember for p in reply.debrief.people] == ["she asked about k8s"]
+
+
+def test_your_own_text_is_checked_too_and_again_the_next_day(rt):
+    interview_id = panel(rt, people=(PRIYA,))
+    draft = by_person(rt, interview_id)[PRIYA.email]
+    text = "Dear Priya,\n\nThank you for meeting me today. I am very intrested in the role.\n"
+    edited = commands.edit(rt, draft.id, text, now=AFTER)
+    assert any('"intrested" looks misspelled (interested?)' in w for w in edited.warnings)
+    commands.edit(rt, draft.id, text.replace("intrested", "interested"), now=AFTER)
+    ids, flagged = commands.waiting_drafts_for_all(rt, several_interviews=False, now=AFTER)
+    assert ids == [draft.id] and flagged == []
+    next_day = START + timedelta(days=1)
+    ids, flagged = commands.waiting_drafts_for_all(rt, several_interviews=False, now=next_day)
+    assert ids == [] and [d.id for d in flagged] == [draft.id]
+    assert any('"today" no longer fits' in w for w in flagged[0].warnings)

@@ -85,13 +85,13 @@ def edit(
     rt: Runtime, draft_id: int, body: str, *, now: datetime, subject: str | None = None
 ) -> Draft:
     """The user's own text replaces the draft's (never re-rendered after this)."""
-    return drafts.edit(rt.store, draft_id, body, now=now, subject=subject)
+    return drafts.edit(rt.store, draft_id, body, now=now, subject=subject, env=rt.env, me=rt.me)
 
 
 @UseCase
 def edit_and_approve(rt: Runtime, draft_id: int, body: str, *, now: datetime) -> Draft:
     """An edited text sent back by email: the user approved it by sending it."""
-    drafts.edit(rt.store, draft_id, body, now=now)
+    drafts.edit(rt.store, draft_id, body, now=now, env=rt.env, me=rt.me)
     return approve.within(rt, draft_id, now=now)
 
 
@@ -108,12 +108,29 @@ def resolve(rt: Runtime, draft_id: int, outcome: str, *, now: datetime) -> Draft
 
 
 def waiting_drafts_for_all(
-    rt: Runtime, *, several_interviews: bool, include_flagged: bool = False
+    rt: Runtime,
+    *,
+    several_interviews: bool,
+    include_flagged: bool = False,
+    now: datetime | None = None,
 ) -> tuple[list[int], list[Draft]]:
     """The drafts `approve --all` may approve, and the waiting ones it skips because
-    they carry warnings (unless `include_flagged`). One slip must not mail several
-    companies: drafts of more than one interview need `several_interviews` (`--yes`)."""
+    they carry warnings (unless `include_flagged`; the user's own texts are checked
+    again as of `now`). One slip must not mail several companies: drafts of more
+    than one interview need `several_interviews` (`--yes`)."""
     waiting = [d for d in drafts.list_drafts(rt.store) if d.state is DraftState.WAITING]
+    if now is not None:
+        waiting = [
+            replace(
+                d,
+                warnings=drafts.current_warnings(
+                    rt.store, rt.env, rt.me, d.interview_id, d.subject, d.body, now=now
+                ),
+            )
+            if d.edited
+            else d
+            for d in waiting
+        ]
     flagged = [] if include_flagged else [d for d in waiting if d.warnings]
     waiting = [d for d in waiting if d not in flagged]
     per_interview: dict[int, int] = {}

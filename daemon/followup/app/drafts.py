@@ -164,6 +164,21 @@ def follow_the_clock(store: Store, env, me: Person, *, now: datetime, zone: str)
     return changed
 
 
+def current_warnings(
+    store: Store, env, me: Person, interview_id: int, subject: str, body: str, *, now: datetime
+) -> tuple[str, ...]:
+    """The checks before approval on this text, as of today (a "today" typed
+    yesterday no longer fits)."""
+    from followup.app import interviews
+    from followup.core import letter, render
+
+    zone = getattr(env, "followup_user_zone", None) or "UTC"
+    interview = interviews.get(store, interview_id)
+    return letter.proofread(
+        interview, me, subject, body, now=now, voice=render.voice_of(env), zone=zone
+    )
+
+
 def personal_sentence(store: Store, draft: Draft) -> str:
     """The debrief's sentence in this draft (what `debrief` previews), or ''."""
     from followup.app import interviews
@@ -179,8 +194,17 @@ def personal_sentence(store: Store, draft: Draft) -> str:
 
 
 def edit(
-    store: Store, draft_id: int, body: str, *, now: datetime, subject: str | None = None
+    store: Store,
+    draft_id: int,
+    body: str,
+    *,
+    now: datetime,
+    subject: str | None = None,
+    env=None,
+    me: Person | None = None,
 ) -> Draft:
+    """The user's own text: checked like ours (with `env` and `me`: spelling,
+    timing words … in the user's voice), never rendered again."""
     from followup.core import render  # lazily: Jinja2 is not needed to list drafts
 
     draft = get(store, draft_id)
@@ -191,7 +215,10 @@ def edit(
     if not body.strip():
         raise FollowupError(f"draft {draft_id}: the edited text is empty")
     subject = render.clean_header(subject) if subject else draft.subject
-    warnings = render.phrase_warnings(subject + "\n" + body)
+    if env is not None and me is not None:
+        warnings = current_warnings(store, env, me, draft.interview_id, subject, body, now=now)
+    else:
+        warnings = render.phrase_warnings(subject + "\n" + body)
     draft_rows.edit(
         store, draft_id, subject=subject, body=body, warnings=warnings, token=new_token(), now=now
     )

@@ -193,10 +193,8 @@ def _act(
             )
         return True
     if kind is TaskKind.PREP:
-        # the names as the interview has them; the day word will follow the clock
-        email = render.render_prep_reminder(
-            rt.env, interview=interview, me=rt.me, day_word="Tomorrow"
-        )
+        # the names as the interview has them; "Today" if it goes out late
+        email = render.render_prep_reminder(rt.env, interview=interview, me=rt.me, now=now)
         return _notify(
             rt,
             email,

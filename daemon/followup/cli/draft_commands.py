@@ -85,7 +85,7 @@ def approve(
     rt = _runtime(config_path)
     if approve_all:
         ids, flagged = commands.waiting_drafts_for_all(
-            rt, several_interviews=yes, include_flagged=include_flagged
+            rt, several_interviews=yes, include_flagged=include_flagged, now=_now()
         )
         for draft in flagged:
             echo(

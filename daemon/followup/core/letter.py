@@ -86,11 +86,15 @@ def greeting(person: Person, voice: Voice = Voice()) -> str:
     return f"Dear {first}," if first else "Hello,"
 
 
-def local_day(moment: datetime, zone: str) -> date:
+def local_time(moment: datetime, zone: str) -> datetime:
     try:
-        return moment.astimezone(ZoneInfo(zone)).date()
+        return moment.astimezone(ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
-        return moment.date()
+        return moment
+
+
+def local_day(moment: datetime, zone: str) -> date:
+    return local_time(moment, zone).date()
 
 
 def when_words(start: datetime, now: datetime, zone: str) -> str:
@@ -102,7 +106,7 @@ def when_words(start: datetime, now: datetime, zone: str) -> str:
         return "today"
     if gap == 1:
         return "yesterday"
-    local = start.astimezone(ZoneInfo(zone)) if zone else start
+    local = local_time(start, zone)
     if gap < WEEK:
         return f"on {local:%A}"
     return f"on {local:%A}, {local:%B} {local.day}"
@@ -136,6 +140,39 @@ def personal_line(
         recipient=clean_header(person.name),
         others=others,
         variant=number,
+    )
+
+
+def known_words(interview: Interview, me: Person) -> tuple[str, ...]:
+    """Words the spell check must accept in this interview's notes: its people's
+    names and titles, the company, the role, the user's own name."""
+    texts = [interview.company, interview.role, me.name]
+    for p in interview.interviewers:
+        texts += [p.name, p.title]
+    return tuple(clean_header(t) for t in texts if t)
+
+
+def proofread(
+    interview: Interview,
+    me: Person,
+    subject: str,
+    body: str,
+    *,
+    now: datetime,
+    voice: Voice,
+    zone: str,
+) -> tuple[str, ...]:
+    """The checks before approval, for this interview on the day of `now` in the
+    user's `zone`."""
+    from .proofread import check_draft
+
+    return check_draft(
+        subject,
+        body,
+        known_words=known_words(interview, me),
+        locale=voice.locale,
+        today=local_day(now, zone),
+        interview_day=local_day(interview.start, zone),
     )
 
 

@@ -171,7 +171,7 @@ def _yours(env: SandboxedEnvironment) -> str | None:
     return getattr(env, "followup_user_zone", None)
 
 
-def _voice(env: SandboxedEnvironment) -> letter.Voice:
+def voice_of(env: SandboxedEnvironment) -> letter.Voice:
     voice = getattr(env, "followup_voice", None)
     return voice if isinstance(voice, letter.Voice) else letter.Voice()
 
@@ -282,7 +282,7 @@ def render_thank_you(
     """The thank-you to one interviewer: their own note, the timing words as of `now`
     (default: the interview's end), the greeting of `[compose] greeting`. Warnings:
     the debrief answers left out and why, a missing name, pushy phrases."""
-    voice = _voice(env)
+    voice = voice_of(env)
     zone = _yours(env) or interview.timezone
     number = letter.variant(interview, person)
     line = letter.personal_line(interview, person, debrief, number=number)
@@ -301,8 +301,11 @@ def render_thank_you(
     )
     email = render_email(env, "thank_you", **ctx)
     name = letter.name_warning(person, interview.id)
-    extra = tuple(line.warnings) + ((name,) if name else ())
-    return replace(email, warnings=tuple(dict.fromkeys(email.warnings + extra)))
+    checks = letter.proofread(
+        interview, me, email.subject, email.body, now=now or interview.end, voice=voice, zone=zone
+    )
+    found = tuple(line.warnings) + ((name,) if name else ()) + checks
+    return replace(email, warnings=tuple(dict.fromkeys(found)))
 
 
 def render_approval_request(
@@ -393,17 +396,37 @@ def _number_to_expect(interview: Interview) -> str:
     return next((clean_header(p.phone) for p in interview.interviewers if p.phone), "")
 
 
+def coming_day_words(start: datetime, now: datetime, zone: str) -> str:
+    """When the interview is, said from `now` in the user's zone: 'today',
+    'tomorrow', else 'on Tuesday'."""
+    gap = (letter.local_day(start, zone) - letter.local_day(now, zone)).days
+    if gap <= 0:
+        return "today"
+    if gap == 1:
+        return "tomorrow"
+    return f"on {letter.local_time(start, zone):%A}"
+
+
 def render_prep_reminder(
-    env: SandboxedEnvironment, *, interview: Interview, me: Person, day_word: str = "Tomorrow"
+    env: SandboxedEnvironment,
+    *,
+    interview: Interview,
+    me: Person,
+    now: datetime | None = None,
 ) -> RenderedEmail:
     """The evening-before reminder (to the user: times in the user's zone), fitted to
-    a video, on-site or phone interview. `day_word` starts the subject."""
+    a video, on-site or phone interview. Its day word follows the clock: "Tomorrow",
+    or "Today" when it comes late (default: the evening before)."""
+    zone = _yours(env) or interview.timezone
+    day_words = coming_day_words(interview.start, now or interview.start - timedelta(days=1), zone)
+    day_word = day_words[:1].upper() + day_words[1:]
     kind = interview_kind(interview)
     location = clean_header(interview.location or "")
     ctx = base_context(interview, me)
     ctx.update(
         when=format_when(interview.start, interview.timezone, yours=_yours(env)),
         day_word=day_word,
+        day_words=day_words,
         kind=kind,
         video_link=clean_header(interview.video_link or "")
         or (location if _URL.search(location[:_KIND_TEXT]) else ""),
