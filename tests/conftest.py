@@ -180,6 +180,12 @@ def write_config(
         [storage]
         path = "{path.parent / "followup.db"}"
         """)
+    if "[approval]" not in extra:  # the request goes when the interview ends (tests of the
+        # wait for the debrief set their own)
+        parts.append("""
+        [approval]
+        wait_for_debrief = 0
+        """)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         "".join(textwrap.dedent(p) for p in parts) + textwrap.dedent(extra), encoding="utf-8"

@@ -32,9 +32,16 @@ PEOPLE = [("Jane Doe", "jane.doe@acme.example"), ("Li Wei", "li.wei@acme.example
 INTERVIEWERS = {e for _, e in PEOPLE}
 
 
+def add_invites(imap_account) -> None:
+    """One interview each with Jane and with Li: each approval request then holds one
+    draft, and another request's code is another interview's."""
+    for n, person in enumerate(PEOPLE, start=1):
+        imap_account.append("INBOX", invite(uid=f"forge-{n}", start=START, people=[person]))
+
+
 @pytest.fixture
 def rt(mail_env, imap_account):
-    imap_account.append("INBOX", invite(uid="forge-1", start=START, people=PEOPLE))
+    add_invites(imap_account)
     runtime = open_runtime(config.load(mail_env), clock=lambda: AFTER)
     run_pass(runtime, now=AFTER)
     yield runtime
@@ -48,9 +55,9 @@ def rt_trusted(mail_env, imap_account, smtp, tmp_path):
         tmp_path / "trusted" / "config.toml",
         imap=imap_account,
         smtp=smtp,
-        extra=f'[approval]\ntrusted_authserv_id = "{TRUSTED}"\n',
+        extra=f'[approval]\ntrusted_authserv_id = "{TRUSTED}"\nwait_for_debrief = 0\n',
     )
-    imap_account.append("INBOX", invite(uid="forge-1", start=START, people=PEOPLE))
+    add_invites(imap_account)
     runtime = open_runtime(config.load(path), clock=lambda: AFTER)
     run_pass(runtime, now=AFTER)
     yield runtime
@@ -220,7 +227,7 @@ def test_old_token_after_redraft_cannot_approve_new_text(rt, smtp, imap_account)
     (answer,) = [m for m in smtp.messages if m.message["X-Followup"] == "reply_refused"]
     assert answer.rcpt_tos == [ME]
     text = answer.message.get_body(("plain",)).get_content()
-    assert "no longer matches" in text and "newest email" in text
+    assert "changed since it was mailed" in text and "newest email" in text
 
 
 def test_reject_then_replayed_approve_sends_nothing(rt, smtp, imap_account):

@@ -963,8 +963,8 @@ def test_list_like_addresses(address, listish):
 
 
 def _fanout_runtime(mail_env, imap_account, people, *, uid: str, extra: str = ""):
-    if extra:
-        mail_env.write_text(mail_env.read_text() + extra)
+    if extra:  # keys for the test config's [approval] table
+        mail_env.write_text(mail_env.read_text().replace("[approval]\n", "[approval]\n" + extra))
     imap_account.append("INBOX", invite(uid=uid, start=START, people=people, company="Acme"))
     return open_runtime(config.load(mail_env), clock=lambda: AFTER)
 
@@ -988,7 +988,7 @@ def test_an_invite_with_1007_attendees_makes_no_draft_until_confirmed(
         imap_account,
         crowd(1007),
         uid=f"crowd-{mode}",
-        extra=f'\n[approval]\nmode = "{mode}"\n',
+        extra=f'mode = "{mode}"\n',  # under the test config's [approval]
     )
     try:
         report = run_pass(rt, now=AFTER)
@@ -1059,8 +1059,10 @@ def test_confirm_only_makes_drafts_for_the_people_picked(mail_env, imap_account,
         run_pass(rt, now=AFTER + timedelta(minutes=1))
         made = drafts.list_drafts(rt.store, include_all=True)
         assert {d.to.email for d in made} == picked
-        requests = [m for m in smtp.messages if m.message["X-Followup"] == "approval_request"]
-        assert len(requests) == 2 and all(m.rcpt_tos == [ME] for m in requests)
+        (request,) = [m for m in smtp.messages if m.message["X-Followup"] == "approval_request"]
+        assert request.rcpt_tos == [ME]  # one request for the interview, both drafts in it
+        text = request.message.get_body(("plain",)).get_content()
+        assert "Draft 1 of 2" in text and "Draft 2 of 2" in text
         assert _to_crowd(smtp) == []
     finally:
         rt.close()

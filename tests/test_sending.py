@@ -94,18 +94,31 @@ def test_three_interviewers_three_drafts_two_approved_two_sent_once(rt, smtp, im
     assert sorted(sent_copies) == sorted(d.message_id for d in approved)
 
 
+def test_one_approval_request_per_interview_numbers_its_drafts(rt, smtp):
+    run_pass(rt, now=AFTER)
+    ((subject, token),) = approval_requests(smtp).items()
+    assert "Jane Doe, Raj Patel, Li Wei" in subject
+    (request,) = [m for m in smtp.messages if m.message["X-Followup"] == "approval_request"]
+    body = request.message.get_body(("plain",)).get_content()
+    for number, (name, address) in enumerate(PEOPLE, start=1):
+        assert f"===== Draft {number} of 3: to {name} <{address}> =====" in body
+    assert '"approve 1 3"' in body and '"reject 2"' in body
+    run_pass(rt, now=AFTER + timedelta(minutes=5))  # nothing changed: not asked again
+    assert len(approval_requests(smtp)) == 1
+
+
 def test_approval_by_email_reply(rt, smtp, imap_account):
-    """A reply "approve" from the user's address with the token sends that draft."""
+    """A reply "approve 1" from the user's address with the token sends that draft."""
     run_pass(rt, now=AFTER)
     requests = approval_requests(smtp)
     subject, token = next((s, t) for s, t in requests.items() if "Jane Doe" in s)
     imap_account.append(
-        "INBOX", reply(to_subject=subject, body="approve", quoted=f"Draft token [fu-{token}]")
+        "INBOX", reply(to_subject=subject, body="approve 1", quoted=f"Draft token [fu-{token}]")
     )
     run_pass(rt, now=AFTER)
     sent = to_interviewers(smtp)
     assert [m.rcpt_tos for m in sent] == [["jane.doe@acme.example"]]
-    # Replaying the same approval after the send does nothing more.
+    # Replaying the request's code after the send does nothing more, even for all.
     imap_account.append(
         "INBOX", reply(to_subject=subject, body="approve", message_id="<replay@example.net>")
     )
@@ -116,7 +129,7 @@ def test_approval_by_email_reply(rt, smtp, imap_account):
 def test_edited_reply_sends_the_edited_text(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     subject, token = next((s, t) for s, t in approval_requests(smtp).items() if "Raj" in s)
-    edited = "Dear Raj,\n\nThank you for the deep dive on the billing system today.\n\nSam"
+    edited = "Draft 2\nDear Raj,\n\nThank you for the deep dive on the billing system today.\n\nSam"
     (request,) = [m for m in smtp.messages if str(m.message["Subject"]) == subject]
     # an edit by email quotes the request it answers (its Reference line unchanged)
     imap_account.append(
@@ -155,7 +168,7 @@ def test_forged_or_tokenless_replies_send_nothing(rt, smtp, imap_account, sender
 def test_reject_by_email_means_never_sent(rt, smtp, imap_account):
     run_pass(rt, now=AFTER)
     subject, _ = next((s, t) for s, t in approval_requests(smtp).items() if "Li Wei" in s)
-    imap_account.append("INBOX", reply(to_subject=subject, body="reject"))
+    imap_account.append("INBOX", reply(to_subject=subject, body="reject 3"))
     run_pass(rt, now=AFTER)
     (li,) = [
         d
@@ -221,7 +234,7 @@ def test_connection_dropped_after_data_is_never_blindly_resent(rt, smtp):
 
 def test_auto_mode_sends_without_review(mail_env, imap_account, smtp):
     """approval.mode = "auto": the user opted in, so drafts go out at once."""
-    mail_env.write_text(mail_env.read_text() + '\n[approval]\nmode = "auto"\n')
+    mail_env.write_text(mail_env.read_text().replace("[approval]", '[approval]\nmode = "auto"'))
     imap_account.append("INBOX", invite(uid="auto-1", start=START, people=PEOPLE[:1]))
     runtime = open_runtime(config.load(mail_env))
     try:
@@ -242,7 +255,8 @@ def test_auto_mode_never_approves_past_the_cap(mail_env, imap_account, smtp):
         run_pass(runtime, now=AFTER)
     finally:
         runtime.close()
-    mail_env.write_text(base + '\n[compose]\nmax_interviewers = 2\n[approval]\nmode = "auto"\n')
+    base = base.replace("[approval]", '[approval]\nmode = "auto"')
+    mail_env.write_text(base + "\n[compose]\nmax_interviewers = 2\n")
     runtime = open_runtime(config.load(mail_env))
     try:
         run_pass(runtime, now=AFTER + timedelta(minutes=5))

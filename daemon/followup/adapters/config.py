@@ -160,6 +160,9 @@ class Transport:
 class Approval:
     mode: str = "review"  # review | auto
     email_requests: bool = True
+    # hours after the interview's end the approval request waits for the debrief
+    # (it goes at once when the debrief is in): then with the generic drafts
+    wait_for_debrief: int = 2
     deadline: time = time(18, 0)
     # authserv-id of the user's own receiving server (e.g. "mx.google.com"): only its
     # Authentication-Results count, and then a reply needs DMARC (or aligned DKIM) pass
@@ -312,7 +315,7 @@ _SECTIONS: dict[str, set[str]] = {
         "save_sent",
         "timeout",
     },
-    "approval": {"mode", "email_requests", "deadline", "trusted_authserv_id"},
+    "approval": {"mode", "email_requests", "deadline", "trusted_authserv_id", "wait_for_debrief"},
     "plan": {"call_gaps", "call_time", "prep_reminder", "prep_time", "debrief_delay_minutes"},
     "storage": {"path"},
     "templates": {"dir"},
@@ -499,6 +502,7 @@ def _load_approval(s: _Section) -> Approval:
         email_requests=s.flag("email_requests", True),
         deadline=s.clock("deadline", time(18, 0)),
         trusted_authserv_id=_authserv_id(s, "trusted_authserv_id"),
+        wait_for_debrief=s.number("wait_for_debrief", 2, 0, 72),
     )
 
 

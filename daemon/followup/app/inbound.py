@@ -22,15 +22,18 @@ from followup.adapters.store import Store, utcnow
 from followup.adapters.store import drafts as draft_rows
 from followup.adapters.store import interviews as interview_rows
 from followup.adapters.store import messages as message_log
+from followup.adapters.store import requests as request_rows
 from followup.adapters.store import tasks as task_rows
 from followup.app import commands, drafts, interviews
 from followup.app.outbox import MARK_HEADER
 from followup.app.runtime import Runtime
-from followup.core import debrief, detect, detect_text, replies, senders
+from followup.core import debrief, detect, detect_text, replies, request_reply, senders
 from followup.core.model import (
+    ApprovalRequest,
     Detection,
     DraftState,
     InterviewEvent,
+    RequestState,
     SyncPosition,
     TaskKind,
     TaskRow,
@@ -350,6 +353,18 @@ def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str
     assert reply.token
     mine = rt.settings.me.addresses
     trusted = rt.settings.approval.trusted_authserv_id
+    request = request_rows.by_token(rt.store, reply.token)
+    if request is not None and request.state is not RequestState.OPEN:
+        if reply.sender in mine and not reply.sender_problem:
+            return _stale_request(rt, request)
+        return "rejected", f"reply to approval request {request.id}, which no longer stands"
+    if request is not None:
+        refused = replies.authorize(
+            reply, my_addresses=mine, expected_token=request.token, trusted_authserv_id=trusted
+        )
+        if refused:
+            return "rejected", f"reply to approval request {request.id} refused: {refused}"
+        return _request_reply(rt, request, reply, now)
     draft = drafts.by_token(rt.store, reply.token)
     if draft is not None:
         refused = replies.authorize(
@@ -379,6 +394,85 @@ def _handle_reply(rt: Runtime, reply: replies.Reply, now: datetime) -> tuple[str
             "rejected or withdrawn, or the reminder was already answered"
         )
     return "rejected", "reply token matches nothing waiting (used, replaced, or forged)"
+
+
+def _request_reply(
+    rt: Runtime, request: ApprovalRequest, reply: replies.Reply, now: datetime
+) -> tuple[str, str]:
+    """A reply to one approval request: the drafts it names, by their number in it,
+    are approved, rewritten or rejected; all or nothing, and only if each still
+    reads as the user was shown it."""
+    count = len(request.drafts)
+    answer = request_reply.read_request_answer(reply.new_text, count, echo=reply.echo)
+    if answer.problem and count == 1:  # one draft: the grammar of a per-draft request
+        answer = _one_draft_answer(reply) or answer
+    if answer.problem:
+        about = "your reply to the approval request"
+        if count == 1:
+            only = drafts.get(rt.store, request.drafts[0][0]).to
+            to = f"{only.name} <{only.email}>" if only.name else only.email
+            about = f"your reply about the thank-you to {to}"
+        if reply.reason.startswith("automatic message"):  # answering could loop
+            return "rejected", f"{about} not understood ({reply.reason})"
+        if reply.echo:
+            return REFUSED, (
+                f"{about} was read as a new text, but it still holds {reply.echo} of the "
+                "approval request, so it was not used"
+            )
+        return UNCLEAR, f"{about} was not understood: {answer.problem}"
+    named = {*answer.approve, *answer.reject, *(n for n, _ in answer.edits)}
+    for number in sorted(named):
+        draft_id, seen = request.drafts[number - 1]
+        draft = drafts.get(rt.store, draft_id)
+        if draft.state is not DraftState.WAITING or draft.token != seen:
+            _ask_again(rt, request.interview_id)
+            what = "changed" if draft.state is DraftState.WAITING else draft.state.value
+            return STALE, (
+                f"draft {number} of the request you answered is {what} since it was "
+                "mailed; the drafts as they stand now come in a new request"
+            )
+    for number in answer.approve:
+        draft_id, seen = request.drafts[number - 1]
+        commands.approve.within(rt, draft_id, now=now, seen_token=seen)
+    for number, text in answer.edits:
+        commands.edit_and_approve.within(rt, request.drafts[number - 1][0], text, now=now)
+    for number in answer.reject:
+        commands.reject.within(rt, request.drafts[number - 1][0], now=now)
+    request_rows.set_state(rt.store, request.id, RequestState.ANSWERED)
+    _ask_again(rt, request.interview_id)  # drafts it left waiting get a request of their own
+    return "reply", f"approval request {request.id}: {answer.understood} (by email)"
+
+
+def _stale_request(rt: Runtime, request: ApprovalRequest) -> tuple[str, str]:
+    """The user's reply to a request that was answered or replaced: told so, and
+    the drafts still waiting are mailed again as they stand."""
+    _ask_again(rt, request.interview_id)
+    if request.state is RequestState.SUPERSEDED:
+        why = "a newer approval request replaced it, because the drafts changed since"
+    else:
+        why = "it was answered already (a request's code works once)"
+    return STALE, (
+        f"your reply answered an approval request that no longer stands: {why}; "
+        "any draft still waiting comes again in a new request"
+    )
+
+
+def _one_draft_answer(reply: replies.Reply) -> request_reply.RequestAnswer | None:
+    """ "approve", "reject" or a whole new text above the quote, for a one-draft request."""
+    if reply.action is replies.Action.APPROVE:
+        return request_reply.RequestAnswer(approve=(1,))
+    if reply.action is replies.Action.REJECT:
+        return request_reply.RequestAnswer(reject=(1,))
+    if reply.action is replies.Action.EDIT and reply.edited_text:
+        return request_reply.RequestAnswer(edits=((1, reply.edited_text),))
+    return None
+
+
+def _ask_again(rt: Runtime, interview_id: int) -> None:
+    """The interview's waiting drafts are asked about anew (a fresh request)."""
+    for draft in drafts.list_drafts(rt.store, interview_id=interview_id):
+        if draft.state is DraftState.WAITING and draft.request_sent:
+            draft_rows.set_request_sent(rt.store, draft.id, False)
 
 
 def _draft_reply(

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from followup.adapters.store import drafts as draft_rows
 from followup.adapters.store import interviews as interview_rows
 from followup.adapters.store import messages as message_log
+from followup.adapters.store import requests as request_rows
+from followup.adapters.store import tasks as task_rows
 from followup.app import drafts, interviews
 from followup.app.outbox import build_message, new_message_id
 from followup.app.runtime import Runtime
@@ -22,6 +24,9 @@ from followup.core.model import (
     FollowupError,
     InterviewState,
     RenderedEmail,
+    RequestState,
+    TaskKind,
+    TaskState,
 )
 
 log = logging.getLogger(__name__)
@@ -61,42 +66,88 @@ def email_user(
     )
 
 
+def _debrief_settled(rt: Runtime, interview, now: datetime) -> bool:
+    """The approval request goes once the debrief is in, or `wait_for_debrief` hours
+    after the interview (then with the generic drafts)."""
+    state = task_rows.state_of(rt.store, interview.id, TaskKind.DEBRIEF)
+    if state is None or state in (TaskState.DONE, TaskState.SKIPPED, TaskState.CANCELLED):
+        return True
+    return now >= interview.end + timedelta(hours=rt.settings.approval.wait_for_debrief)
+
+
 def request_approvals(rt: Runtime, *, now: datetime) -> int:
-    """Email each new waiting draft to the user, with its token (email_requests)."""
+    """One approval request per interview, holding every waiting draft of it,
+    numbered (email_requests). A new one goes when a draft is new or rewritten since
+    the last (that one is then superseded), or when the last may have been lost."""
     if not rt.settings.approval.email_requests or rt.settings.approval.mode == "auto":
         return 0
     sent = 0
+    by_interview: dict[int, list[drafts.Draft]] = {}
     for row in draft_rows.awaiting_request(rt.store):
-        if row.request_sent and not rt.outbox.lost(f"approval:{row.id}:{row.token}"):
-            continue  # asked already (a request that may be lost is sent once more)
-        draft = drafts.get(rt.store, row.id)
-        interview = interviews.get(rt.store, draft.interview_id)
-        if interview.state not in ACTS_ON:
+        by_interview.setdefault(row.interview_id, []).append(row)
+    for interview_id, waiting in sorted(by_interview.items()):
+        last = request_rows.latest(rt.store, interview_id)
+        lost = last is not None and rt.outbox.lost(_request_ref(last.interview_id, last.token))
+        if all(d.request_sent for d in waiting) and not lost:
+            continue  # asked already
+        interview = interviews.get(rt.store, interview_id)
+        if interview.state not in ACTS_ON or not _debrief_settled(rt, interview, now):
             continue
-        try:
-            email = render.render_approval_request(
-                rt.env,
-                draft_subject=draft.subject,
-                draft_body=draft.body,
-                recipients=[draft.to],
-                warnings=draft.warnings,
-                token=draft.token or "",
-                interview=interview,
-                me=rt.me,
-            )
-        except FollowupError as err:
-            log.error("draft %d: approval request not sent: %s", draft.id, err)
-            continue
-        if _email_flagged(
-            rt,
-            email,
-            purpose="approval_request",
-            ref=f"approval:{draft.id}:{draft.token}",
-            now=now,
-            flag=functools.partial(draft_rows.set_request_sent, rt.store, draft.id),
-        ):
+        if _send_request(rt, interview, sorted(waiting, key=lambda d: d.id), last, now=now):
             sent += 1
     return sent
+
+
+def _request_ref(interview_id: int, token: str) -> str:
+    return f"approval:{interview_id}:{token}"
+
+
+def _send_request(rt: Runtime, interview, waiting, last, *, now: datetime) -> bool:
+    token = drafts.new_token()
+    entries = [
+        render.ApprovalEntry(
+            number=n,
+            to=d.to,
+            subject=d.subject,
+            body=d.body,
+            warnings=d.warnings,
+            personal=drafts.personal_sentence(rt.store, d),
+        )
+        for n, d in enumerate(waiting, start=1)
+    ]
+    replaced = last is not None and last.state is RequestState.OPEN
+    try:
+        email = render.render_approval_request(
+            rt.env, entries=entries, token=token, interview=interview, me=rt.me, replaced=replaced
+        )
+    except FollowupError as err:
+        log.error("interview %d: approval request not sent: %s", interview.id, err)
+        return False
+    made: list[int] = []
+
+    def apply() -> None:  # in the send's own transaction: the token is known before it goes
+        pairs = [(d.id, d.token or "") for d in waiting]
+        made.append(request_rows.insert(rt.store, interview.id, token, pairs, now=now))
+        for d in waiting:
+            draft_rows.set_request_sent(rt.store, d.id, True)
+
+    def undo() -> None:  # it certainly did not go: the earlier request still stands
+        for request_id in made:
+            request_rows.delete(rt.store, request_id)
+        if replaced:
+            request_rows.set_state(rt.store, last.id, RequestState.OPEN)
+        for d in waiting:
+            draft_rows.set_request_sent(rt.store, d.id, False)
+
+    return email_user(
+        rt,
+        email,
+        purpose="approval_request",
+        ref=_request_ref(interview.id, token),
+        now=now,
+        apply=apply,
+        undo=undo,
+    )
 
 
 def _email_flagged(

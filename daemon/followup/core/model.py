@@ -335,6 +335,25 @@ class Draft:
         }
 
 
+class RequestState(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"  # its token is spent: a reply acted on it
+    SUPERSEDED = "superseded"  # a newer request of the same interview replaced it
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """One approval mail: an interview's waiting drafts, numbered 1..n in `drafts`
+    as (draft id, the draft's token when mailed: the words the user saw)."""
+
+    id: int
+    interview_id: int
+    token: str
+    drafts: tuple[tuple[int, str], ...]
+    state: RequestState
+    created_at: datetime
+
+
 @dataclass(frozen=True)
 class TaskRow:
     """A planned task as stored, with its reminder's state."""

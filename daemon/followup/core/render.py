@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -308,24 +308,53 @@ def render_thank_you(
     return replace(email, warnings=tuple(dict.fromkeys(found)))
 
 
+@dataclass(frozen=True)
+class ApprovalEntry:
+    """One draft in an approval request, under its number."""
+
+    number: int
+    to: Person
+    subject: str
+    body: str
+    warnings: tuple[str, ...] = ()
+    personal: str = ""  # the sentence the debrief gave this note ("" if generic)
+
+
 def render_approval_request(
     env: SandboxedEnvironment,
     *,
-    draft_subject: str,
-    draft_body: str,
-    recipients: Sequence[Person],
-    warnings: Sequence[str],
     token: str,
     interview: Interview,
     me: Person,
+    entries: Sequence[ApprovalEntry] = (),
+    replaced: bool = False,
+    draft_subject: str = "",
+    draft_body: str = "",
+    recipients: Sequence[Person] = (),
+    warnings: Sequence[str] = (),
 ) -> RenderedEmail:
-    """Asks the user to approve, edit or reject one draft."""
+    """Asks the user to approve, edit or reject an interview's drafts, numbered 1..n
+    (`entries`; or one draft given as draft_subject/draft_body/recipients/warnings).
+    `replaced`: an earlier request for them no longer stands."""
+    if not entries:
+        entries = [
+            ApprovalEntry(
+                1,
+                recipients[0] if recipients else me,
+                draft_subject,
+                draft_body,
+                tuple(warnings),
+            )
+        ]
+    first = entries[0]
     ctx = base_context(interview, me)
     ctx.update(
-        draft_subject=clean_header(draft_subject),
-        draft_body=draft_body.rstrip("\n"),
-        recipients=tuple(recipients),
-        warnings=tuple(warnings),
+        entries=tuple(entries),
+        replaced=replaced,
+        draft_subject=clean_header(first.subject),  # the first draft: for older templates
+        draft_body=first.body.rstrip("\n"),
+        recipients=(first.to,),
+        warnings=tuple(first.warnings),
         token=token,
         token_tag=format_token(token),
     )

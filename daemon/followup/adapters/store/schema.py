@@ -187,11 +187,32 @@ def _v5_people_notes(db: sqlite3.Connection) -> None:
     )
 
 
+def _v6_approval_requests(db: sqlite3.Connection) -> None:
+    # One approval request per interview, holding every waiting draft of it; a
+    # reply names drafts by their number in it. `drafts` is the JSON list of
+    # [draft id, draft token] in that order: the words the user was shown.
+    _script(
+        db,
+        """
+        CREATE TABLE approval_requests (
+            id           INTEGER PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            token        TEXT NOT NULL UNIQUE,
+            drafts       TEXT NOT NULL,
+            state        TEXT NOT NULL,     -- open | answered | superseded
+            created_at   TEXT NOT NULL
+        );
+        CREATE INDEX approval_requests_by_interview ON approval_requests (interview_id)
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
     _v2_health,
     _v3_pause_details,
     _v4_task_retries,
     _v5_people_notes,
+    _v6_approval_requests,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,185 @@
+"""One approval request per interview, against real Dovecot and aiosmtpd: it waits
+for the debrief, holds every draft numbered, is answered by number, and a request
+the drafts have outgrown is superseded (a reply to it is answered, never acted on)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from mailgen import invite, reply
+
+from followup.adapters import config
+from followup.app import commands, drafts
+from followup.app.pipeline import run_pass
+from followup.app.runtime import open_runtime
+from followup.core.model import Debrief, DebriefPerson, DraftState
+
+pytestmark = pytest.mark.integration
+
+CHICAGO = ZoneInfo("America/Chicago")
+START = datetime(2026, 12, 1, 13, 0, tzinfo=CHICAGO)
+END = START + timedelta(hours=1)
+PEOPLE = [
+    ("Jane Doe", "jane.doe@acme.example"),
+    ("Raj Patel", "raj.patel@acme.example"),
+    ("Li Wei", "li.wei@acme.example"),
+]
+INTERVIEWERS = {e for _, e in PEOPLE}
+
+
+def runtime(mail_env, imap_account, *, wait: int):
+    mail_env.write_text(
+        mail_env.read_text().replace("wait_for_debrief = 0", f"wait_for_debrief = {wait}")
+    )
+    imap_account.append("INBOX", invite(uid="panel-1", start=START, people=PEOPLE))
+    return open_runtime(config.load(mail_env), clock=lambda: END)
+
+
+def mails(sink, kind: str) -> list:
+    return [m for m in sink.messages if m.message["X-Followup"] == kind]
+
+
+def token_of(message) -> str:
+    return re.search(r"\[fu-([A-Za-z0-9_-]+)\]", str(message.message["Subject"]))[1]
+
+
+def text_of(message) -> str:
+    return message.message.get_body(("plain",)).get_content()
+
+
+def to_interviewers(sink) -> list:
+    return [m for m in sink.messages if set(m.rcpt_tos) & INTERVIEWERS]
+
+
+def test_the_request_waits_for_the_debrief_and_shows_each_personal_sentence(
+    mail_env, imap_account, smtp
+):
+    rt = runtime(mail_env, imap_account, wait=2)
+    try:
+        run_pass(rt, now=END + timedelta(minutes=45))  # drafts made, debrief asked
+        assert len(drafts.list_drafts(rt.store)) == 3
+        assert mails(smtp, "approval_request") == []
+        (ask,) = mails(smtp, "debrief_request")
+        answers = (
+            "Person: Raj Patel <raj.patel@acme.example>\n"
+            "Talked about: the billing system and its on-call rotation\n\n"
+            "What went well?\nthe system design round\n"
+        )
+        imap_account.append("INBOX", reply(to_subject=str(ask.message["Subject"]), body=answers))
+        run_pass(rt, now=END + timedelta(minutes=50))
+        (request,) = mails(smtp, "approval_request")  # one mail for the whole panel
+        text = text_of(request)
+        assert "Draft 1 of 3" in text and "Draft 3 of 3" in text
+        assert (
+            "From your debrief: It was a pleasure to talk with you about the billing "
+            "system and its on-call rotation." in text
+        )
+        assert text.count("From your debrief:") == 3
+    finally:
+        rt.close()
+
+
+def test_without_a_debrief_the_request_goes_after_the_wait(mail_env, imap_account, smtp):
+    rt = runtime(mail_env, imap_account, wait=2)
+    try:
+        run_pass(rt, now=END + timedelta(hours=1))
+        assert mails(smtp, "approval_request") == []
+        run_pass(rt, now=END + timedelta(hours=2, minutes=1))
+        (request,) = mails(smtp, "approval_request")
+        assert "From your debrief" not in text_of(request)  # the generic drafts
+    finally:
+        rt.close()
+
+
+def test_send_some_drop_one_rewrite_one_in_a_single_reply(mail_env, imap_account, smtp):
+    rt = runtime(mail_env, imap_account, wait=0)
+    try:
+        run_pass(rt, now=END + timedelta(minutes=40))
+        (request,) = mails(smtp, "approval_request")
+        body = "approve 1\nreject 3\n\nDraft 2\nDear Raj,\n\nThank you for the billing tour.\n\nSam"
+        imap_account.append(
+            "INBOX",
+            reply(to_subject=str(request.message["Subject"]), body=body, quoted=text_of(request)),
+        )
+        run_pass(rt, now=END + timedelta(minutes=45))
+        sent = {m.rcpt_tos[0]: text_of(m) for m in to_interviewers(smtp)}
+        assert set(sent) == {"jane.doe@acme.example", "raj.patel@acme.example"}
+        assert "Thank you for the billing tour." in sent["raj.patel@acme.example"]
+        assert "Dear Jane," in sent["jane.doe@acme.example"]
+        states = {d.to.email: d.state for d in drafts.list_drafts(rt.store, include_all=True)}
+        assert states["li.wei@acme.example"] is DraftState.REJECTED
+        # the request's code is spent: the same reply again does nothing more
+        imap_account.append(
+            "INBOX",
+            reply(
+                to_subject=str(request.message["Subject"]),
+                body="approve",
+                message_id="<again@example.net>",
+            ),
+        )
+        run_pass(rt, now=END + timedelta(minutes=50))
+        assert len(to_interviewers(smtp)) == 2
+    finally:
+        rt.close()
+
+
+def test_a_reply_that_cannot_be_read_for_sure_does_nothing_and_is_answered(
+    mail_env, imap_account, smtp
+):
+    rt = runtime(mail_env, imap_account, wait=0)
+    try:
+        run_pass(rt, now=END + timedelta(minutes=40))
+        (request,) = mails(smtp, "approval_request")
+        imap_account.append(
+            "INBOX", reply(to_subject=str(request.message["Subject"]), body="approve 1 5")
+        )
+        run_pass(rt, now=END + timedelta(minutes=45))
+        run_pass(rt, now=END + timedelta(minutes=50))
+        assert to_interviewers(smtp) == []
+        (answer,) = mails(smtp, "reply_refused")
+        assert "there is no draft 5 in that request (it holds 3)" in text_of(answer)
+    finally:
+        rt.close()
+
+
+def test_changed_drafts_supersede_the_request_and_a_reply_to_the_old_one_sends_nothing(
+    mail_env, imap_account, smtp
+):
+    rt = runtime(mail_env, imap_account, wait=0)
+    try:
+        run_pass(rt, now=END + timedelta(minutes=40))
+        (old,) = mails(smtp, "approval_request")
+        interview_id = drafts.list_drafts(rt.store)[0].interview_id
+        notes = (DebriefPerson("Jane Doe", "jane.doe@acme.example", talked_about="the roadmap"),)
+        commands.answer_debrief(
+            rt, interview_id, Debrief(people=notes), now=END + timedelta(minutes=41), complete=False
+        )
+        run_pass(rt, now=END + timedelta(minutes=42))
+        first, new = mails(smtp, "approval_request")
+        assert "that request no longer stands" in text_of(new)
+        assert "I enjoyed talking with you about the roadmap." in text_of(new)
+        imap_account.append("INBOX", reply(to_subject=str(old.message["Subject"]), body="approve"))
+        run_pass(rt, now=END + timedelta(minutes=45))
+        run_pass(rt, now=END + timedelta(minutes=46))
+        assert to_interviewers(smtp) == []
+        (answer,) = mails(smtp, "reply_refused")
+        assert "a newer approval request replaced it" in text_of(answer)
+        latest = mails(smtp, "approval_request")[-1]  # the drafts as they stand, asked again
+        imap_account.append(
+            "INBOX",
+            reply(
+                to_subject=str(latest.message["Subject"]),
+                body="approve 1",
+                message_id="<new@example.net>",
+            ),
+        )
+        run_pass(rt, now=END + timedelta(minutes=50))
+        (sent,) = to_interviewers(smtp)
+        assert sent.rcpt_tos == ["jane.doe@acme.example"]
+        assert "the roadmap" in text_of(sent)
+        assert token_of(latest) != token_of(old)
+    finally:
+        rt.close()
