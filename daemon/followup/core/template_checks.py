@@ -66,6 +66,7 @@ __all__ = [
     "report",
     "sample_context",
     "sample_report",
+    "script_problems",
 ]
 
 
@@ -197,6 +198,13 @@ def _sample_vars(s: Sample) -> dict[str, Any]:
         debrief=s.debrief,
         went_well=s.debrief.went_well,
         topics=s.debrief.topics,
+        greeting=letter.greeting(s.person),
+        first_name=compose.first_name(s.person.name),
+        when_words="today",
+        variant=0,
+        personal="",
+        company_known=True,
+        just_ended=True,
         token=s.token,
         token_tag=format_token(s.token),
         draft_subject="Thank you",
@@ -221,6 +229,7 @@ def _sample_vars(s: Sample) -> dict[str, Any]:
         speaking_seconds=script.seconds,
         speaking_time=speaking_time(script.seconds),
         day_word="Tomorrow",
+        day_words="tomorrow",
         kind="onsite",
         video_link="",
         address=s.interview.location,
@@ -499,7 +508,10 @@ def _alike(notes: list[tuple[Person, RenderedEmail]]) -> list[tuple[Person, str]
     return found
 
 
-def _script_problems(sample: HardSample, script: CallScript, me: Person) -> list[str]:
+def script_problems(sample: HardSample, script: CallScript, me: Person) -> list[str]:
+    """What must hold in a call script whatever the debrief says: under 3 minutes,
+    the closing line last, no placeholder where an answer was given, never the
+    words the user regrets."""
     d = sample.debrief
     found = []
     if script.seconds > MAX_CALL_SECONDS:
@@ -604,7 +616,7 @@ def _run_sample(env: SandboxedEnvironment, sample: HardSample, out: _Findings) -
     for call in CALLS:
         script = call_script(call, d, iv, me=me)
         where = f"{sample.name}, call {call}"
-        out.problems += [("call script", where, p) for p in _script_problems(sample, script, me)]
+        out.problems += [("call script", where, p) for p in script_problems(sample, script, me)]
         email = render_call_reminder(
             env,
             interview=iv,
