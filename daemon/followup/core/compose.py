@@ -515,6 +515,34 @@ def _entries(text: str, people: _People, *, about_them: bool = False) -> list[st
     return kept
 
 
+MAX_COMMA_ITEM_WORDS = 6
+
+
+def _comma_topics(entries: list[str]) -> list[str]:
+    """Notes-style "k8s migration, on-call, build times" is a list of topics: split
+    it so it reads "a, b and c" (a clause with commas stays whole)."""
+    out: list[str] = []
+    for entry in entries:
+        parts = [p.strip() for p in entry.split(",") if p.strip()]
+        head, sep, tail = parts[-1].rpartition(" and ") if len(parts) > 1 else ("", "", "")
+        if sep and head:  # "a, b and c": the last part holds two
+            parts[-1:] = [head, tail]
+        if (
+            len(parts) > 1
+            and not _is_clause(entry)
+            and all(len(p.split()) <= MAX_COMMA_ITEM_WORDS for p in parts)
+        ):
+            out.extend(re.sub(r"^(?:and|or)\s+", "", p) for p in parts)
+        else:
+            out.append(entry)
+    return out
+
+
+def _one_point(text: str) -> str:
+    """A list answer (bullets, lines) as one point for a spoken sentence."""
+    return join_items(items(text)) or text
+
+
 def _pick(frames: Sequence[str], variant: int, **parts: str) -> str:
     return _sentence(frames[variant % len(frames)].format(**parts))
 
@@ -599,7 +627,7 @@ def _remember(answer: str, people: _People, variant: int) -> str:
 
 
 def _talked_about(answer: str, people: _People, variant: int) -> str:
-    entries = _entries(_screen(answer), people, about_them=True)
+    entries = _comma_topics(_entries(_screen(answer), people, about_them=True))
     return _pick(_TALKED_FRAMES, variant, x=join_items([_topic(e) for e in entries]))
 
 
@@ -649,7 +677,7 @@ def _went_well(answer: str, people: _People, variant: int) -> str:
 
 
 def _topics(answer: str, people: _People, variant: int) -> str:
-    entries = _entries(_screen(answer), people)
+    entries = _comma_topics(_entries(_screen(answer), people))
     topics = [_topic(_no_third_person(e)) for e in entries]
     return _pick(_TOPICS_FRAMES, variant, x=join_items(topics))
 
@@ -723,7 +751,7 @@ def fix_line(*, meant: str, wish_not_said: str, recipient: str = "") -> Line:
             )
         )
     try:
-        text = _screen(meant, negatives=False)
+        text = _one_point(_screen(meant, negatives=False))
         text = _strip(_MEANT_LEAD, _lead_ins(_People.of(recipient, ()).to_you(text)))
         text = text.strip(" .!,;:")
         _one_sentence(text)
@@ -747,7 +775,7 @@ def better_answer_line(*, wish_said: str, recipient: str = "") -> Line:
     if not wish_said.strip():
         return Line()
     try:
-        text = _screen(wish_said, negatives=False)
+        text = _one_point(_screen(wish_said, negatives=False))
         text = _lead_ins(_People.of(recipient, ()).to_you(text)).strip(" .!,;:")
         _one_sentence(text)
         if len(content_words(text)) < 2:
@@ -794,7 +822,7 @@ _CLOSING = "It has given me a working start, and I will keep building on it."
 
 
 def _requirement(answer: str) -> str:
-    text = _lead_ins(_screen(answer, negatives=False))
+    text = _lead_ins(_one_point(_screen(answer, negatives=False)))
     text = _strip(_NEED_LEAD, text).strip(" .!,;:")
     _one_sentence(text)
     if not content_words(text):
@@ -811,7 +839,7 @@ def _is_past(word: str) -> bool:
 
 
 def _made_up(answer: str) -> str:
-    text = _screen(answer)
+    text = _one_point(_screen(answer))
     if _NOT_DONE.search(text):
         raise _Unusable("it is not done yet")
     text = _strip(_DONE_LEAD, _lead_ins(text)).strip(" .!,;:")

@@ -188,8 +188,8 @@ def _point(call: int, text: str) -> str:
     """The call's point: the composer's sentence in its frame, or the generic one."""
     # Brackets mean "fill this in" to the user: none may come from an answer.
     text = text.replace("[", "(").replace("]", ")")
-    if call == 1:
-        return f"{_FIX_LEAD} {text or _FIX_PROMPT}"
+    if call == 1:  # the composer's sentence carries its own lead-in ("Let me put …")
+        return text or f"{_FIX_LEAD} {_FIX_PROMPT}"
     if call == 2:
         return text or _BETTER_GENERIC
     return text or _REQUIREMENT_GENERIC
@@ -271,6 +271,16 @@ def _notes(
             f"(`followup debrief {interview.id}`) and this call is written from it."
         )
     lines.extend(f"About your answer: {w}" for w in warnings)
+    if call == 2 and d and d.wish_said.strip() and not unanswered:
+        lines.append(
+            "After the line about what you had not told them, give the answer itself in "
+            "two or three sentences, with one concrete result (a number, a date, a name)."
+        )
+    if call == 3 and d and d.made_up_for.strip():
+        lines.append(
+            "If they ask, say how it prepares you for the job: one task you can now do "
+            "that you could not before."
+        )
     if too_long:
         lines.append(
             "Your answer would make the call 3 minutes or longer, so the script uses a "
