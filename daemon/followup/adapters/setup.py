@@ -61,20 +61,20 @@ def write_config(path: Path, text: str) -> None:
     private.write_text(path, text)
 
 
+TEMPLATES_README = "README.md"  # in the built-in folder, copied to the user's
+
+
 def write_templates_folder(folder: Path) -> None:
-    """A folder for the user's own templates, with the built-ins as examples.
+    """A folder for the user's own templates, with the built-ins as examples and a
+    README.md that lists every variable and filter.
 
     The copies sit in examples/ so they do not override the built-ins (and miss
     their improvements) until the user copies one up and edits it.
     """
     examples = folder / "examples"
     examples.mkdir(parents=True, exist_ok=True)
-    for template in sorted(resources.templates_dir().iterdir()):
-        if template.is_file():
+    builtins = resources.templates_dir()
+    for template in sorted(builtins.iterdir()):
+        if template.is_file() and template.name != TEMPLATES_README:
             shutil.copyfile(template, examples / template.name)
-    (folder / "README.txt").write_text(
-        "Templates here override followup's built-ins by file name.\n"
-        "To change one, copy it from examples/ into this folder and edit it;\n"
-        "then run `followup templates check`.\n",
-        encoding="utf-8",
-    )
+    shutil.copyfile(builtins / TEMPLATES_README, folder / TEMPLATES_README)

@@ -191,23 +191,30 @@ def templates() -> None:
 
 @templates.command(name="check")
 @config_option
-def templates_check(config_path: Path | None) -> None:
-    """Render every template against sample data and report errors."""
+@click.option("--quiet", is_flag=True, help="Only the problems, not what the drafts warn about.")
+def templates_check(config_path: Path | None, quiet: bool) -> None:
+    """Render every template against sample data and hard samples; report problems
+    (exit 1) and what the drafts would warn about."""
     from followup.core import render, template_checks
     from followup.core.letter import Voice
 
     settings = load_settings(config_path)
-    problems = template_checks.check_templates(
+    found = template_checks.report(
         render.make_environment(
             settings.templates_dir,
             user_zone=settings.me.timezone,
             voice=Voice(greeting=settings.compose.greeting, locale=settings.me.locale),
         )
     )
-    for line in problems:
+    if found.warnings and not quiet:
+        echo("What the drafts would warn about, on hard samples:")
+        for line in found.warnings:
+            echo(f"  {line}")
+        echo("")
+    for line in found.problems:
         echo(line)
-    if problems:
-        raise FollowupError(f"{len(problems)} template problem(s)")
+    if found.problems:
+        raise FollowupError(f"{len(found.problems)} template problem(s)")
     where = settings.templates_dir or "built-ins only"
     echo(f"All templates render ({where}).")
 
