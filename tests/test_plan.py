@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from followup.core.model import Interview, InterviewState, Task, TaskKind, TaskState, UsageError
 from followup.core.plan import (
+    CALL_KINDS,
     PlanSettings,
     add_business_days,
     approval_deadline_at,
@@ -224,6 +225,33 @@ def test_call_2_counts_from_call_1_due_when_never_marked():
     assert local_of(tasks[K.CALL_1], CHICAGO) == local(CHICAGO, 2026, 12, 10, 10)
     assert local_of(tasks[K.CALL_2], CHICAGO) == local(CHICAGO, 2026, 12, 15, 10)
     assert local_of(tasks[K.CALL_3], CHICAGO) == local(CHICAGO, 2026, 12, 18, 10)
+
+
+def test_call_2_counts_from_when_call_1_was_reminded():
+    """Call 1 due Thu 10 Dec, its reminder went only on Mon 14 Dec (the service was
+    down): call 2 comes three business days after the reminder, Thu 17 Dec."""
+    reminded = local(CHICAGO, 2026, 12, 14, 9)
+    tasks = by_kind(
+        plan_tasks(interview(MON_DEC_7), settings=US, reminded={K.CALL_1: reminded}, now=reminded)
+    )
+    assert local_of(tasks[K.CALL_1], CHICAGO) == local(CHICAGO, 2026, 12, 10, 10)
+    assert local_of(tasks[K.CALL_2], CHICAGO) == local(CHICAGO, 2026, 12, 17, 10)
+    assert local_of(tasks[K.CALL_3], CHICAGO) == local(CHICAGO, 2026, 12, 22, 10)
+
+
+@pytest.mark.parametrize("days_late", [1, 4, 14, 40])
+def test_an_interview_found_late_never_brings_two_call_reminders_together(days_late: int):
+    """Found weeks after the fact: call 1 is due at once (late), and each later call
+    comes its full gap after the one before, counted from now: never a burst."""
+    now = MON_DEC_7 + timedelta(days=days_late)
+    tasks = by_kind(plan_tasks(interview(MON_DEC_7), settings=US, now=now))
+    due_now = [t for t in due_tasks(list(tasks.values()), now=now) if t.kind in CALL_KINDS]
+    assert len(due_now) <= 1
+    calls = [tasks[k] for k in CALL_KINDS]
+    for before, after in zip(calls, calls[1:], strict=False):
+        start = max(before.due, now).astimezone(ZoneInfo(CHICAGO)).date()
+        assert after.due.astimezone(ZoneInfo(CHICAGO)).date() >= add_business_days(start, 3, US)
+        assert after.due > now
 
 
 def test_call_made_late_at_night_counts_from_the_local_date():

@@ -53,8 +53,18 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
         for k, t in stored.items()
         if k in plan.CALL_KINDS and k in done and (made := t.done_at) is not None
     }
+    reminded = {
+        k: at
+        for k, t in stored.items()
+        if k in plan.CALL_KINDS and (at := t.reminded_at) is not None
+    }
     planned = plan.plan_tasks(
-        interview, settings=rt.plan_settings, calls_made=calls_made, done=done, now=now
+        interview,
+        settings=rt.plan_settings,
+        calls_made=calls_made,
+        reminded=reminded,
+        done=done,
+        now=now,
     )
     for task in planned:
         row = stored.get(task.kind)
@@ -299,7 +309,7 @@ def _notify(
         purpose=purpose,
         ref=task_ref(task),
         now=now,
-        apply=lambda: _set_task(rt, task.id, state, token=token, late=late),
+        apply=lambda: _set_task(rt, task.id, state, token=token, late=late, reminded_at=now),
         undo=lambda: _set_task(
             rt, task.id, TaskState.PENDING, token=task.token, late=late
         ),  # a token a first, maybe-lost copy carries lives on
@@ -311,6 +321,14 @@ def _notify(
 
 
 def _set_task(
-    rt: Runtime, task_id: int, state: TaskState, *, token: str | None = None, late: bool = False
+    rt: Runtime,
+    task_id: int,
+    state: TaskState,
+    *,
+    token: str | None = None,
+    late: bool = False,
+    reminded_at: datetime | None = None,
 ) -> None:
-    task_rows.set_progress(rt.store, task_id, state, token=token, late=late)
+    task_rows.set_progress(
+        rt.store, task_id, state, token=token, late=late, reminded_at=reminded_at
+    )

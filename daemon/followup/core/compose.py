@@ -596,6 +596,13 @@ _ME_ABOUT = re.compile(r"^(?:(?:me|us)\s)?(?:about\s)?", re.IGNORECASE)
 _THAT = re.compile(r"^that\s", re.IGNORECASE)
 
 
+_RAISED_FRAMES = (
+    "I have kept thinking about {x} since we spoke.",
+    "Our exchange about {x} stayed with me.",
+    "I keep coming back to our discussion of {x}.",
+)
+
+
 def _remember(answer: str, people: _People, variant: int) -> str:
     text = _screen(answer)
     if len(items(text)) > 1:
@@ -617,6 +624,9 @@ def _remember(answer: str, people: _People, variant: int) -> str:
     rest = _decap(_THAT.sub("", _ME_ABOUT.sub("", rest, count=1), count=1))
     if not content_words(rest):
         raise _Unusable("it does not say what they said")
+    if not said and not that and _words(rest)[0] in _WH - {"that", "if"}:
+        # "how I would split the monolith": a question they raised, not words they said
+        return _pick(_RAISED_FRAMES, variant, x=rest)
     if that or _is_clause(rest):
         if not said and _words(rest)[0] in _FIRST_PERSON:
             raise _Unusable("it is about you, not something they said or asked")

@@ -369,6 +369,7 @@ class TaskRow:
     token: str | None  # authenticates the user's reply to its reminder
     attempts: int = 0
     retry_at: datetime | None = None
+    reminded_at: datetime | None = None  # when its reminder went out
 
 
 @dataclass(frozen=True)

@@ -176,14 +176,19 @@ def plan_tasks(
     *,
     settings: PlanSettings,
     calls_made: Mapping[TaskKind, datetime] = {},  # noqa: B006 - read-only default
+    reminded: Mapping[TaskKind, datetime] = {},  # noqa: B006 - read-only default
     done: Collection[TaskKind] = (),
     now: datetime,
 ) -> list[Task]:
     """The interview's follow-up plan as of ``now``, in order prep .. call_3.
 
-    ``calls_made`` maps a call kind to when the user made it: the next call is
-    counted from that local date rather than from the call's due. Kinds in
-    ``done`` or ``calls_made`` are DONE. Dues are UTC-aware datetimes.
+    Each call is counted from the previous one: from when the user made it
+    (``calls_made``), else from when its reminder went out (``reminded``), else
+    from its due, and from ``now`` when that due has passed with no reminder
+    sent yet (found late, the service down, a clock jump). So two call
+    reminders never come together, and a call never comes sooner than its gap
+    after the previous reminder. Kinds in ``done`` or ``calls_made`` are DONE.
+    Dues are UTC-aware datetimes.
     """
     _require_aware("now", now)
     _require_aware("interview.start", interview.start)
@@ -220,8 +225,10 @@ def plan_tasks(
     for kind, gap in zip(CALL_KINDS, settings.call_gaps, strict=True):
         due = _at(add_business_days(previous, gap, settings), settings.call_time, settings)
         tasks.append(task(kind, due))
-        made_at = calls_made.get(kind)
-        previous = _local_date(made_at if made_at is not None else due, settings)
+        anchor = calls_made.get(kind) or reminded.get(kind)
+        if anchor is None:  # not reminded yet: a due that has passed goes now
+            anchor = max(due, now) if kind not in finished and not ended else due
+        previous = _local_date(anchor, settings)
 
     return tasks
 

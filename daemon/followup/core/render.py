@@ -509,7 +509,7 @@ def render_call_reminder(
         speaking_seconds=script.seconds,
         speaking_time=speaking_time(script.seconds),
         too_long=script.seconds >= MAX_CALL_SECONDS,
-        missing_answer=bool(open_questions(script.call, debrief)),
+        missing_answer=bool(open_questions(script.call, debrief)) or "[" in script.spoken,
     )
     return render_email(env, "call_reminder", **ctx)
 

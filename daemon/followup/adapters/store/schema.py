@@ -202,7 +202,9 @@ def _v6_approval_requests(db: sqlite3.Connection) -> None:
             state        TEXT NOT NULL,     -- open | answered | superseded
             created_at   TEXT NOT NULL
         );
-        CREATE INDEX approval_requests_by_interview ON approval_requests (interview_id)
+        CREATE INDEX approval_requests_by_interview ON approval_requests (interview_id);
+        -- when a task's reminder went out: the next call is counted from it
+        ALTER TABLE tasks ADD COLUMN reminded_at TEXT
         """,
     )
 

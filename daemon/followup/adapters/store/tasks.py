@@ -24,6 +24,7 @@ def _task(row: sqlite3.Row) -> TaskRow:
         token=row["token"],
         attempts=int(row["attempts"] or 0),
         retry_at=from_db(row["retry_at"]),
+        reminded_at=from_db(row["reminded_at"]),
     )
 
 
@@ -151,13 +152,20 @@ def settle_thank_you(store: Store, interview_id: int, *, now: datetime) -> None:
 
 
 def set_progress(
-    store: Store, task_id: int, state: TaskState, *, token: str | None, late: bool
+    store: Store,
+    task_id: int,
+    state: TaskState,
+    *,
+    token: str | None,
+    late: bool,
+    reminded_at: datetime | None = None,
 ) -> None:
     """A task moves on with its reminder: `token` authenticates the reply to it (None:
-    none); once late, a task stays late."""
+    none); once late, a task stays late; `reminded_at`: when its reminder went (None:
+    it did not, or no longer counts)."""
     store.execute(
-        "UPDATE tasks SET state = ?, token = ?, late = max(late, ?) WHERE id = ?",
-        (state.value, token, int(late), task_id),
+        "UPDATE tasks SET state = ?, token = ?, late = max(late, ?), reminded_at = ? WHERE id = ?",
+        (state.value, token, int(late), to_db(reminded_at) if reminded_at else None, task_id),
     )
 
 
