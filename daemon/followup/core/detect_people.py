@@ -49,6 +49,9 @@ _TEAM_LOCAL_WORD = re.compile(
 )
 _TEAM_LOCALS = frozenset(
     {"hr", "rh", "rrhh", "ta", "people", "jobs", "job", "emploi", "empleo", "personal"}
+    # "do not reply" in the languages robots write it
+    | {"naoresponda", "nao-responda", "noresponder", "no-responder", "nepasrepondre"}
+    | {"ne-pas-repondre", "nichtantworten", "keine-antwort", "geen-antwoord", "noreply"}
 )
 # Rooms by name: the word, a building-floor code ("CHI-4-Boardroom"), a capacity "(8)".
 _ROOM_NAME = re.compile(
@@ -231,7 +234,7 @@ _PLACE_WORDS = frozenset(
     | {"büro", "standort", "bureau", "kantoor", "oficina", "escritório", "sede", "remote"}
 )
 _PREPOSITION_TAIL = re.compile(
-    r"\s(?:in|at|from|im|aus|am|à|au|en|uit|op|em|no|na|de)\s.*$", re.IGNORECASE
+    r"\s(?:in|at|from|im|aus|am|à|au|en|uit|op|em|no|na)\s.*$", re.IGNORECASE
 )
 _PARENS = re.compile(r"\(([^()\n]{0,120})\)")
 _SPLIT_PEOPLE = re.compile(
@@ -283,15 +286,9 @@ def clean_name(text: str) -> str:
             return ""
     if core[0].lower() in _PARTICLES or core[-1].lower() in _PARTICLES:
         return ""
-    if is_title(" ".join(core)) and not _looks_personal(core):
+    if is_title(" ".join(core)):
         return ""  # "Engineering Manager", not a person
     return " ".join(academic + core)
-
-
-def _looks_personal(words: Sequence[str]) -> bool:
-    # A name that happens to hold a role word ("Lead" as a surname) keeps a short
-    # first word that no title starts with.
-    return not tx.ROLE_WORDS.search(words[0]) and not COORDINATOR_WORDS.search(words[0])
 
 
 def _person_from_piece(piece: str) -> Person | None:
@@ -348,6 +345,31 @@ def _people_in_line(line: str) -> tuple[list[Person], bool]:
     return people, any_found
 
 
+# An itinerary line: a time range, then who (and what): "9:00 - 9:45 AM  Jane Doe,
+# Engineering Manager (System design)". A line with nobody (Lunch) names nobody.
+_T = r"\d{1,2}(?:[:.h]\d\d)?[ \t]?(?:[ap]\.?m\.?)?"
+_SESSION_LINE = re.compile(
+    rf"^[ \t*•·-]*{_T}[ \t]?(?:[-–—]|to|bis|à|a|tot|até)[ \t]?{_T}"
+    r"(?:[ \t]?(?:[A-Z]{2,4}\b|uhr\b))?[ \t]*[:|\-–—]?[ \t]*(?P<rest>[^\n]*)$",
+    re.IGNORECASE,
+)
+_SESSION_TOPIC = re.compile(r"\s[–—-]\s|:\s|\s\|\s")
+
+
+def itinerary_people(text: str) -> list[Person]:
+    """Everyone an itinerary's time-slot lines name, each session's interviewers."""
+    found: list[Person] = []
+    for line in _lines(own_text(text)):
+        m = _SESSION_LINE.match(line)
+        if not m:
+            continue
+        rest = m.group("rest").strip()
+        who = _SESSION_TOPIC.split(rest)[0] if rest else ""
+        people, _ = _people_in_line(who.replace(" with ", ", ").replace(" mit ", ", "))
+        found.extend(people)
+    return _unique(found)
+
+
 def named_in_prose(text: str) -> list[Person]:
     """Interviewers a text names after a heading ("Interviewers:", "Ihre
     Gesprächspartner:", "Vos interlocuteurs :", "You'll meet with …"): inline lists
@@ -372,11 +394,11 @@ def named_in_prose(text: str) -> list[Person]:
                     break
                 continue
             blank_run = 0
-            people, named = _people_in_line(item)
-            if not named:
-                break
+            if _PEOPLE_HEADING.search(item) or _person_from_piece(_pieces(item)[0]) is None:
+                break  # a list goes on only while each line starts with a person
+            people, _ = _people_in_line(item)
             found.extend(people)
-    return _unique(found)
+    return _unique(found + itinerary_people(text))
 
 
 def _unique(people: Iterable[Person]) -> list[Person]:
@@ -501,15 +523,18 @@ def _matches_local_part(name: str, email: str) -> bool:
     )
 
 
-def merge(calendar: Sequence[Person], prose: Sequence[Person]) -> list[Person]:
+def merge(
+    calendar: Sequence[Person], prose: Sequence[Person], *, unaddressed: bool = False
+) -> list[Person]:
     """Calendar attendees completed from the names the text gives: by address, by
     name, or an address-only attendee by the name its address spells. Prose people
-    no attendee matches are added only when they come with an address."""
+    no attendee matches are added when they come with an address (or, `unaddressed`,
+    a confirmation email's, without one)."""
     out = list(calendar)
     for p in prose:
         idx = _match(out, p)
         if idx is None:
-            if p.email and p.email not in {q.email for q in out}:
+            if (p.email or unaddressed) and (not p.email or p.email not in {q.email for q in out}):
                 out.append(p)
             continue
         q = out[idx]

@@ -96,7 +96,7 @@ def _prose_people(parts: Parts, my: set[str]) -> tuple[tuple[Person, ...], tuple
         text += "\n" + people_.forwarded_text(parts.body)
     found = people_in_prose(text, my)
     extra = [p for p in people_.named_in_prose(text) if p.email not in my]
-    named = people_.merge(found, extra) if found else extra
+    named = people_.merge(found, extra, unaddressed=True) if found else extra
     named = [
         p if p.title else Person(p.name, p.email, p.phone, people_.signature_title(text, p.name))
         for p in named
