@@ -72,10 +72,11 @@ def test_parse_json_follows_the_contract(tmp_path):
         "video_link",
         "organizer",
         "interviewers",
+        "coordinators",
     }
     assert data["is_interview"] is True and data["method"] == "REQUEST"
     assert re.fullmatch(r"2026-12-01T14:00:00-06:00", data["start"])
-    assert {"name", "email", "phone"} == set(data["interviewers"][0])
+    assert {"name", "email", "phone", "title"} == set(data["interviewers"][0])
 
 
 def test_parse_says_which_config_it_reads(tmp_path):
@@ -127,7 +128,7 @@ def test_add_then_status_json_shows_the_plan(tmp_path):
     data = json.loads(followup("status", "--config", str(config), "--json").stdout)
     assert data[0]["company"] == "Acme" and data[0]["start"] == "2026-12-02T09:30:00-05:00"
     assert data[0]["interviewers"] == [
-        {"name": "Jane Doe", "email": "jane@acme.com", "phone": None}
+        {"name": "Jane Doe", "email": "jane@acme.com", "phone": None, "title": ""}
     ]
     kinds = {t["kind"]: t["state"] for t in data[0]["tasks"]}
     assert set(kinds) == {"prep", "debrief", "thank_you", "call_1", "call_2", "call_3"}

@@ -216,6 +216,15 @@ def test_compose_max_interviewers(tmp_path):
             load_text(tmp_path, MINIMAL + f"[compose]\nmax_interviewers = {bad}\n")
 
 
+def test_compose_thank_coordinator(tmp_path):
+    """[compose] thank_coordinator: off unless set true; a non-bool is named."""
+    assert load_text(tmp_path, MINIMAL).compose.thank_coordinator is False
+    on = load_text(tmp_path, MINIMAL + "[compose]\nthank_coordinator = true\n")
+    assert on.compose.thank_coordinator is True
+    with pytest.raises(UsageError, match=r"thank_coordinator"):
+        load_text(tmp_path, MINIMAL + '[compose]\nthank_coordinator = "yes"\n')
+
+
 def test_home_relative_config_paths_are_absolute(tmp_path, monkeypatch):
     """~ and $VARS expand to absolute paths: those are fine."""
     monkeypatch.setenv("FOLLOWUP_TEST_DIR", str(tmp_path / "x"))

@@ -33,6 +33,7 @@ from followup.core import (
     detect,
     detect_calendar,
     detect_dates,
+    detect_people,
     detect_prose,
     detect_rules,
     detect_text,
@@ -48,6 +49,7 @@ SIZE = 2_000_000
 BOUND = 1.0  # seconds per call
 MODULES = (
     detect,
+    detect_people,
     detect_rules,
     detect_calendar,
     detect_prose,

@@ -231,6 +231,7 @@ def test_status_json_carries_the_scripts_contract(tmp_path):
             "name": "Priya Raman",
             "email": "priya.raman@acme.example",
             "phone": "+1 312 555 0199",
+            "title": "Engineering Manager",
         }
         assert isinstance(script["seconds"], int) and 0 < script["seconds"] <= 180
         assert script["spoken"].endswith(CLOSING_LINE) and "[" not in script["spoken"]

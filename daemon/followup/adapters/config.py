@@ -175,6 +175,9 @@ class Compose:
     max_interviewers: int = DEFAULT_MAX_INTERVIEWERS
     # "Dear Priya," (first_name) or "Dear Dr. Raman," (title_surname, when a title is known)
     greeting: str = "first_name"
+    # Thank the coordinator (a recruiter who arranged the interview but did not sit in
+    # it) too; by default only the interviewers get a thank-you.
+    thank_coordinator: bool = False
 
 
 @dataclass(frozen=True)
@@ -319,7 +322,7 @@ _SECTIONS: dict[str, set[str]] = {
     "plan": {"call_gaps", "call_time", "prep_reminder", "prep_time", "debrief_delay_minutes"},
     "storage": {"path"},
     "templates": {"dir"},
-    "compose": {"max_interviewers", "greeting"},
+    "compose": {"max_interviewers", "greeting", "thank_coordinator"},
 }
 
 _DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
@@ -366,6 +369,7 @@ def from_mapping(data: Mapping[str, Any], path: Path) -> Settings:
             "max_interviewers", Compose.max_interviewers, 1, MAX_INTERVIEWERS
         ),
         greeting=compose_section.choice("greeting", GREETINGS, Compose.greeting),
+        thank_coordinator=compose_section.flag("thank_coordinator", Compose.thank_coordinator),
     )
     return Settings(path, me, source, transport, approval, plan, storage, templates, compose)
 

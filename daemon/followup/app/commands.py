@@ -376,6 +376,7 @@ def import_event(
         source=source,
         default_timezone=rt.settings.me.timezone,
         max_people=rt.settings.compose.max_interviewers,
+        thank_coordinator=rt.settings.compose.thank_coordinator,
     )
 
 

@@ -224,6 +224,7 @@ def _record(
         source=header.message_id or msg.key,
         default_timezone=rt.settings.me.timezone,
         max_people=rt.settings.compose.max_interviewers,
+        thank_coordinator=rt.settings.compose.thank_coordinator,
     )
     if outcome == "ignored":
         return None

@@ -7,6 +7,7 @@ made from plain data; this module only reads and writes rows.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from followup.adapters.store import Store, to_db
@@ -44,14 +45,19 @@ def record_event(
     source: str,
     default_timezone: str,
     max_people: int = DEFAULT_MAX_INTERVIEWERS,
+    thank_coordinator: bool = False,
 ) -> tuple[int | None, str]:
     """Insert or update the interview an event describes. Returns (id, outcome).
+    `thank_coordinator`: the event's coordinators are stored (and drafted to) as its
+    people too; otherwise they are not stored.
 
     Outcomes: "new", "update" (higher SEQUENCE: times moved), "cancel",
     "duplicate" (same UID, same or lower SEQUENCE), "ignored" (not an interview).
     More than `max_people` people, or a list address: the interview needs
     confirmation (the user picks the people). Call inside a transaction.
     """
+    if thank_coordinator and event.coordinators:
+        event = replace(event, interviewers=event.interviewers + event.coordinators)
     from followup.core import detect  # lazily: icalendar and phonenumbers slow `status` down
 
     found = interview_rows.find_event(store, event.uid)

@@ -66,6 +66,7 @@ def parse(config_path: Path | None, file: Path, as_json: bool) -> None:
                     "video_link": None,
                     "organizer": None,
                     "interviewers": [],
+                    "coordinators": [],
                     "reason": found.reason,
                 }
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from icalendar.cal import Component
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from . import detect_dates as dates
+from . import detect_people as people_
 from . import detect_text as tx
 from .detect_rules import (
     MAX_YEAR,
@@ -26,10 +28,9 @@ from .detect_rules import (
     is_robot,
     people_in_prose,
     score,
-    with_phones,
 )
 from .mailtext import Parts, normalise_space
-from .model import Detection, InterviewEvent, Method, Person, valid_address
+from .model import Detection, InterviewEvent, Method, Person, list_like_address, valid_address
 
 _REPLY_METHODS = ("REPLY", "COUNTER", "DECLINECOUNTER", "REFRESH")
 _EXTRA_CHARS = 20_000  # each text weighed beside the event's title is read this far
@@ -198,13 +199,30 @@ _MAILTO_RE = re.compile(r"^mailto:", re.IGNORECASE)
 
 def _address(prop: object) -> tuple[str, str, str]:
     """(name, email, cutype) of an ORGANIZER/ATTENDEE property."""
+    a = _attendee(prop)
+    return a.name, a.email, a.cutype
+
+
+def _attendee(prop: object) -> people_.Attendee:
+    """An ORGANIZER/ATTENDEE property read: an EMAIL= parameter beats the address
+    (iCloud writes a relay, `…@imip.me.com`, and the real address in EMAIL=)."""
     addr = _MAILTO_RE.sub("", str(prop).strip()).strip().lower()
     params = getattr(prop, "params", {}) or {}
+    email_param = normalise_space(str(params.get("EMAIL", "") or "")).strip("\"' ").lower()
+    email_param = _MAILTO_RE.sub("", email_param)
+    if email_param and valid_address(email_param):
+        addr = email_param
     name = normalise_space(str(params.get("CN", "") or "")).strip("\"' ")
     if name.lower() == addr or "@" in name:
         name = ""
     name = natural_order(name)
-    return name, addr, str(params.get("CUTYPE", "") or "").upper()
+    return people_.Attendee(
+        name,
+        addr,
+        str(params.get("CUTYPE", "") or "").upper(),
+        str(params.get("ROLE", "") or "").upper(),
+        str(params.get("PARTSTAT", "") or "").upper(),
+    )
 
 
 _LAST_FIRST = re.compile(
@@ -261,30 +279,67 @@ def _method(cal: Component, param: str | None) -> str:
 # -------------------------------------------------------------------- people
 
 
+# Google Calendar lists the organizer among the attendees whenever they attend: there,
+# an organizer missing from the list is not in the meeting. (Outlook never lists the
+# organizer, and others vary, so elsewhere a missing organizer says nothing.)
+_LISTS_ORGANIZER = re.compile(r"google", re.IGNORECASE)
+
+
 def _people(
-    organizer: object, attendees: Sequence[object], my: set[str]
-) -> tuple[Person | None, list[Person]]:
+    organizer: object,
+    attendees: Sequence[object],
+    my: set[str],
+    text: str = "",
+    lists_organizer: bool = False,
+) -> tuple[Person | None, list[Person], list[Person]]:
+    """(organizer, interviewers, coordinators) from the calendar's people."""
     org_person = None
     people: list[Person] = []
+    coordinators: list[Person] = []
     seen: set[str] = set()
-    entries = []
-    if organizer is not None:
-        name, addr, cutype = _address(organizer)
-        org_person = Person(name, addr)
-        entries.append((name, addr, cutype))
-    for att in attendees:
-        entries.append(_address(att))
-    for name, addr, cutype in entries:
-        key = addr or name.lower()
-        if not key or key in seen or addr in my:
+    read = [_attendee(att) for att in attendees]
+    org = _attendee(organizer) if organizer is not None else None
+    if org is not None:
+        org_person = Person(org.name, org.email)
+    entries = ([org] if org is not None else []) + read
+    kept: list[tuple[people_.Attendee, Person, str]] = []
+    for a in entries:
+        key = a.email or a.name.lower()
+        if not key or key in seen or a.email in my:
             continue
-        if is_robot(addr) or is_resource(name, addr, cutype) or cutype == "GROUP":
+        if is_robot(a.email) or is_resource(a.name, a.email, a.cutype) or a.cutype == "GROUP":
             continue
-        if addr and not valid_address(addr):
+        if people_.is_room(a.name, a.email, a.cutype) or (
+            a.email and people_.is_mailbox(a.email) and not list_like_address(a.email)
+        ):
+            continue  # a room, or a team's mailbox: nobody to thank
+        if a.email and not valid_address(a.email):
             continue  # "a@x.com, b@y.com" or non-ASCII: never a recipient we trust
         seen.add(key)
-        people.append(Person(name, addr))
-    return org_person, people
+        name, title = people_.split_cn(a.name)
+        title = title or people_.signature_title(text, name)
+        kept.append((a, Person(name, a.email, None, title), a.name))
+    for a, person, cn in kept:
+        if org is not None and a is org:
+            as_attendee = next((r for r in read if r.email == org.email), None)
+            attends: bool | None = None
+            if as_attendee is not None:
+                if as_attendee.role == "NON-PARTICIPANT" or as_attendee.partstat == "DECLINED":
+                    attends = False
+            elif lists_organizer and read:
+                attends = False
+            writer = True
+        else:
+            attends = False if a.role == "NON-PARTICIPANT" else None
+            writer = False
+        others = len(kept) - 1
+        if people_.is_coordinator(
+            person, cn=cn, text=text, writer=writer, others=others, attends=attends
+        ):
+            coordinators.append(person)
+        else:
+            people.append(person)
+    return org_person, people, coordinators
 
 
 def _my_names(attendees: Sequence[object], my: set[str]) -> set[str]:
@@ -319,12 +374,14 @@ def from_calendar(
         return Detection(None, "date out of range")
     if start is None:
         return Detection(None, "event without a start time")
-    event = _calendar_event(ev, method, start, vtimezones, parts, my, default_tz)
+    prodid = str(cal.get("PRODID") or "")
+    event = _calendar_event(ev, prodid, method, start, vtimezones, parts, my, default_tz)
     return Detection(event, "calendar event")
 
 
 def _calendar_event(
     ev: Component,
+    prodid: str,
     method: str,
     start: tuple[datetime, str, bool],
     vtimezones: dict[str, frozenset[int]],
@@ -336,7 +393,7 @@ def _calendar_event(
     title = normalise_space(_text(ev, "SUMMARY"))
     description = _text(ev, "DESCRIPTION")
     location = normalise_space(_text(ev, "LOCATION")) or None
-    organizer, people, my_names = _calendar_people(ev, description, parts, my)
+    organizer, people, coordinators, my_names = _calendar_people(ev, description, parts, my, prodid)
     extra = " ".join([parts.subject, description[:_EXTRA_CHARS], parts.body[:_EXTRA_CHARS]])
     if organizer and SCHEDULING_TOOLS.search(organizer.email):
         extra += " greenhouse"
@@ -352,7 +409,7 @@ def _calendar_event(
         parts.body,
         " ".join(parts.hrefs),
     )
-    return build_event(
+    event = build_event(
         parts,
         confidence=conf,
         method=_calendar_method(method, ev),
@@ -367,6 +424,7 @@ def _calendar_event(
         organizer=organizer,
         interviewers=people,
     )
+    return replace(event, coordinators=tuple(coordinators))
 
 
 def _event_end(
@@ -417,30 +475,61 @@ def _sequence(ev: Component) -> int:
 
 
 def _calendar_people(
-    ev: Component, description: str, parts: Parts, my: set[str]
-) -> tuple[Person | None, list[Person], set[str]]:
-    """(organizer, interviewers with their phones, the user's own names)."""
+    ev: Component, description: str, parts: Parts, my: set[str], prodid: str = ""
+) -> tuple[Person | None, list[Person], list[Person], set[str]]:
+    """(organizer, interviewers with their phones, coordinators, the user's own names)."""
     attendees = ev.get("ATTENDEE") or []
     if not isinstance(attendees, list):
         attendees = [attendees]
-    organizer, people = _people(ev.get("ORGANIZER"), attendees[:500], my)
-    text = description + "\n" + parts.body
-    if not people:
-        organizer, people = _sender_and_named(organizer, text, parts, my)
+    text = people_.own_text(description + "\n" + parts.body)
+    if parts.sender[1] in my:
+        text += "\n" + people_.forwarded_text(description + "\n" + parts.body)
+    organizer, people, coordinators = _people(
+        ev.get("ORGANIZER"),
+        attendees[:500],
+        my,
+        text,
+        bool(_LISTS_ORGANIZER.search(prodid)),
+    )
     my_names = _my_names(attendees, my) | {n for n, a in parts.recipients if a in my and n}
-    return organizer, list(with_phones(people, text)), my_names
+    if not people and not coordinators:
+        organizer, people, coordinators = _sender_and_named(organizer, text, parts, my)
+    else:
+        named = [p for p in _named(text, my) if p.name not in my_names]
+        people = people_.merge(people, named)
+        coordinators_at = {c.email for c in coordinators}
+        people = [p for p in people if p.email not in coordinators_at]
+    return organizer, list(people_.with_phones(people, text)), coordinators, my_names
+
+
+def _named(text: str, my: set[str]) -> list[Person]:
+    """People the text names: the older reading (names with addresses) first, the
+    heading lists in several languages (names with titles) merged in."""
+    found = people_in_prose(text, my)
+    extra = [p for p in people_.named_in_prose(text) if p.email not in my]
+    return people_.merge(found, extra) if found else extra
 
 
 def _sender_and_named(
     organizer: Person | None, text: str, parts: Parts, my: set[str]
-) -> tuple[Person | None, list[Person]]:
+) -> tuple[Person | None, list[Person], list[Person]]:
     """A bare .ics attached by a person (Zoom exports have no attendees): the sender
-    and the people the mail names are the interviewers."""
-    people = people_in_prose(text, my)
+    and the people the mail names are the interviewers; the sender is a coordinator
+    when others are named and they say they will not join, or sign as a recruiter."""
+    people = _named(text, my)
+    coordinators: list[Person] = []
     sender_name, sender_addr = parts.sender
-    if sender_addr and sender_addr not in my and not is_robot(sender_addr):
+    if sender_addr and sender_addr not in my and not people_.is_mailbox(sender_addr):
         if organizer is None:
             organizer = Person(sender_name, sender_addr)
         if sender_addr not in {p.email for p in people}:
-            people.insert(0, Person(sender_name, sender_addr))
-    return organizer, people
+            name, title = people_.split_cn(natural_order(sender_name))
+            sender = Person(name, sender_addr, None, title or people_.signature_title(text, name))
+            others = len(people)
+            if people_.is_coordinator(
+                sender, cn=sender_name, text=text, writer=True, others=others, attends=None
+            ):
+                coordinators.append(sender)
+            else:
+                people.insert(0, sender)
+    return organizer, people, coordinators

@@ -5,10 +5,13 @@ interview wording plus a date and time in prose. Pure.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from . import detect_dates as dates
+from . import detect_people as people_
 from . import detect_text as tx
+from .detect_calendar import natural_order
 from .detect_rules import (
     MAX_YEAR,
     MIN_YEAR,
@@ -19,7 +22,6 @@ from .detect_rules import (
     company_email,
     people_in_prose,
     score,
-    with_phones,
 )
 from .mailtext import Parts, normalise_space
 from .model import Detection, InterviewEvent, Person
@@ -56,7 +58,7 @@ def _prose_event(
     if end is None:
         end = start + (dates.find_duration(subject + "\n" + body) or timedelta(hours=1))
     sender_name, sender_addr = parts.sender
-    interviewers = with_phones(people_in_prose(body, my), body)
+    interviewers, coordinators = _prose_people(parts, my)
     extra = body[:_PROSE_CHARS]
     if SCHEDULING_TOOLS.search(sender_addr) or SCHEDULING_TOOLS.search(sender_name):
         extra += " greenhouse"  # sent by a scheduling tool: counts like a medium word
@@ -68,7 +70,7 @@ def _prose_event(
         subject, subject, body, company_email(sender_addr, interviewers), names
     )
     loc = _LOCATION_LINE_RE.search(body)
-    return build_event(
+    event = build_event(
         parts,
         confidence=conf,
         method=None,
@@ -83,6 +85,32 @@ def _prose_event(
         organizer=Person(sender_name, sender_addr) if sender_addr else None,
         interviewers=interviewers,
     )
+    return replace(event, coordinators=coordinators)
+
+
+def _prose_people(parts: Parts, my: set[str]) -> tuple[tuple[Person, ...], tuple[Person, ...]]:
+    """(interviewers, coordinators) of a confirmation email: the people it names, and
+    its sender when a person who names others (a recruiter confirming the slot)."""
+    text = people_.own_text(parts.body)
+    if parts.sender[1] in my:
+        text += "\n" + people_.forwarded_text(parts.body)
+    found = people_in_prose(text, my)
+    extra = [p for p in people_.named_in_prose(text) if p.email not in my]
+    named = people_.merge(found, extra, unaddressed=True) if found else extra
+    named = [
+        p if p.title else Person(p.name, p.email, p.phone, people_.signature_title(text, p.name))
+        for p in named
+    ]
+    interviewers = people_.with_phones(named, text)
+    coordinators: tuple[Person, ...] = ()
+    sender_name, sender_addr = parts.sender
+    known = {p.email for p in interviewers}
+    a_person = not people_.is_mailbox(sender_addr) and not SCHEDULING_TOOLS.search(sender_addr)
+    if interviewers and sender_addr and sender_addr not in my | known and a_person:
+        name, title = people_.split_cn(natural_order(sender_name))
+        title = title or people_.signature_title(text, name)
+        coordinators = (Person(name, sender_addr, None, title),)
+    return interviewers, coordinators
 
 
 def _via_company(sender_name: str) -> str | None:

@@ -91,10 +91,10 @@ class Person:
     name: str
     email: str
     phone: str | None = None
-    title: str = ""  # job title ("Engineering Manager"), from the debrief
+    title: str = ""  # job title ("Engineering Manager"): from the invite, or the debrief
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "email": self.email, "phone": self.phone}
+        return {"name": self.name, "email": self.email, "phone": self.phone, "title": self.title}
 
 
 class Method(enum.StrEnum):
@@ -122,6 +122,9 @@ class InterviewEvent:
     organizer: Person | None
     interviewers: tuple[Person, ...] = ()
     message_id: str | None = None
+    # People who arrange the interview but do not sit in it (a recruiting
+    # coordinator, a scheduling mailbox): kept, not thanked by default.
+    coordinators: tuple[Person, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -144,6 +147,7 @@ class InterviewEvent:
                 else None
             ),
             "interviewers": [p.to_json() for p in self.interviewers],
+            "coordinators": [p.to_json() for p in self.coordinators],
         }
 
 

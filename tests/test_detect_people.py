@@ -1,0 +1,80 @@
+"""People in invites: coordinators apart from interviewers, names from prose headings,
+titles, and phones that are a person's own (core/detect_people.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
+
+from followup.core import detect_people as dp  # noqa: E402
+from followup.core.model import Person  # noqa: E402
+
+
+def names(text: str) -> list[tuple[str, str]]:
+    return [(p.name, p.title) for p in dp.named_in_prose(text)]
+
+
+def test_german_heading_with_courtesy_words_and_titles():
+    text = (
+        "Ihre Gesprächspartner: Frau Dr. Petra Lindner (Leitung Entwicklung) und Herr Tobias Brandt"
+    )
+    assert names(text) == [("Dr. Petra Lindner", "Leitung Entwicklung"), ("Tobias Brandt", "")]
+
+
+def test_one_per_line_semicolons_and_bullets():
+    assert names("Interviewers:\n- Tom Ford – Director of Sales\n\n- Ann Lee\n\nThanks") == [
+        ("Tom Ford", "Director of Sales"),
+        ("Ann Lee", ""),
+    ]
+    assert names("Je spreekt met: Sanne de Vries (Teamleider Data); Daan Janssen") == [
+        ("Sanne de Vries", "Teamleider Data"),
+        ("Daan Janssen", ""),
+    ]
+
+
+def test_a_city_is_no_person():
+    assert names("You'll meet with Lucy Gray in New York.") == [("Lucy Gray", "")]
+    assert names("Interviewers: New York, San Francisco") == []
+
+
+def test_itinerary_names_every_session_and_lunch_nobody():
+    text = "9:00 AM - 9:45 AM  Jane Doe, Engineering Manager - Design\n12:00 - 1:00 PM  Lunch\n"
+    assert names(text) == [("Jane Doe", "Engineering Manager")]
+
+
+def test_quoted_and_forwarded_people_are_not_read():
+    text = (
+        "You will meet with Ann Lee.\n\n"
+        "On Mon, Dec 7 Bob <b@x.example> wrote:\n> Interviewers: Paul Gray"
+    )
+    assert names(text) == [("Ann Lee", "")]
+
+
+def test_dial_in_numbers_are_nobodys_phone():
+    text = "Jane Doe will host.\nJoin by phone\n(US) +1 347-555-0199\nPIN: 462 118 923#\n"
+    (jane,) = dp.with_phones([Person("Jane Doe", "jane@acme.example")], text)
+    assert jane.phone is None
+    (jane,) = dp.with_phones([Person("Jane Doe", "jane@acme.example")], "Jane Doe\n(312) 555-0188")
+    assert jane.phone == "+13125550188"
+
+
+def test_recruiter_is_a_coordinator_only_beside_other_interviewers():
+    nora = Person("Nora Quinn", "nora@fjord.example", None, "Talent Acquisition")
+    kw = {"cn": "Nora Quinn", "text": "", "writer": True, "attends": None}
+    assert dp.is_coordinator(nora, others=0, **kw) is False
+    assert dp.is_coordinator(nora, others=2, **kw) is True
+    joins = dict(kw, text="Tom Becker and I will be on the call.")
+    assert dp.is_coordinator(nora, others=2, **joins) is False
+
+
+def test_mailboxes_rooms_and_cn_titles():
+    assert dp.is_mailbox("recrutement@lumiere.example") and dp.is_mailbox(
+        "naoresponda@gupy.example"
+    )
+    assert not dp.is_mailbox("claire.dubois@lumiere.example")
+    assert dp.is_room("Besprechungsraum Alster", "alster@elbe.example")
+    assert dp.is_room("HH-2-Elbblick (8)", "elbblick@elbe.example")
+    assert dp.split_cn("Ana Ruiz (Recruiting)") == ("Ana Ruiz", "Recruiting")
+    assert dp.split_cn("Jean-Luc Picard (he/him)") == ("Jean-Luc Picard (he/him)", "")
