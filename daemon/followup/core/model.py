@@ -122,8 +122,11 @@ class InterviewEvent:
     organizer: Person | None
     interviewers: tuple[Person, ...] = ()
     message_id: str | None = None
+    # A plain email that moves an interview: the old time it names (None: not a move).
+    reschedule_of: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
+        moved = {"reschedules": self.reschedule_of.isoformat()} if self.reschedule_of else {}
         return {
             "is_interview": self.is_interview,
             "confidence": round(self.confidence, 2),
@@ -144,6 +147,7 @@ class InterviewEvent:
                 else None
             ),
             "interviewers": [p.to_json() for p in self.interviewers],
+            **moved,
         }
 
 
