@@ -67,7 +67,7 @@ MONTHS = {
     # French
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6,
     "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "févr": 2, "avr": 4, "juil": 7,
+    "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "avr": 4, "juil": 7,
     "déc": 12,
     # Spanish
     "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
@@ -102,16 +102,19 @@ WEEKDAYS = {
     "zondag": 6, "ma": 0, "wo": 2, "vr": 4, "za": 5, "zo": 6,
 }  # fmt: skip
 
-_MONTH_ALTERNATIVES = "|".join(sorted(MONTHS, key=len, reverse=True))
-_MON = r"(?P<mon{n}>" + _MONTH_ALTERNATIVES + r")\.?"
+# Any word where a month may stand; the code keeps it only if MONTHS knows it (an
+# alternation of a hundred names tried at every word would cost 20x more).
+_MON = r"(?P<mon{n}>[^\W\d_]{{3,10}})(?![^\W\d_])\.?"
 _YEAR = r"(?:,?\s{{1,3}}(?:de\s{{1,2}})?(?P<year{n}>(?:19|20|21)\d\d)\b)?"
 _DATE_RE = re.compile(
     # "December 1, 2026", "Dec. 1st"
-    r"\b" + _MON.format(n=1) + r"\s{1,3}(?P<day1>\d{1,2})(?:st|nd|rd|th)?\b" + _YEAR.format(n=1)
+    r"\b"
+    + _MON.format(n=1)
+    + r"\s{1,3}(?P<day1>\d{1,2})(?:st|nd|rd|th)?\b"
+    + _YEAR.format(n=1)
     # "1 December 2026", "8. Dezember 2026", "8 de dezembro de 2026", "1er décembre"
     + r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s{0,3}(?:of\s{1,2}|de\s{1,2})?"
     + _MON.format(n=2)
-    + r"(?![^\W\d_])"
     + _YEAR.format(n=2)
     + r"|\b(?P<iy>20\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b"
     # "08/12/2026", "8.12.2026", "08-12-2026": the order is decided below
@@ -121,8 +124,7 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _MONTH_AT_RE = re.compile(
-    r"(?:st|nd|rd|th|er|º|\.)?\s{0,3}(?:de\s{1,2})?(?:" + _MONTH_ALTERNATIVES + r")(?![^\W\d_])",
-    re.IGNORECASE,
+    r"(?:st|nd|rd|th|er|º|\.)?\s{0,3}(?:de\s{1,2})?(?P<word>[^\W\d_]{3,10})(?![^\W\d_])"
 )
 _WEEKDAY_BEFORE_RE = re.compile(
     r"(?<![^\W\d_])(?P<wd>[^\W\d_]{2,13})(?:-feira)?\.?,?[ \t]{0,3}"
@@ -186,7 +188,7 @@ def _find_time(window: str) -> tuple[time, time | None, int] | None:
 
 
 def weekday_before(text: str, at: int) -> int | None:
-    """The weekday written just before position `at` ("Tuesday, ", "Di., ", "mardi le "), or None."""
+    """The weekday written just before `at` ("Tuesday, ", "Di., ", "mardi le "), or None."""
     m = _WEEKDAY_BEFORE_RE.search(text[max(0, at - 20) : at])
     return WEEKDAYS.get(m.group("wd").lower()) if m else None
 
@@ -208,7 +210,9 @@ def _with_year(mon: int, day: int, ref: date | None, weekday: int | None) -> dat
     return (matching or candidates or [None])[0]
 
 
-def _numeric(a: int, b: int, year: int, sep: str, weekday: int | None, locale: Locale) -> date | None:
+def _numeric(
+    a: int, b: int, year: int, sep: str, weekday: int | None, locale: Locale
+) -> date | None:
     """08/12/2026: the weekday decides, then a part over 12, then the locale."""
     orders = []
     for month, day in ((a, b), (b, a)):
@@ -274,15 +278,22 @@ def find_datetimes(
     pos = 0
     while m := _DATE_RE.search(text, pos):
         pos = m.end()
-        if m.group("mon1") and _MONTH_AT_RE.match(text, m.end("day1")):
-            # "mar. 8 déc.": a weekday that spells like a month, then a day-first date
-            pos = m.start("day1")
+        if m.group("mon1"):
+            after = _MONTH_AT_RE.match(text, m.end("day1"))
+            if m.group("mon1").lower() not in MONTHS or (
+                after and after.group("word").lower() in MONTHS
+            ):
+                # Not a month ("Tuesday 8 December"), or a weekday that spells like
+                # one ("mar. 8 déc."): the day may start a day-first date.
+                pos = m.start("day1")
+                continue
+        elif m.group("mon2") and m.group("mon2").lower() not in MONTHS:
+            pos = m.start("mon2")
             continue
         day = _date_of(m, text, ref, locale)
         if day is None:
             continue
-        after = text[m.end() : m.end() + 60]
-        clock = _find_time(after)
+        clock = _find_time(text[m.end() : m.end() + 60])
         zone_from = m.end() + clock[2] if clock else m.end()
         if not clock:
             clock = _find_time(text[max(0, m.start() - 40) : m.start()])

@@ -11,11 +11,12 @@ from datetime import timedelta
 from . import detect_dates as dates
 from . import detect_text as tx
 from . import detect_zones as zones
-from .replies import without_quote_headers
 from .detect_rules import (
+    AVAILABILITY_ASK,
     MAX_YEAR,
     MIN_YEAR,
     SCHEDULING_TOOLS,
+    SETTLED_WORDS,
     STRONG_WORDS,
     build_event,
     company_and_role,
@@ -26,6 +27,7 @@ from .detect_rules import (
 )
 from .mailtext import Parts, normalise_space
 from .model import Detection, InterviewEvent, Person
+from .replies import without_quote_headers
 
 _PROSE_CHARS = 50_000  # the body is searched for interview wording this far
 
@@ -40,19 +42,24 @@ def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     body, subject = parts.body, parts.subject
     if not STRONG_WORDS.search(subject) and not STRONG_WORDS.search(body[:_PROSE_CHARS]):
         return Detection(None, "no calendar part and no interview wording")
+    if AVAILABILITY_ASK.search(body[:_PROSE_CHARS]) and not SETTLED_WORDS.search(
+        subject + "\n" + body[:_PROSE_CHARS]
+    ):
+        return Detection(None, "availability request without a time")
     ref = parts.date.date() if parts.date else None
     locale = locale_of(parts, default_tz)
     # The dates of quoted and forwarded headers are when mail was written, not the interview.
     text = without_quote_headers(body[:_PROSE_CHARS])
     mentions = dates.find_datetimes(text, ref, default_tz, locale)
     moved = reschedule(text, mentions) if RESCHEDULE_WORDS.search(subject + "\n" + text) else None
+    old: dates.Found | None = None
     if moved is not None:
         found, old = moved
     else:
         first = dates.find_datetimes(subject, ref, default_tz, locale, limit=1) or mentions[:1]
-        found, old = (first[0] if first else None), None
-    if found is None:
-        return Detection(None, "interview wording but no date and time")
+        if not first:
+            return Detection(None, "interview wording but no date and time")
+        found = first[0]
     if not MIN_YEAR <= found.start.year <= MAX_YEAR:
         return Detection(None, "date out of range")
     event = _prose_event(parts, found, my)
@@ -94,7 +101,8 @@ def reschedule(text: str, mentions: list[dates.Found]) -> tuple[dates.Found, dat
     if len(distinct) < 2:
         return None
     previous_stop = 0
-    old = new = None
+    old: dates.Found | None = None
+    new: dates.Found | None = None
     for found in distinct:
         cue = text[max(previous_stop, found.at - _CUE_CHARS) : found.at]
         previous_stop = found.stop
@@ -103,10 +111,10 @@ def reschedule(text: str, mentions: list[dates.Found]) -> tuple[dates.Found, dat
         elif new is None and _NEW_CUE.search(cue):
             new = found
     if old is None and new is None:
-        old, new = distinct[0], distinct[1]  # "your interview on A … B": the first is the old
-    elif old is None:
+        return distinct[1], distinct[0]  # "your interview on A … B": the first is the old
+    if old is None:
         old = next(d for d in distinct if d is not new)
-    elif new is None:
+    if new is None:
         new = next(d for d in distinct if d is not old)
     return new, old
 
@@ -147,7 +155,13 @@ def _prose_event(parts: Parts, found: dates.Found, my: set[str]) -> InterviewEve
     if SCHEDULING_TOOLS.search(sender_addr) or SCHEDULING_TOOLS.search(sender_name):
         extra += " greenhouse"  # sent by a scheduling tool: counts like a medium word
     conf = score(
-        subject, extra, calendar=False, recurring=False, all_day=False, explicit_zone=explicit
+        subject,
+        extra,
+        calendar=False,
+        recurring=False,
+        all_day=False,
+        explicit_zone=explicit,
+        bulk=parts.bulk,
     )
     names = {p.name for p in interviewers if p.name}
     company, role = company_and_role(

@@ -277,7 +277,9 @@ _TIME_WORD_RE = re.compile(r"(?<!\s)\s+(?:(?:standard|daylight|summer)\s*)?time$
 _OFFSET_RE = re.compile(r"([+-])(\d{1,2})(?::?(\d\d))?")
 # "2pm Pacific", "10 AM Eastern": a bare region name right after the time.
 _LEADING_REGION_RE = re.compile(r"[ \t]{0,3}\(?(eastern|central|mountain|pacific)\b", re.IGNORECASE)
-_CITY_LIST_RE = re.compile(r"[ \t]{0,3}(" + _LETTER + r"[\w.'-]{1,20}(?:[ \t]" + _LETTER + r"[\w-]{1,20})?)")
+_CITY_LIST_RE = re.compile(
+    r"[ \t]{0,3}(" + _LETTER + r"[\w.'-]{1,20}(?:[ \t]" + _LETTER + r"[\w-]{1,20})?)"
+)
 
 
 def valid_zone(name: str | None) -> str | None:

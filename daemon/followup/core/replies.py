@@ -237,7 +237,9 @@ def without_quote_headers(text: str) -> str:
                     break
         elif _outlook_block(bare, i):
             blank.add(i)
-            blank.update(k for k in range(i + 1, min(i + 6, len(bare))) if _SENT_LINE_RE.match(bare[k]))
+            blank.update(
+                k for k in range(i + 1, min(i + 6, len(bare))) if _SENT_LINE_RE.match(bare[k])
+            )
     if not blank:
         return text
     return "\n".join("" if i in blank else line for i, line in enumerate(lines))
