@@ -207,7 +207,8 @@ def _with_year(mon: int, day: int, ref: date | None, weekday: int | None) -> dat
         if d >= ref:
             candidates.append(d)
     matching = [d for d in candidates if weekday is not None and d.weekday() == weekday]
-    return (matching or candidates or [None])[0]
+    chosen = matching or candidates
+    return chosen[0] if chosen else None
 
 
 def _numeric(
