@@ -532,3 +532,36 @@ def test_a_strangers_reply_to_a_reminder_creates_no_interview(rt, smtp, imap_acc
         ("<stranger-1@elsewhere.example>",),
     )
     assert row["outcome"] == "ignored" and "followup sent" in row["reason"]
+
+
+def test_a_reschedule_by_plain_email_moves_the_interview(rt, smtp, imap_account):
+    """ "Originally … has been rescheduled to …" from the company's domain, without a
+    calendar part: the same interview at its new time, never a second one."""
+    run_pass(rt, now=START - timedelta(days=4))
+    moved = (
+        f"From: Dana Lee <dana.lee@acme.example>\r\nTo: {ME}\r\n"
+        "Subject: Your interview has been rescheduled\r\n"
+        "Message-ID: <resched-1@acme.example>\r\nDate: Fri, 27 Nov 2026 10:00:00 -0600\r\n\r\n"
+        "Hi Sam, your interview originally scheduled for Tuesday, December 1 at 1:00 PM CST\r\n"
+        "has been rescheduled to Thursday, December 3 at 10:00 AM CST. Same people.\r\n"
+    )
+    imap_account.append("INBOX", moved.encode())
+    run_pass(rt, now=START - timedelta(days=3))
+    (interview,) = interviews.all_interviews(rt.store)
+    assert interview.start == datetime(2026, 12, 3, 10, 0, tzinfo=CHICAGO)
+    assert [p.email for p in interview.interviewers] == [JANE[1]]
+
+
+def test_a_reschedule_from_another_domain_moves_nothing(rt, smtp, imap_account):
+    run_pass(rt, now=START - timedelta(days=4))
+    moved = (
+        f"From: Dana Lee <dana.lee@globex.example>\r\nTo: {ME}\r\n"
+        "Subject: Your interview has been rescheduled\r\n"
+        "Message-ID: <resched-2@globex.example>\r\nDate: Fri, 27 Nov 2026 10:00:00 -0600\r\n\r\n"
+        "Hi Sam, your interview originally scheduled for Tuesday, December 1 at 1:00 PM CST\r\n"
+        "has been rescheduled to Thursday, December 3 at 10:00 AM CST.\r\n"
+    )
+    imap_account.append("INBOX", moved.encode())
+    run_pass(rt, now=START - timedelta(days=3))
+    starts = sorted(i.start for i in interviews.all_interviews(rt.store))
+    assert starts == [START, datetime(2026, 12, 3, 10, 0, tzinfo=CHICAGO)]

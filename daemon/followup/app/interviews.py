@@ -6,6 +6,7 @@ made from plain data; this module only reads and writes rows.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -92,6 +93,15 @@ def record_event(
         _merge_people(store, interview_id, _within_bound(store, interview_id, event.interviewers))
         hold_if_fanout(store, interview_id, named=len(event.interviewers), cap=max_people, now=now)
         return interview_id, "update"
+    moved = _rescheduled(store, event)
+    if moved is not None:
+        # A plain email moving an interview: the same interview at its new time.
+        current = interview_rows.find_sequence(store, moved)
+        interview_rows.update_event(
+            store, moved, dataclasses.replace(details, sequence=current), now=now
+        )
+        _merge_people(store, moved, _within_bound(store, moved, event.interviewers))
+        return moved, "update"
     state = (
         InterviewState.ACTIVE
         if event.confidence >= detect.CONFIRMED_THRESHOLD
@@ -103,6 +113,32 @@ def record_event(
     _merge_people(store, interview_id, _within_bound(store, interview_id, event.interviewers))
     hold_if_fanout(store, interview_id, named=len(event.interviewers), cap=max_people, now=now)
     return interview_id, "new"
+
+
+_OPEN = (InterviewState.ACTIVE, InterviewState.NEEDS_CONFIRMATION, InterviewState.PAUSED)
+
+
+def _rescheduled(store: Store, event: InterviewEvent) -> int | None:
+    """The interview a reschedule email moves: of the open interviews with the sender's
+    company domain or people, the one at the old time it names, else the only one."""
+    from followup.core.detect_text import FREEMAIL, VENDOR_DOMAINS  # lazily, as above
+
+    if event.reschedule_of is None or event.method is not None:
+        return None
+    addresses = [p.email.lower() for p in (event.organizer, *event.interviewers) if p and p.email]
+    domains = {a.rpartition("@")[2] for a in addresses} - FREEMAIL - VENDOR_DOMAINS
+    theirs = [
+        i
+        for i in all_interviews(store, tuple(s.value for s in _OPEN))
+        if any(
+            p.email.lower() in addresses or p.email.lower().rpartition("@")[2] in domains
+            for p in i.interviewers
+        )
+    ]
+    at_old_time = [i for i in theirs if i.start == event.reschedule_of]
+    if len(at_old_time) == 1:
+        return at_old_time[0].id
+    return theirs[0].id if len(theirs) == 1 else None
 
 
 def _within_bound(

@@ -101,7 +101,8 @@ _CANDIDATE_RE = re.compile(
     r"interview|invitation|invite|invitaci|einladung|calendar|meeting|screen|onsite|"
     r"greenhouse|lever|workday|goodtime|calendly|ashby|zoom|teams|webex|"
     r"text/calendar|application/ics|\.ics\b|method=|recruit|hiring|talent|schedul|"
-    r"confirm|appointment|call with|chat with|booked|entrevista|"
+    r"confirm|appointment|call with|chat with|booked|entrevista|vorstellungsgespr|termin|"
+    r"entretien|verschoben|reprogramad|remarcad|verplaatst|"
     r"urn:content-classes:calendarmessage|"
     r"next steps|availability|opportunity|application|position|\brole\b|candidate|offer|"
     r"^in-reply-to:|"  # a reply in a thread (recruiters answer "Re: Next steps") is worth a look

@@ -1,5 +1,11 @@
-"""Dates, times and zones as confirmation emails write them: "Tuesday, December 1 at
-2:00 PM CST", "(GMT-06:00) Central Time", "heure de Paris".
+"""Dates and times as confirmation emails write them, in English, German, French,
+Spanish, Portuguese and Dutch: "Tuesday, December 1 at 2:00 PM CST",
+"Dienstag, 8. Dezember 2026 um 14:00 Uhr", "mardi 8 décembre à 14h00 (heure de Paris)",
+"08/12/2026 14:00". Zones are read by detect_zones.
+
+A written weekday decides what a date means (08/12 or 12/08, which year); without
+one, the sender's locale does (`Locale`). A time with no zone is in the company's
+zone when its country is known, else the user's, and is marked not explicit.
 
 Pure: no I/O, no clock (the reference date comes in). Every pattern runs in linear time.
 """
@@ -7,165 +13,135 @@ Pure: no I/O, no clock (the reference date comes in). Every pattern runs in line
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .detect_text import MAX_TEXT_CHARS
-from .mailtext import normalise_space
+from .detect_zones import find_zone, leading_region, valid_zone
 
-# ---------------------------------------------------------------------- zones
-
-# Abbreviations people write in mail. Wall time "2 PM CST" in December means the
-# zone's local time, so mapping to the IANA zone (not a fixed offset) is right.
-ZONE_ABBREVIATIONS = {
-    "EST": "America/New_York",
-    "EDT": "America/New_York",
-    "ET": "America/New_York",
-    "CST": "America/Chicago",
-    "CDT": "America/Chicago",
-    "CT": "America/Chicago",
-    "MST": "America/Denver",
-    "MDT": "America/Denver",
-    "MT": "America/Denver",
-    "PST": "America/Los_Angeles",
-    "PDT": "America/Los_Angeles",
-    "PT": "America/Los_Angeles",
-    "AKST": "America/Anchorage",
-    "HST": "Pacific/Honolulu",
-    "GMT": "Europe/London",
-    "BST": "Europe/London",
-    "UTC": "UTC",
-    "WET": "Europe/Lisbon",
-    "CET": "Europe/Berlin",
-    "CEST": "Europe/Berlin",
-    "EET": "Europe/Helsinki",
-    "EEST": "Europe/Helsinki",
-    "MSK": "Europe/Moscow",
-    "IST": "Asia/Kolkata",
-    "SGT": "Asia/Singapore",
-    "JST": "Asia/Tokyo",
-    "KST": "Asia/Seoul",
-    "AEST": "Australia/Sydney",
-    "AEDT": "Australia/Sydney",
-    "NZST": "Pacific/Auckland",
-    "NZDT": "Pacific/Auckland",
-}
-
-ZONE_NAMES = {
-    "eastern": "America/New_York",
-    "central": "America/Chicago",
-    "mountain": "America/Denver",
-    "pacific": "America/Los_Angeles",
-    "central european": "Europe/Berlin",
-    "british": "Europe/London",
-    "india": "Asia/Kolkata",
-    "indian": "Asia/Kolkata",
-}
-
-_ZONE_RE = re.compile(
-    r"(?P<iana>\b(?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Za-z_]{2,30}(?:/[A-Za-z_]{2,30})?)"
-    r"|(?P<named>\b(?:Central European|Eastern|Central|Mountain|Pacific|British|India|Indian)"
-    r"\s+(?:Standard\s+|Daylight\s+|Summer\s+)?Time\b)"
-    r"|\((?P<gmtoff>(?:GMT|UTC)\s?[+-]\d{1,2}(?::?\d\d)?)\)"
-    r"|\b(?P<abbr>[A-Z]{2,4})\b"
-)
+__all__ = [
+    "Found",
+    "Locale",
+    "find_datetime",
+    "find_datetimes",
+    "find_duration",
+    "valid_zone",
+    "weekday_before",
+]
 
 
-# "(?<!\s)\s+X": a search restarting inside a run of blanks re-reads the run each
-# time (O(n^2)); starting only where the run starts finds the same matches.
-_TIME_WORD_RE = re.compile(r"(?<!\s)\s+(?:(?:standard|daylight|summer)\s*)?time$")
-_OFFSET_RE = re.compile(r"([+-])(\d{1,2})(?::?(\d\d))?")
+@dataclass(frozen=True)
+class Locale:
+    """What the message says of its sender: how it orders 08/12/2026 (`day_first`),
+    its two-letter country (for "IST", "CST") and the company's zone, if known."""
+
+    day_first: bool = False
+    country: str | None = None
+    zone: str | None = None
 
 
-def valid_zone(name: str | None) -> str | None:
-    """The IANA name if zoneinfo knows it, else None."""
-    if not name or len(name) > 64 or ".." in name or name.startswith("/"):
-        return None
-    try:
-        ZoneInfo(name)
-        return name
-    except Exception:
-        return None
+class Found(NamedTuple):
+    """One date and time in prose."""
+
+    start: datetime
+    end: datetime | None
+    zone: str
+    explicit: bool  # the text named the zone
+    at: int  # where the date starts in the text
+    stop: int  # where the date and its time end
 
 
-def find_zone(text: str) -> str | None:
-    """First time-zone mention in `text`, as an IANA name."""
-    for m in _ZONE_RE.finditer(text[:MAX_TEXT_CHARS]):
-        if m.group("iana"):
-            zone = valid_zone(m.group("iana"))
-            if zone:
-                return zone
-        elif m.group("named"):
-            key = _TIME_WORD_RE.sub("", m.group("named").lower())
-            key = normalise_space(key)
-            if key in ZONE_NAMES:
-                return ZONE_NAMES[key]
-        elif m.group("gmtoff"):
-            # "(GMT-05:00) Eastern Time": prefer the name that usually follows.
-            tail = text[m.end() : m.end() + 40]
-            named = find_zone_named_only(tail)
-            if named:
-                return named
-            return _fixed_offset_zone(m.group("gmtoff"))
-        elif m.group("abbr") in ZONE_ABBREVIATIONS:
-            return ZONE_ABBREVIATIONS[m.group("abbr")]
-    return None
-
-
-def find_zone_named_only(text: str) -> str | None:
-    for m in _ZONE_RE.finditer(text):
-        if m.group("named") or m.group("iana"):
-            return find_zone(m.group(0))
-    return None
-
-
-def _fixed_offset_zone(s: str) -> str | None:
-    """GMT-05:00 → Etc/GMT+5 (POSIX sign is inverted); only whole hours exist there."""
-    m = _OFFSET_RE.search(s)
-    if not m or (m.group(3) and m.group(3) != "00"):
-        return None
-    hours = int(m.group(2))
-    if hours == 0:
-        return "UTC"
-    sign = "-" if m.group(1) == "+" else "+"
-    return valid_zone(f"Etc/GMT{sign}{hours}")
-
-
-# ----------------------------------------------------------------- dates in prose
+# --------------------------------------------------------------- month and day words
 
 MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MON = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-    r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
+    # English
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    # German
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "mai": 5, "juni": 6,
+    "juli": 7, "oktober": 10, "dezember": 12, "mär": 3, "okt": 10, "dez": 12,
+    # French
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "avr": 4, "juil": 7,
+    "déc": 12,
+    # Spanish
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12, "ene": 1, "abr": 4, "dic": 12,
+    # Portuguese ("ago", "set", "out" are English words: only the full names)
+    "janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "maio": 5, "junho": 6,
+    "julho": 7, "setembro": 9, "outubro": 10, "dezembro": 12, "fev": 2,
+    # Dutch
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8, "mrt": 3,
+}  # fmt: skip
+
+WEEKDAYS = {
+    # English
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
+    "fri": 4, "sat": 5, "sun": 6,
+    # German
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
+    "sonnabend": 5, "sonntag": 6, "mo": 0, "di": 1, "mi": 2, "do": 3, "fr": 4, "sa": 5, "so": 6,
+    # French
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
+    "dimanche": 6, "lun": 0, "mar": 1, "mer": 2, "jeu": 3, "ven": 4, "sam": 5, "dim": 6,
+    # Spanish
+    "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
+    "sábado": 5, "sabado": 5, "domingo": 6, "mié": 2, "jue": 3, "vie": 4, "sáb": 5, "dom": 6,
+    # Portuguese ("segunda-feira": the "-feira" is dropped before the lookup)
+    "segunda": 0, "terça": 1, "terca": 1, "quarta": 2, "quinta": 3, "sexta": 4, "seg": 0,
+    "ter": 1, "qua": 2, "qui": 3, "sex": 4,
+    # Dutch
+    "maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5,
+    "zondag": 6, "ma": 0, "wo": 2, "vr": 4, "za": 5, "zo": 6,
+}  # fmt: skip
+
+# Any word where a month may stand; the code keeps it only if MONTHS knows it (an
+# alternation of a hundred names tried at every word would cost 20x more).
+_MON = r"(?P<mon{n}>[^\W\d_]{{3,10}})(?![^\W\d_])\.?"
+_YEAR = r"(?:,?\s{{1,3}}(?:de\s{{1,2}})?(?P<year{n}>(?:19|20|21)\d\d)\b)?"
 _DATE_RE = re.compile(
-    r"\b" + _MON + r"\s{1,3}(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s{1,3}(?P<year>\d{4})\b)?"
-    r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s{1,3}(?:of\s)?"
-    + _MON.replace("mon>", "mon2>")
-    + r"(?:,?\s{1,3}(?P<year2>\d{4})\b)?"
-    r"|\b(?P<iy>20\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b"
-    r"|\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>20\d\d)\b",
+    # "December 1, 2026", "Dec. 1st"
+    r"\b"
+    + _MON.format(n=1)
+    + r"\s{1,3}(?P<day1>\d{1,2})(?:st|nd|rd|th)?\b"
+    + _YEAR.format(n=1)
+    # "1 December 2026", "8. Dezember 2026", "8 de dezembro de 2026", "1er décembre"
+    + r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s{0,3}(?:of\s{1,2}|de\s{1,2})?"
+    + _MON.format(n=2)
+    + _YEAR.format(n=2)
+    + r"|\b(?P<iy>20\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b"
+    # "08/12/2026", "8.12.2026", "08-12-2026": the order is decided below
+    r"|\b(?P<na>\d{1,2})(?P<sep>[./-])(?P<nb>\d{1,2})(?P=sep)(?P<ny>20\d\d)\b"
+    # "am 08.12. um 14 Uhr": a day-first date without its year
+    r"|\b(?P<da>\d{1,2})\.(?P<db>\d{1,2})\.(?![\d.])",
     re.IGNORECASE,
 )
-_T = r"(?P<h{n}>\d{{1,2}})(?:[:.](?P<mi{n}>\d\d))?\s?(?P<ap{n}>[ap]\.?m\b\.?)?"
+_MONTH_AT_RE = re.compile(
+    r"(?:st|nd|rd|th|er|º|\.)?\s{0,3}(?:de\s{1,2})?(?P<word>[^\W\d_]{3,10})(?![^\W\d_])"
+)
+_WEEKDAY_BEFORE_RE = re.compile(
+    r"(?<![^\W\d_])(?P<wd>[^\W\d_]{2,13})(?:-feira)?\.?,?[ \t]{0,3}"
+    r"(?:(?:den|le|el|the|dia|op)[ \t]{1,2})?$",
+    re.IGNORECASE,
+)
+
+# --------------------------------------------------------------------- clock times
+
+_T = (
+    r"(?P<h{n}>\d{{1,2}})(?:[:.h](?P<mi{n}>\d\d))?"
+    r"(?:\s?(?P<ap{n}>[ap]\.?m\b\.?)|\s?(?P<suf{n}>uhr|uur|h)\b)?"
+)
 _TIME_RE = re.compile(
-    r"(?<![\d/:-])"
+    r"(?<![\d/:.-])"
     + _T.format(n=1)
-    + r"(?:\s{0,2}(?:-|–|—|to|until)\s{0,2}"
+    + r"(?:(?:\s{0,2}[-–—]\s{0,2}|\s{1,2}(?:to|until|till|bis|à|a|às|as|tot|até|hasta)\s{1,2})"
     + _T.format(n=2)
     + r")?",
     re.IGNORECASE,
@@ -173,95 +149,180 @@ _TIME_RE = re.compile(
 _DURATION_RE = re.compile(r"\b(\d{2,3})[- ]?min(?:ute)?s?\b|\b(\d)[- ]?hours?\b", re.IGNORECASE)
 
 
-def _hour(h: str, mi: str | None, ap: str | None) -> time | None:
+def _hour(h: str, mi: str | None, ap: str | None, suffix: str | None = None) -> time | None:
     hour, minute = int(h), int(mi or 0)
     if ap:
         if not 1 <= hour <= 12:
             return None
         pm = ap.lower().startswith("p")
         hour = hour % 12 + (12 if pm else 0)
+    elif suffix and not mi and hour < 6:
+        return None  # "1h", "2 h": a duration, not a time of day
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
 
 
-def _find_time(window: str) -> tuple[time, time | None] | None:
-    """First clock time in the window ("2:00 PM", "14:00", "2pm - 3pm")."""
+def _is_time(m: re.Match[str], n: int) -> bool:
+    return bool(m.group(f"mi{n}") or m.group(f"ap{n}") or m.group(f"suf{n}"))
+
+
+def _find_time(window: str) -> tuple[time, time | None, int] | None:
+    """First clock time in the window ("2:00 PM", "14:00", "14h00", "2pm - 3pm",
+    "14 Uhr"), and where it ends."""
     for m in _TIME_RE.finditer(window):
-        if not (m.group("mi1") or m.group("ap1")):
+        if not _is_time(m, 1):
             continue  # a bare number is a day or a count, not a time
         ap1, ap2 = m.group("ap1"), m.group("ap2")
-        start = _hour(m.group("h1"), m.group("mi1"), ap1 or ap2)
+        start = _hour(m.group("h1"), m.group("mi1"), ap1 or ap2, m.group("suf1"))
         if start is None:
             continue
         end = None
-        if m.group("h2") and (m.group("mi2") or ap2 or ap1):
-            end = _hour(m.group("h2"), m.group("mi2"), ap2 or ap1)
-        return start, end
+        if m.group("h2") and (_is_time(m, 2) or ap1):
+            end = _hour(m.group("h2"), m.group("mi2"), ap2 or ap1, m.group("suf2"))
+        return start, end, m.end()
     return None
 
 
-def _date_of(m: re.Match[str], ref: date | None) -> date | None:
+# ------------------------------------------------------------------------ dates
+
+
+def weekday_before(text: str, at: int) -> int | None:
+    """The weekday written just before `at` ("Tuesday, ", "Di., ", "mardi le "), or None."""
+    m = _WEEKDAY_BEFORE_RE.search(text[max(0, at - 20) : at])
+    return WEEKDAYS.get(m.group("wd").lower()) if m else None
+
+
+def _with_year(mon: int, day: int, ref: date | None, weekday: int | None) -> date | None:
+    """A date written without its year: the next one on or after the message date,
+    the one whose weekday matches if a weekday was written."""
+    if ref is None:
+        return None
+    candidates = []
+    for y in (ref.year, ref.year + 1, ref.year + 2):
+        try:
+            d = date(y, mon, day)
+        except ValueError:
+            continue  # 29 February in a common year
+        if d >= ref:
+            candidates.append(d)
+    matching = [d for d in candidates if weekday is not None and d.weekday() == weekday]
+    chosen = matching or candidates
+    return chosen[0] if chosen else None
+
+
+def _numeric(
+    a: int, b: int, year: int, sep: str, weekday: int | None, locale: Locale
+) -> date | None:
+    """08/12/2026: the weekday decides, then a part over 12, then the locale."""
+    orders = []
+    for month, day in ((a, b), (b, a)):
+        try:
+            orders.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not orders:
+        return None
+    if len(orders) == 1 or orders[0] == orders[1]:
+        return orders[0]
+    if weekday is not None:
+        matching = [d for d in orders if d.weekday() == weekday]
+        if len(matching) == 1:
+            return matching[0]
+    day_first = locale.day_first or sep == "."  # nobody writes 12.08.2026 month first
+    return orders[1] if day_first else orders[0]
+
+
+def _date_of(m: re.Match[str], text: str, ref: date | None, locale: Locale) -> date | None:
     g = m.groupdict()
+    weekday = weekday_before(text, m.start())
     try:
         if g["iy"]:
             return date(int(g["iy"]), int(g["im"]), int(g["id"]))
-        if g["uy"]:
-            return date(int(g["uy"]), int(g["um"]), int(g["ud"]))
-        mon = MONTHS[(g["mon"] or g["mon2"]).lower()[:3]]
-        day = int(g["day"] or g["day2"])
-        year = g["year"] or g["year2"]
+        if g["ny"]:
+            return _numeric(int(g["na"]), int(g["nb"]), int(g["ny"]), g["sep"], weekday, locale)
+        if g["da"]:
+            return _with_year(int(g["db"]), int(g["da"]), ref, weekday)
+        name = (g["mon1"] or g["mon2"]).lower()
+        mon = MONTHS[name]
+        day = int(g["day1"] or g["day2"])
+        year = g["year1"] or g["year2"]
         if year:
             return date(int(year), mon, day)
-        if ref is None:
-            return None
-        # No year: the next such date on or after the message date.
-        for y in (ref.year, ref.year + 1, ref.year + 2):
-            try:
-                d = date(y, mon, day)
-            except ValueError:
-                continue  # 29 February in a common year
-            if d >= ref:
-                return d
+        return _with_year(mon, day, ref, weekday)
     except (ValueError, KeyError, TypeError):
         return None
-    return None
+
+
+def _zone_near(text: str, after: int, before: int, locale: Locale) -> tuple[str | None, bool]:
+    """The zone named right after the time, else just before the date, else anywhere
+    in the text; else the company's (not explicit)."""
+    window = text[after : after + 60]
+    zone = (
+        leading_region(window)
+        or find_zone(window, locale.country)
+        or find_zone(text[max(0, before - 40) : before], locale.country)
+        or find_zone(text, locale.country)
+    )
+    if zone:
+        return zone, True
+    return locale.zone, False
+
+
+def find_datetimes(
+    text: str, ref: date | None, default_tz: str, locale: Locale = Locale(), limit: int = 4
+) -> list[Found]:
+    """Dates with a clock time in prose, in order, at most `limit`. `ref` is the
+    message date, used to infer a missing year."""
+    text = text[:MAX_TEXT_CHARS]
+    found: list[Found] = []
+    pos = 0
+    while m := _DATE_RE.search(text, pos):
+        pos = m.end()
+        if m.group("mon1"):
+            after = _MONTH_AT_RE.match(text, m.end("day1"))
+            if m.group("mon1").lower() not in MONTHS or (
+                after and after.group("word").lower() in MONTHS
+            ):
+                # Not a month ("Tuesday 8 December"), or a weekday that spells like
+                # one ("mar. 8 déc."): the day may start a day-first date.
+                pos = m.start("day1")
+                continue
+        elif m.group("mon2") and m.group("mon2").lower() not in MONTHS:
+            pos = m.start("mon2")
+            continue
+        day = _date_of(m, text, ref, locale)
+        if day is None:
+            continue
+        clock = _find_time(text[m.end() : m.end() + 60])
+        zone_from = m.end() + clock[2] if clock else m.end()
+        if not clock:
+            clock = _find_time(text[max(0, m.start() - 40) : m.start()])
+            if not clock:
+                continue
+        zone, explicit = _zone_near(text, zone_from, m.start(), locale)
+        zone = zone or default_tz
+        tz = ZoneInfo(zone)
+        start = datetime.combine(day, clock[0], tz)
+        end = datetime.combine(day, clock[1], tz) if clock[1] else None
+        if end is not None and end <= start:
+            end = None
+        found.append(Found(start, end, zone, explicit, m.start(), zone_from))
+        if len(found) >= limit:
+            break
+    return found
 
 
 def find_datetime(
-    text: str, ref: date | None, default_tz: str
+    text: str, ref: date | None, default_tz: str, locale: Locale = Locale()
 ) -> tuple[datetime, datetime | None, str, bool] | None:
-    """First date with a clock time in prose.
-
-    Returns (start, end or None, IANA zone, zone_was_explicit). `ref` is the
-    message date, used to infer a missing year.
-    """
-    text = text[:MAX_TEXT_CHARS]
-    for m in _DATE_RE.finditer(text):
-        day = _date_of(m, ref)
-        if day is None:
-            continue
-        after = text[m.end() : m.end() + 60]
-        found = _find_time(after)
-        zone_from = m.end()
-        if found:
-            tm = _TIME_RE.search(after)
-            zone_from = m.end() + (tm.end() if tm else 0)
-        else:
-            before = text[max(0, m.start() - 40) : m.start()]
-            found = _find_time(before)
-            if not found:
-                continue
-        zone = find_zone(text[zone_from : zone_from + 60]) or find_zone(text)
-        explicit = zone is not None
-        zone = zone or default_tz
-        tz = ZoneInfo(zone)
-        start = datetime.combine(day, found[0], tz)
-        end = datetime.combine(day, found[1], tz) if found[1] else None
-        if end is not None and end <= start:
-            end = None
-        return start, end, zone, explicit
-    return None
+    """First date with a clock time in prose: (start, end or None, IANA zone,
+    zone_was_explicit)."""
+    found = find_datetimes(text, ref, default_tz, locale, limit=1)
+    if not found:
+        return None
+    first = found[0]
+    return first.start, first.end, first.zone, first.explicit
 
 
 def find_duration(text: str) -> timedelta | None:

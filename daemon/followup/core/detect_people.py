@@ -118,7 +118,11 @@ _WILL_JOIN = re.compile(
     r"und\s+ich\s+(?:werden|sind)|ich\s+bin\s+(?:auch\s+)?dabei|"
     r"et\s+moi-même|je\s+serai\s+(?:présente?|là)|"
     r"en\s+ik\s+(?:zijn|zullen)|"
-    r"y\s+yo\s+(?:estaremos|participaremos)|e\s+eu\s+(?:estaremos|participaremos))",
+    r"y\s+yo\s+(?:estaremos|participaremos)|e\s+eu\s+(?:estaremos|participaremos)|"
+    # "you will speak with me and Tobias": the writer is one of the interviewers
+    r"(?:with|mit|avec|con|com|met)\s+(?:me|mir|moi|mij|mim)\s+(?:and|und|et|y|e|en)\b|"
+    r"(?:and|und|et|y|e|en)\s+(?:me|mir|moi|mij|mim)\b(?=[\s.,;])|"
+    r"\b(?:conmigo|comigo)\b)",
     re.IGNORECASE,
 )
 
@@ -162,6 +166,31 @@ def own_text(text: str) -> str:
             continue
         kept.append(line)
     return "\n".join(kept)
+
+
+_FORWARD_MARKER = re.compile(
+    r"^[ \t]*(?:-{2,}[ \t]*(?:forwarded\s+message|weitergeleitete\s+nachricht|"
+    r"message\s+transf[ée]r[ée]|mensaje\s+reenviado|mensagem\s+encaminhada|"
+    r"doorgestuurd\s+bericht)|begin\s+forwarded\s+message\s*:)",
+    re.IGNORECASE,
+)
+MAX_FORWARD_NOTE_LINES = 6
+
+
+def forwarded_confirmation(text: str) -> str:
+    """A confirmation someone forwarded with a short note above it ("forwarding the
+    confirmation below"): the forwarded text, whose people are the interview's. ""
+    for a quoted reply or a long message around the forward."""
+    lines = _lines(text)
+    for i, line in enumerate(lines):
+        if _QUOTE_MARKER.match(line) or (
+            _HEADER_FROM.match(line) and i + 1 < len(lines) and _HEADER_SENT.match(lines[i + 1])
+        ):
+            note = sum(1 for ln in lines[:i] if ln.strip())
+            if _FORWARD_MARKER.match(line) and note <= MAX_FORWARD_NOTE_LINES:
+                return "\n".join(lines[i + 1 :])
+            return ""
+    return ""
 
 
 def forwarded_text(text: str) -> str:

@@ -52,7 +52,39 @@ NOT_FOR_A_JOB = re.compile(
     r"\bmock\s+interview|\bpractice\s+interview|\binterview\s+practice|"
     r"\bhow\s+to\s+(?:ace|nail|prepare\s+for)\s+(?:an?|your|the)\s+(?:\w+\s+){0,3}interview|"
     r"\bresearch\s+(?:study|interview|session|participant)|\buser\s+research\s+study|"
-    r"\bstudy\s+participa|\bparticipants?\s+(?:incentive|compensation)|\bgift\s+card",
+    r"\bstudy\s+participa|\bparticipants?\s+(?:incentive|compensation)|\bgift\s+card|"
+    r"\b(?:ways|tips|steps|secrets|mistakes)\s+to\s+(?:ace|nail|prepare\s+for|crush)\b|"
+    # press and media in the languages detection reads: "interview pour notre magazine",
+    # "Interview für unseren Podcast", "entrevista para o podcast", "interview voor de krant"
+    r"\b(?:interview|entrevista|entretien)s?\s+(?:pour|für|para|voor|for|with|in|en|no|na)\s+"
+    r"(?:(?:notre|nos|le|la|l'|unser\w{0,2}|die|den|das|nuestr[ao]s?|el|la|nosso|nossa|o|a|het|de|onze|"
+    r"our|the|a)\s+)?(?:magazine?|magazin|revista|journal|zeitung|krant|blog|podcast|radio|rádio|"
+    r"programa|émission|show|article|artikel|artigo|artículo)\b|"
+    r"\b(?:journaliste?|periodista|jornalista|redaktion|rédaction|redactie)\b",
+    re.IGNORECASE,
+)
+# Job alerts: lists of openings, never one interview.
+JOB_ALERT_WORDS = re.compile(
+    r"\bjob\s*alerts?\b|\bnew\s+(?:\w+\s+){0,3}jobs?\s+(?:for\s+you|matching)|\bjobs?\s+you\s+may\s+like|"
+    r"\bjobagent\w*|\bneue\s+(?:jobs|stellen)|\bstellenangebote\b|\balertes?\s+(?:emploi|offres?)|"
+    r"\boffres\s+d'emploi\b|\balertas?\s+de\s+(?:empleo|vagas?)|\bnovas\s+vagas\b|"
+    r"\bvacature(?:melding|-?alert)s?\b|\beasy\s+apply\b|\bjetzt\s+bewerben\b",
+    re.IGNORECASE,
+)
+# Asking for the candidate's availability: no time is set yet.
+AVAILABILITY_ASK = re.compile(
+    r"\b(?:share|send|let\s+(?:me|us)\s+know)\s+(?:me\s+|us\s+)?(?:your|a\s+few|some)\s+"
+    r"(?:availability|available\s+times|times)\b|\bwhat\s+times?\s+(?:work|suit)s?\b|"
+    r"\bwhen\s+(?:are\s+you|you\s+are|you're)\s+available\b|\bpick\s+a\s+(?:time|slot)\b|"
+    r"\bIhre\s+Verfügbarkeit|\bwann\s+Sie\s+Zeit\s+haben|\bvos\s+disponibilités|"
+    r"\btu\s+disponibilidad|\bsua\s+disponibilidade|\bje\s+beschikbaarheid",
+    re.IGNORECASE,
+)
+# The time is settled: "is confirmed for", "has been scheduled", "bestätigt", "confirmé".
+SETTLED_WORDS = re.compile(
+    r"\b(?:confirmed|scheduled|booked|set)\s+(?:for|on|at)\b|"
+    r"\b(?:is|are|has\s+been|have\s+been)\s+(?:now\s+)?(?:confirmed|scheduled|booked)\b|"
+    r"\bbestätigt|\bconfirmée?\b|\bconfirmad[ao]\b|\bagendad[ao]\b|\bbevestigd\b",
     re.IGNORECASE,
 )
 CONFIRM_WORDS = re.compile(
@@ -116,6 +148,7 @@ def score(
     all_day: bool,
     explicit_zone: bool = True,
     has_time: bool = True,
+    bulk: bool = False,
 ) -> float:
     """Confidence that this is a job interview; why each weight: see the comments."""
     conf = 0.3 if calendar else 0.25
@@ -138,6 +171,10 @@ def score(
         conf = min(conf, 0.3)  # "podcast interview", "mock interview": not a job's
     elif NOT_FOR_A_JOB.search(extra):
         conf -= 0.3
+    if JOB_ALERT_WORDS.search(title) or JOB_ALERT_WORDS.search(extra):
+        conf = min(conf, 0.3)  # a list of openings is no interview
+    if bulk:
+        conf -= 0.3  # mailing-list mail: newsletters and alerts, never one person's interview
     if recurring:
         conf -= 0.3  # interviews do not repeat
     if all_day:

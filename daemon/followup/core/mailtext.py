@@ -154,6 +154,7 @@ class Parts:
     calendars: list[tuple[bytes, str | None]] = field(default_factory=list)  # (ics, method)
     skipped_big: int = 0
     recipients: list[tuple[str, str]] = field(default_factory=list)  # (name, address) To/Cc
+    bulk: bool = False  # sent to a list (List-Unsubscribe, List-Id, Precedence: bulk/list)
 
     @property
     def body(self) -> str:
@@ -171,6 +172,11 @@ def read_message(raw: bytes) -> Parts:
     parts.recipients = [
         (normalise_space(n), a.lower()) for n, a in getaddresses(to_cc)[:MAX_RECIPIENTS]
     ]
+    precedence = str(msg.get("Precedence") or "").strip().lower()
+    parts.bulk = bool(msg.get("List-Unsubscribe") or msg.get("List-Id")) or precedence in (
+        "bulk",
+        "list",
+    )
     try:
         parts.date = parsedate_to_datetime(str(msg.get("Date")))
     except Exception:

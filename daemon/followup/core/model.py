@@ -125,8 +125,11 @@ class InterviewEvent:
     # People who arrange the interview but do not sit in it (a recruiting
     # coordinator, a scheduling mailbox): kept, not thanked by default.
     coordinators: tuple[Person, ...] = ()
+    # A plain email that moves an interview: the old time it names (None: not a move).
+    reschedule_of: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
+        moved = {"reschedules": self.reschedule_of.isoformat()} if self.reschedule_of else {}
         return {
             "is_interview": self.is_interview,
             "confidence": round(self.confidence, 2),
@@ -148,6 +151,7 @@ class InterviewEvent:
             ),
             "interviewers": [p.to_json() for p in self.interviewers],
             "coordinators": [p.to_json() for p in self.coordinators],
+            **moved,
         }
 
 

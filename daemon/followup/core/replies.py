@@ -218,6 +218,33 @@ def _quote_start(lines: list[str]) -> int:
     return len(lines)
 
 
+def without_quote_headers(text: str) -> str:
+    """`text` with the header lines of quoted and forwarded mail blanked: "On … wrote:",
+    "Am … schrieb …:" and the From/Sent/Date lines of a forwarded header block. Their
+    dates say when a message was written, never when the interview is (detection reads
+    its dates from the rest, the confirmation itself)."""
+    lines = text.split("\n", _MAX_LINES)
+    bare = [ln[:_LINE].lstrip("> \t") for ln in lines[:_MAX_LINES]]
+    blank: set[int] = set()
+    for i, head in enumerate(bare):
+        if _ATTRIBUTION_OPEN_RE.match(head):
+            joined = head
+            for j in range(i, min(i + 3, len(bare))):
+                if j > i:
+                    joined += " " + bare[j].strip()
+                if _is_attribution(joined):
+                    blank.update(range(i, j + 1))
+                    break
+        elif _outlook_block(bare, i):
+            blank.add(i)
+            blank.update(
+                k for k in range(i + 1, min(i + 6, len(bare))) if _SENT_LINE_RE.match(bare[k])
+            )
+    if not blank:
+        return text
+    return "\n".join("" if i in blank else line for i, line in enumerate(lines))
+
+
 def _strip_signature(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         if line.rstrip() == "--" or line == "-- ":

@@ -50,6 +50,12 @@ def find_event(store: Store, event_uid: str) -> tuple[int, int] | None:
     return (row["id"], row["sequence"]) if row else None
 
 
+def find_sequence(store: Store, interview_id: int) -> int:
+    """The SEQUENCE recorded for an interview (0 if none)."""
+    row = store.one("SELECT sequence FROM interviews WHERE id = ?", (interview_id,))
+    return int(row["sequence"]) if row else 0
+
+
 def insert_event(
     store: Store,
     event_uid: str,
