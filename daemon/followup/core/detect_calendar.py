@@ -18,7 +18,6 @@ from . import detect_text as tx
 from .detect_rules import (
     MAX_YEAR,
     MIN_YEAR,
-    SCHEDULING_TOOLS,
     build_event,
     company_and_role,
     company_email,
@@ -26,6 +25,7 @@ from .detect_rules import (
     is_robot,
     people_in_prose,
     score,
+    sent_by_tool,
     with_phones,
 )
 from .mailtext import Parts, normalise_space
@@ -338,7 +338,7 @@ def _calendar_event(
     location = normalise_space(_text(ev, "LOCATION")) or None
     organizer, people, my_names = _calendar_people(ev, description, parts, my)
     extra = " ".join([parts.subject, description[:_EXTRA_CHARS], parts.body[:_EXTRA_CHARS]])
-    if organizer and SCHEDULING_TOOLS.search(organizer.email):
+    if organizer and sent_by_tool(organizer.email):
         extra += " greenhouse"
     conf = score(title, extra, calendar=True, recurring=_recurs(ev), all_day=all_day)
     org_email = company_email(organizer.email if organizer else "", people)
@@ -361,7 +361,9 @@ def _calendar_event(
         sequence=_sequence(ev),
         title=title or tx.clean_title(parts.subject),
         when=(start_dt, _event_end(ev, start, vtimezones, default_tz), zone),
-        company_role=company_and_role(title, parts.subject, description, org_email, names),
+        company_role=company_and_role(
+            title, parts.subject, description, org_email, names, parts.sender
+        ),
         location=location,
         video=video,
         organizer=organizer,

@@ -12,13 +12,13 @@ from . import detect_text as tx
 from .detect_rules import (
     MAX_YEAR,
     MIN_YEAR,
-    SCHEDULING_TOOLS,
     STRONG_WORDS,
     build_event,
     company_and_role,
     company_email,
     people_in_prose,
     score,
+    sent_by_tool,
     with_phones,
 )
 from .mailtext import Parts, normalise_space
@@ -26,7 +26,6 @@ from .model import Detection, InterviewEvent, Person
 
 _PROSE_CHARS = 50_000  # the body is searched for interview wording this far
 
-_VIA_RE = re.compile(r"^(.{2,40}?)\s+(?:via|through)\s+\w+")  # "Acme via Greenhouse"
 # `[^\S\n]*`, not `\s*`: a leading `\s*` runs across blank lines, and a search
 # restarting at each of them is O(n^2) on a body of newlines.
 _LOCATION_LINE_RE = re.compile(r"(?im)^[^\S\n]*(?:location|where|address)\s*:\s*(.{3,200})$")
@@ -35,7 +34,9 @@ _LOCATION_LINE_RE = re.compile(r"(?im)^[^\S\n]*(?:location|where|address)\s*:\s*
 def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     """A confirmation email: interview wording plus a date and time in prose."""
     body, subject = parts.body, parts.subject
-    if not STRONG_WORDS.search(subject) and not STRONG_WORDS.search(body[:_PROSE_CHARS]):
+    if not STRONG_WORDS.search(subject.lower()) and not STRONG_WORDS.search(
+        body[:_PROSE_CHARS].lower()
+    ):
         return Detection(None, "no calendar part and no interview wording")
     ref = parts.date.date() if parts.date else None
     found = dates.find_datetime(subject, ref, default_tz) or dates.find_datetime(
@@ -58,14 +59,14 @@ def _prose_event(
     sender_name, sender_addr = parts.sender
     interviewers = with_phones(people_in_prose(body, my), body)
     extra = body[:_PROSE_CHARS]
-    if SCHEDULING_TOOLS.search(sender_addr) or SCHEDULING_TOOLS.search(sender_name):
+    if sent_by_tool(sender_addr, sender_name):
         extra += " greenhouse"  # sent by a scheduling tool: counts like a medium word
     conf = score(
         subject, extra, calendar=False, recurring=False, all_day=False, explicit_zone=explicit
     )
     names = {p.name for p in interviewers if p.name}
     company, role = company_and_role(
-        subject, subject, body, company_email(sender_addr, interviewers), names
+        subject, subject, body, company_email(sender_addr, interviewers), names, parts.sender
     )
     loc = _LOCATION_LINE_RE.search(body)
     return build_event(
@@ -77,15 +78,9 @@ def _prose_event(
         sequence=0,
         title=tx.clean_title(subject),
         when=(start, end, zone),
-        company_role=(company or _via_company(sender_name), role),
+        company_role=(company, role),
         location=normalise_space(loc.group(1)) if loc else None,
         video=tx.find_video_link(body, " ".join(parts.hrefs)),
         organizer=Person(sender_name, sender_addr) if sender_addr else None,
         interviewers=interviewers,
     )
-
-
-def _via_company(sender_name: str) -> str | None:
-    """ "Acme via Greenhouse" names Acme."""
-    m = _VIA_RE.match(sender_name)
-    return m.group(1).strip() if m else None
