@@ -362,7 +362,7 @@ def _calendar_event(
         title=title or tx.clean_title(parts.subject),
         when=(start_dt, _event_end(ev, start, vtimezones, default_tz), zone),
         company_role=company_and_role(
-            title, parts.subject, description, org_email, names, parts.sender
+            title, parts.subject, description, org_email, names, parts.sender, parts.body
         ),
         location=location,
         video=video,

@@ -121,7 +121,7 @@ WITH_WORDS = r"(?:with|mit|avec|con|met|com)"
 _ROLE_INTRO = (
     r"(?:(?:the|die|der|le|au|el|la|de|a|o|um|une?)\s)?"
     r"(?:position|stelle|rolle|poste|puesto|vacante|posición|functie|vacature|vaga|cargo|role)"
-    r"(?:\s(?:of|als|as|de|van|como|para))?\s"
+    r"(?:\s(?:of|als|as|de|van|como|para)\s|\sd['’]|\s)"
 )
 _FOR_WORDS = r"(?:for|für|pour|para|voor|por|als|as|au|à|a)"
 # A name in running text: capitalised words (case-sensitive), up to four.
@@ -140,7 +140,12 @@ _INTERVIEW_WORD_RE = re.compile(r"\b" + INTERVIEW_WORDS)
 _APPLICATION_FOR_RE = re.compile(r"\b" + APPLICATION_WORDS + r"\s" + _FOR_WORDS + r"\s")
 _WITH_LEAD_RE = re.compile(r"\s" + WITH_WORDS + r"\s(?:(?:la|le|a|o|de)\s)?")
 # Right after the interview word: "Interview: X", "Entrevista (online) – X", "Gesprek - X".
-_SEPARATOR_LEAD_RE = re.compile(r"\s?(?:\([^()]{0,30}\)\s?)?(?:[:–|]|-\s)\s?")
+_SEPARATOR_LEAD_RE = re.compile(
+    r"(?:\s[^\W\d_]{2,15}){0,2}\s?(?:\([^()]{0,30}\)\s?)?(?:[:–|]|-\s)\s?"
+)  # "Entretien technique - X", "Entrevista (online) – X"
+_FOR_LEAD_RE = re.compile(
+    r"\s(?:for|für|pour|para|voor)\s(?:(?:the|a|an|die|le|el|la|de|a|o|een)\s)?"
+)  # "Interview for Senior Backend Engineer"
 _ROLE_INTRO_RE = re.compile(_ROLE_INTRO)
 _AT_SPLIT_RE = re.compile(r"\s" + AT_WORDS + r"\s")
 _FOR_SPLIT_RE = re.compile(r"\s(?:for|für|pour|para|voor|por)\s")
@@ -148,7 +153,7 @@ _FOR_SPLIT_RE = re.compile(r"\s(?:for|für|pour|para|voor|por)\s")
 LOCAL_ROLE_WORDS = re.compile(
     r"entwickler|ingenieur|berater|leiter|referent|werkstudent|praktikant|"
     r"développeu|chargée?\sde|chef\sde|responsable|stagiaire|"
-    r"desarrollador|ingenier[oa]|analista|gerente|jef[ea]\sde|becari|"
+    r"desarrollador|ingenier[oa]|analist|analyst|gerente|jef[ea]\sde|becari|ingénieu|"
     r"ontwikkelaar|adviseur|medewerker|beheerder|stagiair|"
     r"desenvolvedor|engenheir|estagiári|coordenador|especialista"
 )
@@ -189,7 +194,7 @@ def _subject_parts(t: str) -> tuple[str | None, str | None, str | None]:
             return None, None, t[start:]
         role_at = _after_role_intro(low, start + split[1])
         return t[start : start + split[0]], t[role_at:], None
-    lead = _SEPARATOR_LEAD_RE.match(low, word.end())
+    lead = _SEPARATOR_LEAD_RE.match(low, word.end()) or _FOR_LEAD_RE.match(low, word.end())
     if lead:
         start = _after_role_intro(low, lead.end())
         split = _split_last(_AT_SPLIT_RE, low[start:])
@@ -202,14 +207,9 @@ def _subject_parts(t: str) -> tuple[str | None, str | None, str | None]:
 # Sentences are found on the lower-cased text by their lower-case lead-in words (a
 # case-insensitive pattern tries every word at every position, several times slower),
 # then the role and company are read, case-sensitive, in the original from there.
-_ROLE_LEAD_RE = re.compile(
-    r"\b(?:"
-    + _FOR_WORDS
-    + r"\s"
-    + _ROLE_INTRO
-    + r"|"
-    + APPLICATION_WORDS
-    + r"\s(?:for|als|as|para|voor|pour)\s(?:(?:the|a|an)\s)?)"
+_ROLE_LEAD_RES = (
+    re.compile(r"\b" + _FOR_WORDS + r"\s" + _ROLE_INTRO),
+    re.compile(r"\b" + APPLICATION_WORDS + r"\s(?:for|als|as|para|voor|pour)\s(?:(?:the|a|an)\s)?"),
 )
 _ROLE_THEN_COMPANY_RE = re.compile(
     _BODY_ROLE + _ROLE_STOP + r"(?:\s(?i:" + AT_WORDS + r")\s" + _BODY_NAME + r")?"
@@ -249,6 +249,8 @@ def tidy_role(role: str | None) -> str | None:
         return None
     role = normalise_space(role[:200]).strip(" -–|:,.;\"'«»“”")
     role = _GENDER_TAG_RE.sub("", role).strip(" -–,")
+    if role.endswith(")") and "(" in role:
+        role = role[: role.rindex("(")].rstrip(" -–,")  # "(R-004521)", "(Remote)"
     words = role.split()
     if not words or len(words) > 8 or words[0].lower() in _NOT_NAME_WORDS:
         return None
@@ -274,6 +276,21 @@ def company_role_from_subject(
     return company, role
 
 
+def split_role_at_company(
+    role: str | None, not_company: Collection[str] = ()
+) -> tuple[str | None, str | None]:
+    """ "Data Engineer bei Kessler Logistik" → ("Data Engineer", "Kessler Logistik");
+    a role without an "at" word comes back as it is, with no company."""
+    if not role:
+        return role, None
+    low = role.lower()
+    split = _split_last(_AT_SPLIT_RE, low) if len(low) == len(role) else None
+    if not split:
+        return role, None
+    company = well_formed_company(role[split[1] :], not_company)
+    return (tidy_role(role[: split[0]]), company) if company else (role, None)
+
+
 def _is_role(text: str, role_words: re.Pattern[str]) -> bool:
     return bool(role_words.search(text) or LOCAL_ROLE_WORDS.search(text.lower()))
 
@@ -287,13 +304,14 @@ def company_role_from_sentences(
     if len(lowered) != len(text):
         lowered = text  # a letter whose lower case is longer: positions would not line up
     company = role = None
-    for lead in list(_ROLE_LEAD_RE.finditer(lowered))[:_MAX_LEADS]:
-        m = _ROLE_THEN_COMPANY_RE.match(text, lead.end())
-        if m:
-            role = role or tidy_role(m.group("role"))
-            company = company or well_formed_company(m.group("company"), not_company)
-        if role:
-            break
+    for lead_re in _ROLE_LEAD_RES:
+        for lead in list(lead_re.finditer(lowered))[:_MAX_LEADS]:
+            if role:
+                break
+            m = _ROLE_THEN_COMPANY_RE.match(text, lead.end())
+            if m:
+                role = tidy_role(m.group("role"))
+                company = company or well_formed_company(m.group("company"), not_company)
     for m in _LABEL_LINE_RE.finditer(text[:20_000]):
         label = m.group("label").lower().split()
         value = m.group("value")
@@ -357,7 +375,7 @@ _SIGNATURE_TITLE_RE = re.compile(
     r"analista|werving\w{0,4}|oprichter|adviseur|consultant\w{0,4})\b"
 )
 _SIGNATURE_SPLIT_RE = re.compile(
-    r"\s?[|@·,–—]\s?|\s-\s|\s(?:at|bei|chez|en|bij|na|no|em|à|de|da|do)\s", re.IGNORECASE
+    r"\s?[|@·,–—]\s?|\s-\s|\s(?:at|bei|chez|en|bij|na|no|em|à)\s", re.IGNORECASE
 )
 _QUOTE_START_RE = re.compile(
     r"^(?:>|on\s.{0,200}\swrote:$|-{2,}\s?original|am\s.{0,200}schrieb)", re.IGNORECASE
@@ -407,6 +425,16 @@ def _company_after_title(line: str, not_company: Collection[str]) -> str | None:
 # ------------------------------------------------------------------ the domain
 
 _DOMAIN_WORD_RE = re.compile(r"^[a-z0-9]{2,30}$")
+# A domain has no accents: "boreal" is spelled "Boréal" in the mail.
+_ACCENTED = {
+    "a": "[aàáâãä]",
+    "c": "[cç]",
+    "e": "[eèéêë]",
+    "i": "[iìíîï]",
+    "n": "[nñ]",
+    "o": "[oòóôõö]",
+    "u": "[uùúûü]",
+}
 
 
 def spelled_in_text(domain_word: str, text: str) -> str | None:
@@ -417,7 +445,7 @@ def spelled_in_text(domain_word: str, text: str) -> str | None:
         return None
     # Each letter, then at most one blank, hyphen or "&" between: linear, and bounded
     # by the word's 30 letters.
-    pattern = r"\b" + r"[ \-&]?".join(re.escape(c) for c in word) + r"\b"
+    pattern = r"\b" + r"[ \-&]?".join(_ACCENTED.get(c, re.escape(c)) for c in word) + r"\b"
     for m in re.finditer(pattern, text[:MAX_TEXT_CHARS], re.IGNORECASE):
         name = well_formed_company(m.group(0))
         if name and name != name.lower():

@@ -28,7 +28,11 @@ _PROSE_CHARS = 50_000  # the body is searched for interview wording this far
 
 # `[^\S\n]*`, not `\s*`: a leading `\s*` runs across blank lines, and a search
 # restarting at each of them is O(n^2) on a body of newlines.
-_LOCATION_LINE_RE = re.compile(r"(?im)^[^\S\n]*(?:location|where|address)\s*:\s*(.{3,200})$")
+# The label in six languages ("Ort:", "Lieu :", "Lugar:", "Locatie:", "Local:").
+_LOCATION_LINE_RE = re.compile(
+    r"(?im)^[^\S\n]*(?:location|where|address|ort|adresse|lieu|lugar|dirección|ubicación|"
+    r"locatie|adres|waar|local|endereço)[^\S\n]?:\s*(.{3,200})$"
+)
 
 
 def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:

@@ -229,6 +229,7 @@ def company_and_role(
     org_email: str,
     names: Collection[str] = (),
     sender: tuple[str, str] = ("", ""),
+    mail_body: str = "",
 ) -> tuple[str | None, str | None]:
     """What the message says first, the domain last: the title, the subject (English,
     then the other languages), the body's sentences and labelled lines, the From name
@@ -236,6 +237,8 @@ def company_and_role(
 
     `names` are people (the user, interviewers): "Interview with Jane Doe" names no
     company. Every company passes `well_formed_company`: no sentence fragments.
+    `mail_body`: the mail's own text beside a calendar's description, for the
+    signature and the domain's spelling.
     """
     company: str | None = None
     role: str | None = None
@@ -249,7 +252,8 @@ def company_and_role(
     )
     for reading in readings:
         c, r = reading()
-        company = company or co.well_formed_company(c, names)
+        r, c_in_role = co.split_role_at_company(r, names)  # "Data Engineer bei Kessler"
+        company = company or co.well_formed_company(c, names) or c_in_role
         role = role or r
         if company and role:
             return company, role
@@ -258,8 +262,8 @@ def company_and_role(
     company = (
         company
         or co.company_from_sender(sender_name, from_vendor, names)
-        or co.company_from_signature(body, names)
-        or _company_from_domain(org_email, " ".join((sender_name, subject, body)))
+        or co.company_from_signature(mail_body or body, names)
+        or _company_from_domain(org_email, " ".join((sender_name, subject, body, mail_body)))
     )
     return company, role
 
