@@ -15,7 +15,7 @@ from collections.abc import Collection
 
 from .mailtext import normalise_space
 
-MAX_TEXT_CHARS = 200_000
+MAX_TEXT_CHARS = 20_000  # a mail names its company and job near the top
 MAX_TITLE_CHARS = 1_000
 _SIGNATURE_CHARS = 4_000  # a signature sits in the last few lines of the body
 _SIGNATURE_LINES = 25
@@ -62,8 +62,6 @@ _LEGAL_SUFFIXES = _word_set(
 def _drop_legal_suffix(name: str) -> str:
     """ "Orion Freight GmbH & Co. KG" → "Orion Freight"; "Acme, Inc." → "Acme"."""
     words = name.split()
-    if words[-3:-1] == ["&", "Co."]:
-        words = words[:-3]
     while len(words) > 1 and words[-1].lower().strip(".,") in _LEGAL_SUFFIXES:
         words = words[:-1]
     return " ".join(words).rstrip(",")
@@ -79,6 +77,8 @@ def well_formed_company(raw: str | None, not_company: Collection[str] = ()) -> s
     if not raw:
         return None
     s = normalise_space(raw[:200]).strip(" \"'“”‘’«»")
+    if s.lower().endswith(" & co. kg"):
+        s = s[: -len(" & co. kg")]  # before the cut at ". ": "GmbH & Co. KG"
     s = _SENTENCE_CUT_RE.split(s, maxsplit=1)[0].strip(" ,-–")
     s = _POSSESSIVE_RE.sub("", s)
     s = _drop_legal_suffix(s) if s else s
@@ -312,7 +312,7 @@ def company_role_from_sentences(
             if m:
                 role = tidy_role(m.group("role"))
                 company = company or well_formed_company(m.group("company"), not_company)
-    for m in _LABEL_LINE_RE.finditer(text[:20_000]):
+    for m in _LABEL_LINE_RE.finditer(text):
         label = m.group("label").lower().split()
         value = m.group("value")
         if not role and label[-1] in _ROLE_LABEL_WORDS:
