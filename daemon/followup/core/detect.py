@@ -101,13 +101,16 @@ _CANDIDATE_RE = re.compile(
     r"interview|invitation|invite|invitaci|einladung|calendar|meeting|screen|onsite|"
     r"greenhouse|lever|workday|goodtime|calendly|ashby|zoom|teams|webex|"
     r"text/calendar|application/ics|\.ics\b|method=|recruit|hiring|talent|schedul|"
-    r"confirm|appointment|call with|chat with|booked|entrevista|vorstellungsgespr|termin|"
-    r"entretien|verschoben|reprogramad|remarcad|verplaatst|"
+    r"confirm|appointment|call with|chat with|booked|entrevista|"
+    # the same in German, French, Dutch, Portuguese, and their ATS tools
+    r"gespräch|gespr=c3=a4ch|bewerbung|entretien|entrevue|candidat|sollicitatie|gesprek|"
+    r"uitnodiging|convite|vaga\b|personio|teamtailor|recruitee|gupy|join\.com|"
+    r"vorstellungsgespr|termin|verschoben|reprogramad|remarcad|verplaatst|"
     r"urn:content-classes:calendarmessage|"
     r"next steps|availability|opportunity|application|position|\brole\b|candidate|offer|"
     r"^in-reply-to:|"  # a reply in a thread (recruiters answer "Re: Next steps") is worth a look
     r"x-ms-exchange-calendar|x-ms-tnef-correlator|x-ms-has-attach:\s*yes|multipart/mixed",
-    re.IGNORECASE | re.MULTILINE,
+    re.MULTILINE,  # lower-case words on lower-cased headers: IGNORECASE is 3x slower
 )
 
 
@@ -120,6 +123,6 @@ def looks_like_candidate(header_bytes: bytes) -> bool:
         decoded = " ".join(
             decode_header_value(msg.get(h)) for h in ("Subject", "From", "Sender", "Reply-To")
         )
-        return bool(_CANDIDATE_RE.search(text) or _CANDIDATE_RE.search(decoded))
+        return bool(_CANDIDATE_RE.search(text.lower()) or _CANDIDATE_RE.search(decoded.lower()))
     except Exception:
         return True  # unreadable headers: let the full detector decide

@@ -20,7 +20,6 @@ from . import detect_text as tx
 from .detect_rules import (
     MAX_YEAR,
     MIN_YEAR,
-    SCHEDULING_TOOLS,
     build_event,
     company_and_role,
     company_email,
@@ -28,6 +27,7 @@ from .detect_rules import (
     is_robot,
     people_in_prose,
     score,
+    sent_by_tool,
 )
 from .mailtext import Parts, normalise_space
 from .model import Detection, InterviewEvent, Method, Person, list_like_address, valid_address
@@ -395,7 +395,7 @@ def _calendar_event(
     location = normalise_space(_text(ev, "LOCATION")) or None
     organizer, people, coordinators, my_names = _calendar_people(ev, description, parts, my, prodid)
     extra = " ".join([parts.subject, description[:_EXTRA_CHARS], parts.body[:_EXTRA_CHARS]])
-    if organizer and SCHEDULING_TOOLS.search(organizer.email):
+    if organizer and sent_by_tool(organizer.email):
         extra += " greenhouse"
     conf = score(title, extra, calendar=True, recurring=_recurs(ev), all_day=all_day)
     org_email = company_email(organizer.email if organizer else "", people)
@@ -418,7 +418,9 @@ def _calendar_event(
         sequence=_sequence(ev),
         title=title or tx.clean_title(parts.subject),
         when=(start_dt, _event_end(ev, start, vtimezones, default_tz), zone),
-        company_role=company_and_role(title, parts.subject, description, org_email, names),
+        company_role=company_and_role(
+            title, parts.subject, description, org_email, names, parts.sender, parts.body
+        ),
         location=location,
         video=video,
         organizer=organizer,

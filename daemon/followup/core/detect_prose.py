@@ -18,7 +18,6 @@ from .detect_rules import (
     AVAILABILITY_ASK,
     MAX_YEAR,
     MIN_YEAR,
-    SCHEDULING_TOOLS,
     SETTLED_WORDS,
     STRONG_WORDS,
     build_event,
@@ -26,6 +25,7 @@ from .detect_rules import (
     company_email,
     people_in_prose,
     score,
+    sent_by_tool,
 )
 from .mailtext import Parts, normalise_space
 from .model import Detection, InterviewEvent, Person
@@ -33,16 +33,21 @@ from .replies import without_quote_headers
 
 _PROSE_CHARS = 50_000  # the body is searched for interview wording this far
 
-_VIA_RE = re.compile(r"^(.{2,40}?)\s+(?:via|through)\s+\w+")  # "Acme via Greenhouse"
 # `[^\S\n]*`, not `\s*`: a leading `\s*` runs across blank lines, and a search
 # restarting at each of them is O(n^2) on a body of newlines.
-_LOCATION_LINE_RE = re.compile(r"(?im)^[^\S\n]*(?:location|where|address)\s*:\s*(.{3,200})$")
+# The label in six languages ("Ort:", "Lieu :", "Lugar:", "Locatie:", "Local:").
+_LOCATION_LINE_RE = re.compile(
+    r"(?im)^[^\S\n]*(?:location|where|address|ort|adresse|lieu|lugar|dirección|ubicación|"
+    r"locatie|adres|waar|local|endereço)[^\S\n]?:\s*(.{3,200})$"
+)
 
 
 def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     """A confirmation email: interview wording plus a date and time in prose."""
     body, subject = parts.body, parts.subject
-    if not STRONG_WORDS.search(subject) and not STRONG_WORDS.search(body[:_PROSE_CHARS]):
+    if not STRONG_WORDS.search(subject.lower()) and not STRONG_WORDS.search(
+        body[:_PROSE_CHARS].lower()
+    ):
         return Detection(None, "no calendar part and no interview wording")
     if AVAILABILITY_ASK.search(body[:_PROSE_CHARS]) and not SETTLED_WORDS.search(
         subject + "\n" + body[:_PROSE_CHARS]
@@ -154,7 +159,7 @@ def _prose_event(parts: Parts, found: dates.Found, my: set[str]) -> InterviewEve
     sender_name, sender_addr = parts.sender
     interviewers, coordinators = _prose_people(parts, my)
     extra = body[:_PROSE_CHARS]
-    if SCHEDULING_TOOLS.search(sender_addr) or SCHEDULING_TOOLS.search(sender_name):
+    if sent_by_tool(sender_addr, sender_name):
         extra += " greenhouse"  # sent by a scheduling tool: counts like a medium word
     conf = score(
         subject,
@@ -167,7 +172,7 @@ def _prose_event(parts: Parts, found: dates.Found, my: set[str]) -> InterviewEve
     )
     names = {p.name for p in interviewers if p.name}
     company, role = company_and_role(
-        subject, subject, body, company_email(sender_addr, interviewers), names
+        subject, subject, body, company_email(sender_addr, interviewers), names, parts.sender
     )
     loc = _LOCATION_LINE_RE.search(body)
     event = build_event(
@@ -179,7 +184,7 @@ def _prose_event(parts: Parts, found: dates.Found, my: set[str]) -> InterviewEve
         sequence=0,
         title=tx.clean_title(subject),
         when=(start, end, zone),
-        company_role=(company or _via_company(sender_name), role),
+        company_role=(company, role),
         location=normalise_space(loc.group(1)) if loc else None,
         video=tx.find_video_link(body, " ".join(parts.hrefs)),
         organizer=Person(sender_name, sender_addr) if sender_addr else None,
@@ -210,7 +215,7 @@ def _prose_people(parts: Parts, my: set[str]) -> tuple[tuple[Person, ...], tuple
     coordinators: tuple[Person, ...] = ()
     sender_name, sender_addr = parts.sender
     known = {p.email for p in interviewers}
-    a_person = not people_.is_mailbox(sender_addr) and not SCHEDULING_TOOLS.search(sender_addr)
+    a_person = not people_.is_mailbox(sender_addr) and not sent_by_tool(sender_addr)
     if interviewers and sender_addr and sender_addr not in my | known and a_person:
         name, title = people_.split_cn(natural_order(sender_name))
         title = title or people_.signature_title(text, name)
@@ -219,9 +224,3 @@ def _prose_people(parts: Parts, my: set[str]) -> tuple[tuple[Person, ...], tuple
             return (sender, *interviewers), ()
         coordinators = (sender,)
     return interviewers, coordinators
-
-
-def _via_company(sender_name: str) -> str | None:
-    """ "Acme via Greenhouse" names Acme."""
-    m = _VIA_RE.match(sender_name)
-    return m.group(1).strip() if m else None

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
+from . import detect_company as co
 from . import detect_text as tx
 from .mailtext import Parts
 from .model import InterviewEvent, Method, Person
@@ -25,15 +26,25 @@ MIN_YEAR, MAX_YEAR = 1970, 2100
 _URL_RE = re.compile(r"(?:https?://|www\.)\S{1,2000}", re.IGNORECASE)
 
 STRONG_WORDS = re.compile(
-    r"\binterview\w*|\bphone[\s-]screen|\bscreening\s+call|\btechnical\s+screen|\bonsite\b|"
-    r"\bon-site\b|\bhiring\s+manager|\bfinal\s+round|\bsystem\s+design|\bcoding\s+(?:exercise|session)|"
-    r"\brecruiter\s+(?:call|screen|chat)|\bpanel\s+(?:interview|session)|\bentrevista|\bvorstellungsgespr",
-    re.IGNORECASE,
+    # Lower-case words, matched on lower-cased text: 5x faster than IGNORECASE.
+    r"\b(?:interview\w*|phone[\s-]screen|screening\s+call|technical\s+screen|onsite\b|"
+    r"on-site\b|hiring\s+manager|final\s+round|system\s+design|coding\s+(?:exercise|session)|"
+    r"recruiter\s+(?:call|screen|chat)|panel\s+(?:interview|session)|entrevista|"
+    # German, French (and Canadian French), Dutch; Spanish and Portuguese say "entrevista".
+    r"vorstellungsgespr|bewerbungsgespr|kennenlerngespr|"
+    r"(?:telefon|video|job|online|fach|erst|zweit|telefoon|tech)-?interview|"
+    r"entretiens?\b(?!\s+(?:annuel|du\b|des\b|de\s+(?:la|votre|vos|l['’])))|entrevue|"
+    r"sollicitatiegesprek|kennismakingsgesprek|selectiegesprek)"
 )
 MEDIUM_WORDS = re.compile(
-    r"\brecruit\w*|\bcandidate|\btalent\s+acquisition|\bposition\b|\bthe\s+role\b|\bhiring\s+team|"
-    r"\bgreenhouse|\blever\b|\bworkday|\bgoodtime|\bashby|\bcalendly",
-    re.IGNORECASE,
+    # Lower-case words, matched on lower-cased text: 5x faster than IGNORECASE.
+    r"\b(?:recruit\w*|candidate|talent\s+acquisition|position\b|the\s+role\b|hiring\s+team|"
+    r"greenhouse|lever\b|workday|goodtime|ashby|calendly|"
+    r"bewerb\w*|stelle\b|kandidat\w*|candidat\w*|postulaci\w*|sollicit\w*|"
+    r"poste\b|puesto\b|vacante\b|vacature|vaga\b|functie\b|"
+    r"recrut\w*|reclut\w*|processo\s+seletivo|proceso\s+de\s+selecci|werving|"
+    r"personio|teamtailor|recruitee|gupy|join\.com|smartrecruiters|workable|"
+    r"softgarden|stepstone)"
 )
 NEGATIVE_WORDS = re.compile(
     r"\bstand-?\s?up\b|\bdaily\s+scrum|\b1:1\b|\bone[\s-]on[\s-]one|\bdentist|\bdental|\bdoctor|"
@@ -88,11 +99,20 @@ SETTLED_WORDS = re.compile(
     re.IGNORECASE,
 )
 CONFIRM_WORDS = re.compile(
-    r"\bconfirm\w*|\bscheduled\b|\bis\s+set\b|\bbooked\b|\binvitation\b|\bcalendar\s+invite|"
-    r"\blooking\s+forward\s+to\s+(?:speaking|meeting|talking)",
-    re.IGNORECASE,
+    # Lower-case words, matched on lower-cased text: 5x faster than IGNORECASE.
+    r"\b(?:confirm\w*|scheduled\b|is\s+set\b|booked\b|invitation\b|calendar\s+invite|"
+    r"looking\s+forward\s+to\s+(?:speaking|meeting|talking)|"
+    # "confirm" starts confirmé, confirmado, confirmación, confirmação too.
+    r"bestätig\w*|einladung\b|eingeplant|vereinbart|prévu|planifié|"
+    r"invitación|programad[ao]|agendad[ao]|convite\b|marcad[ao]|"
+    r"bevestig\w*|uitnodiging|ingepland|gepland)"
 )
-CANCEL_WORDS = re.compile(r"\bcancel+ed\b|\bcancel+ation\b|\bhas\s+been\s+cancel", re.IGNORECASE)
+CANCEL_WORDS = re.compile(
+    # Lower-case words, matched on lower-cased text: 5x faster than IGNORECASE.
+    r"\b(?:cancel+ed\b|cancel+ation\b|has\s+been\s+cancel|"
+    r"abgesagt|storniert|annulé|annulation|cancelad[ao]|cancelaci|cancelament|"
+    r"geannuleerd|afgezegd)"
+)
 
 ROBOT_LOCALPARTS = re.compile(
     r"^(?:no-?reply|do-?not-?reply|donotreply|notifications?|calendar-notification|"
@@ -112,12 +132,31 @@ ROBOT_DOMAINS = (
     "ashbyhq.com",
     "zoom.us",
     "insideicloud.icloud.com",
+    # Applicant tracking systems in Europe and Brazil: the mail is the tool's, not a person's.
+    "personio.de",
+    "personio.com",
+    "teamtailor.com",
+    "teamtailor-mail.com",
+    "recruitee.com",
+    "gupy.io",
+    "join.com",
+    "softgarden.io",
+    "smartrecruiters.com",
+    "workablemail.com",
 )
 RESOURCE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com")
 ROOM_NAME = re.compile(r"\b(?:conference|meeting)\s+room\b|^room\b|\broom\s+\w*\d", re.IGNORECASE)
+# Lower-case: use sent_by_tool().
 SCHEDULING_TOOLS = re.compile(
-    r"greenhouse|lever\.co|workday|goodtime|calendly|ashby", re.IGNORECASE
+    r"greenhouse|lever\.co|workday|goodtime|calendly|ashby|personio|teamtailor|recruitee|"
+    r"gupy|join\.com|softgarden|smartrecruiters|workable"
 )
+
+
+def sent_by_tool(*texts: str) -> bool:
+    """An address or From name of a scheduling tool or ATS (SCHEDULING_TOOLS is
+    lower-case: matched on lower-cased text)."""
+    return any(SCHEDULING_TOOLS.search(t.lower()) for t in texts)
 
 
 def is_robot(addr: str) -> bool:
@@ -152,7 +191,8 @@ def score(
 ) -> float:
     """Confidence that this is a job interview; why each weight: see the comments."""
     conf = 0.3 if calendar else 0.25
-    extra = _URL_RE.sub(" ", extra)  # words inside links ("meetup-join") say nothing
+    extra = _URL_RE.sub(" ", extra).lower()  # words inside links ("meetup-join") say nothing
+    title = title.lower()  # the word lists are lower-case
     if STRONG_WORDS.search(title):
         conf += 0.5 if calendar else 0.35  # the event's own name says so
     elif STRONG_WORDS.search(extra):
@@ -220,22 +260,84 @@ def with_phones(people: list[Person], text: str) -> tuple[Person, ...]:
 
 
 def company_and_role(
-    title: str, subject: str, body: str, org_email: str, names: Collection[str] = ()
+    title: str,
+    subject: str,
+    body: str,
+    org_email: str,
+    names: Collection[str] = (),
+    sender: tuple[str, str] = ("", ""),
+    mail_body: str = "",
 ) -> tuple[str | None, str | None]:
-    """From the title, then the subject, then the body; the organizer's domain last.
+    """What the message says first, the domain last: the title, the subject (English,
+    then the other languages), the body's sentences and labelled lines, the From name
+    ("Acme via Greenhouse"), a signature's title line, then the organizer's domain.
 
-    `names` are people (the user, interviewers): "Interview with Jane Doe" names no company.
+    `names` are people (the user, interviewers): "Interview with Jane Doe" names no
+    company. Every company passes `well_formed_company`: no sentence fragments.
+    `mail_body`: the mail's own text beside a calendar's description, for the
+    signature and the domain's spelling.
     """
-    company, role = tx.company_role_from_title(title, names)
-    if not company or not role:
-        c2, r2 = tx.company_role_from_title(subject, names)
-        company, role = company or c2, role or r2
-    if not company or not role:
-        c3, r3 = tx.company_role_from_body(body)
-        company, role = company or c3, role or r3
-    if not company and org_email:
-        company = tx.company_from_domain(org_email)
+    company, role = _company_and_role(title, subject, body, org_email, names, sender, mail_body)
+    return company, _without_company(role, company)
+
+
+_ROLE_COMPANY_SEPARATORS = (" - ", " – ", " — ", " | ", " @ ", ", ")
+
+
+def _without_company(role: str | None, company: str | None) -> str | None:
+    """ "Développeur Python - Lumière" is the role "Développeur Python" at Lumière."""
+    if not role or not company:
+        return role
+    for sep in _ROLE_COMPANY_SEPARATORS:
+        head, found, tail = role.rpartition(sep)
+        if found and head.strip() and tail.strip().casefold() == company.casefold():
+            return head.strip()
+    return role
+
+
+def _company_and_role(
+    title: str,
+    subject: str,
+    body: str,
+    org_email: str,
+    names: Collection[str],
+    sender: tuple[str, str],
+    mail_body: str,
+) -> tuple[str | None, str | None]:
+    company: str | None = None
+    role: str | None = None
+    readings: tuple[Callable[[], tuple[str | None, str | None]], ...] = (
+        lambda: tx.company_role_from_title(title, names),
+        lambda: co.company_role_from_subject(tx.clean_title(title), tx.ROLE_WORDS, names),
+        lambda: tx.company_role_from_title(subject, names),
+        lambda: co.company_role_from_subject(tx.clean_title(subject), tx.ROLE_WORDS, names),
+        lambda: tx.company_role_from_body(body),
+        lambda: co.company_role_from_sentences(body, names),
+    )
+    for reading in readings:
+        c, r = reading()
+        r, c_in_role = co.split_role_at_company(r, names)  # "Data Engineer bei Kessler"
+        company = company or co.well_formed_company(c, names) or c_in_role
+        role = role or r
+        if company and role:
+            return company, role
+    sender_name, sender_addr = sender
+    from_vendor = bool(sender_addr) and (is_robot(sender_addr) or sent_by_tool(sender_addr))
+    company = (
+        company
+        or co.company_from_sender(sender_name, from_vendor, names)
+        or co.company_from_signature(mail_body or body, names)
+        or _company_from_domain(org_email, " ".join((sender_name, subject, body, mail_body)))
+    )
     return company, role
+
+
+def _company_from_domain(org_email: str, text: str) -> str | None:
+    """ "orionfreight.com" is "Orion Freight" when the message spells it so."""
+    from_domain = tx.company_from_domain(org_email) if org_email else None
+    if not from_domain:
+        return None
+    return co.spelled_in_text(from_domain, text) or from_domain
 
 
 # ------------------------------------------------------------------- the event

@@ -22,9 +22,20 @@ MAX_TITLE_CHARS = 1_000  # a subject or SUMMARY read for company and role
 
 _IW = r"(?:interview|phone\s+screen|screening(?:\s+call)?|onsite|on-site|technical\s+screen)"
 _PREFIX_RE = re.compile(
-    r"^\s*(?:(?:re|fwd?|aw|tr|sv)\s*:\s*|\[[^\]]{0,40}\]\s*|(?:updated\s+)?invitation\s*:\s*|"
-    r"invitation\s+updated\s*:\s*|(?:new\s+)?event\s*:\s*|canceled\s*(?:event\s*)?:\s*|"
-    r"cancelled\s*(?:event\s*)?:\s*|accepted\s*:\s*|confirmed\s*:\s*|reminder\s*:\s*)+",
+    r"^\s*+(?:(?:re|fwd?|aw|tr|sv|wg|rv|res|enc|antw|doorst)\s*+:\s*+|\[[^\]]{0,40}\]\s*+|"
+    r"(?:updated\s+)?invitation\s*+:\s*+|"
+    r"invitation\s+updated\s*+:\s*+|(?:new\s+)?event\s*+:\s*+|canceled\s*+(?:event\s*+)?:\s*+|"
+    r"cancelled\s*+(?:event\s*+)?:\s*+|accepted\s*+:\s*+|confirmed\s*+:\s*+|reminder\s*+:\s*+|"
+    # Outlook and Google in German, French, Spanish, Dutch, Portuguese.
+    r"(?:aktualisierte\s+)?einladung\s*+:\s*+|abgesagt(?:er\s+termin|es\s+ereignis)?\s*+:\s*+|"
+    r"aktualisiert\s*+:\s*+|angenommen\s*+:\s*+|erinnerung\s*+:\s*+|"
+    r"invitation\s+mise\s+à\s+jour\s*+:\s*+|annulé(?:e)?\s*+:\s*+|événement\s+annulé\s*+:\s*+|"
+    r"mis\s+à\s+jour\s*+:\s*+|accepté\s*+:\s*+|rappel\s*+:\s*+|"
+    r"invitación(?:\s+actualizada)?\s*+:\s*+|evento\s+cancelado\s*+:\s*+|cancelad[oa]\s*+:\s*+|"
+    r"actualizad[oa]\s*+:\s*+|aceptad[oa]\s*+:\s*+|recordatorio\s*+:\s*+|"
+    r"(?:bijgewerkte\s+)?uitnodiging\s*+:\s*+|geannuleerd(?:e?\s+(?:evenement|afspraak))?\s*+:\s*+|"
+    r"bijgewerkt\s*+:\s*+|geaccepteerd\s*+:\s*+|herinnering\s*+:\s*+|"
+    r"convite(?:\s+atualizado)?\s*+:\s*+|atualizad[oa]\s*+:\s*+|aceit[oa]\s*+:\s*+|lembrete\s*+:\s*+)+",
     re.IGNORECASE,
 )
 # A lazy group next to blanks, `\s+(?P<x>.{2,80}?)\s+`, tries every length of the
@@ -81,8 +92,11 @@ _BODY_ROLE_RE = re.compile(
 _GENERIC_COMPANY = {"us", "me", "you", "our team", "the team", "the hiring team", "hiring manager"}
 
 
+# Google writes the weekday in the user's language ("@ Di. 8. Dez.", "@ vie 11 dic"):
+# a short word then a number, or a number, after " @ " is a date, never a company.
 _GOOGLE_DATE_SUFFIX_RE = re.compile(
-    r"(?<!\s)\s+@\s+(?:mon|tue|wed|thu|fri|sat|sun)\w*\b.*$", re.IGNORECASE
+    r"(?<!\s)\s+@\s+(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*\b|[^\W\d_]{2,4}\.?,?\s\d|\d).*$",
+    re.IGNORECASE,
 )
 _CORP_SUFFIX_RE = re.compile(r",?(?<!\s)\s+(?:inc|llc|ltd|gmbh|corp)\.?$", re.IGNORECASE)
 

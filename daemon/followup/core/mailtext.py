@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.message import EmailMessage, Message
 from email.policy import Policy
 from email.utils import collapse_rfc2231_value, getaddresses, parseaddr, parsedate_to_datetime
@@ -54,14 +54,53 @@ def clean_header(value: str) -> str:
     return " ".join("".join(out).split())
 
 
+def raw_header_text(text: str) -> str:
+    """A header written in raw 8-bit bytes (RFC 6532 UTF-8, or a legacy charset) reaches
+    us as surrogate escapes: read those bytes as UTF-8, else as cp1252."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    data = text.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _bytes_text(data: bytes, charset: str | None) -> str:
+    if charset and charset.lower() not in ("unknown-8bit", "us-ascii", "ascii"):
+        try:
+            return data.decode(charset, errors="replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _header_chunks(value: Header) -> str:
+    try:
+        chunks = decode_header(value)
+    except Exception:  # noqa: BLE001 - a broken header reads as its plain text
+        return str(value)
+    return "".join(
+        _bytes_text(chunk, charset) if isinstance(chunk, bytes) else chunk
+        for chunk, charset in chunks
+    )
+
+
 def decode_header_value(value: object) -> str:
-    """RFC 2047 decoded, whitespace-normalised header; never raises."""
+    """RFC 2047 decoded, whitespace-normalised header (raw UTF-8 bytes read as
+    UTF-8); never raises."""
     if value is None:
         return ""
+    if isinstance(value, Header):  # compat32's form of a header holding raw 8-bit bytes
+        return normalise_space(_header_chunks(value))
+    text = raw_header_text(str(value))
     try:
-        return normalise_space(str(make_header(decode_header(str(value)))))
+        return normalise_space(str(make_header(decode_header(text))))
     except Exception:
-        return normalise_space(str(value))
+        return normalise_space(text)
 
 
 # ---------------------------------------------------------------------- payloads
