@@ -327,3 +327,36 @@ def test_your_own_text_is_checked_too_and_again_the_next_day(rt):
     ids, flagged = commands.waiting_drafts_for_all(rt, several_interviews=False, now=next_day)
     assert ids == [] and [d.id for d in flagged] == [draft.id]
     assert any('"today" no longer fits' in w for w in flagged[0].warnings)
+
+
+def test_a_coordinator_is_shown_never_written_to_unless_asked(rt):
+    """An invite organised by a coordinator who does not attend: `status --json` shows
+    them under coordinators, no draft is made for them; thank_coordinator adds them."""
+    from pathlib import Path
+
+    from followup.app import status
+    from followup.core.detect import detect
+
+    fixtures = Path(__file__).parent / "fixtures" / "messages"
+    raw = next(fixtures.glob("40_*.eml")).read_bytes()
+    event = detect(raw, my_addresses=("sam.seeker@example.net",), default_timezone="UTC").event
+    assert event is not None and event.coordinators
+    with rt.store.transaction():
+        interview_id, outcome = interviews.record_event(
+            rt.store, event, now=START, source="test", default_timezone="UTC"
+        )
+    assert outcome == "new"
+    shown = status.interview_json(rt.store, interviews.get(rt.store, interview_id))
+    coordinator = event.coordinators[0].email
+    assert [c["email"] for c in shown["coordinators"]] == [coordinator]
+    assert coordinator not in {p["email"] for p in shown["interviewers"]}
+    with rt.store.transaction():
+        other, _ = interviews.record_event(
+            rt.store,
+            replace(event, uid=event.uid + "-2"),
+            now=START,
+            source="test",
+            default_timezone="UTC",
+            thank_coordinator=True,
+        )
+    assert coordinator in {p.email for p in interviews.get(rt.store, other).interviewers}

@@ -58,7 +58,9 @@ def record_event(
     confirmation (the user picks the people). Call inside a transaction.
     """
     if thank_coordinator and event.coordinators:
-        event = replace(event, interviewers=event.interviewers + event.coordinators)
+        event = replace(
+            event, interviewers=event.interviewers + event.coordinators, coordinators=()
+        )
     from followup.core import detect  # lazily: icalendar and phonenumbers slow `status` down
 
     found = interview_rows.find_event(store, event.uid)
@@ -90,6 +92,7 @@ def record_event(
         if event.sequence <= sequence:
             return interview_id, "duplicate"
         interview_rows.update_event(store, interview_id, details, now=now)
+        _store_coordinators(store, interview_id, event.coordinators)
         _merge_people(store, interview_id, _within_bound(store, interview_id, event.interviewers))
         hold_if_fanout(store, interview_id, named=len(event.interviewers), cap=max_people, now=now)
         return interview_id, "update"
@@ -100,6 +103,7 @@ def record_event(
         interview_rows.update_event(
             store, moved, dataclasses.replace(details, sequence=current), now=now
         )
+        _store_coordinators(store, moved, event.coordinators)
         _merge_people(store, moved, _within_bound(store, moved, event.interviewers))
         return moved, "update"
     state = (
@@ -110,6 +114,7 @@ def record_event(
     interview_id = interview_rows.insert_event(
         store, event.uid, details, state=state, confidence=event.confidence, source=source, now=now
     )
+    _store_coordinators(store, interview_id, event.coordinators)
     _merge_people(store, interview_id, _within_bound(store, interview_id, event.interviewers))
     hold_if_fanout(store, interview_id, named=len(event.interviewers), cap=max_people, now=now)
     return interview_id, "new"
@@ -189,6 +194,19 @@ def hold_if_fanout(
     log.warning("interview %d needs confirmation: %s", interview_id, reason)
     interview_rows.hold(store, interview_id, f"needs confirmation: {reason}", now=now)
     return reason
+
+
+def _store_coordinators(store: Store, interview_id: int, people: tuple[Person, ...]) -> None:
+    if people:  # an update that names none keeps those known
+        kept = tuple(
+            Person(person_name(p.name), p.email.lower(), None, header_text(p.title))
+            for p in people[:MAX_COORDINATORS]
+            if valid_address(p.email)
+        )
+        interview_rows.set_coordinators(store, interview_id, kept)
+
+
+MAX_COORDINATORS = 10
 
 
 def _merge_people(store: Store, interview_id: int, people: tuple[Person, ...]) -> None:
@@ -413,3 +431,8 @@ def get_debrief(store: Store, interview_id: int) -> Debrief | None:
 def people_notes(store: Store, interview_id: int) -> tuple[DebriefPerson, ...]:
     """The interview's people with the user's notes about each, in order."""
     return interview_rows.people_notes(store, interview_id)
+
+
+def coordinators(store: Store, interview_id: int) -> tuple[Person, ...]:
+    """Who arranged the interview without sitting in it (not written to)."""
+    return interview_rows.coordinators(store, interview_id)

@@ -36,6 +36,7 @@ def interview_json(
         "state": interview.state.value,
         "reason": state_reason(store, interview),
         "interviewers": [p.to_json() for p in interview.interviewers],
+        "coordinators": [p.to_json() for p in interviews.coordinators(store, interview.id)],
         "tasks": [
             {
                 "kind": t.kind.value,
@@ -172,6 +173,15 @@ def print_interview(console, store: Store, interview: Interview, me, zone: tzinf
             escape(
                 f"With: {person.name} <{person.email}>"
                 + (f" {person.phone}" if person.phone else "")
+            ),
+            highlight=False,
+        )
+    for person in interviews.coordinators(store, interview.id):
+        console.print(
+            escape(
+                f"Arranged by: {person.name} <{person.email}>"
+                + (f", {person.title}" if person.title else "")
+                + " (a coordinator: no thank-you; [compose] thank_coordinator)"
             ),
             highlight=False,
         )

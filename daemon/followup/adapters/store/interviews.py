@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -295,6 +296,25 @@ def set_people(store: Store, interview_id: int, people: tuple[DebriefPerson, ...
                 int(p.call),
             ),
         )
+
+
+def set_coordinators(store: Store, interview_id: int, people: tuple[Person, ...]) -> None:
+    """Who arranged the interview (a recruiting coordinator, a scheduling mailbox): shown,
+    never written to."""
+    data = [{"name": p.name, "email": p.email, "title": p.title} for p in people]
+    store.execute(
+        "UPDATE interviews SET coordinators = ? WHERE id = ?", (json.dumps(data), interview_id)
+    )
+
+
+def coordinators(store: Store, interview_id: int) -> tuple[Person, ...]:
+    row = store.one("SELECT coordinators FROM interviews WHERE id = ?", (interview_id,))
+    if row is None:
+        return ()
+    return tuple(
+        Person(str(p.get("name", "")), str(p.get("email", "")), None, str(p.get("title", "")))
+        for p in json.loads(row["coordinators"] or "[]")
+    )
 
 
 def people_by_user(store: Store, interview_id: int) -> bool:

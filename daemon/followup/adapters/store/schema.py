@@ -204,7 +204,9 @@ def _v6_approval_requests(db: sqlite3.Connection) -> None:
         );
         CREATE INDEX approval_requests_by_interview ON approval_requests (interview_id);
         -- when a task's reminder went out: the next call is counted from it
-        ALTER TABLE tasks ADD COLUMN reminded_at TEXT
+        ALTER TABLE tasks ADD COLUMN reminded_at TEXT;
+        -- who arranged the interview without sitting in it (JSON list of people)
+        ALTER TABLE interviews ADD COLUMN coordinators TEXT NOT NULL DEFAULT '[]'
         """,
     )
 
