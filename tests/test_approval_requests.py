@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from mailgen import invite, reply
+from mailgen import ME, invite, reply
 
 from followup.adapters import config
 from followup.app import commands, drafts
@@ -83,11 +83,14 @@ def test_the_request_waits_for_the_debrief_and_shows_each_personal_sentence(
 
 
 def test_without_a_debrief_the_request_goes_after_the_wait(mail_env, imap_account, smtp):
+    """The wait runs from when the debrief was asked (here an hour after the end)."""
     rt = runtime(mail_env, imap_account, wait=2)
     try:
         run_pass(rt, now=END + timedelta(hours=1))
+        assert len(mails(smtp, "debrief_request")) == 1
+        run_pass(rt, now=END + timedelta(hours=2, minutes=30))
         assert mails(smtp, "approval_request") == []
-        run_pass(rt, now=END + timedelta(hours=2, minutes=1))
+        run_pass(rt, now=END + timedelta(hours=3, minutes=1))
         (request,) = mails(smtp, "approval_request")
         assert "From your debrief" not in text_of(request)  # the generic drafts
     finally:
@@ -141,6 +144,28 @@ def test_a_reply_that_cannot_be_read_for_sure_does_nothing_and_is_answered(
         assert to_interviewers(smtp) == []
         (answer,) = mails(smtp, "reply_refused")
         assert "there is no draft 5 in that request (it holds 3)" in text_of(answer)
+    finally:
+        rt.close()
+
+
+def test_an_interview_found_two_weeks_late_gives_at_most_two_mails_in_its_first_pass(
+    mail_env, imap_account, smtp
+):
+    """First sync 14 days after the interview: the debrief prompt (its words fit the
+    delay) and call 1 in that pass, never two call reminders, no approval request yet."""
+    rt = runtime(mail_env, imap_account, wait=2)
+    try:
+        late = END + timedelta(days=14)
+        run_pass(rt, now=late)
+        to_me = [m for m in smtp.messages if m.rcpt_tos == [ME]]
+        kinds = [m.message["X-Followup"] for m in to_me]
+        assert len(to_me) <= 2, kinds
+        assert kinds.count("call_1_reminder") + kinds.count("call_2_reminder") <= 1
+        (ask,) = mails(smtp, "debrief_request")
+        assert "has just ended" not in text_of(ask) and "on Tuesday, December 1" in text_of(ask)
+        run_pass(rt, now=late + timedelta(minutes=10))
+        assert len([m for m in smtp.messages if m.rcpt_tos == [ME]]) == len(to_me)
+        assert not [m for m in smtp.messages if m.message["X-Followup"] == "call_2_reminder"]
     finally:
         rt.close()
 

@@ -72,7 +72,9 @@ def _debrief_settled(rt: Runtime, interview, now: datetime) -> bool:
     state = task_rows.state_of(rt.store, interview.id, TaskKind.DEBRIEF)
     if state is None or state in (TaskState.DONE, TaskState.SKIPPED, TaskState.CANCELLED):
         return True
-    return now >= interview.end + timedelta(hours=rt.settings.approval.wait_for_debrief)
+    asked = task_rows.reminded_at(rt.store, interview.id, TaskKind.DEBRIEF)
+    since = max(interview.end, asked) if asked else interview.end  # found late: from the ask
+    return now >= since + timedelta(hours=rt.settings.approval.wait_for_debrief)
 
 
 def request_approvals(rt: Runtime, *, now: datetime) -> int:

@@ -151,6 +151,14 @@ def settle_thank_you(store: Store, interview_id: int, *, now: datetime) -> None:
     )
 
 
+def reminded_at(store: Store, interview_id: int, kind: TaskKind) -> datetime | None:
+    row = store.one(
+        "SELECT reminded_at FROM tasks WHERE interview_id = ? AND kind = ?",
+        (interview_id, kind.value),
+    )
+    return from_db(row["reminded_at"]) if row else None
+
+
 def set_progress(
     store: Store,
     task_id: int,
