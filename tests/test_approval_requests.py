@@ -208,3 +208,55 @@ def test_changed_drafts_supersede_the_request_and_a_reply_to_the_old_one_sends_n
         assert token_of(latest) != token_of(old)
     finally:
         rt.close()
+
+
+def test_a_bounced_thank_you_is_marked_and_told_once_and_a_corrected_address_gets_a_new_draft(
+    mail_env, imap_account, smtp
+):
+    rt = runtime(mail_env, imap_account, wait=0)
+    try:
+        now = END + timedelta(minutes=40)
+        run_pass(rt, now=now)
+        jane = next(
+            d for d in drafts.list_drafts(rt.store) if d.to.email == "jane.doe@acme.example"
+        )
+        commands.approve(rt, jane.id, now=now)
+        run_pass(rt, now=now + timedelta(minutes=1))
+        (sent,) = to_interviewers(smtp)
+        dsn = (
+            "From: Mail Delivery System <MAILER-DAEMON@mx.acme.example>\r\n"
+            "To: sam.seeker@example.net\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+            "Message-ID: <dsn-9@mx.acme.example>\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+            "--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+            "--b\r\nContent-Type: message/delivery-status\r\n\r\n"
+            "Reporting-MTA: dns; mx.acme.example\r\n\r\n"
+            "Final-Recipient: rfc822; jane.doe@acme.example\r\nAction: failed\r\n"
+            "Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n"
+            "--b\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+            f"Message-ID: {sent.message['Message-ID']}\r\n--b--\r\n"
+        ).encode()
+        imap_account.append("INBOX", dsn)
+        run_pass(rt, now=now + timedelta(minutes=5))
+        run_pass(rt, now=now + timedelta(minutes=10))
+        bounced = drafts.get(rt.store, jane.id)
+        assert bounced.state is DraftState.BOUNCED and "5.1.1" in (bounced.last_error or "")
+        (told,) = mails(smtp, "draft_bounced")
+        assert "followup people" in text_of(told) and "--email jane.doe@acme.example" in text_of(
+            told
+        )
+        commands.edit_people(
+            rt,
+            jane.interview_id,
+            commands.PeopleEdit(email=(("jane.doe@acme.example", "jane.doe2@acme.example"),)),
+            now=now + timedelta(minutes=11),
+        )
+        fresh = next(
+            d for d in drafts.list_drafts(rt.store) if d.to.email == "jane.doe2@acme.example"
+        )
+        commands.approve(rt, fresh.id, now=now + timedelta(minutes=12))
+        run_pass(rt, now=now + timedelta(minutes=13))
+        to_jane = [m.rcpt_tos for m in smtp.messages if m.rcpt_tos[0].startswith("jane.doe")]
+        assert to_jane == [["jane.doe@acme.example"], ["jane.doe2@acme.example"]]
+    finally:
+        rt.close()

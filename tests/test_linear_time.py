@@ -29,6 +29,8 @@ from followup.adapters import config
 from followup.app import inbound, pipeline
 from followup.app.runtime import open_runtime
 from followup.core import (
+    bounces,
+    compose,
     debrief,
     detect,
     detect_calendar,
@@ -43,6 +45,7 @@ from followup.core import (
     model,
     render,
     replies,
+    request_reply,
     scripts,
     senders,
 )
@@ -67,6 +70,9 @@ MODULES = (
     scripts,
     model,
     inbound,
+    bounces,
+    compose,
+    request_reply,
 )
 SOURCES = Path(detect.__file__).parent
 

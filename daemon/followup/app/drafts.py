@@ -28,7 +28,12 @@ from followup.core.model import (
 
 __all__ = ["Draft"]  # the type moved to model.py; callers still find it here
 
-NEEDS_USER = (DraftState.WAITING.value, DraftState.UNKNOWN.value, DraftState.FAILED.value)
+NEEDS_USER = (
+    DraftState.WAITING.value,
+    DraftState.UNKNOWN.value,
+    DraftState.FAILED.value,
+    DraftState.BOUNCED.value,
+)
 
 
 def new_token() -> str:

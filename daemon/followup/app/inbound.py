@@ -27,7 +27,7 @@ from followup.adapters.store import tasks as task_rows
 from followup.app import commands, drafts, interviews
 from followup.app.outbox import MARK_HEADER
 from followup.app.runtime import Runtime
-from followup.core import debrief, detect, detect_text, replies, request_reply, senders
+from followup.core import bounces, debrief, detect, detect_text, replies, request_reply, senders
 from followup.core.model import (
     ApprovalRequest,
     Detection,
@@ -50,7 +50,7 @@ def wanted(rt: Runtime):
     people, domains = company_addresses(rt)
 
     def predicate(header: bytes) -> bool:
-        if detect.looks_like_candidate(header):
+        if detect.looks_like_candidate(header) or bounces.looks_like_bounce(header):
             return True
         senders = _senders(header)
         if senders & mine or senders & people.keys():
@@ -170,6 +170,9 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     known = _known(rt, msg, header)
     if known:
         return *known, message_id
+    bounced = _bounce(rt, msg.raw, now)
+    if bounced:
+        return "bounce", bounced, message_id
     if _sender_is_me(rt, header):
         reply = replies.parse_reply(msg.raw)
         if reply.token:
@@ -184,6 +187,21 @@ def _outcome(rt: Runtime, msg: Incoming, now: datetime) -> tuple[str, str, str |
     if paused:
         return "paused", paused, message_id
     return "ignored", found.reason or "not an interview", message_id
+
+
+def _bounce(rt: Runtime, raw: bytes, now: datetime) -> str | None:
+    """A delivery failure of a thank-you: that draft is marked bounced (the user is
+    told once, notices.tell_bounced). A report naming nothing of ours is ignored."""
+    report = bounces.read_bounce(raw)
+    if report is None:
+        return None
+    hit = draft_rows.sent_matching(rt.store, report.message_ids, report.recipients)
+    if not hit:
+        return "a delivery report about no thank-you of ours"
+    why = " ".join(x for x in (report.status, report.reason) if x) or "undeliverable"
+    for draft in hit:
+        draft_rows.mark_bounced(rt.store, draft.id, f"bounced: {why}"[:300], now=now)
+    return "thank-you to " + ", ".join(d.to.email for d in hit) + f" bounced ({why[:120]})"
 
 
 def _known(rt: Runtime, msg: Incoming, header: Header) -> tuple[str, str] | None:

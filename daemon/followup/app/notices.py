@@ -264,3 +264,26 @@ def answer_refused(rt: Runtime, *, now: datetime) -> int:
         if email_user(rt, email, purpose="reply_refused", ref=ref, now=now):
             answered += 1
     return answered
+
+
+def tell_bounced(rt: Runtime, *, now: datetime) -> int:
+    """Tell the user, once per draft, that a sent thank-you bounced, and how to fix it."""
+    told = 0
+    for draft in draft_rows.bounced(rt.store)[:ANSWERS_PER_PASS]:
+        ref = f"bounced:{draft.id}"
+        if rt.outbox.already_sent(ref):
+            continue
+        try:
+            email = render.render_draft_bounced(
+                rt.env,
+                interview=interviews.get(rt.store, draft.interview_id),
+                person=draft.to,
+                reason=(draft.last_error or "").removeprefix("bounced: "),
+                me=rt.me,
+            )
+        except FollowupError as err:
+            log.error("draft %d: bounce notice not sent: %s", draft.id, err)
+            continue
+        if email_user(rt, email, purpose="draft_bounced", ref=ref, now=now):
+            told += 1
+    return told

@@ -177,6 +177,7 @@ def run_pass(
     notices.remind_deadline(rt, now=now)
     notices.notify_paused(rt, now=now)
     notices.answer_refused(rt, now=now)
+    notices.tell_bounced(rt, now=now)
     report.sends = sending.send_approved(rt, now=now)
     with rt.store.transaction():
         if report.sends.get("sent"):

@@ -109,7 +109,7 @@ def content_words(text: str) -> set[str]:
 
 def _collapse(text: str) -> str:
     text = " ".join(text.split())
-    text = re.sub(r"\s+([,;:.!?])", r"\1", text)
+    text = re.sub(r" ([,;:.!?])", r"\1", text)  # spaces are single after the join
     return re.sub(r"\.{2,}|\u2026", ".", text)
 
 
@@ -165,7 +165,7 @@ def items(text: str) -> list[str]:
         elif marked_before and entries:
             entries[-1] += " " + line
             continue
-        entries.extend(re.split(r"\s*[;\u2022]\s*", line))
+        entries.extend(part.strip() for part in re.split(r"[;\u2022]", line))
     cleaned = (_collapse(e).strip(" ,.;:!") for e in entries)
     return [e for e in cleaned if e]
 

@@ -293,6 +293,7 @@ class DraftState(enum.StrEnum):
     REJECTED = "rejected"
     FAILED = "failed"
     WITHDRAWN = "withdrawn"  # its interview was cancelled, stopped or ended: never sent
+    BOUNCED = "bounced"  # sent, and the receiving server reported it undeliverable
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ BUILTIN_TEMPLATES = (
     "approval_deadline",
     "plan_paused",
     "reply_refused",
+    "draft_bounced",
 )
 
 
@@ -538,6 +539,15 @@ def render_plan_paused(
         sender=clean_header(sender), subject=clean_header(subject), why=" ".join(why.split())
     )
     return render_email(env, "plan_paused", **ctx)
+
+
+def render_draft_bounced(
+    env: SandboxedEnvironment, *, interview: Interview, person: Person, reason: str, me: Person
+) -> RenderedEmail:
+    """A sent thank-you bounced: what the server said and how to correct the address."""
+    ctx = base_context(interview, me)
+    ctx.update(person=person, reason=clean_header(reason)[:300])
+    return render_email(env, "draft_bounced", **ctx)
 
 
 def render_reply_refused(

@@ -20,11 +20,12 @@ from .debrief import plain_words, tidy
 
 MAX_LINES = 400
 MAX_NUMBER = 100
+MAX_LINE = 300  # a heading line is short; a longer one is text
 _APPROVE = frozenset({"approve", "approved", "send", "yes", "ok", "okay", "go"})
 _REJECT = frozenset({"reject", "rejected", "no", "drop", "discard", "cancel", "dont"})
 _FILLER = frozenset({"all", "and", "please", "it", "them", "both", "draft", "drafts", "ahead"})
 _HEADING = re.compile(
-    r"^[ \t]*(?:draft|note)[ \t]*(?:#|no\.?|nr\.?)?[ \t]*(\d{1,3})\b[^\n]{0,200}$", re.IGNORECASE
+    r"^[ \t]{0,20}(?:draft|note)[ \t]{0,5}(?:#|no\.?|nr\.?)?[ \t]{0,5}(\d{1,3})\b", re.IGNORECASE
 )
 ALL = 0  # "every draft", in a command's set: resolved once the whole reply is read
 MAX_SIGNOFF_CHARS = 40
@@ -102,7 +103,7 @@ def read_request_answer(text: str, count: int, *, echo: str = "") -> RequestAnsw
     current: int | None = None
     loose: list[str] = []  # lines that are neither a command nor under a heading
     for line in lines:
-        heading = _HEADING.match(line)
+        heading = _HEADING.match(line[:MAX_LINE]) if len(line) <= MAX_LINE else None
         if heading:
             number = int(heading.group(1))
             if not 1 <= number <= count:

@@ -47,6 +47,7 @@ from followup.core.render import (
     render_approval_request,
     render_call_reminder,
     render_debrief_request,
+    render_draft_bounced,
     render_file,
     render_plan_paused,
     render_prep_reminder,
@@ -177,6 +178,16 @@ def _render_builtin(
                 sender="Jane Doe <jane.doe@acme.example>",
                 subject="Next steps",
                 why="a second interview was proposed",
+                me=me,
+            )
+        ]
+    if name == "draft_bounced":
+        return [
+            render_draft_bounced(
+                env,
+                interview=iv,
+                person=s.person,
+                reason="5.1.1 smtp; 550 5.1.1 <jane.doe@acme.example>: Recipient address rejected",
                 me=me,
             )
         ]

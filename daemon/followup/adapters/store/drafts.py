@@ -367,6 +367,45 @@ def ours(store: Store, message_ids: Iterable[str]) -> set[str]:
     return {r["message_id"] for r in rows}
 
 
+def sent_matching(
+    store: Store, message_ids: Sequence[str], recipients: Sequence[str]
+) -> list[Draft]:
+    """Sent drafts with one of these Message-IDs, else sent to one of these addresses."""
+    ids = [m for m in message_ids if m][:20]
+    if ids:
+        marks = ",".join("?" * len(ids))
+        rows = store.all(
+            f"SELECT * FROM drafts WHERE state = ? AND message_id IN ({marks})",
+            (DraftState.SENT.value, *ids),
+        )
+        if rows:
+            return [_draft(r) for r in rows]
+    addresses = [r.lower() for r in recipients if r][:20]
+    if not addresses:
+        return []
+    marks = ",".join("?" * len(addresses))
+    rows = store.all(
+        f"SELECT * FROM drafts WHERE state = ? AND lower(to_email) IN ({marks}) "
+        "ORDER BY id DESC LIMIT 20",
+        (DraftState.SENT.value, *addresses),
+    )
+    return [_draft(r) for r in rows]
+
+
+def mark_bounced(store: Store, draft_id: int, reason: str, *, now: datetime) -> None:
+    store.execute(
+        "UPDATE drafts SET state = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = ?",
+        (DraftState.BOUNCED.value, reason, to_db(now), draft_id, DraftState.SENT.value),
+    )
+
+
+def bounced(store: Store) -> list[Draft]:
+    rows = store.all(
+        "SELECT * FROM drafts WHERE state = ? ORDER BY id", (DraftState.BOUNCED.value,)
+    )
+    return [_draft(r) for r in rows]
+
+
 def sent_for_interview(store: Store, interview_id: int) -> set[str]:
     """Message-IDs of every send of the interview's drafts."""
     return {
