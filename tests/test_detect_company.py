@@ -103,3 +103,19 @@ def test_a_run_together_domain_is_spelled_as_the_mail_spells_it():
     body = "Merci de votre intérêt. L'équipe de Boréal Assurances"
     assert co.spelled_in_text("borealassurances", body) == "Boréal Assurances"
     assert co.spelled_in_text("borealassurances", "nothing here") is None
+
+
+def test_a_dash_splits_role_and_company_whichever_comes_first():
+    """The side that names a job is the role: 'Globex - Product Designer' (Greenhouse's
+    order) and 'Desenvolvedor Backend - Sabor' (Gupy's); a work mode is no company."""
+    from followup.core.detect_company import split_role_at_company
+
+    assert split_role_at_company("Globex - Product Designer") == ("Product Designer", "Globex")
+    assert split_role_at_company("Desenvolvedor Backend - Sabor") == (
+        "Desenvolvedor Backend",
+        "Sabor",
+    )
+    assert split_role_at_company("Senior Backend Engineer - Remote") == (
+        "Senior Backend Engineer - Remote",
+        None,
+    )

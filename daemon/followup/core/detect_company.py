@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from .detect_text import ROLE_WORDS
 from .mailtext import normalise_space
 
 MAX_TEXT_CHARS = 20_000  # a mail names its company and job near the top
@@ -312,19 +313,25 @@ def split_role_at_company(
     low = role.lower()
     split = _split_last(_AT_SPLIT_RE, low) if len(low) == len(role) else None
     if not split:
-        head, dash, tail = role.rpartition(" - ")
-        named = well_formed_company(tail, not_company) if dash and head.strip() else None
-        plain = tail.strip().lower()
-        if (
-            named
-            and plain not in _WORK_MODES
-            and not LOCAL_ROLE_WORDS.search(plain)
-            and len(tail.split()) <= 3
-        ):
-            return tidy_role(head), named  # "Desenvolvedor Backend - Sabor"
-        return role, None
+        return _split_at_dash(role, not_company)
     company = well_formed_company(role[split[1] :], not_company)
     return (tidy_role(role[: split[0]]), company) if company else (role, None)
+
+
+def _split_at_dash(role: str, not_company: Collection[str]) -> tuple[str | None, str | None]:
+    """ "Desenvolvedor Backend - Sabor" and "Globex - Product Designer": the side that
+    names a job is the role, the other the company (neither, or both: no split)."""
+    head, dash, tail = role.rpartition(" - ")
+    if not dash or not head.strip() or not tail.strip():
+        return role, None
+    head_role, tail_role = _is_role(head, ROLE_WORDS), _is_role(tail, ROLE_WORDS)
+    if head_role == tail_role:
+        return role, None
+    job, name = (head, tail) if head_role else (tail, head)
+    if name.strip().lower() in _WORK_MODES or len(name.split()) > 3:
+        return role, None
+    company = well_formed_company(name, not_company)
+    return (tidy_role(job), company) if company else (role, None)
 
 
 def _is_role(text: str, role_words: re.Pattern[str]) -> bool:
