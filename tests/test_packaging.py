@@ -138,3 +138,5 @@ def test_demo_runs_from_the_installed_wheel(wheel, tmp_path):
     thank_yous = [p for p in sent if b"X-Followup:" not in p.read_bytes()]
     assert len(thank_yous) == 2  # Bill Lumbergh and Joanna Nunez, approved in the demo
     assert any(b"followup-call-1.ics" in p.read_bytes() for p in sent)
+    # the demo's confirmation reads "Globex - Product Designer": company and role right
+    assert "your Product Designer interview at Globex" in result.stdout.replace("\n", " ")
