@@ -260,3 +260,44 @@ def test_a_bounced_thank_you_is_marked_and_told_once_and_a_corrected_address_get
         assert to_jane == [["jane.doe@acme.example"], ["jane.doe2@acme.example"]]
     finally:
         rt.close()
+
+
+def test_an_out_of_office_from_the_person_to_call_moves_the_next_call_and_says_so_once(
+    mail_env, imap_account, smtp
+):
+    from followup.adapters.store import tasks as task_rows
+    from followup.app import interviews
+    from followup.core.model import InterviewState, TaskKind
+
+    rt = runtime(mail_env, imap_account, wait=0)
+    try:
+        now = END + timedelta(minutes=40)
+        run_pass(rt, now=now)
+        jane = next(
+            d for d in drafts.list_drafts(rt.store) if d.to.email == "jane.doe@acme.example"
+        )
+        commands.approve(rt, jane.id, now=now)
+        run_pass(rt, now=now + timedelta(minutes=1))
+        away = (
+            b"From: Jane Doe <jane.doe@acme.example>\r\nTo: sam.seeker@example.net\r\n"
+            b"Subject: Automatic reply: Thank you for our conversation today\r\n"
+            b"Auto-Submitted: auto-replied\r\nMessage-ID: <ooo-1@acme.example>\r\n"
+            b"Content-Type: text/plain; charset=UTF-8\r\n\r\n"
+            b"I am out of the office until Wednesday, December 9, with limited access to mail.\r\n"
+        )
+        imap_account.append("INBOX", away)
+        run_pass(rt, now=now + timedelta(hours=1))
+        run_pass(rt, now=now + timedelta(hours=2))
+        interview_id = jane.interview_id
+        assert interviews.get(rt.store, interview_id).state is InterviewState.ACTIVE
+        call_1 = next(
+            t for t in task_rows.for_interview(rt.store, interview_id) if t.kind is TaskKind.CALL_1
+        )
+        assert call_1.due.astimezone(CHICAGO) == datetime(2026, 12, 10, 10, 0, tzinfo=CHICAGO)
+        (told,) = mails(smtp, "call_moved")
+        assert "away until Wednesday, December 9" in str(told.message["Subject"]) or (
+            "December 9" in text_of(told)
+        )
+        assert "Thursday, December 10" in text_of(told)
+    finally:
+        rt.close()

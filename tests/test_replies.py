@@ -780,3 +780,26 @@ def test_loose_debrief_answers_as_typed_on_a_phone(text, expected):
     assert result is not None
     got = {f: getattr(result, f) for f in Debrief.FIELDS if getattr(result, f)}
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text, back",
+    [
+        ("I am out of the office until Monday, December 7.", (2026, 12, 7)),
+        ("I will be back on Dec 14th, with limited access to email.", (2026, 12, 14)),
+        ("Ich bin bis zum 07.12.2026 nicht im Büro.", (2026, 12, 7)),
+        ("Je serai de retour le 7 décembre.", (2026, 12, 7)),
+        ("Estaré fuera hasta el 9 de diciembre.", (2026, 12, 9)),
+        ("Ik ben terug op 8 december.", (2026, 12, 8)),
+        ("Estarei de volta em 10 de dezembro.", (2026, 12, 10)),
+        ("Thanks, until next time!", None),
+        ("Back on March 3.", None),  # more than 60 days away: not a return date we trust
+    ],
+)
+def test_the_return_date_an_out_of_office_names(text, back):
+    from datetime import date
+
+    from followup.core.replies import return_date
+
+    found = return_date(text, sent=date(2026, 12, 2))
+    assert found == (date(*back) if back else None)

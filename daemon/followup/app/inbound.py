@@ -313,6 +313,7 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
     away = replies.out_of_office(head)
     if away:  # an out-of-office is not the company's answer
         log.info("mail from %s is an %s: plan not paused", sender, away)
+        _away_until(rt, sender, raw, list(dict.fromkeys(candidates)), now=now)
         return None
     failed = _failed_authentication(head)
     if failed:  # anyone can write "From: hr@acme.example"; a forgery must not stop a plan
@@ -336,6 +337,29 @@ def _company_message(rt: Runtime, header: Header, raw: bytes, now: datetime) -> 
         )
     plans = ", ".join(str(i) for i in concerned)
     return f"interview {plans} paused: {why}"
+
+
+def _away_until(
+    rt: Runtime, sender: str, raw: bytes, candidates: list[int], *, now: datetime
+) -> None:
+    """An out-of-office of the person the calls go to, with a return date: their next
+    call moves after it (the user is told once, notices.tell_calls_moved)."""
+    from followup.core import mailtext, scripts
+
+    try:
+        text = mailtext.body_text(mailtext.parse_bytes(raw[:_MAX_HEADER]))
+    except Exception:  # noqa: BLE001 - an unreadable auto-reply moves nothing
+        return
+    back = replies.return_date(text, sent=now.date())
+    if back is None:
+        return
+    for interview_id in candidates:
+        interview = interviews.get(rt.store, interview_id)
+        person = scripts.call_person(interview, interviews.get_debrief(rt.store, interview_id))
+        if person is not None and person.email.lower() == sender:
+            who = person.name or person.email
+            if interview_rows.set_calls_after(rt.store, interview_id, back, who):
+                log.info("interview %d: %s away until %s: next call moved", interview_id, who, back)
 
 
 _MAX_HEADER = 256 * 1024

@@ -287,3 +287,44 @@ def tell_bounced(rt: Runtime, *, now: datetime) -> int:
         if email_user(rt, email, purpose="draft_bounced", ref=ref, now=now):
             told += 1
     return told
+
+
+def tell_calls_moved(rt: Runtime, *, now: datetime) -> int:
+    """Tell the user, once, that an out-of-office moved the next call."""
+    told = 0
+    for interview_id, back, who in interview_rows.calls_moved_untold(rt.store):
+        interview = interviews.get(rt.store, interview_id)
+        pending = [
+            t
+            for t in task_rows.for_interview(rt.store, interview_id)
+            if t.kind.value.startswith("call_") and t.state is TaskState.PENDING
+        ]
+        if not pending:
+            interview_rows.set_calls_moved_told(rt.store, interview_id, True)
+            continue
+        task = min(pending, key=lambda t: t.due)
+        try:
+            email = render.render_call_moved(
+                rt.env,
+                interview=interview,
+                who=who,
+                back=back,
+                call=int(task.kind.value[-1]),
+                next_call=task.due,
+                me=rt.me,
+            )
+        except FollowupError as err:
+            log.error("interview %d: moved-call notice not sent: %s", interview_id, err)
+            continue
+        ref = f"calls-moved:{interview_id}:{back.isoformat()}"
+        if email_user(
+            rt,
+            email,
+            purpose="call_moved",
+            ref=ref,
+            now=now,
+            apply=lambda i=interview_id: interview_rows.set_calls_moved_told(rt.store, i, True),
+            undo=lambda i=interview_id: interview_rows.set_calls_moved_told(rt.store, i, False),
+        ):
+            told += 1
+    return told

@@ -178,6 +178,7 @@ def run_pass(
     notices.notify_paused(rt, now=now)
     notices.answer_refused(rt, now=now)
     notices.tell_bounced(rt, now=now)
+    notices.tell_calls_moved(rt, now=now)
     report.sends = sending.send_approved(rt, now=now)
     with rt.store.transaction():
         if report.sends.get("sent"):

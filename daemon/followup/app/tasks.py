@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from followup.adapters import desktop
 from followup.adapters.store import drafts as draft_rows
+from followup.adapters.store import interviews as interview_rows
 from followup.adapters.store import tasks as task_rows
 from followup.app import drafts, interviews
 from followup.app.notices import email_user
@@ -65,6 +66,7 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
         reminded=reminded,
         done=done,
         now=now,
+        calls_after=interview_rows.calls_after(rt.store, interview.id),
     )
     for task in planned:
         row = stored.get(task.kind)

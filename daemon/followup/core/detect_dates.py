@@ -325,6 +325,20 @@ def find_datetime(
     return first.start, first.end, first.zone, first.explicit
 
 
+def find_dates(
+    text: str, ref: date | None, locale: Locale = Locale(), limit: int = 3
+) -> list[date]:
+    """Dates written in prose, with or without a clock time, in order (at most `limit`)."""
+    found: list[date] = []
+    for m in _DATE_RE.finditer(text[:MAX_TEXT_CHARS]):
+        day = _date_of(m, text, ref, locale)
+        if day is not None:
+            found.append(day)
+            if len(found) >= limit:
+                break
+    return found
+
+
 def find_duration(text: str) -> timedelta | None:
     m = _DURATION_RE.search(text[:MAX_TEXT_CHARS])
     if not m:

@@ -179,6 +179,7 @@ def plan_tasks(
     reminded: Mapping[TaskKind, datetime] = {},  # noqa: B006 - read-only default
     done: Collection[TaskKind] = (),
     now: datetime,
+    calls_after: date | None = None,
 ) -> list[Task]:
     """The interview's follow-up plan as of ``now``, in order prep .. call_3.
 
@@ -188,7 +189,8 @@ def plan_tasks(
     sent yet (found late, the service down, a clock jump). So two call
     reminders never come together, and a call never comes sooner than its gap
     after the previous reminder. Kinds in ``done`` or ``calls_made`` are DONE.
-    Dues are UTC-aware datetimes.
+    Dues are UTC-aware datetimes. ``calls_after``: the person to call is away until
+    that day (an out-of-office): the next call comes the business day after it.
     """
     _require_aware("now", now)
     _require_aware("interview.start", interview.start)
@@ -224,6 +226,10 @@ def plan_tasks(
     previous = day
     for kind, gap in zip(CALL_KINDS, settings.call_gaps, strict=True):
         due = _at(add_business_days(previous, gap, settings), settings.call_time, settings)
+        open_call = kind not in finished and kind not in reminded and not ended
+        if open_call and calls_after is not None and _local_date(due, settings) <= calls_after:
+            due = _at(add_business_days(calls_after, 1, settings), settings.call_time, settings)
+            calls_after = None  # the next call only; the later ones follow from it
         tasks.append(task(kind, due))
         anchor = calls_made.get(kind) or reminded.get(kind)
         if anchor is None:  # not reminded yet: a due that has passed goes now

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -69,6 +69,7 @@ BUILTIN_TEMPLATES = (
     "plan_paused",
     "reply_refused",
     "draft_bounced",
+    "call_moved",
 )
 
 
@@ -548,6 +549,27 @@ def render_draft_bounced(
     ctx = base_context(interview, me)
     ctx.update(person=person, reason=clean_header(reason)[:300])
     return render_email(env, "draft_bounced", **ctx)
+
+
+def render_call_moved(
+    env: SandboxedEnvironment,
+    *,
+    interview: Interview,
+    who: str,
+    back: date,
+    call: int,
+    next_call: datetime,
+    me: Person,
+) -> RenderedEmail:
+    """The person to call is away (an out-of-office): when the next call comes now."""
+    ctx = base_context(interview, me)
+    ctx.update(
+        who=clean_header(who),
+        back=f"{back:%A}, {back:%B} {back.day}",
+        call=call,
+        next_call=format_when(next_call, interview.timezone, yours=_yours(env)),
+    )
+    return render_email(env, "call_moved", **ctx)
 
 
 def render_reply_refused(

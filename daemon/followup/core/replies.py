@@ -17,6 +17,7 @@ import hmac
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date, timedelta
 from email.message import Message
 
 from .debrief import (
@@ -622,4 +623,34 @@ def company_news(raw: bytes) -> str | None:
     for label, pattern in _NEWS:
         if pattern.search(text):
             return label
+    return None
+
+
+# "back on Monday, December 7", "zurück am 7.12.", "de retour le 7 décembre" …
+_RETURN_RE = re.compile(
+    r"\b(?:back|return(?:ing)?|in the office|available again|zur[üu]ck|"
+    r"wieder (?:im b[üu]ro|da|erreichbar)|"
+    r"de retour|retour|de vuelta|regreso|vuelvo|terug|weer aanwezig|de volta|retorno|volto|"
+    r"until|till|bis|jusqu['’]au|hasta(?: el)?|tot en met|tot|at[ée])\b",
+    re.IGNORECASE,
+)
+RETURN_WINDOW_CHARS = 120
+MAX_AWAY_DAYS = 60
+
+
+def return_date(text: str, *, sent: date) -> date | None:
+    """The day an out-of-office says its writer is back, if it says one (within 60
+    days of `sent`; dates read as the detection reads them, five languages)."""
+    from .detect_dates import Locale, find_dates  # lazily: replies parse without detection
+
+    text = text[:4000]
+    for m in _RETURN_RE.finditer(text):
+        window = text[m.end() : m.end() + RETURN_WINDOW_CHARS]
+        dotted = bool(re.search(r"\d\.\d", window))  # 07.12.2026 is European: day first
+        digit = re.search(r"\d", window)
+        tries = (window, window[digit.start() :]) if digit else (window,)
+        for attempt in tries:  # "zum 07.12." : a word a month name might be hides the date
+            for day in find_dates(attempt, sent, Locale(day_first=dotted), limit=1):
+                if sent < day <= sent + timedelta(days=MAX_AWAY_DAYS):
+                    return day
     return None

@@ -45,6 +45,7 @@ from followup.core.render import (
     phrase_warnings,
     render_approval_deadline,
     render_approval_request,
+    render_call_moved,
     render_call_reminder,
     render_debrief_request,
     render_draft_bounced,
@@ -188,6 +189,18 @@ def _render_builtin(
                 interview=iv,
                 person=s.person,
                 reason="5.1.1 smtp; 550 5.1.1 <jane.doe@acme.example>: Recipient address rejected",
+                me=me,
+            )
+        ]
+    if name == "call_moved":
+        return [
+            render_call_moved(
+                env,
+                interview=iv,
+                who=s.person.name,
+                back=(s.due - timedelta(days=1)).date(),
+                call=1,
+                next_call=s.due,
                 me=me,
             )
         ]

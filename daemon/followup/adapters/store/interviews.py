@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from followup.adapters.store.db import Store, from_db, to_db
@@ -314,6 +314,40 @@ def coordinators(store: Store, interview_id: int) -> tuple[Person, ...]:
     return tuple(
         Person(str(p.get("name", "")), str(p.get("email", "")), None, str(p.get("title", "")))
         for p in json.loads(row["coordinators"] or "[]")
+    )
+
+
+def set_calls_after(store: Store, interview_id: int, day: date, who: str) -> bool:
+    """No call before `day` (who is away until then). False if that was known."""
+    row = store.one("SELECT calls_after FROM interviews WHERE id = ?", (interview_id,))
+    if row is None or (row["calls_after"] and row["calls_after"] >= day.isoformat()):
+        return False
+    store.execute(
+        "UPDATE interviews SET calls_after = ?, calls_after_who = ?, calls_after_told = 0 "
+        "WHERE id = ?",
+        (day.isoformat(), who, interview_id),
+    )
+    return True
+
+
+def calls_after(store: Store, interview_id: int) -> date | None:
+    row = store.one("SELECT calls_after FROM interviews WHERE id = ?", (interview_id,))
+    return date.fromisoformat(row["calls_after"]) if row and row["calls_after"] else None
+
+
+def calls_moved_untold(store: Store) -> list[tuple[int, date, str]]:
+    """(interview, back on, who) whose moved call the user was not told about."""
+    rows = store.all(
+        "SELECT id, calls_after, calls_after_who FROM interviews "
+        "WHERE calls_after IS NOT NULL AND calls_after_told = 0 AND state = ?",
+        (InterviewState.ACTIVE.value,),
+    )
+    return [(r["id"], date.fromisoformat(r["calls_after"]), r["calls_after_who"]) for r in rows]
+
+
+def set_calls_moved_told(store: Store, interview_id: int, told: bool) -> None:
+    store.execute(
+        "UPDATE interviews SET calls_after_told = ? WHERE id = ?", (int(told), interview_id)
     )
 
 

@@ -206,7 +206,11 @@ def _v6_approval_requests(db: sqlite3.Connection) -> None:
         -- when a task's reminder went out: the next call is counted from it
         ALTER TABLE tasks ADD COLUMN reminded_at TEXT;
         -- who arranged the interview without sitting in it (JSON list of people)
-        ALTER TABLE interviews ADD COLUMN coordinators TEXT NOT NULL DEFAULT '[]'
+        ALTER TABLE interviews ADD COLUMN coordinators TEXT NOT NULL DEFAULT '[]';
+        -- an out-of-office of the person to call: no call before they are back
+        ALTER TABLE interviews ADD COLUMN calls_after TEXT;
+        ALTER TABLE interviews ADD COLUMN calls_after_who TEXT NOT NULL DEFAULT '';
+        ALTER TABLE interviews ADD COLUMN calls_after_told INTEGER NOT NULL DEFAULT 0
         """,
     )
 
