@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup.adapters.store import Store
 from followup.adapters.store import drafts as draft_rows
@@ -154,13 +153,9 @@ def follow_the_clock(store: Store, env, me: Person, *, now: datetime, zone: str)
     """Waiting drafts of ours rendered before today (in the user's zone) are rendered
     again, so "today" becomes "yesterday" and then the weekday. Call in a transaction."""
     from followup.app import interviews
-    from followup.core.letter import local_day
+    from followup.core.letter import local_time
 
-    today = local_day(now, zone)
-    try:
-        midnight = datetime.combine(today, datetime.min.time(), ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError):
-        midnight = datetime.combine(today, datetime.min.time(), now.tzinfo)
+    midnight = local_time(now, zone).replace(hour=0, minute=0, second=0, microsecond=0)
     changed = 0
     for interview_id in draft_rows.rendered_before(store, midnight):
         interview = interviews.get(store, interview_id)

@@ -107,12 +107,18 @@ def open_runtime(
     source = make_source(settings, clock) if with_mail else None
     transport = make_transport(settings) if with_mail else None
     outbox = Outbox(store, transport, **_sent_copies(settings, source))
-    env = render.make_environment(
+    return Runtime(
+        settings, store, source, transport, outbox, template_environment(settings), clock
+    )
+
+
+def template_environment(settings: Settings):
+    """The templates as the user configured them: their folder, zone and voice."""
+    return render.make_environment(
         settings.templates_dir,
         user_zone=settings.me.timezone,
         voice=Voice(greeting=settings.compose.greeting, locale=settings.me.locale),
     )
-    return Runtime(settings, store, source, transport, outbox, env, clock)
 
 
 def _sent_copies(settings: Settings, source: MailSource | None) -> dict[str, Any]:

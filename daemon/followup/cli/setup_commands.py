@@ -195,17 +195,11 @@ def templates() -> None:
 def templates_check(config_path: Path | None, quiet: bool) -> None:
     """Render every template against sample data and hard samples; report problems
     (exit 1) and what the drafts would warn about."""
-    from followup.core import render, template_checks
-    from followup.core.letter import Voice
+    from followup.app.runtime import template_environment
+    from followup.core import template_checks
 
     settings = load_settings(config_path)
-    found = template_checks.report(
-        render.make_environment(
-            settings.templates_dir,
-            user_zone=settings.me.timezone,
-            voice=Voice(greeting=settings.compose.greeting, locale=settings.me.locale),
-        )
-    )
+    found = template_checks.report(template_environment(settings))
     if found.warnings and not quiet:
         echo("What the drafts would warn about, on hard samples:")
         for line in found.warnings:

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -80,15 +79,6 @@ class TemplateError(FollowupError):
 # --------------------------------------------------------------------------- environment
 
 
-def _local(dt: datetime, tz: str | None = None) -> datetime:
-    if tz:
-        try:
-            return dt.astimezone(ZoneInfo(tz))
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return dt
-
-
 def _clock(d: datetime) -> str:
     hour = d.hour % 12 or 12
     return f"{hour}:{d.minute:02d} {'AM' if d.hour < 12 else 'PM'} {d.tzname() or ''}".rstrip()
@@ -100,8 +90,8 @@ def format_when(dt: datetime | None, tz: str | None = None, *, yours: str | None
     zone's in parentheses: '… at 3:00 PM EST (2:00 PM CST there)'."""
     if dt is None:
         return ""
-    d = _local(dt, tz)
-    mine = _local(dt, yours) if yours else d
+    d = letter.local_time(dt, tz or "")
+    mine = letter.local_time(dt, yours) if yours else d
     text = f"{mine:%A}, {mine:%B} {mine.day}, {mine.year} at {_clock(mine)}"
     if mine.utcoffset() != d.utcoffset():
         text += f" ({_clock(d)} there)"
@@ -112,7 +102,7 @@ def format_date(dt: datetime | None, tz: str | None = None) -> str:
     """'Tuesday, December 1' (in the given IANA zone)."""
     if dt is None:
         return ""
-    d = _local(dt, tz)
+    d = letter.local_time(dt, tz or "")
     return f"{d:%A}, {d:%B} {d.day}"
 
 
