@@ -203,4 +203,20 @@ def mail_env(imap_account, smtp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return config
 
 
+@pytest.fixture
+def offline_runtime(tmp_path: Path):
+    """A runtime on an empty Maildir with the file transport: the store, the templates
+    and the use cases, no server."""
+    from followup.adapters import config
+    from followup.app.runtime import open_runtime
+
+    box = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    path = write_config(tmp_path / "c.toml", maildir=box, outbox=tmp_path / "outbox")
+    runtime = open_runtime(config.load(path), with_mail=False)
+    yield runtime
+    runtime.close()
+
+
 # END isolation and app fixtures

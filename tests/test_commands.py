@@ -6,12 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import write_config
 
-from followup.adapters import config
 from followup.adapters.store import StoreError
 from followup.app import commands, drafts
-from followup.app.runtime import open_runtime
 from followup.core.model import DraftState, FollowupError, InterviewState, Person
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -19,16 +16,8 @@ AFTER = START + timedelta(hours=3)
 
 
 @pytest.fixture
-def rt(tmp_path):
-    box = tmp_path / "Maildir"
-    for sub in ("cur", "new", "tmp"):
-        (box / sub).mkdir(parents=True)
-    runtime = open_runtime(
-        config.load(write_config(tmp_path / "c.toml", maildir=box, outbox=tmp_path / "outbox")),
-        with_mail=False,
-    )
-    yield runtime
-    runtime.close()
+def rt(offline_runtime):
+    return offline_runtime
 
 
 def one_draft(rt) -> int:

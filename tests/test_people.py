@@ -9,11 +9,8 @@ from datetime import UTC, datetime, timedelta
 from itertools import combinations
 
 import pytest
-from conftest import write_config
 
-from followup.adapters import config
 from followup.app import commands, drafts, interviews
-from followup.app.runtime import open_runtime
 from followup.core.debrief import (
     PeopleError,
     debrief_form,
@@ -31,16 +28,8 @@ CHLOE = Person("Chloé Martin", "chloe.martin@acme.example")
 
 
 @pytest.fixture
-def rt(tmp_path):
-    box = tmp_path / "Maildir"
-    for sub in ("cur", "new", "tmp"):
-        (box / sub).mkdir(parents=True)
-    runtime = open_runtime(
-        config.load(write_config(tmp_path / "c.toml", maildir=box, outbox=tmp_path / "outbox")),
-        with_mail=False,
-    )
-    yield runtime
-    runtime.close()
+def rt(offline_runtime):
+    return offline_runtime
 
 
 def panel(rt, people=(PRIYA, TOBIAS, CHLOE)) -> int:
