@@ -301,3 +301,62 @@ def test_an_out_of_office_from_the_person_to_call_moves_the_next_call_and_says_s
         assert "Thursday, December 10" in text_of(told)
     finally:
         rt.close()
+
+
+def test_the_catch_up_mail_says_where_things_stand_and_no_skips_the_late_thank_you(
+    mail_env, imap_account, smtp
+):
+    """Found nine days late: one mail says when call 1 comes and asks whether a
+    thank-you is still worth it; "no" skips the notes, the calls go on."""
+    rt = runtime(mail_env, imap_account, wait=2)
+    try:
+        late = END + timedelta(days=9)  # Thursday, December 10
+        run_pass(rt, now=late)
+        (ask,) = mails(smtp, "debrief_request")
+        text = text_of(ask)
+        assert "Thank-you notes: none written yet. 9 days on" in text
+        assert re.search(r"the reminder for the first comes on \w+day, December \d+, 2026 at", text)
+        assert "CST" in text and "--no-thank-you" in text
+        imap_account.append("INBOX", reply(to_subject=str(ask.message["Subject"]), body="no"))
+        run_pass(rt, now=late + timedelta(minutes=5))
+        run_pass(rt, now=late + timedelta(hours=3))
+        assert drafts.list_drafts(rt.store, include_all=True) == []
+        assert mails(smtp, "approval_request") == [] and mails(smtp, "reply_refused") == []
+        run_pass(rt, now=late + timedelta(days=1, hours=2))
+        assert len(mails(smtp, "call_1_reminder")) == 1
+    finally:
+        rt.close()
+
+
+def test_a_late_debrief_answer_is_the_yes_and_two_days_late_asks_nothing(
+    mail_env, imap_account, smtp
+):
+    rt = runtime(mail_env, imap_account, wait=2)
+    try:
+        late = END + timedelta(days=5)
+        run_pass(rt, now=late)
+        (ask,) = mails(smtp, "debrief_request")
+        imap_account.append(
+            "INBOX",
+            reply(to_subject=str(ask.message["Subject"]), body="Went well: the caching question"),
+        )
+        run_pass(rt, now=late + timedelta(minutes=5))
+        run_pass(rt, now=late + timedelta(minutes=10))
+        made = drafts.list_drafts(rt.store)
+        assert {d.to.email for d in made} == INTERVIEWERS and all(d.late for d in made)
+        (request,) = mails(smtp, "approval_request")
+        assert "caching" in text_of(request)
+    finally:
+        rt.close()
+
+
+def test_two_days_late_the_drafts_come_without_a_question(mail_env, imap_account, smtp):
+    rt = runtime(mail_env, imap_account, wait=2)
+    try:
+        run_pass(rt, now=END + timedelta(days=2))
+        (ask,) = mails(smtp, "debrief_request")
+        assert "one for each person, drafted from your answers below (or in 2 hours" in text_of(ask)
+        assert 'reply "yes"' not in text_of(ask)
+        assert len(drafts.list_drafts(rt.store)) == len(PEOPLE)
+    finally:
+        rt.close()

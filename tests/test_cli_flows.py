@@ -47,13 +47,13 @@ def drafts_json(*flags: str) -> list[dict]:
     return json.loads(followup("drafts", "--json", *flags).stdout)
 
 
-def past_invite(tmp_path: Path) -> Path:
-    """An invite for an interview that ended two hours ago (subprocesses use the real clock)."""
+def past_invite(tmp_path: Path, ago: timedelta = timedelta(hours=3)) -> Path:
+    """An invite for an interview that started `ago` (subprocesses use the real clock)."""
     path = tmp_path / "invite.eml"
     path.write_bytes(
         invite(
             uid="cli-1",
-            start=datetime.now(UTC) - timedelta(hours=3),
+            start=datetime.now(UTC) - ago,
             people=[
                 ("Bill Lumbergh", "bill@initrode.example"),
                 ("Jane Doe", "jane@initrode.example"),
@@ -113,6 +113,20 @@ def test_debrief_from_file_rewrites_waiting_drafts(cfg, tmp_path):
     bad.write_text('went_wel = "typo"\n')
     refused = followup("debrief", "1", "--from-file", str(bad))
     assert refused.returncode == 2 and "went_wel" in refused.stderr
+
+
+def test_a_thank_you_found_six_days_late_waits_and_no_thank_you_skips_it(cfg, tmp_path):
+    assert followup("import", str(past_invite(tmp_path, timedelta(days=6)))).returncode == 0
+    assert followup("run", "--once").returncode == 0
+    assert drafts_json("--all") == []
+    shown = followup("status", "1")
+    assert "The thank-you waits for your answer (found late)" in shown.stdout, shown.stderr
+    skipped = followup("debrief", "1", "--no-thank-you")
+    assert skipped.returncode == 0 and "no thank-you notes" in skipped.stdout
+    (row,) = json.loads(followup("status", "--json").stdout)
+    assert {t["kind"]: t["state"] for t in row["tasks"]}["thank_you"] == "skipped"
+    again = followup("debrief", "1", "--no-thank-you")
+    assert again.returncode == 2 and "does not wait for a yes or no" in again.stderr
 
 
 def test_templates_check_reports_a_broken_user_template(cfg, tmp_path):

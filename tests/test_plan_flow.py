@@ -339,17 +339,24 @@ def test_waiting_drafts_get_one_deadline_reminder(rt, smtp):
     assert len(to_me(smtp, "approval_deadline")) == 1
 
 
-def test_catch_up_after_downtime_runs_each_task_once_marked_late(rt, smtp):
-    """The service was off for two weeks: every missed step runs once, and the call
-    reminders say their window has gone rather than pretend."""
+def test_catch_up_after_downtime_runs_each_task_once_marked_late(rt, smtp, imap_account):
+    """The service was off for two weeks: every missed step runs once, the call
+    reminders say their window has gone rather than pretend, and the thank-you waits
+    for the user's yes to the catch-up mail's question."""
     late = datetime(2026, 12, 16, 9, 0, tzinfo=CHICAGO)
     run_pass(rt, now=late)
     run_pass(rt, now=late + timedelta(minutes=5))
     (reminder,) = to_me(smtp, "call_1_reminder")
     body = reminder.message.get_body(("plain",)).get_content().lower()
     assert "late" in body or "window" in body
+    assert drafts.list_drafts(rt.store) == []  # two weeks on, a thank-you is the user's call
+    (ask,) = to_me(smtp, "debrief_request")
+    text = ask.message.get_body(("plain",)).get_content()
+    assert 'reply "yes"' in text and "Until you answer, none are written." in text
+    imap_account.append("INBOX", reply(to_subject=str(ask.message["Subject"]), body="yes"))
+    run_pass(rt, now=late + timedelta(minutes=10))
     (draft,) = drafts.list_drafts(rt.store)
-    assert draft.late
+    assert draft.late and draft.to.email == JANE[1]
 
 
 def test_reminder_also_shows_on_the_desktop_when_there_is_one(rt, smtp, tmp_path, monkeypatch):

@@ -173,9 +173,47 @@ def answer_debrief(
     if debrief.people or debrief.removed:
         people = merge_people(current, debrief.people, debrief.removed, complete=complete)
         change = _set_people(rt, interview, people, now=now)
+    held = tasks.thank_you_on_hold(rt, interview, now=now)
     interviews.save_debrief(store, interview_id, replace(debrief, people=(), removed=()), now=now)
     task_rows.finish_debrief(store, interview_id, now=now)
+    if held:  # found late: answering is the "yes" the catch-up mail asked for
+        _release_thank_you(rt, interview_id, now=now)
     return replace(change, rewritten=_rewrite_drafts(rt, interview_id, now=now))
+
+
+@UseCase
+def decide_thank_you(rt: Runtime, interview_id: int, *, wanted: bool, now: datetime) -> int:
+    """The user's answer to the catch-up mail's question (a thank-you this late?):
+    yes drafts one per person from what is known; no skips the step (the calls go
+    on). Returns how many drafts were made. Anything else than an interview whose
+    thank-you waits for that answer is a usage error."""
+    interview = interviews.get(rt.store, interview_id)
+    if not tasks.thank_you_on_hold(rt, interview, now=now):
+        raise UsageError(
+            f"interview {interview_id}: its thank-you does not wait for a yes or no "
+            f"(see `followup status {interview_id}`)"
+        )
+    if not wanted:
+        task_rows.mark(rt.store, interview_id, TaskKind.THANK_YOU, TaskState.SKIPPED, now=now)
+        return 0
+    return _release_thank_you(rt, interview_id, now=now)
+
+
+def _release_thank_you(rt: Runtime, interview_id: int, *, now: datetime) -> int:
+    """Drafts for a thank-you held by the catch-up question (its step waits for them)."""
+    interview = interviews.get(rt.store, interview_id)
+    made = drafts.make_drafts(
+        rt.store,
+        rt.env,
+        interview,
+        interviews.get_debrief(rt.store, interview_id),
+        rt.me,
+        now=now,
+        late=True,
+        max_people=rt.settings.compose.max_interviewers,
+    )
+    task_rows.mark_waiting(rt.store, interview_id, TaskKind.THANK_YOU)
+    return len(made)
 
 
 def _set_people(

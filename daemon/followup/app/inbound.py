@@ -24,7 +24,7 @@ from followup.adapters.store import interviews as interview_rows
 from followup.adapters.store import messages as message_log
 from followup.adapters.store import requests as request_rows
 from followup.adapters.store import tasks as task_rows
-from followup.app import commands, drafts, interviews
+from followup.app import commands, drafts, interviews, tasks
 from followup.app.outbox import MARK_HEADER
 from followup.app.runtime import Runtime
 from followup.core import bounces, debrief, detect, detect_text, replies, request_reply, senders
@@ -559,6 +559,13 @@ def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime)
         except UsageError as err:
             return UNCLEAR, f"your debrief reply was not used: {err}"
         return "reply", f"debrief for interview {task.interview_id} saved from email"
+    if kind is TaskKind.DEBRIEF and reply.action in (replies.Action.APPROVE, replies.Action.REJECT):
+        interview = interviews.get(rt.store, task.interview_id)
+        if tasks.thank_you_on_hold(rt, interview, now=now):  # the catch-up mail's question
+            wanted = reply.action is replies.Action.APPROVE
+            commands.decide_thank_you.within(rt, task.interview_id, wanted=wanted, now=now)
+            answer = "drafted for your approval" if wanted else "skipped"
+            return "reply", f"thank-you of interview {task.interview_id} {answer} (your reply)"
     if kind.value.startswith("call_") and reply.action is replies.Action.DONE:
         commands.call_done.within(rt, task.interview_id, kind, now=now)
         return "reply", f"{kind.value} of interview {task.interview_id} marked made"

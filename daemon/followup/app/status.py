@@ -69,6 +69,15 @@ def state_reason(store: Store, interview: Interview) -> str | None:
     return interview_rows.stop_reason(store, interview.id)
 
 
+def _thank_you_asked(store: Store, data: dict[str, Any]) -> bool:
+    """The catch-up mail asked whether a thank-you is still worth it: the step waits
+    with no draft made."""
+    waiting = any(
+        t["kind"] == "thank_you" and t["state"] == "waiting" and t["late"] for t in data["tasks"]
+    )
+    return waiting and not drafts.list_drafts(store, include_all=True, interview_id=data["id"])
+
+
 def status_json(store: Store) -> list[dict[str, Any]]:
     return [interview_json(store, i) for i in interviews.all_interviews(store)]
 
@@ -190,6 +199,12 @@ def print_interview(console, store: Store, interview: Interview, me, zone: tzinf
         console.print(
             f"  {task['kind']:<10} {task['due'][:16].replace('T', ' ')}  "
             f"{task['state']}{' (late)' if task['late'] else ''}",
+            highlight=False,
+        )
+    if _thank_you_asked(store, data):
+        console.print(
+            f"  The thank-you waits for your answer (found late): `followup debrief "
+            f"{interview.id}` drafts the notes, `--no-thank-you` skips them.",
             highlight=False,
         )
     debrief = interviews.get_debrief(store, interview.id)

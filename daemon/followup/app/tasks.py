@@ -183,6 +183,11 @@ def _act(
     now: datetime,
 ) -> bool:
     if kind is TaskKind.THANK_YOU:
+        if thank_you_on_hold(rt, interview, now=now):
+            with rt.store.transaction():  # the catch-up mail asks; the answer releases it
+                _set_task(rt, task.id, TaskState.WAITING, late=True)
+            log.info("interview %d: found late, the thank-you waits for your answer", interview.id)
+            return True
         with rt.store.transaction():
             debrief = interviews.get_debrief(rt.store, interview.id)
             made = drafts.make_drafts(
@@ -220,7 +225,14 @@ def _act(
     if kind is TaskKind.DEBRIEF:
         token = task.token or drafts.new_token()  # kept when sent once more
         email = render.render_debrief_request(
-            rt.env, interview=interview, token=token, me=rt.me, now=now
+            rt.env,
+            interview=interview,
+            token=token,
+            me=rt.me,
+            now=now,
+            ask_thank_you=thank_you_on_hold(rt, interview, now=now),
+            next_call=_next_call(rt, interview.id),
+            wait_hours=rt.settings.approval.wait_for_debrief,
         )
         return _notify(
             rt,
@@ -235,6 +247,27 @@ def _act(
         )
     call = int(kind.value[-1])
     return _call_reminder(rt, interview, call, task, due=due, late=late, now=now)
+
+
+def thank_you_on_hold(rt: Runtime, interview: Interview, *, now: datetime) -> bool:
+    """Found more than three days late, with no debrief and no draft yet: whether a
+    thank-you is still worth sending is the user's call, asked in the catch-up mail."""
+    if not plan.thank_you_in_question(interview, now=now):
+        return False
+    if task_rows.state_of(rt.store, interview.id, TaskKind.DEBRIEF) is TaskState.DONE:
+        return False  # answered: the answers make the drafts
+    thanked = task_rows.state_of(rt.store, interview.id, TaskKind.THANK_YOU)
+    return thanked in (TaskState.PENDING, TaskState.WAITING) and not draft_rows.states(
+        rt.store, interview.id
+    )
+
+
+def _next_call(rt: Runtime, interview_id: int) -> datetime | None:
+    """When the first call reminder still to come is due (for the catch-up mail)."""
+    for row in task_rows.for_interview(rt.store, interview_id):
+        if row.kind in plan.CALL_KINDS and row.state is TaskState.PENDING:
+            return row.due
+    return None
 
 
 def _call_reminder(

@@ -281,13 +281,24 @@ MAX_EDITOR_TRIES = 5
     "unmet_requirement, made_up_for; [[people]] tables with name, email, title, "
     "talked_about, remember, call).",
 )
-def debrief(config_path: Path | None, interview_id: int, from_file: Path | None) -> None:
+@click.option(
+    "--no-thank-you",
+    "no_thank_you",
+    is_flag=True,
+    help="For an interview found more than 3 days late: skip the thank-you notes (the "
+    "calls go on); nothing else is asked.",
+)
+def debrief(
+    config_path: Path | None, interview_id: int, from_file: Path | None, no_thank_you: bool
+) -> None:
     """Answer the debrief for an interview (in $EDITOR, or --from-file): who you met,
     spelled right, what you talked about with each, and the coach's questions.
 
     A later answer replaces an earlier one; thank-you drafts still waiting are
     rewritten with it (drafts you edited are left alone). The people you list are
     the interview's people from then on: a person you delete is not written to.
+    For an interview found more than 3 days late, answering is also your "yes" to
+    thank-you notes that late; --no-thank-you says no.
     """
     import tomllib
 
@@ -299,6 +310,10 @@ def debrief(config_path: Path | None, interview_id: int, from_file: Path | None)
     rt = _runtime(config_path)
     store = rt.store
     interview = interviews.get(store, interview_id)
+    if no_thank_you:
+        commands.decide_thank_you(rt, interview_id, wanted=False, now=_now())
+        echo(f"Interview {interview_id}: no thank-you notes; the follow-up calls go on.")
+        return
     if from_file:
         try:
             data = tomllib.loads(from_file.read_text(encoding="utf-8"))

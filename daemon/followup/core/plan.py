@@ -40,6 +40,7 @@ __all__ = [
     "is_business_day",
     "next_due",
     "plan_tasks",
+    "thank_you_in_question",
 ]
 
 CALL_KINDS = (TaskKind.CALL_1, TaskKind.CALL_2, TaskKind.CALL_3)
@@ -47,6 +48,10 @@ CALL_KINDS = (TaskKind.CALL_1, TaskKind.CALL_2, TaskKind.CALL_3)
 #: Business days after its due that a call reminder is still worth making
 #: (the coach's window is 3-4 business days after the previous step).
 CALL_WINDOW_BUSINESS_DAYS = 2
+
+#: Within this long after the interview a thank-you is still plainly worth sending;
+#: later (found late, the service down) the user is asked first.
+THANK_YOU_STILL_WORTH = timedelta(days=3)
 
 _ENDED = frozenset({InterviewState.CANCELLED, InterviewState.STOPPED, InterviewState.DONE})
 
@@ -237,6 +242,13 @@ def plan_tasks(
         previous = _local_date(anchor, settings)
 
     return tasks
+
+
+def thank_you_in_question(interview: Interview, *, now: datetime) -> bool:
+    """True when the thank-you would go more than THANK_YOU_STILL_WORTH after the
+    interview: the user decides whether a note that late still helps."""
+    _require_aware("now", now)
+    return now - interview.end > THANK_YOU_STILL_WORTH
 
 
 def due_tasks(tasks: Sequence[Task], *, now: datetime) -> list[Task]:

@@ -363,9 +363,14 @@ def render_debrief_request(
     token: str,
     me: Person,
     now: datetime | None = None,
+    ask_thank_you: bool = False,
+    next_call: datetime | None = None,
+    wait_hours: int = 2,
 ) -> RenderedEmail:
-    """The debrief prompt sent right after the interview (or, found late, one whose
-    words fit the delay: "your interview on Tuesday")."""
+    """The debrief prompt sent right after the interview. Found late, it is the one
+    catch-up mail: its words fit the delay ("your interview on Tuesday"), it says where
+    things stand and what comes next (`next_call`: call 1's reminder), and with
+    `ask_thank_you` it asks whether a thank-you that late is still worth sending."""
     ctx = base_context(interview, me)
     zone = _yours(env) or interview.timezone
     moment = now or interview.end
@@ -373,6 +378,10 @@ def render_debrief_request(
         just_ended=moment - interview.end <= JUST_ENDED
         and letter.local_day(moment, zone) == letter.local_day(interview.end, zone),
         when_words=letter.when_words(interview.start, moment, zone),
+        days_since=(letter.local_day(moment, zone) - letter.local_day(interview.end, zone)).days,
+        ask_thank_you=ask_thank_you,
+        next_call=format_when(next_call, interview.timezone, yours=_yours(env)),
+        wait_hours=wait_hours,
         token=token,
         token_tag=format_token(token),
         form=debrief_form(interview, None, comments=False),

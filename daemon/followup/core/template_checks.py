@@ -657,6 +657,18 @@ def _run_sample(env: SandboxedEnvironment, sample: HardSample, out: _Findings) -
         )
     email = render_debrief_request(env, interview=iv, token=s.token, me=me, now=sample.now)
     out.add("debrief_request", sample.name, _mail_problems(email), email.warnings)
+    for days, ask in ((1, False), (9, True)):  # the catch-up mail of an interview found late
+        email = render_debrief_request(
+            env,
+            interview=iv,
+            token=s.token,
+            me=me,
+            now=iv.end + timedelta(days=days),
+            ask_thank_you=ask,
+            next_call=iv.end + timedelta(days=days + 1),
+        )
+        where = f"{sample.name}, {days} day(s) late"
+        out.add("debrief_request", where, _mail_problems(email), email.warnings)
     email = render_prep_reminder(env, interview=iv, me=me)
     out.add("prep_reminder", sample.name, _mail_problems(email), email.warnings)
 

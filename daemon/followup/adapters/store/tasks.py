@@ -199,6 +199,14 @@ def finish_debrief(store: Store, interview_id: int, *, now: datetime) -> None:
     )
 
 
+def mark_waiting(store: Store, interview_id: int, kind: TaskKind) -> None:
+    """A pending task of the interview waits for the user from now (its step began)."""
+    store.execute(
+        "UPDATE tasks SET state = ? WHERE interview_id = ? AND kind = ? AND state = ?",
+        (TaskState.WAITING.value, interview_id, kind.value, TaskState.PENDING.value),
+    )
+
+
 def mark(
     store: Store, interview_id: int, kind: TaskKind, state: TaskState, *, now: datetime
 ) -> None:
