@@ -305,3 +305,24 @@ def test_service_install_never_writes_under_the_current_folder(tmp_path, value):
     assert result.returncode == 0, result.stderr
     assert list(work.iterdir()) == []
     assert (Path.home() / ".config" / "systemd" / "user" / "followup.service").is_file()
+
+
+def test_init_for_an_unknown_domain_fills_in_its_own_servers_never_gmails(tmp_path):
+    path = tmp_path / "config.toml"
+    result = followup("init", "--config", str(path), "--email", "sam@seeker.example")
+    assert result.returncode == 0, result.stderr
+    settings = config.load(path)
+    assert (settings.source.host, settings.transport.host) == (
+        "imap.seeker.example",
+        "smtp.seeker.example",
+    )
+    hosts = [ln for ln in path.read_text(encoding="utf-8").splitlines() if "host =" in ln]
+    assert hosts and not [h for h in hosts if "gmail" in h.lower()]
+    assert "check them against your provider's settings" in result.stdout
+    given = tmp_path / "given.toml"
+    args = ("--imap-host", "mail.host.example", "--smtp-host", "out.host.example")
+    assert (
+        followup("init", "--config", str(given), "--email", "sam@x.example", *args).returncode == 0
+    )
+    assert config.load(given).source.host == "mail.host.example"
+    assert config.load(given).transport.host == "out.host.example"

@@ -22,8 +22,16 @@ def detected_name() -> str:
     return gecos
 
 
-def config_text(*, name: str, email: str, timezone: str | None = None) -> str:
-    """The example config with the user's values filled in, comments kept."""
+def config_text(
+    *,
+    name: str,
+    email: str,
+    timezone: str | None = None,
+    servers: tuple[str, str] | None = None,
+) -> str:
+    """The example config with the user's values filled in, comments kept. A known
+    provider's servers come from the address; else `servers` (IMAP, SMTP host), else
+    `guessed_servers` — never another provider's (the example's Gmail hosts)."""
     text = resources.example_config().read_text(encoding="utf-8")
     values: dict[tuple[str, str], object] = {
         ("me", "name"): name or "Your Name",
@@ -38,7 +46,23 @@ def config_text(*, name: str, email: str, timezone: str | None = None) -> str:
             ("transport", "port"): provider.smtp_port,
             ("transport", "security"): provider.smtp_security,
         }
+    else:
+        imap_host, smtp_host = servers or guessed_servers(email)
+        values |= {("source", "host"): imap_host, ("transport", "host"): smtp_host}
+        text = text.replace(HOST_COMMENTS[0], GUESS_COMMENT).replace(
+            HOST_COMMENTS[1], GUESS_COMMENT
+        )
     return fill(text, values)
+
+
+HOST_COMMENTS = ("# IMAP server", "# SMTP server")
+GUESS_COMMENT = "# from your address: check it against your provider's settings"
+
+
+def guessed_servers(email: str) -> tuple[str, str]:
+    """The usual names for an unknown domain: imap.DOMAIN and smtp.DOMAIN."""
+    domain = email.rpartition("@")[2].strip().lower() or "example.net"
+    return f"imap.{domain}", f"smtp.{domain}"
 
 
 def fill(text: str, values: dict[tuple[str, str], object]) -> str:

@@ -23,14 +23,24 @@ from followup.core.model import FollowupError, UsageError
 @click.option("--email", help="Your email address (asked for if not given).")
 @click.option("--name", help="Your name as you sign emails (default: from your account).")
 @click.option("--force", is_flag=True, help="Overwrite an existing config file.")
-def init(config_path: Path | None, email: str | None, name: str | None, force: bool) -> None:
+@click.option("--imap-host", help="Your IMAP server (for a provider followup does not know).")
+@click.option("--smtp-host", help="Your SMTP server (for a provider followup does not know).")
+def init(
+    config_path: Path | None,
+    email: str | None,
+    name: str | None,
+    force: bool,
+    imap_host: str | None,
+    smtp_host: str | None,
+) -> None:
     """Write a commented config file and a folder for your own templates.
 
     Detects what it can (your name, time zone, and the servers of Gmail,
-    Outlook, Yahoo, iCloud and Fastmail from your address); asks only for your
-    email address.
+    Outlook, Yahoo, iCloud and Fastmail from your address); asks for your email
+    address, and for the servers of a provider it does not know (imap.DOMAIN and
+    smtp.DOMAIN are offered; --imap-host/--smtp-host off a terminal).
     """
-    from followup.adapters import config, setup
+    from followup.adapters import config, providers, setup
 
     path = config_path or config.default_config_path()
     if path.exists() and not force:
@@ -39,8 +49,16 @@ def init(config_path: Path | None, email: str | None, name: str | None, force: b
         if not sys.stdin.isatty():
             raise UsageError("--email is required when not run in a terminal")
         email = click.prompt("Your email address")
+    email = email.strip()
     name = name or setup.detected_name()
-    text = setup.config_text(name=name, email=email.strip())
+    servers = None
+    if providers.for_address(email) is None:
+        guess_imap, guess_smtp = setup.guessed_servers(email)
+        if sys.stdin.isatty() and not (imap_host and smtp_host):
+            imap_host = imap_host or click.prompt("Your IMAP server", default=guess_imap)
+            smtp_host = smtp_host or click.prompt("Your SMTP server", default=guess_smtp)
+        servers = ((imap_host or guess_imap).strip(), (smtp_host or guess_smtp).strip())
+    text = setup.config_text(name=name, email=email, servers=servers)
     templates = path.parent.absolute() / "templates"  # config paths must be absolute
     text = setup.fill(text, {("templates", "dir"): str(templates)})
     try:
@@ -51,13 +69,14 @@ def init(config_path: Path | None, email: str | None, name: str | None, force: b
     config.from_mapping(__import__("tomllib").loads(text), path)  # what we wrote must load
     echo(f"Wrote {path}")
     echo(f"Your templates go in {templates} (examples inside).")
-    from followup.adapters import providers
-
     provider = providers.for_address(email)
     if provider:
         echo(f"Servers set for {provider.name}; it needs {provider.password_hint}.")
-    else:
-        echo("Set [source] host and [transport] host to your provider's IMAP and SMTP servers.")
+    elif servers:
+        echo(
+            f"Servers set to {servers[0]} (IMAP) and {servers[1]} (SMTP): check them against "
+            "your provider's settings ([source] host, [transport] host)."
+        )
     echo("Next: `followup login` to store your password, then `followup check`.")
 
 
