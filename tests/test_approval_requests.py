@@ -315,14 +315,15 @@ def test_the_catch_up_mail_says_where_things_stand_and_no_skips_the_late_thank_y
         (ask,) = mails(smtp, "debrief_request")
         text = text_of(ask)
         assert "Thank-you notes: none written yet. 9 days on" in text
-        assert re.search(r"the reminder for the first comes on \w+day, December \d+, 2026 at", text)
+        assert re.search(r"the first call's reminder comes on \w+day, December \d+, 2026 at", text)
         assert "CST" in text and "--no-thank-you" in text
         imap_account.append("INBOX", reply(to_subject=str(ask.message["Subject"]), body="no"))
         run_pass(rt, now=late + timedelta(minutes=5))
         run_pass(rt, now=late + timedelta(hours=3))
         assert drafts.list_drafts(rt.store, include_all=True) == []
         assert mails(smtp, "approval_request") == [] and mails(smtp, "reply_refused") == []
-        run_pass(rt, now=late + timedelta(days=1, hours=2))
+        assert mails(smtp, "call_1_reminder") == []  # three business days after the catch-up
+        run_pass(rt, now=late + timedelta(days=5, hours=2))
         assert len(mails(smtp, "call_1_reminder")) == 1
     finally:
         rt.close()

@@ -64,6 +64,7 @@ def test_call_reminder_arrives_with_a_valid_calendar_file(rt, smtp):
 
 
 def test_done_reply_plans_the_next_call_from_that_moment(rt, smtp, imap_account):
+    run_pass(rt, now=AFTER)
     run_pass(rt, now=CALL_1 + timedelta(minutes=1))
     (reminder,) = to_me(smtp, "call_1_reminder")
     imap_account.append("INBOX", reply(to_subject=str(reminder.message["Subject"]), body="done"))
@@ -339,24 +340,39 @@ def test_waiting_drafts_get_one_deadline_reminder(rt, smtp):
     assert len(to_me(smtp, "approval_deadline")) == 1
 
 
-def test_catch_up_after_downtime_runs_each_task_once_marked_late(rt, smtp, imap_account):
-    """The service was off for two weeks: every missed step runs once, the call
-    reminders say their window has gone rather than pretend, and the thank-you waits
-    for the user's yes to the catch-up mail's question."""
+def test_catch_up_after_downtime_runs_each_task_once_marked_late(rt, smtp):
+    """The service saw the interview, then was off for two weeks: every missed step
+    runs once, never two call reminders together, and the call reminder says its
+    window has gone rather than pretend."""
+    run_pass(rt, now=AFTER)
     late = datetime(2026, 12, 16, 9, 0, tzinfo=CHICAGO)
     run_pass(rt, now=late)
     run_pass(rt, now=late + timedelta(minutes=5))
     (reminder,) = to_me(smtp, "call_1_reminder")
     body = reminder.message.get_body(("plain",)).get_content().lower()
     assert "late" in body or "window" in body
-    assert drafts.list_drafts(rt.store) == []  # two weeks on, a thank-you is the user's call
+    assert to_me(smtp, "call_2_reminder") == [] and len(to_me(smtp, "debrief_request")) == 1
+
+
+def test_an_interview_found_late_counts_its_calls_from_the_catch_up(rt, smtp, imap_account):
+    """First seen two weeks on: the catch-up mail alone, the first call three business
+    days later (the thank-you goes in between), then each call its gap after the last."""
+    late = datetime(2026, 12, 16, 9, 0, tzinfo=CHICAGO)  # a Wednesday
+    run_pass(rt, now=late)
+    run_pass(rt, now=late + timedelta(minutes=5))
+    assert [m.message["X-Followup"] for m in smtp.messages] == ["debrief_request"]
     (ask,) = to_me(smtp, "debrief_request")
-    text = ask.message.get_body(("plain",)).get_content()
-    assert 'reply "yes"' in text and "Until you answer, none are written." in text
+    assert (
+        "the first call's reminder comes on Monday, December 21"
+        in ask.message.get_body(("plain",)).get_content()
+    )
+    assert drafts.list_drafts(rt.store) == []  # two weeks on, a thank-you is the user's call
     imap_account.append("INBOX", reply(to_subject=str(ask.message["Subject"]), body="yes"))
     run_pass(rt, now=late + timedelta(minutes=10))
     (draft,) = drafts.list_drafts(rt.store)
     assert draft.late and draft.to.email == JANE[1]
+    run_pass(rt, now=datetime(2026, 12, 21, 10, 1, tzinfo=CHICAGO))
+    assert len(to_me(smtp, "call_1_reminder")) == 1
 
 
 def test_reminder_also_shows_on_the_desktop_when_there_is_one(rt, smtp, tmp_path, monkeypatch):
@@ -368,6 +384,7 @@ def test_reminder_also_shows_on_the_desktop_when_there_is_one(rt, smtp, tmp_path
     tool.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tool.parent}:{__import__('os').environ['PATH']}")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+    run_pass(rt, now=AFTER)
     run_pass(rt, now=CALL_1 + timedelta(minutes=1))
     assert "Call 1 of 3" in record.read_text()
     assert len(to_me(smtp, "call_1_reminder")) == 1  # the email is the reminder; this is extra

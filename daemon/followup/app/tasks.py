@@ -67,6 +67,7 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
         done=done,
         now=now,
         calls_after=interview_rows.calls_after(rt.store, interview.id),
+        debrief_asked=_debrief_asked(rt, interview, now=now),
     )
     for task in planned:
         row = stored.get(task.kind)
@@ -78,6 +79,19 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
             task_rows.cancel(rt.store, row.id)
     _settle_thank_you(rt, interview, now=now)
     return planned
+
+
+def _debrief_asked(rt: Runtime, interview: Interview, *, now: datetime) -> datetime | None:
+    """When the debrief prompt went, or when the debrief was answered before one did;
+    `now` when it is overdue and not sent yet (found late: it goes in this pass)."""
+    row = stored_tasks(rt, interview.id).get(TaskKind.DEBRIEF)
+    if row is not None and (row.reminded_at or row.state is TaskState.DONE):
+        return row.reminded_at or row.done_at
+    if row is not None and row.state is not TaskState.PENDING:
+        return None
+    delay = timedelta(minutes=rt.plan_settings.debrief_delay_minutes)
+    due = interview.end + delay if row is None else row.due
+    return now if due < now else None
 
 
 _SETTLED = frozenset({DraftState.SENT, DraftState.REJECTED, DraftState.WITHDRAWN})

@@ -185,6 +185,7 @@ def plan_tasks(
     done: Collection[TaskKind] = (),
     now: datetime,
     calls_after: date | None = None,
+    debrief_asked: datetime | None = None,
 ) -> list[Task]:
     """The interview's follow-up plan as of ``now``, in order prep .. call_3.
 
@@ -196,6 +197,10 @@ def plan_tasks(
     after the previous reminder. Kinds in ``done`` or ``calls_made`` are DONE.
     Dues are UTC-aware datetimes. ``calls_after``: the person to call is away until
     that day (an out-of-office): the next call comes the business day after it.
+    ``debrief_asked``: when the debrief prompt went (or was answered, if first; or
+    goes now). An interview found late (asked on a later day) counts its calls from
+    that day, as the thank-you goes then: the first call comes its full gap after
+    the catch-up mail, not at once beside it.
     """
     _require_aware("now", now)
     _require_aware("interview.start", interview.start)
@@ -229,6 +234,9 @@ def plan_tasks(
     tasks.append(task(TaskKind.THANK_YOU, after))
 
     previous = day
+    if debrief_asked is not None and not ended:
+        _require_aware("debrief_asked", debrief_asked)
+        previous = max(day, _local_date(debrief_asked, settings))
     for kind, gap in zip(CALL_KINDS, settings.call_gaps, strict=True):
         due = _at(add_business_days(previous, gap, settings), settings.call_time, settings)
         open_call = kind not in finished and kind not in reminded and not ended
