@@ -10,9 +10,17 @@ from datetime import UTC, datetime
 from email import policy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup.app import outbox
-from followup.core.headers import UnsafeHeader, address, check_read_back, header_text
+from followup.core.headers import (
+    WIRE_POLICY,
+    UnsafeHeader,
+    address,
+    check_read_back,
+    header_text,
+)
 from followup.core.model import FollowupError, Person
 
 NOW = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)
@@ -179,3 +187,54 @@ def test_read_back_refuses_a_header_or_recipient_we_did_not_set():
     msg["Bcc"] = "evil@attacker.com"
     with pytest.raises(UnsafeHeader, match="bcc"):
         check_read_back(msg, sender=ME.email, recipients=["jane@acme.example"], subject="Thank you")
+
+
+def wire_subject(subject: str) -> tuple[bytes, str]:
+    """The Subject lines of a built message as sent, and the subject a reader gets."""
+    msg = outbox.build_message(
+        sender=ME,
+        to=[Person("Jane Doe", "jane@acme.example")],
+        subject=subject,
+        body="Hello",
+        message_id="<fu.0123456789abcdef0123@example.net>",
+        date=NOW,
+        kind="approval_request",
+    )
+    raw = msg.as_bytes(policy=WIRE_POLICY)
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    lines = head.split(b"\r\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(b"Subject:"))
+    end = start + 1
+    while end < len(lines) and lines[end][:1] in (b" ", b"\t"):
+        end += 1
+    read = email.message_from_bytes(raw, policy=policy.default)["Subject"]
+    return b"\r\n".join(lines[start:end]), str(read)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Approve your thank-you notes to Priya Raman, Tobias Brandt, Chloé Martin, Anna "
+        "Kowalski [fu-0l14f4kQJHXTYor-sXIOnA]",
+        "Debrief now: Backend Engineer interview at Acme [fu-CEYj8x5Ni8bG4n1wKjpKFQ]",
+        ("Entretien confirmé : Ingénieur·e logiciel chez Société Générale " * 3).strip(),
+        "Thank you",
+    ],
+)
+def test_a_folded_subject_reads_back_exactly_with_no_empty_first_line_or_double_space(subject):
+    """Python 3.11's own folder opened some subjects with an empty line and left a space
+    before an encoded-word (a double space on screen): the Subject is folded by us."""
+    folded, read = wire_subject(subject)
+    assert read == subject
+    assert not folded.startswith(b"Subject:\r\n")
+    assert all(len(line) <= 78 for line in folded.split(b"\r\n"))
+    assert not any(line.endswith(b" ") for line in folded.split(b"\r\n"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_any_subject_reads_back_as_the_text_we_meant(text):
+    subject = header_text(text)
+    folded, read = wire_subject(subject)
+    assert read == subject
+    assert all(len(line) <= 998 for line in folded.split(b"\r\n"))

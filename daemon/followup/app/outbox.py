@@ -82,7 +82,7 @@ def build_message(
         raise headers.UnsafeHeader(
             f"{headers.header_text(message_id)!r} is not a Message-ID followup writes"
         )
-    msg = EmailMessage()
+    msg = EmailMessage(policy=headers.MAIL_POLICY)
     try:
         msg["From"] = from_
         msg["To"] = recipients

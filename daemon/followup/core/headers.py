@@ -12,15 +12,56 @@ from __future__ import annotations
 
 from email import errors as email_errors
 from email import message_from_bytes, policy
-from email.header import decode_header
+from email.header import Header, decode_header
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
+from email.policy import EmailPolicy
 
 from followup.core.mailtext import clean_header
 from followup.core.model import FollowupError, valid_address
 
 DECODE_ROUNDS = 3  # a payload encoded more often than this is broken, never decoded
 MAX_CHARS = 1000  # bounds the stdlib decoder's work; no name or subject is longer
+
+
+FOLD_AT = 78  # RFC 5322's recommended line length
+_LONGEST_WORD = 900  # an ASCII word longer than this could break the 998 limit: encoded
+
+
+def fold_subject(name: str, text: str, linesep: str) -> str:
+    """`name: text` folded the way readers show it back: ASCII text is cut only before
+    one of its own spaces (unfolding gives the same text); other text becomes
+    RFC 2047 encoded-words of at most 75 characters, whose folds readers drop.
+    (Python 3.11's folder can open with an empty line or leave a space before an
+    encoded-word, which readers show as a double space.)"""
+    words = text.split(" ")
+    if text.isascii() and max(map(len, words), default=0) <= _LONGEST_WORD:
+        lines = [f"{name}:"]
+        for word in words:
+            if len(lines[-1]) + 1 + len(word) > FOLD_AT and lines[-1] != f"{name}:":
+                lines.append("")
+            lines[-1] += " " + word
+        return linesep.join(lines) + linesep
+    encoded = Header(text, "utf-8", maxlinelen=FOLD_AT, header_name=name).encode(linesep=linesep)
+    return f"{name}: {encoded}{linesep}"
+
+
+class MailPolicy(EmailPolicy):
+    """The email package's modern policy with the Subject folded by fold_subject."""
+
+    def fold(self, name, value):  # type: ignore[no-untyped-def]  # the stdlib's signature
+        if name.lower() == "subject":
+            return fold_subject(name, str(value), self.linesep)
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):  # type: ignore[no-untyped-def]
+        if name.lower() == "subject":
+            return fold_subject(name, str(value), self.linesep).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+MAIL_POLICY = MailPolicy()  # the messages followup builds ("\n" line ends)
+WIRE_POLICY = MAIL_POLICY.clone(linesep="\r\n")  # their bytes on the wire (SMTP)
 
 
 class UnsafeHeader(FollowupError):
@@ -116,7 +157,7 @@ def check_read_back(msg: EmailMessage, *, sender: str, recipients: list[str], su
     """Parse the message back from its bytes, as a receiver would, and compare it with
     what we meant: the approved recipients exactly, no header we did not set, our
     subject. Raises UnsafeHeader with the first difference."""
-    raw = msg.as_bytes(policy=policy.SMTP)
+    raw = msg.as_bytes(policy=WIRE_POLICY)
     parsed = message_from_bytes(raw, policy=policy.default)
     names = [k.lower() for k in parsed]
     extra = sorted(set(names) - ALLOWED_HEADERS)

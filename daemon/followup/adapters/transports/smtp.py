@@ -11,7 +11,6 @@ import contextlib
 import smtplib
 import ssl
 from collections.abc import Sequence
-from email import policy
 from email.message import EmailMessage
 from typing import Any
 
@@ -24,6 +23,7 @@ from followup.adapters.transports import (
     TransientSendError,
     check_envelope,
 )
+from followup.core import headers
 from followup.core.model import FollowupError
 
 
@@ -123,7 +123,7 @@ class SmtpTransport:
         try:
             # data() raises only when DATA itself is refused; the verdict on the
             # message comes back as a reply code that must be checked here.
-            code, text = smtp.data(msg.as_bytes(policy=policy.SMTP))
+            code, text = smtp.data(msg.as_bytes(policy=headers.WIRE_POLICY))
         except smtplib.SMTPDataError as err:
             self._refused(err.smtp_code, err.smtp_error)
         except (OSError, smtplib.SMTPServerDisconnected) as err:
