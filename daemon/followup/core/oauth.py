@@ -195,6 +195,4 @@ def auth_failure_hint(host: str, answer: str, method: str) -> str:
         )
     if method == "oauth2":
         return f"the access token was refused: {OAUTH_LOGIN} to sign in again"
-    if provider == "google":
-        return 'wrong password? Gmail needs an app password, or OAuth (auth = "oauth2")'
-    return "wrong password?"
+    return "wrong password? Gmail needs an app password"
