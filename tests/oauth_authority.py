@@ -86,6 +86,7 @@ class _Device:
     scopes: list[str]
     expires: float
     approved_by: str | None = None
+    denied: bool = False
     used: bool = False
 
 
@@ -307,6 +308,8 @@ class _Validator(RequestValidator):
             return None
         if device.expires <= time.time():
             return DeviceCodeGrant.DEVICE_CODE_EXPIRED
+        if device.denied:
+            return DeviceCodeGrant.DEVICE_CODE_DENIED
         if device.approved_by is None:
             return DeviceCodeGrant.DEVICE_CODE_PENDING
         request.user = device.approved_by
@@ -517,12 +520,19 @@ class Authority:
                         grant.active = False
 
     def approve_device(self, user_code: str, username: str | None = None) -> None:
-        """The user typed ``user_code`` at the verification URL and consented."""
+        """The user typed ``user_code`` at the verification URL and consented (as
+        ``username``, default ``self.username``): the next poll gets the tokens."""
+        self._pending_device(user_code).approved_by = username or self.username
+
+    def deny_device(self, user_code: str) -> None:
+        """The user declined: the next poll gets ``access_denied``."""
+        self._pending_device(user_code).denied = True
+
+    def _pending_device(self, user_code: str) -> _Device:
         with self._store.lock:
             for device in self._store.devices.values():
                 if device.user_code == user_code.strip().upper() and not device.used:
-                    device.approved_by = username or self.username
-                    return
+                    return device
         raise AuthorityError("no pending device authorization with that user code")
 
     def browse(self, authorize_url: str) -> str:

@@ -448,3 +448,100 @@ def test_plain_sink_offers_no_bearer_mechanism(smtp: SmtpSink) -> None:
     with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as client:
         client.ehlo()
         assert "XOAUTH2" not in client.esmtp_features["auth"]
+
+
+def poll_device(authority: Authority, device_code: str) -> tuple[int, dict]:
+    return post(
+        authority.token_url,
+        grant_type=DEVICE_GRANT,
+        device_code=device_code,
+        client_id=authority.client_id,
+    )
+
+
+def test_device_flow_denied_expired_and_verify_page(authority: Authority) -> None:
+    _, denied = post(authority.device_url, client_id=authority.client_id)
+    authority.deny_device(denied["user_code"])
+    assert poll_device(authority, denied["device_code"])[1] == {"error": "access_denied"}
+    _, page = post(authority.device_url, client_id=authority.client_id)
+    verify = page["verification_uri"] + "?user_code=" + page["user_code"]
+    with urllib.request.urlopen(verify, timeout=10) as response:  # the user's browser
+        assert response.status == 200
+    assert poll_device(authority, page["device_code"])[0] == 200
+    authority.device_lifetime = 0
+    _, late = post(authority.device_url, client_id=authority.client_id)
+    assert late["expires_in"] == 0
+    assert poll_device(authority, late["device_code"])[1] == {"error": "expired_token"}
+    with pytest.raises(AuthorityError):
+        authority.approve_device("NOPE-NOPE")
+
+
+def test_device_authorization_needs_a_known_client(authority: Authority) -> None:
+    status, answer = post(authority.device_url, client_id="someone-else")
+    assert (status, answer["error"]) == (400, "invalid_request")
+
+
+def test_metadata_names_every_endpoint(authority: Authority) -> None:
+    url = authority.base_url + "/.well-known/oauth-authorization-server"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        metadata = json.loads(response.read())
+    assert metadata["token_endpoint"] == authority.token_url
+    assert metadata["device_authorization_endpoint"] == authority.device_url
+    assert metadata["code_challenge_methods_supported"] == ["S256"]
+
+
+def test_an_access_lifetime_of_zero_gives_dead_tokens(authority: Authority) -> None:
+    authority.access_lifetime = 0
+    tokens = authority.issue_tokens()
+    assert tokens["expires_in"] == 0
+    assert authority.valid(tokens["access_token"]) is None
+
+
+def test_a_stopped_authority_restarts_on_its_port() -> None:
+    with Authority(username="ann@example.test") as server:
+        port = server.port
+        token = server.issue_tokens()["access_token"]
+        server.stop()
+        with pytest.raises(urllib.error.URLError):
+            post(server.introspect_url, token=token)
+        server.start()
+        assert server.port == port
+        assert post(server.introspect_url, token=token)[1]["username"] == "ann@example.test"
+
+
+def test_the_authority_fixture_is_fresh_for_each_test(
+    authority: Authority, session_authority: Authority
+) -> None:
+    assert authority is session_authority
+    assert authority.token_requests == authority.refresh_requests == 0
+    assert authority.client_secret is None and authority.access_lifetime == 3600
+    assert authority.username.startswith("oauth") and authority.username.endswith("@example.test")
+
+
+def test_smtp_oauthbearer_without_authzid_takes_the_tokens_user(
+    oauth_smtp: SmtpSink, authority: Authority
+) -> None:
+    token = authority.issue_tokens()["access_token"]
+    with smtplib.SMTP(oauth_smtp.host, oauth_smtp.port, timeout=10) as client:
+        client.ehlo()
+        code, _ = client.auth("OAUTHBEARER", lambda _=None: f"n,,\x01auth=Bearer {token}\x01\x01")
+    assert code == 235
+    assert oauth_smtp.bearer_attempts == [("OAUTHBEARER", authority.username, True)]
+
+
+def test_smtp_xoauth2_without_initial_response(oauth_smtp: SmtpSink, authority: Authority) -> None:
+    token = authority.issue_tokens()["access_token"]
+    answer = f"user={authority.username}\x01auth=Bearer {token}\x01\x01"
+    with smtplib.SMTP(oauth_smtp.host, oauth_smtp.port, timeout=10) as client:
+        client.ehlo()
+        code, _ = client.auth("XOAUTH2", lambda _=None: answer, initial_response_ok=False)
+    assert code == 235
+
+
+def test_smtp_malformed_bearer_response_is_a_syntax_error(oauth_smtp: SmtpSink) -> None:
+    with smtplib.SMTP(oauth_smtp.host, oauth_smtp.port, timeout=10) as client:
+        client.ehlo()
+        with pytest.raises(smtplib.SMTPAuthenticationError) as failure:
+            client.auth("XOAUTH2", lambda _=None: "user=x auth=Bearer y")
+    assert failure.value.smtp_code == 501
+    assert oauth_smtp.bearer_attempts == []
