@@ -15,11 +15,15 @@ def check_all(settings: Settings, grant: oauth.GrantState | None = None) -> list
     results = []
     source = settings.source
     grant = grant or oauth.NoGrantState()
+    try:  # both at once: one sign-in, one token for the two
+        both: tuple | None = oauth.logins(settings, grant)
+    except FollowupError:
+        both = None  # each side below says what it lacks
     if source.kind == "imap":
         from followup.adapters.sources import imap
 
         try:
-            login = oauth.logins(settings, grant, with_transport=False)[0]
+            login = both[0] if both else oauth.logins(settings, grant, with_transport=False)[0]
             assert login is not None
         except FollowupError as err:
             results.append(CheckResult(False, (str(err),)))
@@ -36,7 +40,7 @@ def check_all(settings: Settings, grant: oauth.GrantState | None = None) -> list
         from followup.adapters.transports import smtp
 
         try:
-            login = oauth.logins(settings, grant, with_source=False)[1]
+            login = both[1] if both else oauth.logins(settings, grant, with_source=False)[1]
             assert login is not None
         except FollowupError as err:
             results.append(CheckResult(False, (str(err),)))

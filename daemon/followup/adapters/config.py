@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -546,7 +546,13 @@ def _load_source(s: _Section, me: Me) -> Source:
     )
 
 
-def _auth(s: _Section) -> dict[str, str]:
+class _AuthKeys(TypedDict):
+    auth: str
+    password_cmd: str
+    token_cmd: str
+
+
+def _auth(s: _Section) -> _AuthKeys:
     """auth, password_cmd, token_cmd of an IMAP or SMTP server, consistent."""
     auth = s.choice("auth", AUTH, "password")
     password_cmd, token_cmd = s.command("password_cmd"), s.command("token_cmd")
@@ -655,7 +661,7 @@ def _endpoint(s: _Section, key: str) -> str:
 
 def _check_auth(path: Path, source: Source, transport: Transport, oauth: OAuth | None) -> None:
     """auth = "oauth2" needs a way to a token: [oauth] (a sign-in), or a token_cmd."""
-    sides = [("source", source), ("transport", transport)]
+    sides: list[tuple[str, Source | Transport]] = [("source", source), ("transport", transport)]
     for name, side in sides:
         if side.auth != "oauth2" or side.token_cmd or (oauth and oauth.token_cmd):
             continue

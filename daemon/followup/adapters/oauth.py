@@ -298,6 +298,12 @@ def client_secret(cfg: OAuth) -> str | None:
     return secret
 
 
+def _secret_only(cfg: OAuth) -> dict[str, str]:
+    """For oauthlib calls that add the client_id themselves."""
+    secret = client_secret(cfg)
+    return {"client_secret": secret} if secret else {}
+
+
 def _client_auth(cfg: OAuth) -> dict[str, str]:
     """client_id always (a public client), client_secret where there is one."""
     extra = {"client_id": cfg.client_id}
@@ -438,7 +444,7 @@ def sign_in_browser(
     verifier = client.create_code_verifier(64)
     challenge = client.create_code_challenge(verifier, "S256")
     state = secrets.token_urlsafe(32)
-    handler = type("Callback", (_Callback,), {"expected_state": state, "result": None})
+    handler: Any = type("Callback", (_Callback,), {"expected_state": state, "result": None})
     server = HTTPServer(("127.0.0.1", 0), handler)
     server.timeout = 0.5
     try:
@@ -479,8 +485,8 @@ def sign_in_browser(
         code=query["code"],
         redirect_uri=redirect,
         code_verifier=verifier,
-        include_client_id=False,
-        **_client_auth(cfg),
+        include_client_id=True,
+        **_secret_only(cfg),
     )
     try:
         answer = token_request(cfg.token_url, body)
@@ -533,7 +539,7 @@ def sign_in_device(
     ends = time.monotonic() + _lifetime(start.get("expires_in"))
     client = DeviceClient(cfg.client_id)
     body = client.prepare_request_body(
-        start["device_code"], include_client_id=False, **_client_auth(cfg)
+        start["device_code"], include_client_id=True, **_secret_only(cfg)
     )
     while True:
         sleep(interval)

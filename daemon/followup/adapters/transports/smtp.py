@@ -120,7 +120,7 @@ class SmtpTransport:
         if mechanism is None:
             raise FollowupError(
                 f"SMTP {self.where}: the server offers no OAuth login "
-                f"(AUTH {' '.join(offered) or 'none'}); use auth = \"password\""
+                f'(AUTH {" ".join(offered) or "none"}); use auth = "password"'
             )
         for attempt in (1, 2):
             token = self.login.secret()
