@@ -693,7 +693,9 @@ def _http_get(url: str, timeout: float = 10) -> tuple[int, str | None, str]:
 
 def _handler_for(authority: Authority) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+        # HTTP/1.0: one request per connection, so a stopped authority is really gone
+        # (a kept-alive connection would go on being served by its handler thread).
+        protocol_version = "HTTP/1.0"
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # quiet: the test output stays readable

@@ -545,3 +545,18 @@ def test_smtp_malformed_bearer_response_is_a_syntax_error(oauth_smtp: SmtpSink) 
             client.auth("XOAUTH2", lambda _=None: "user=x auth=Bearer y")
     assert failure.value.smtp_code == 501
     assert oauth_smtp.bearer_attempts == []
+
+
+def test_dovecot_says_unavailable_while_the_authority_is_down(
+    oauth_dovecot: Dovecot, oauth_account: Account, authority: Authority
+) -> None:
+    token = authority.issue_tokens()["access_token"]
+    imap_login(oauth_dovecot, "XOAUTH2", oauth_account.username, token)  # a connection made
+    authority.stop()
+    try:
+        # a temporary failure, not a wrong token: a client must not drop the grant
+        with pytest.raises(LoginError, match="UNAVAILABLE"):
+            imap_login(oauth_dovecot, "XOAUTH2", oauth_account.username, token)
+    finally:
+        authority.start()
+    imap_login(oauth_dovecot, "XOAUTH2", oauth_account.username, token)
