@@ -76,11 +76,24 @@ def login_in_browser(cfg, authority, env=None) -> tuple[str, str]:
     for line in proc.stdout:
         printed.append(line)
         if line.startswith(authority.authorize_url):
+            _forged_callback_is_ignored(line.strip())
             authority.browse(line.strip())
             break
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, "".join(printed) + out + err
     return "".join(printed) + out, err
+
+
+def _forged_callback_is_ignored(url: str) -> None:
+    """A page that knows the port but not the state cannot end (or hijack) the sign-in."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    redirect = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["redirect_uri"][0]
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(f"{redirect}?code=stolen&state=guessed", timeout=10)
+    assert answer.value.code == 400
 
 
 def past_invite(uid="oauth-1"):
@@ -363,3 +376,14 @@ def test_oauth_login_without_a_keyring_keeps_a_private_file(tmp_path, authority,
         "check", "--config", str(cfg), env={**env, "CREDENTIALS_DIRECTORY": str(creds)}
     )
     assert refused.returncode == 1 and "followup login --oauth" in refused.stdout
+
+
+def test_a_rotated_refresh_token_replaces_the_kept_one(tmp_path, authority, oauth_account):
+    """Microsoft hands out a new refresh token with each refresh and spends the old."""
+    authority.rotate_refresh_tokens = True
+    cfg = oauth_config(tmp_path, authority, imap=oauth_account)
+    login_in_browser(cfg, authority)
+    for _ in range(3):  # each process refreshes once, with the token the last one kept
+        check = followup("check", "--config", str(cfg))
+        assert check.returncode == 0, check.stdout + check.stderr
+    assert authority.refresh_requests == 3
