@@ -387,3 +387,27 @@ def test_a_rotated_refresh_token_replaces_the_kept_one(tmp_path, authority, oaut
         check = followup("check", "--config", str(cfg))
         assert check.returncode == 0, check.stdout + check.stderr
     assert authority.refresh_requests == 3
+
+
+def test_a_client_secret_comes_from_the_environment(tmp_path, authority, oauth_account):
+    """Google's Desktop clients have a secret: from FOLLOWUP_OAUTH_CLIENT_SECRET (or
+    systemd's oauth-client-secret), never the file, never shown."""
+    authority.client_secret = "desktop-client-secret-123"
+    cfg = oauth_config(tmp_path, authority, imap=oauth_account)
+    proc = start("login", "--oauth", "--no-browser", "--config", str(cfg))
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith(authority.authorize_url):
+            authority.browse(line.strip())
+            break
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and "invalid_client" in err  # without it: refused
+    creds = tmp_path / "creds"
+    creds.mkdir()
+    (creds / "oauth-client-secret").write_text("desktop-client-secret-123\n")
+    out, err = login_in_browser(cfg, authority, env={"CREDENTIALS_DIRECTORY": str(creds)})
+    check = followup(
+        "check", "--config", str(cfg), env={"FOLLOWUP_OAUTH_CLIENT_SECRET": authority.client_secret}
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert authority.client_secret not in out + err + check.stdout + check.stderr

@@ -344,8 +344,8 @@ def _secret_advice(key: str) -> str:
     if "secret" in key.lower():
         return (
             "the client secret never goes in the config file: set FOLLOWUP_OAUTH_CLIENT_SECRET, "
-            "or give systemd the credential 'oauth-client-secret', or store it with "
-            "`followup login --oauth`"
+            "or give systemd the credential 'oauth-client-secret', or keep it in the keyring "
+            "(service 'followup', user 'oauth-client-secret:<client_id>')"
         )
     if "token" in key.lower():
         return (
