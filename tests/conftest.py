@@ -10,10 +10,20 @@
 # smtp          function  smtp_sink, cleared and with faults reset for each test
 # smtps_sink    session   SmtpSink with implicit TLS (SMTPS)
 # smtps         function  smtps_sink, cleared and with faults reset for each test
+# OAuth2 (tests/oauth_authority.py; one authority per session, reset per test):
+# session_authority  session   the Authority the oauth2 Dovecot introspects against
+# authority          function  session_authority reset: fresh user, no tokens, counters 0
+# oauth_dovecot      session   Dovecot with XOAUTH2/OAUTHBEARER (oauth2 passdb) + passwords
+# oauth_account      function  an account on oauth_dovecot named authority.username
+# oauth_smtp_sink    session   SmtpSink with AUTH XOAUTH2/OAUTHBEARER against the authority
+# oauth_smtp         function  oauth_smtp_sink reset, username = authority.username
 # ============================================================================
+import itertools
+import secrets
 from collections.abc import Iterator
 
 import pytest
+from oauth_authority import Authority
 from servers import Account, Dovecot, DovecotError, SmtpSink, TlsCert
 
 
@@ -70,6 +80,87 @@ def smtps(smtps_sink: SmtpSink) -> Iterator[SmtpSink]:
     smtps_sink.reset()
     yield smtps_sink
     smtps_sink.reset()
+
+
+@pytest.fixture(scope="session")
+def session_authority() -> Iterator[Authority]:
+    """The session's one OAuth2 authorization server.  Use ``authority`` in tests: it
+    resets this one.  One per session because ``oauth_dovecot``'s introspection URL must
+    stay put; a test that stops it gets it restarted, same port, by the next ``authority``."""
+    with Authority() as server:
+        yield server
+
+
+_oauth_users = itertools.count(1)
+
+
+@pytest.fixture
+def authority(session_authority: Authority) -> Authority:
+    """The OAuth2 authority for this test, reset: nothing left from other tests (codes,
+    tokens, devices), counters 0, constructor settings back, and ``username`` a fresh
+    ``oauth<N>-<hex>@example.test``: the user who consents in ``browse()`` and
+    ``approve_device()``.  ``authority.issue_tokens()["access_token"]`` is a token for that
+    user without any flow; with ``oauth_account`` it logs in to ``oauth_dovecot``, with
+    ``oauth_smtp`` it authenticates SMTP.  Its URLs: ``authorize_url``, ``token_url``,
+    ``device_url``, ``introspect_url``, ``revoke_url``; client id ``followup-test`` (public,
+    PKCE S256).  Set ``client_secret``/``access_lifetime``/... freely: the next test gets
+    the defaults back."""
+    if not session_authority.running:
+        session_authority.start()
+    user = f"oauth{next(_oauth_users)}-{secrets.token_hex(3)}@example.test"
+    session_authority.reset(username=user)
+    return session_authority
+
+
+@pytest.fixture(scope="session")
+def oauth_dovecot(tls_cert: TlsCert, session_authority: Authority) -> Iterator[Dovecot]:
+    """A second Dovecot (``dovecot`` keeps the password-only config) that also offers
+    AUTH=XOAUTH2 and AUTH=OAUTHBEARER: Dovecot's own oauth2 passdb POSTs every token to
+    ``session_authority.introspect_url`` (no cache).  Use ``oauth_account`` for a user."""
+    try:
+        server = Dovecot(cert=tls_cert, oauth2_introspection_url=session_authority.introspect_url)
+    except DovecotError as exc:  # not installed / wrong version: fail, never skip
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        server.start()
+    except BaseException:
+        server.cleanup()
+        raise
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def oauth_account(oauth_dovecot: Dovecot, authority: Authority) -> Account:
+    """A fresh account on ``oauth_dovecot`` whose login name is ``authority.username``:
+    ``client.oauth2_login(acct.username, token)`` / ``oauthbearer_login`` work with that
+    authority's access tokens (and stop working once expired or revoked).  The account
+    also has a password, which its helpers (``append``, ``messages``, ...) use."""
+    if not oauth_dovecot.running:  # an earlier test stopped/killed it and failed
+        oauth_dovecot.start()
+    return oauth_dovecot.add_user(authority.username)
+
+
+@pytest.fixture(scope="session")
+def oauth_smtp_sink(tls_cert: TlsCert, session_authority: Authority) -> Iterator[SmtpSink]:
+    """SmtpSink offering AUTH XOAUTH2/OAUTHBEARER against ``session_authority`` (plus
+    PLAIN/LOGIN).  Use ``oauth_smtp`` in tests."""
+    with SmtpSink(cert=tls_cert, authority=session_authority) as sink:
+        yield sink
+
+
+@pytest.fixture
+def oauth_smtp(oauth_smtp_sink: SmtpSink, authority: Authority) -> Iterator[SmtpSink]:
+    """The bearer SMTP sink, cleared, faults reset, ``username`` = ``authority.username``
+    (so ``write_config(smtp=oauth_smtp)`` names the OAuth user).  A token of the
+    authority's passes AUTH only for the user it was issued to; a refused one gets the
+    334 JSON challenge, then 535 5.7.8.  ``bearer_attempts``: (mechanism, login, ok)."""
+    oauth_smtp_sink.reset()
+    oauth_smtp_sink.username = authority.username
+    yield oauth_smtp_sink
+    oauth_smtp_sink.reset()
 
 
 # END mail-server fixtures

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -24,7 +24,12 @@ from followup.core.model import DEFAULT_MAX_INTERVIEWERS, MAX_INTERVIEWERS, Usag
 
 APP = "followup"
 SECURITY = ("ssl", "starttls", "none")
+AUTH = ("password", "oauth2")
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|app_?key", re.I)
+# A command that prints a secret is not one: `password_cmd`, `token_cmd` are let through
+# (their output never is: it is read at run time and registered with the log redaction);
+# nor is an endpoint (`token_url`).
+_NOT_SECRET = re.compile(r"[a-z_]+_(cmd|url)")
 
 
 def default_config_path() -> Path:
@@ -136,6 +141,9 @@ class Source:
     timeout: int = 60  # seconds, every socket operation
     path: Path | None = None  # maildir
     max_message_mb: int = 25  # a bigger candidate is recorded as skipped, never read
+    auth: str = "password"  # password | oauth2
+    password_cmd: str = ""  # prints the password (`pass show mail/imap`)
+    token_cmd: str = ""  # prints a fresh access token (pizauth, mutt_oauth2.py)
 
     @property
     def max_message_bytes(self) -> int:
@@ -154,6 +162,43 @@ class Transport:
     path: Path | None = None  # file transport: folder for .eml files
     save_sent: str = "auto"  # auto | always | never
     timeout: int = 60
+    auth: str = "password"  # password | oauth2
+    password_cmd: str = ""
+    token_cmd: str = ""
+
+
+# The providers' endpoints and the scopes IMAP and SMTP need. Microsoft's take the
+# tenant ("common" for personal and work accounts alike).
+OAUTH_PROVIDERS: dict[str, dict[str, Any]] = {
+    "google": {
+        "authorize_url": "https://accounts.google.com/o/oauth2/v2/auth",
+        "token_url": "https://oauth2.googleapis.com/token",
+        "device_url": "https://oauth2.googleapis.com/device/code",
+        "scopes": ("https://mail.google.com/",),
+    },
+    "microsoft": {
+        "authorize_url": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize",
+        "token_url": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+        "device_url": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/devicecode",
+        "scopes": (
+            "https://outlook.office.com/IMAP.AccessAsUser.All",
+            "https://outlook.office.com/SMTP.Send",
+            "offline_access",
+        ),
+    },
+}
+
+
+@dataclass(frozen=True)
+class OAuth:
+    provider: str = "custom"  # google | microsoft | custom
+    client_id: str = ""
+    tenant: str = "common"
+    scopes: tuple[str, ...] = ()
+    authorize_url: str = ""
+    token_url: str = ""
+    device_url: str = ""
+    token_cmd: str = ""  # for both sides, unless one has its own
 
 
 @dataclass(frozen=True)
@@ -200,6 +245,7 @@ class Settings:
     storage_path: Path = field(default_factory=lambda: state_dir() / "followup.db")
     templates_dir: Path | None = None
     compose: Compose = field(default_factory=Compose)
+    oauth: OAuth | None = None  # the [oauth] section, when there is one
 
 
 # --- loading ---------------------------------------------------------------
@@ -214,14 +260,17 @@ class _Section:
             self.fail(None, "expected a table")
         self.data: dict[str, Any] = data
         for key in data:
-            if _SECRET_KEY.search(key):
-                self.fail(
-                    key,
-                    "passwords never go in the config file; run `followup login`, "
-                    "or set FOLLOWUP_IMAP_PASSWORD / FOLLOWUP_SMTP_PASSWORD",
-                )
+            if _SECRET_KEY.search(key) and not _NOT_SECRET.fullmatch(key):
+                self.fail(key, _secret_advice(key))
             if key not in known:
                 self.fail(key, f"unknown key (known: {', '.join(sorted(known))})")
+
+    def command(self, key: str) -> str:
+        """A shell command line (`password_cmd`, `token_cmd`); "" when absent."""
+        value = self.text(key)
+        if key in self.data and not value:
+            self.fail(key, 'expected a command like "pass show mail/imap", got ""')
+        return value
 
     def fail(self, key: str | None, what: str) -> NoReturn:
         where = f"[{self.name}] {key}" if key else f"[{self.name}]"
@@ -291,6 +340,25 @@ class _Section:
         return value
 
 
+def _secret_advice(key: str) -> str:
+    if "secret" in key.lower():
+        return (
+            "the client secret never goes in the config file: set FOLLOWUP_OAUTH_CLIENT_SECRET, "
+            "or give systemd the credential 'oauth-client-secret', or keep it in the keyring "
+            "(service 'followup', user 'oauth-client-secret:<client_id>')"
+        )
+    if "token" in key.lower():
+        return (
+            "tokens never go in the config file: `followup login --oauth` keeps them, "
+            'or token_cmd = "..." names a command that prints one'
+        )
+    return (
+        "passwords never go in the config file; run `followup login`, or set "
+        'FOLLOWUP_IMAP_PASSWORD / FOLLOWUP_SMTP_PASSWORD, or password_cmd = "..."'
+    )
+
+
+_AUTH_KEYS = {"auth", "password_cmd", "token_cmd"}
 _SECTIONS: dict[str, set[str]] = {
     "me": {"name", "email", "aliases", "timezone", "country", "subdivision", "phone", "locale"},
     "source": {
@@ -305,6 +373,7 @@ _SECTIONS: dict[str, set[str]] = {
         "timeout",
         "path",
         "max_message_mb",
+        *_AUTH_KEYS,
     },
     "transport": {
         "kind",
@@ -317,6 +386,17 @@ _SECTIONS: dict[str, set[str]] = {
         "path",
         "save_sent",
         "timeout",
+        *_AUTH_KEYS,
+    },
+    "oauth": {
+        "provider",
+        "client_id",
+        "tenant",
+        "scopes",
+        "authorize_url",
+        "token_url",
+        "device_url",
+        "token_cmd",
     },
     "approval": {"mode", "email_requests", "deadline", "trusted_authserv_id", "wait_for_debrief"},
     "plan": {"call_gaps", "call_time", "prep_reminder", "prep_time", "debrief_delay_minutes"},
@@ -371,7 +451,9 @@ def from_mapping(data: Mapping[str, Any], path: Path) -> Settings:
         greeting=compose_section.choice("greeting", GREETINGS, Compose.greeting),
         thank_coordinator=compose_section.flag("thank_coordinator", Compose.thank_coordinator),
     )
-    return Settings(path, me, source, transport, approval, plan, storage, templates, compose)
+    oauth = _load_oauth(sec("oauth")) if "oauth" in data else None
+    _check_auth(path, source, transport, oauth)
+    return Settings(path, me, source, transport, approval, plan, storage, templates, compose, oauth)
 
 
 def _holiday_countries() -> set[str]:
@@ -460,7 +542,25 @@ def _load_source(s: _Section, me: Me) -> Source:
         poll_interval=s.number("poll_interval", 300, 5, 86400),
         timeout=s.number("timeout", 60, 1, 3600),
         max_message_mb=_max_message_mb(s),
+        **_auth(s),
     )
+
+
+class _AuthKeys(TypedDict):
+    auth: str
+    password_cmd: str
+    token_cmd: str
+
+
+def _auth(s: _Section) -> _AuthKeys:
+    """auth, password_cmd, token_cmd of an IMAP or SMTP server, consistent."""
+    auth = s.choice("auth", AUTH, "password")
+    password_cmd, token_cmd = s.command("password_cmd"), s.command("token_cmd")
+    if password_cmd and auth != "password":
+        s.fail("password_cmd", f'a password command with auth = "{auth}": use token_cmd')
+    if token_cmd and auth != "oauth2":
+        s.fail("token_cmd", 'an access token command needs auth = "oauth2"')
+    return {"auth": auth, "password_cmd": password_cmd, "token_cmd": token_cmd}
 
 
 def _max_message_mb(s: _Section) -> int:
@@ -497,7 +597,94 @@ def _load_transport(s: _Section, me: Me, source: Source) -> Transport:
         port=s.number("port", _DEFAULT_SMTP_PORTS[security], 1, 65535),
         username=s.text("username", source.username or me.email),
         timeout=s.number("timeout", 60, 1, 3600),
+        **_auth(s),
     )
+
+
+def _load_oauth(s: _Section) -> OAuth:
+    provider = s.choice("provider", ("google", "microsoft", "custom"), "custom")
+    tenant = s.text("tenant", "common") or "common"
+    if not re.fullmatch(r"[A-Za-z0-9.-]{1,100}", tenant):
+        s.fail(
+            "tenant", f'expected "common", "consumers", "organizations" or an id, got {tenant!r}'
+        )
+    defaults = OAUTH_PROVIDERS.get(provider, {})
+    urls = {}
+    for key in ("authorize_url", "token_url", "device_url"):
+        if key in s.data and provider != "custom":
+            s.fail(
+                key, f'the {provider} endpoints are built in; set it only with provider = "custom"'
+            )
+        urls[key] = _endpoint(s, key) or defaults.get(key, "").format(tenant=tenant)
+    scopes = s.get("scopes", list, list(defaults.get("scopes", ())), "a list of scope strings")
+    if not all(isinstance(x, str) and x.strip() and " " not in x.strip() for x in scopes):
+        s.fail("scopes", f"expected scope strings without spaces, got {scopes!r}")
+    client_id = s.text("client_id")  # required by auth = "oauth2" (_check_auth)
+    token_cmd = s.command("token_cmd")
+    if client_id and not re.fullmatch(r"[\x21-\x7e]{1,300}", client_id):
+        s.fail("client_id", f"expected the client id your provider gave you, got {client_id!r}")
+    if client_id and provider == "custom":
+        for key in ("authorize_url", "token_url"):
+            if not urls[key]:
+                s.fail(key, 'required with provider = "custom"')
+    return OAuth(
+        provider=provider,
+        client_id=client_id,
+        tenant=tenant,
+        scopes=tuple(x.strip() for x in scopes),
+        token_cmd=token_cmd,
+        **urls,
+    )
+
+
+def _endpoint(s: _Section, key: str) -> str:
+    """An https URL; plain http only to a loopback host (a test or a local proxy)."""
+    from urllib.parse import urlsplit
+
+    value = s.text(key)
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    ok = (
+        parts is not None
+        and host
+        and (parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host)))
+    )
+    if not ok:
+        s.fail(key, f"expected an https:// URL (http:// only on loopback), got {value!r}")
+    return value
+
+
+def _check_auth(path: Path, source: Source, transport: Transport, oauth: OAuth | None) -> None:
+    """auth = "oauth2" needs a way to a token: [oauth] (a sign-in), or a token_cmd."""
+    sides: list[tuple[str, Source | Transport]] = [("source", source), ("transport", transport)]
+    for name, side in sides:
+        if side.auth != "oauth2" or side.token_cmd or (oauth and oauth.token_cmd):
+            continue
+        if oauth is None:
+            raise UsageError(
+                f'{path}: [{name}] auth: "oauth2" needs an [oauth] section with provider and '
+                "client_id (or token_cmd, a command that prints an access token)"
+            )
+        if not oauth.client_id:
+            raise UsageError(
+                f'{path}: [oauth] client_id: required by [{name}] auth = "oauth2": the id of '
+                "the app you registered with your provider (or token_cmd)"
+            )
+    signed_in = [
+        (name, side.username)
+        for name, side in sides
+        if side.auth == "oauth2" and not side.token_cmd and side.kind in ("imap", "smtp")
+    ]
+    if len({username for _, username in signed_in}) > 1:
+        raise UsageError(
+            f"{path}: [transport] username: one sign-in (`followup login --oauth`) is one "
+            f"account: expected the same username as [source] ({signed_in[0][1]!r})"
+        )
 
 
 def _load_approval(s: _Section) -> Approval:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from followup.adapters.store import StoreError
-from followup.app import drafts, inbound, notices, sending, tasks
+from followup.app import drafts, inbound, notices, sending, signin, tasks
 from followup.app.runtime import Runtime
 from followup.core.model import FollowupError
 
@@ -167,6 +167,7 @@ def run_pass(
     rt.outbox.reconcile(now=now)  # sends a crash left open: settled before anything new
     if rt.source is not None:
         sync(rt, report, now=now, stop=stop)
+    signin.tell_grant_dead(rt, now=now)  # once, if the provider ended the sign-in
     if stop():
         return report
     tasks.sync_all_plans(rt, now=now)

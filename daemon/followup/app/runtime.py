@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from followup.adapters import credentials, providers
+from followup.adapters import oauth, providers
 from followup.adapters.config import Settings
 from followup.adapters.store import Store, utcnow
 from followup.app.outbox import Outbox
@@ -71,7 +71,7 @@ class Runtime:
         self.store.close()
 
 
-def make_source(settings: Settings, clock: Callable[[], datetime]) -> MailSource:
+def make_source(settings: Settings, clock: Callable[[], datetime], login=None) -> MailSource:
     if settings.source.kind == "maildir":
         from followup.adapters.sources.maildir import MaildirSource
 
@@ -79,11 +79,12 @@ def make_source(settings: Settings, clock: Callable[[], datetime]) -> MailSource
         return MaildirSource(settings.source.path, max_message_mb=settings.source.max_message_mb)
     from followup.adapters.sources.imap import ImapSource
 
-    password = credentials.require("imap", settings.source.username)
-    return ImapSource(settings.source, password, clock=clock)
+    if login is None:
+        login = oauth.logins(settings, oauth.NoGrantState(), with_transport=False)[0]
+    return ImapSource(settings.source, login, clock=clock)
 
 
-def make_transport(settings: Settings) -> Transport:
+def make_transport(settings: Settings, login=None) -> Transport:
     t = settings.transport
     if t.kind == "file":
         from followup.adapters.transports.file import FileTransport
@@ -96,7 +97,9 @@ def make_transport(settings: Settings) -> Transport:
         return SendmailTransport(t.command, t.timeout)
     from followup.adapters.transports.smtp import SmtpTransport
 
-    return SmtpTransport(t, credentials.require("smtp", t.username))
+    if login is None:
+        login = oauth.logins(settings, oauth.NoGrantState(), with_source=False)[1]
+    return SmtpTransport(t, login)
 
 
 def open_runtime(
@@ -104,8 +107,14 @@ def open_runtime(
 ) -> Runtime:
     """with_mail=False: the store and templates only (for commands that need no server)."""
     store = Store(settings.storage_path)
-    source = make_source(settings, clock) if with_mail else None
-    transport = make_transport(settings) if with_mail else None
+    source = transport = None
+    if with_mail:
+        from followup.app.signin import StoreGrant
+
+        # one sign-in for both sides: one token, one refresh, one dead-grant flag
+        source_login, transport_login = oauth.logins(settings, StoreGrant(store), clock=clock)
+        source = make_source(settings, clock, source_login)
+        transport = make_transport(settings, transport_login)
     outbox = Outbox(store, transport, **_sent_copies(settings, source))
     return Runtime(
         settings, store, source, transport, outbox, template_environment(settings), clock

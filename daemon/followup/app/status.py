@@ -107,6 +107,10 @@ def health_lines(store: Store, *, now: datetime, zone: tzinfo = UTC) -> list[str
     value, when = health.get("last_error", ("", None))
     if when is not None:
         lines.append(f"last error: {value} ({labelled(when, zone, '%Y-%m-%d %H:%M')})")
+    from followup.app import signin
+
+    if (ended := signin.status_line(store)) is not None:
+        lines.append(ended)
     return lines
 
 

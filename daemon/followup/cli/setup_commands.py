@@ -82,20 +82,39 @@ def init(
 
 @main.command()
 @config_option
-def login(config_path: Path | None) -> None:
-    """Store your IMAP and SMTP passwords in the system keyring (never echoed)."""
+@click.option("--oauth", "use_oauth", is_flag=True, help="Sign in with your provider (OAuth2).")
+@click.option(
+    "--device", is_flag=True, help="With --oauth: show a code to enter on another device."
+)
+@click.option(
+    "--no-browser", is_flag=True, help="With --oauth: print the address instead of opening it."
+)
+def login(config_path: Path | None, use_oauth: bool, device: bool, no_browser: bool) -> None:
+    """Store your IMAP and SMTP passwords in the system keyring (never echoed).
+
+    With --oauth: sign in at your provider (Google, Microsoft) in a browser; the
+    refresh token is kept in the keyring (else a private file), never in the config.
+    """
     from followup.adapters import credentials
 
     settings = load_settings(config_path)
+    if use_oauth or device:
+        _login_oauth(settings, device=device, open_browser=not no_browser)
+        return
     accounts: dict[str, str] = {}  # username -> role label
-    if settings.source.kind == "imap":
+    if settings.source.kind == "imap" and _asks_password(settings.source):
         accounts[settings.source.username] = "IMAP"
-    if settings.transport.kind == "smtp":
+    if settings.transport.kind == "smtp" and _asks_password(settings.transport):
         label = accounts.get(settings.transport.username)
         accounts[settings.transport.username] = f"{label} and SMTP" if label else "SMTP"
     if not accounts:
-        echo("Nothing to store: this config uses no IMAP or SMTP account.")
+        if "oauth2" in (settings.source.auth, settings.transport.auth):
+            echo("Nothing to store here: sign in with `followup login --oauth`.")
+        else:
+            echo("Nothing to store: this config uses no IMAP or SMTP password.")
         return
+    if not credentials.keyring_available():  # before asking for anything
+        raise UsageError(credentials.NO_KEYRING)
     for username, label in accounts.items():
         password = click.prompt(
             f"{label} password for {username}", hide_input=True, prompt_suffix=": ", err=True
@@ -107,6 +126,49 @@ def login(config_path: Path | None) -> None:
         echo(f"Stored the {label} password for {username} in the keyring.")
 
 
+def _asks_password(side) -> bool:
+    """A side whose password `login` stores: not OAuth, not a password command."""
+    return side.auth == "password" and not side.password_cmd
+
+
+def _login_oauth(settings, *, device: bool, open_browser: bool) -> None:
+    from followup.adapters import oauth
+    from followup.adapters.logsetup import register_secret
+    from followup.adapters.store import Store
+    from followup.app import signin
+
+    username = oauth.signed_in_account(settings)
+    if username is None or settings.oauth is None:
+        raise UsageError(
+            f'{settings.path}: no side signs in with OAuth: set auth = "oauth2" in [source] '
+            "and/or [transport], and [oauth] provider and client_id"
+        )
+    say = echo
+    if device:
+        grant = oauth.sign_in_device(settings.oauth, say=say)
+    else:
+        grant = oauth.sign_in_browser(
+            settings.oauth, login_hint=username, say=say, open_browser=open_browser
+        )
+    register_secret(grant.access.value)
+    tokens = oauth.RefreshTokens(settings.oauth, username, settings.storage_path.parent)
+    where = tokens.save(grant.refresh_token)
+    store = Store(settings.storage_path)
+    try:
+        signin.signed_in(store)  # a dead grant is alive again: logins may go
+    finally:
+        store.close()
+    echo(f"Signed in as {username}.")
+    if where == "the keyring":
+        echo("The refresh token is in the keyring.")
+    else:
+        echo(
+            f"No keyring here: the refresh token is in {where} (readable only by you). "
+            "`pip install keyrings.alt` or a desktop keyring keeps it there instead."
+        )
+    echo("Next: `followup check`.")
+
+
 @main.command()
 @config_option
 def check(config_path: Path | None) -> None:
@@ -116,10 +178,17 @@ def check(config_path: Path | None) -> None:
     Exits 1 if anything fails.
     """
     from followup.adapters import checks
+    from followup.adapters.store import Store
+    from followup.app.signin import StoreGrant
 
     settings = load_settings(config_path)
     ok = True
-    for result in checks.check_all(settings):
+    store = Store(settings.storage_path)  # a dead sign-in is known there, and marked there
+    try:
+        results = checks.check_all(settings, StoreGrant(store))
+    finally:
+        store.close()
+    for result in results:
         for line in result.lines:
             echo(line)
         ok &= result.ok

@@ -12,23 +12,32 @@ import ssl
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from followup.adapters import net
 from followup.adapters.config import Source
 from followup.adapters.net import CheckResult
 from followup.adapters.sources import Incoming, Seen, Wanted
+from followup.core import oauth
 from followup.core.model import FollowupError, SyncPosition
+
+if TYPE_CHECKING:
+    from followup.adapters.oauth import Login
 
 log = logging.getLogger(__name__)
 
 
-def connect(source: Source, password: str):  # -> imapclient.IMAPClient
+def connect(source: Source, login: Login | str):  # -> imapclient.IMAPClient
     """Connected and logged in, or FollowupError with one line naming host and cause.
     Connect, TLS, greeting and login together take at most `timeout` seconds."""
     where = f"{source.host}:{source.port}"
+    if isinstance(login, str):
+        from followup.adapters.oauth import PasswordLogin
+
+        login = PasswordLogin(login)
     with net.Deadline(source.timeout) as deadline:
         try:
-            return _open(source, password, deadline)
+            return _open(source, login, deadline)
         except FollowupError:
             if deadline.expired:
                 raise FollowupError(f"IMAP {where}: {_too_slow(source)}") from None
@@ -48,7 +57,7 @@ def _too_slow(source: Source) -> str:
     )
 
 
-def _open(source: Source, password: str, deadline: net.Deadline):
+def _open(source: Source, login: Login, deadline: net.Deadline):
     from imapclient.exceptions import IMAPClientError, LoginError
 
     where = f"{source.host}:{source.port}"
@@ -73,13 +82,13 @@ def _open(source: Source, password: str, deadline: net.Deadline):
                 raise FollowupError(f"IMAP {where}: {net.describe_tls(err)}") from None
             except IMAPClientError as err:
                 raise FollowupError(f"IMAP {where}: STARTTLS refused ({err})") from None
-        try:
-            client.login(source.username, password)
-        except LoginError:
-            raise FollowupError(
-                f"IMAP {where}: login failed for {source.username!r} "
-                "(wrong password? Gmail needs an app password)"
-            ) from None
+        if login.method == "oauth2":
+            _oauth_login(client, source, login)
+        else:
+            try:
+                client.login(source.username, login.secret())
+            except LoginError as err:
+                raise _refused(source, str(err), "password") from None
     except FollowupError:
         _close_quietly(client)
         raise
@@ -89,6 +98,42 @@ def _open(source: Source, password: str, deadline: net.Deadline):
             f"IMAP {where}: connection lost ({net.describe_network(err)})"
         ) from None
     return client
+
+
+def _oauth_login(client, source: Source, login: Login) -> None:
+    """AUTHENTICATE OAUTHBEARER where the server offers it, else XOAUTH2. A token
+    refused is refreshed once and tried once more; then the login fails."""
+    from imapclient.exceptions import LoginError
+
+    where = f"{source.host}:{source.port}"
+    offered = oauth.imap_mechanisms(client.capabilities())
+    mechanism = oauth.choose_mechanism(offered)
+    if mechanism is None:
+        raise FollowupError(
+            f"IMAP {where}: the server offers no OAuth login (AUTH={' '.join(offered) or 'none'}); "
+            'use auth = "password"'
+        )
+    for attempt in (1, 2):
+        token = login.secret()
+        try:
+            if mechanism == oauth.OAUTHBEARER:
+                client.oauthbearer_login(source.username, token)
+            else:
+                client.oauth2_login(source.username, token)
+            client.followup_login = mechanism  # for `followup check`
+            return
+        except LoginError as err:
+            if attempt == 1 and login.refused(token):
+                log.info("IMAP %s: access token refused; refreshing it once", where)
+                continue
+            raise _refused(source, str(err), "oauth2") from None
+
+
+def _refused(source: Source, answer: str, method: str) -> FollowupError:
+    hint = oauth.auth_failure_hint(source.host, answer, method)
+    return FollowupError(
+        f"IMAP {source.host}:{source.port}: login failed for {source.username!r} ({hint})"
+    )
 
 
 def _client_class(deadline: net.Deadline):
@@ -129,18 +174,19 @@ def _close_quietly(client) -> None:
         client.shutdown()
 
 
-def check(source: Source, password: str) -> CheckResult:
+def check(source: Source, login: Login | str) -> CheckResult:
     """reachable, TLS, login, folder — each reported; stops at the first failure."""
     where = f"{source.host}:{source.port}"
     try:
-        client = connect(source, password)
+        client = connect(source, login)
     except FollowupError as err:
         return CheckResult(False, (str(err),))
     tls = f"({source.security})" if source.security != "none" else "off (loopback)"
     lines = [
         f"IMAP {where}: reachable",
         f"IMAP {where}: TLS {tls}",
-        f"IMAP {where}: login ok as {source.username}",
+        f"IMAP {where}: login ok as {source.username} "
+        f"({getattr(client, 'followup_login', 'password')})",
     ]
     try:
         if not client.folder_exists(source.folder):
@@ -172,9 +218,9 @@ class ImapSource:
     window; de-duplication by Message-ID keeps that from recording twice.
     """
 
-    def __init__(self, source: Source, password: str, *, clock):
+    def __init__(self, source: Source, login: Login | str, *, clock):
         self.cfg = source
-        self.password = password
+        self.login = login
         self.clock = clock  # () -> aware datetime; only for the lookback window
         self.folder = f"imap:{source.folder}"
         self.client = None
@@ -186,7 +232,7 @@ class ImapSource:
 
     def _connected(self):
         if self.client is None:
-            self.client = connect(self.cfg, self.password)
+            self.client = connect(self.cfg, self.login)
             self.commands += 2
         return self.client
 

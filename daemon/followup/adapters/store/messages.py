@@ -113,6 +113,10 @@ def set_health(store: Store, key: str, value: str, *, now: datetime) -> None:
     )
 
 
+def clear_health(store: Store, key: str) -> None:
+    store.execute("DELETE FROM health WHERE key = ?", (key,))
+
+
 def health(store: Store) -> dict[str, tuple[str, datetime | None]]:
     """key -> (value, when it was set): heartbeat, last_sync, last_send, last_error."""
     return {

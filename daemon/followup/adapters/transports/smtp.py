@@ -12,7 +12,7 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from followup.adapters import net
 from followup.adapters.config import Transport
@@ -23,16 +23,24 @@ from followup.adapters.transports import (
     TransientSendError,
     check_envelope,
 )
-from followup.core import headers
+from followup.core import headers, oauth
 from followup.core.model import FollowupError
+
+if TYPE_CHECKING:
+    from followup.adapters.oauth import Login
 
 
 class SmtpTransport:
     kind = "smtp"
 
-    def __init__(self, transport: Transport, password: str):
+    def __init__(self, transport: Transport, login: Login | str):
+        if isinstance(login, str):
+            from followup.adapters.oauth import PasswordLogin
+
+            login = PasswordLogin(login)
         self.cfg = transport
-        self.password = password
+        self.login = login
+        self.mechanism = ""  # the SASL mechanism of the last login
         self._yag: Any = None  # a yagmail.SMTP once connected (yagmail is untyped)
 
     @property
@@ -66,9 +74,13 @@ class SmtpTransport:
             def connection(self):
                 return watched
 
+        oauth2 = self.login.method == "oauth2"
         yag = Yag(
             user=self.cfg.username,
-            password=self.password,
+            # yagmail would look in the keyring and then prompt (a hang without a
+            # terminal): with OAuth we skip its login and authenticate ourselves
+            password=None if oauth2 else self.login.secret(),
+            smtp_skip_login=oauth2,
             host=self.cfg.host,
             port=self.cfg.port,
             smtp_ssl=self.cfg.security == "ssl",
@@ -78,10 +90,15 @@ class SmtpTransport:
         )
         try:
             yag.login()
-        except smtplib.SMTPAuthenticationError:
+            if oauth2:
+                self._oauth_login(yag.smtp)
+            else:
+                self.mechanism = "password"
+        except smtplib.SMTPAuthenticationError as err:
+            answer = f"{err.smtp_code} {_text(err.smtp_error)}"
+            hint = oauth.auth_failure_hint(self.cfg.host, answer, self.login.method)
             raise FollowupError(
-                f"SMTP {self.where}: login failed for {self.cfg.username!r} "
-                "(wrong password? Gmail needs an app password)"
+                f"SMTP {self.where}: login failed for {self.cfg.username!r} ({hint})"
             ) from None
         except smtplib.SMTPNotSupportedError as err:
             raise FollowupError(f"SMTP {self.where}: {err}") from None
@@ -91,6 +108,38 @@ class SmtpTransport:
             why = net.describe_network(err)
             raise TransientSendError(f"SMTP {self.where}: unreachable ({why})") from None
         return yag
+
+    def _oauth_login(self, smtp: smtplib.SMTP) -> None:
+        """AUTH OAUTHBEARER or XOAUTH2, by what EHLO offers. smtplib's auth() sends no
+        EHLO itself (without one a server answers 503, which auth() does not raise on):
+        it is sent here first. A refused token is refreshed once and tried once more."""
+        smtp.ehlo()
+        offered = smtp.esmtp_features.get("auth", "").split()
+        mechanism = oauth.choose_mechanism(offered)
+        if mechanism is None:
+            raise FollowupError(
+                f"SMTP {self.where}: the server offers no OAuth login "
+                f'(AUTH {" ".join(offered) or "none"}); use auth = "password"'
+            )
+        for attempt in (1, 2):
+            token = self.login.secret()
+            first = oauth.initial_response(
+                mechanism, self.cfg.username, token, self.cfg.host, self.cfg.port
+            )
+
+            # smtplib calls it first with no challenge (the initial response), then
+            # with each 334 challenge: after an error challenge the exchange must end
+            def answer(challenge: bytes | None = None, first: str = first) -> str:
+                return first if challenge is None else oauth.error_challenge_answer(mechanism)
+
+            try:
+                smtp.auth(mechanism, answer)
+            except smtplib.SMTPAuthenticationError:
+                if attempt == 1 and self.login.refused(token):
+                    continue
+                raise
+            self.mechanism = mechanism
+            return
 
     def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> None:
         """Hand one message to the server, step by step, so every failure is classified:
@@ -176,8 +225,12 @@ def _watched_connection(deadline: net.Deadline, *, ssl_: bool):
     return Watched
 
 
-def check(transport: Transport, password: str) -> CheckResult:
-    smtp = SmtpTransport(transport, password)
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def check(transport: Transport, login: Login | str) -> CheckResult:
+    smtp = SmtpTransport(transport, login)
     try:
         smtp.connect()
     except FollowupError as err:
@@ -189,6 +242,6 @@ def check(transport: Transport, password: str) -> CheckResult:
         (
             f"SMTP {smtp.where}: reachable",
             f"SMTP {smtp.where}: TLS {security}",
-            f"SMTP {smtp.where}: login ok as {transport.username}",
+            f"SMTP {smtp.where}: login ok as {transport.username} ({smtp.mechanism})",
         ),
     )
