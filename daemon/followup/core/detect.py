@@ -108,8 +108,9 @@ _CANDIDATE_RE = re.compile(
     r"vorstellungsgespr|termin|verschoben|reprogramad|remarcad|verplaatst|"
     r"urn:content-classes:calendarmessage|"
     r"next steps|availability|opportunity|application|position|\brole\b|candidate|offer|"
-    r"^in-reply-to:|"  # a reply in a thread (recruiters answer "Re: Next steps") is worth a look
-    r"x-ms-exchange-calendar|x-ms-tnef-correlator|x-ms-has-attach:\s*yes|multipart/mixed",
+    # Being a reply, or having an attachment, says nothing of an interview: replies in our
+    # own threads and mail from the companies are let through by core.prefilter.
+    r"x-ms-exchange-calendar|x-ms-tnef-correlator",
     re.MULTILINE,  # lower-case words on lower-cased headers: IGNORECASE is 3x slower
 )
 
@@ -118,11 +119,14 @@ def looks_like_candidate(header_bytes: bytes) -> bool:
     """Cheap, generous pre-filter on a header block (false positives are cheap)."""
     try:
         head = bytes(header_bytes[:64_000])
-        text = head.decode("utf-8", errors="replace")
+        if _CANDIDATE_RE.search(head.decode("utf-8", errors="replace").lower()):
+            return True
+        if b"=?" not in head:
+            return False  # no RFC 2047 word: the decoded fields say nothing new
         msg = email.message_from_bytes(head, policy=email.policy.compat32)
         decoded = " ".join(
             decode_header_value(msg.get(h)) for h in ("Subject", "From", "Sender", "Reply-To")
         )
-        return bool(_CANDIDATE_RE.search(text.lower()) or _CANDIDATE_RE.search(decoded.lower()))
+        return bool(_CANDIDATE_RE.search(decoded.lower()))
     except Exception:
         return True  # unreadable headers: let the full detector decide
