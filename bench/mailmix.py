@@ -2,13 +2,23 @@
 
 Kinds (share of the mailbox):
   newsletter   30%  multipart/alternative text+html, List-Unsubscribe, 6-50 KB
-  personal     18%  text/plain, half are replies in a thread (In-Reply-To), 2-8 KB
+  personal     16%  text/plain, half are replies in a thread (In-Reply-To), 2-8 KB
   notification 45%  GitHub / bank / shipping / social, some multipart/mixed with a
                     base64 PDF receipt, 2-30 KB
   job_alert     5%  LinkedIn/Indeed-style alerts ("positions", "role"), 6-20 KB
   from_me      ~1%  mail the user sent to themself
   calendar      5   non-interview calendar invites (standup, dentist): text/calendar
   invite        5   interview invites built with tests/mailgen.py's invite()
+  photos        2%  personal mail with 1-2 JPEG photos (40-300 KB each), half of it replies
+
+Must-read messages (MUST_READ: their bodies have to be read, the bench checks each):
+  invite, confirm_en / confirm_de (interview confirmations in prose, no calendar part,
+  from companies followup never heard of), approval_reply / debrief_reply (the user
+  answering followup's own requests), thanks_reply (the interviewer answering the
+  thank-you), reschedule (the company, in the interview's thread, no interview word in
+  the subject), cancellation (a calendar CANCEL of the known interview). The replies name
+  the Message-IDs in SEED: the bench puts that interview and those sends in the store
+  before the first sync, as a user's database would hold them.
 
 Every message gets a Message-ID `<b{index}.{hex}@{domain}>` (invites: mailgen's
 own) so the benchmark can map what followup fetched back to what it wrote.
@@ -22,11 +32,37 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from zoneinfo import ZoneInfo
 
 import common  # noqa: F401  (sys.path for mailgen)
 from mailgen import invite
 
 ME = common.ME
+_EASTERN = ZoneInfo("America/New_York")
+
+# What the store knows before the first sync (bench/sync.py seeds it): one interview with
+# Vandelay, whose thank-you, approval request and debrief request followup sent.
+SEED = {
+    "company": "Vandelay",
+    "uid": "seed-vandelay",
+    "interviewer": ("Jane Doe", "jane.doe@vandelay.example"),
+    "invite_id": "<seed-vandelay-0-request@vandelay.example>",
+    "thank_you": "<ty-seed-1@followup.seeker.example>",
+    "approval": "<req-seed-1@followup.seeker.example>",
+    "debrief": "<debrief-seed-1@followup.seeker.example>",
+}
+# Kind -> how many of it each mailbox holds (at least; invites come from `invites`).
+MUST_READ = {
+    "invite": 5,
+    "confirm_en": 2,
+    "confirm_de": 2,
+    "approval_reply": 2,
+    "debrief_reply": 1,
+    "thanks_reply": 2,
+    "reschedule": 1,
+    "cancellation": 1,
+}
+INTERVIEW_KINDS = ("invite", "confirm_en", "confirm_de")
 
 _WORDS = [
     "the",
@@ -126,6 +162,8 @@ class MailMix:
         self.pool = _text_pool(self.rng)
         noise = bytes(self.rng.getrandbits(8) for _ in range(40_000))
         self.pdf = base64.encodebytes(noise).decode()
+        jpeg = b"\xff\xd8\xff\xe0" + self.rng.randbytes(320_000)
+        self.jpeg = base64.encodebytes(jpeg).decode()
 
     # -- pieces ----------------------------------------------------------------
 
@@ -343,6 +381,132 @@ class MailMix:
         mid = f"<{uid}-0-request@{company.lower()}.example>"
         return raw.decode().replace("\r\n", "\n"), mid, "invite"
 
+    def photos(self, i: int, when: datetime) -> tuple[str, str, str]:
+        """A friend's mail with photos attached (half of them replies in a thread)."""
+        name, addr = self.rng.choice(self.FRIENDS)
+        subject = self.rng.choice(["Photos from the lake", "Re: weekend plans", "Look at this!"])
+        head, mid = self._common(i, when, f"{name} <{addr}>", subject, addr.split("@")[1])
+        if self.rng.random() < 0.5:
+            ref = f"<p{self.rng.getrandbits(40):010x}@seeker.example>"
+            head += f"In-Reply-To: {ref}\nReferences: {ref}\n"
+        b = f"=_p{i}"
+        head += f'Content-Type: multipart/mixed; boundary="{b}"\n\n'
+        body = f"--{b}\nContent-Type: text/plain; charset=utf-8\n\n{self._filler(600)}\n"
+        for k in range(self.rng.randint(1, 2)):
+            size = self._size(40_000, 300_000) * 4 // 3
+            start = self.rng.randrange(0, len(self.jpeg) - size - 1)
+            body += (
+                f'--{b}\nContent-Type: image/jpeg; name="IMG_{i}_{k}.jpg"\n'
+                f'Content-Disposition: attachment; filename="IMG_{i}_{k}.jpg"\n'
+                f"Content-Transfer-Encoding: base64\n\n{self.jpeg[start : start + size]}\n"
+            )
+        return head + body + f"--{b}--\n", mid, "photos"
+
+    def confirm_en(self, i: int, when: datetime, now: datetime) -> tuple[str, str, str]:
+        company = ["Hooli", "Pied Piper", "Soylent", "Cyberdyne"][i % 4]
+        domain = company.lower().replace(" ", "") + ".example"
+        start = (now + timedelta(days=4 + i % 5)).astimezone(_EASTERN)
+        day = start.strftime("%A, %B ") + str(start.day) + start.strftime(", %Y")
+        head, mid = self._common(
+            i,
+            when,
+            f"{company} Recruiting <no-reply@{domain}>",
+            f"Interview Confirmation: Backend Engineer at {company}",
+            domain,
+        )
+        head += (
+            f"Reply-To: Carol Diaz <carol.diaz@{domain}>\n"
+            "Content-Type: text/plain; charset=utf-8\n\n"
+        )
+        body = (
+            f"Hi Sam,\n\nThank you for your interest in the Backend Engineer role at {company}. "
+            "Your interview is confirmed:\n\n"
+            f"Date: {day}\nTime: 1:00 PM - 2:30 PM EST\n"
+            f"Location: Zoom - https://{domain}/j/93456789012\n\n"
+            f"You will be meeting with Alice Wong (alice.wong@{domain}) and "
+            f"Carol Diaz (carol.diaz@{domain}).\n\nBest,\nCarol Diaz\n"
+            f"Recruiting Coordinator | {company}\n"
+        )
+        return head + body, mid, "confirm_en"
+
+    def confirm_de(self, i: int, when: datetime, now: datetime) -> tuple[str, str, str]:
+        company = ["Orion Freight", "Nordlicht Energie", "Bergmann Logistik"][i % 3]
+        domain = company.lower().replace(" ", "-") + ".example"
+        start = (now + timedelta(days=4 + i % 5)).date()
+        head, mid = self._common(
+            i,
+            when,
+            f'"{company} GmbH" <jobs@{domain}>',
+            "=?utf-8?q?Einladung_zum_Vorstellungsgespr=C3=A4ch=3A_Backend_Engineer?=",
+            domain,
+        )
+        head += (
+            f"Reply-To: Lena Brandt <lena.brandt@{domain}>\nX-Mailer: Personio Recruiting\n"
+            "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        )
+        body = (
+            "Hallo Sam,\n\nvielen Dank für Ihre Bewerbung als Backend Engineer (m/w/d) bei "
+            f"{company}.\nWir möchten Sie gerne zu einem Vorstellungsgespräch einladen.\n\n"
+            f"Termin: {start.isoformat()} um 14:00 Uhr (Europe/Berlin)\nDauer: 45 Minuten\n"
+            "Ort: Videocall – https://meet.google.com/abc-defg-hij\n\n"
+            f"Sie sprechen mit Lena Brandt (lena.brandt@{domain}) und Jonas Weber "
+            f"(jonas.weber@{domain}).\n\nViele Grüße\nLena Brandt\n"
+            f"Talent Acquisition | {company} GmbH\n"
+        )
+        return head + body, mid, "confirm_de"
+
+    def _reply_to_followup(
+        self, i: int, when: datetime, kind: str, sender: str, subject: str, ref: str, text: str
+    ) -> tuple[str, str, str]:
+        domain = sender.rpartition("@")[2].rstrip(">")
+        head, mid = self._common(i, when, sender, subject, domain)
+        head += (
+            f"In-Reply-To: {ref}\nReferences: {ref}\nContent-Type: text/plain; charset=utf-8\n\n"
+        )
+        quote = "".join(f"> {ln}\n" for ln in self._filler(900).splitlines())
+        return head + f"{text}\n\nOn Monday, followup wrote:\n{quote}", mid, kind
+
+    def approval_reply(self, i: int, when: datetime) -> tuple[str, str, str]:
+        return self._reply_to_followup(
+            i, when, "approval_reply", f"Sam Seeker <{ME}>",
+            "Re: 1 thank-you waiting for your OK", SEED["approval"], "approve",
+        )  # fmt: skip
+
+    def debrief_reply(self, i: int, when: datetime) -> tuple[str, str, str]:
+        return self._reply_to_followup(
+            i, when, "debrief_reply", f"Sam Seeker <{ME}>", "Re: How did it go?",
+            SEED["debrief"], "Went well: the system design part.\nTopics: queues, caching",
+        )  # fmt: skip
+
+    def thanks_reply(self, i: int, when: datetime) -> tuple[str, str, str]:
+        name, addr = SEED["interviewer"]
+        return self._reply_to_followup(
+            i, when, "thanks_reply", f"{name} <{addr}>", "Re: Thank you",
+            SEED["thank_you"], "Thanks Sam, it was great talking to you. We'll be in touch.",
+        )  # fmt: skip
+
+    def reschedule(self, i: int, when: datetime) -> tuple[str, str, str]:
+        return self._reply_to_followup(
+            i, when, "reschedule", "Vandelay People <people@vandelay.example>",
+            "Re: Tuesday", SEED["invite_id"],
+            "Something came up on our side: could we move our conversation to Thursday, "
+            "same time?",
+        )  # fmt: skip
+
+    def cancellation(self, i: int, when: datetime, now: datetime) -> tuple[str, str, str]:
+        name, addr = SEED["interviewer"]
+        raw = invite(
+            uid=SEED["uid"],
+            start=(now - timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0),
+            people=[(name, addr)],
+            company=SEED["company"],
+            sequence=1,
+            method="CANCEL",
+            sent=when,
+        )
+        mid = f"<{SEED['uid']}-1-cancel@vandelay.example>"
+        return raw.decode().replace("\r\n", "\n"), mid, "cancellation"
+
     # -- the mailbox -----------------------------------------------------------
 
     def mailbox(
@@ -355,25 +519,29 @@ class MailMix:
         calendars: int = 5,
     ):
         """n messages dated over the `span_days` before `now`, oldest first."""
-        specials = {}
-        slots = self.rng.sample(range(n), min(n, invites + calendars))
-        for k, slot in enumerate(slots):
-            specials[slot] = "invite" if k < invites else "calendar"
+        must = dict(MUST_READ, invite=invites)
+        wanted = [k for k, count in must.items() for _ in range(count)]
+        wanted += ["calendar"] * calendars
+        specials = dict(zip(self.rng.sample(range(n), min(n, len(wanted))), wanted, strict=False))
         start = now - timedelta(days=span_days)
         step = timedelta(days=span_days) / max(1, n)
         for i in range(n):
             when = (start + step * i).replace(microsecond=0)
             kind = specials.get(i)
-            if kind == "invite":
-                text, mid, kind = self.interview(i, when, now)
-            elif kind == "calendar":
-                text, mid, kind = self.calendar(i, when)
+            if kind in ("invite", "confirm_en", "confirm_de", "cancellation"):
+                text, mid, kind = getattr(self, "interview" if kind == "invite" else kind)(
+                    i, when, now
+                )
+            elif kind is not None:
+                text, mid, kind = getattr(self, kind)(i, when)
             else:
                 r = self.rng.random()
                 if r < 0.30:
                     text, mid, kind = self.newsletter(i, when)
-                elif r < 0.48:
+                elif r < 0.46:
                     text, mid, kind = self.personal(i, when)
+                elif r < 0.48:
+                    text, mid, kind = self.photos(i, when)
                 elif r < 0.93:
                     text, mid, kind = self.notification(i, when)
                 elif r < 0.98:
@@ -388,7 +556,7 @@ class MailMix:
                 text.encode("utf-8"),
                 mid,
                 when,
-                has_calendar=kind in ("invite", "calendar"),
-                is_interview=kind == "invite",
+                has_calendar=kind in ("invite", "calendar", "cancellation"),
+                is_interview=kind in INTERVIEW_KINDS,
                 seen=self.rng.random() < 0.7,
             )

@@ -12,6 +12,7 @@ See bench/README.md for what each figure means. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import email
 import glob
 import os
 import random
@@ -24,6 +25,7 @@ import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 import common
@@ -34,9 +36,10 @@ from servers import Dovecot, TlsCert  # noqa: E402  (tests/, via common)
 
 from followup.adapters import config
 from followup.adapters.sources import header_block  # noqa: E402
-from followup.app import pipeline
+from followup.adapters.store import drafts as draft_rows  # noqa: E402
+from followup.app import inbound, interviews, pipeline  # noqa: E402
 from followup.app.runtime import open_runtime  # noqa: E402
-from followup.core import detect  # noqa: E402
+from followup.core import detect, mailtext, prefilter  # noqa: E402
 
 # --- filling the mailbox -------------------------------------------------------------
 
@@ -65,16 +68,13 @@ def fill(account, n: int, now: datetime, seed: int) -> tuple[dict, dict]:
         os.utime(path, (ts, ts))  # Maildir: the file's mtime is the INTERNALDATE
         os.chown(path, uid, gid)
         total_bytes += len(g.raw)
-        head = header_block(g.raw).replace(b"\n", b"\r\n")
-        # "candidate" by followup's own rule (inbound.wanted + a calendar part), with the
-        # calendar part taken from what we generated, not from the server's BODYSTRUCTURE
-        # (the sender half of inbound.wanted is "From: is one of my addresses": the
-        # generator knows which messages those are, kind "from_me")
-        candidate = g.kind == "from_me" or g.has_calendar or detect.looks_like_candidate(head)
         facts[g.message_id.lower()] = {
             "kind": g.kind,
-            "candidate": candidate,
+            "head": header_block(g.raw).replace(b"\n", b"\r\n"),
+            "calendar": g.has_calendar,
+            "top": _top_text(g.raw),
             "interview": g.is_interview,
+            "must": g.kind in mailmix.MUST_READ,
         }
     t_write = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -84,6 +84,55 @@ def fill(account, n: int, now: datetime, seed: int) -> tuple[dict, dict]:
     if count != n:
         raise SystemExit(f"INBOX holds {count} messages over IMAP, wrote {n}")
     return facts, {"write_s": t_write, "index_s": t_index, "bytes": total_bytes, "count": count}
+
+
+def _top_text(raw: bytes) -> str:
+    """The first words of a message's first text part (what a Peek is asked about)."""
+    try:
+        return mailtext.body_text(mailtext.parse_bytes(raw))[: prefilter.PEEK_BYTES]
+    except Exception:  # noqa: BLE001 - the generator's own mail; never expected
+        return ""
+
+
+def candidates(facts: dict, known: prefilter.Known) -> None:
+    """Mark each message a candidate by followup's rule (core.prefilter) with what the
+    store knew at the start of the pass, the calendar part taken from what we generated,
+    a Peek answered on the text we generated."""
+    for f in facts.values():
+        verdict = prefilter.need(f["head"], known, calendar=f["calendar"])
+        f["peek"] = verdict == prefilter.PEEK
+        f["candidate"] = verdict == prefilter.BODY or (
+            f["peek"] and prefilter.top_says_interview(f["top"])
+        )
+
+
+def seed_store(rt, now: datetime) -> None:
+    """The store of a user whose search is under way: one interview (Vandelay) and the
+    thank-you, approval request and debrief request followup sent about it."""
+    s = mailmix.SEED
+    raw = invite(
+        uid=s["uid"],
+        start=(now - timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0),
+        people=[s["interviewer"]],
+        company=s["company"],
+        sent=now - timedelta(days=8),
+    )
+    me = rt.settings.me
+    found = detect.detect(raw, my_addresses=me.addresses, default_timezone=me.timezone)
+    with rt.store.transaction():
+        interview_id, outcome = interviews.record_event(
+            rt.store, found.event, now=now - timedelta(days=8), source=s["invite_id"],
+            default_timezone=me.timezone,
+        )  # fmt: skip
+        if outcome != "new":
+            raise SystemExit(f"seeding the store: the Vandelay interview was {outcome}")
+        for key, purpose, to in (
+            ("thank_you", "thank_you", s["interviewer"][1]),
+            ("approval", "approval_request", ME),
+            ("debrief", "debrief_request", ME),
+        ):
+            draft_rows.begin_send(rt.store, s[key], purpose=purpose, recipients=to, now=now)
+            draft_rows.finish_send(rt.store, s[key], "sent", now=now)
 
 
 # --- instrumentation -----------------------------------------------------------------
@@ -104,7 +153,9 @@ class Wire:
     """Counts what followup asks of the server, wrapping the imapclient object it uses."""
 
     def __init__(self):
-        self.body_uids: set[int] = set()
+        self.body_uids: set[int] = set()  # some of the body (sections, or all of it)
+        self.whole_uids: set[int] = set()  # BODY.PEEK[]: the whole message
+        self.peek_uids: set[int] = set()  # the top of the first text part only
         self.header_uids = 0
         self.imap_seconds = 0.0
         self.calls = Counter()
@@ -128,8 +179,13 @@ class Wire:
             self.calls[name] += 1
             if name == "fetch":
                 uids, items = args[0], [str(i).upper() for i in args[1]]
-                if any(i.startswith("BODY.PEEK[]") or i in ("BODY[]", "RFC822") for i in items):
+                sections = [i for i in items if i.startswith("BODY.PEEK[") and "HEADER]" not in i]
+                if any("]<" in i for i in sections):
+                    self.peek_uids.update(uids)
+                elif sections or any(i in ("BODY[]", "RFC822") for i in items):
                     self.body_uids.update(uids)
+                    if "BODY.PEEK[]" in items:
+                        self.whole_uids.update(uids)
                 else:
                     self.header_uids += len(uids)
             t0 = time.perf_counter()
@@ -164,6 +220,8 @@ def bench_size(dovecot, n: int, now: datetime, trials: int, root: Path, seed: in
     os.environ["FOLLOWUP_IMAP_PASSWORD"] = account.password
     settings = config.load(cfg_path)
     rt = open_runtime(settings, clock=lambda: now)
+    seed_store(rt, now)
+    candidates(facts, inbound.known(rt))
     wire = Wire()
     wire.instrument(rt.source)
     seen: dict[str, bool] = {}  # message-id -> body fetched
@@ -203,7 +261,13 @@ def bench_size(dovecot, n: int, now: datetime, trials: int, root: Path, seed: in
         out["unknown"] = len(set(seen) - set(facts))
         out["yielded"] = len(seen)
         out["invites"] = sum(f["interview"] for f in facts.values())
-        out["interviews"] = rt.store.one("SELECT count(*) FROM interviews")[0]
+        # the seeded interview (Vandelay) is no interview of the mailbox's
+        out["interviews"] = rt.store.one("SELECT count(*) FROM interviews")[0] - 1
+        out["peeks"] = len(wire.peek_uids)
+        out["whole"] = len(wire.whole_uids)
+        must = Counter(f["kind"] for f in facts.values() if f["must"])
+        read = Counter(facts[m]["kind"] for m in fetched if m in facts and facts[m]["must"])
+        out["must_read"] = {k: (read[k], must[k]) for k in mailmix.MUST_READ}
         kinds = Counter(f["kind"] for f in facts.values())
         cand_kinds = Counter(f["kind"] for f in facts.values() if f["candidate"])
         out["kinds"] = {k: (kinds[k], cand_kinds[k]) for k in sorted(kinds)}
@@ -234,7 +298,29 @@ def bench_size(dovecot, n: int, now: datetime, trials: int, root: Path, seed: in
     finally:
         rt.close()
         os.environ.pop("FOLLOWUP_IMAP_PASSWORD", None)
+    print(f"[N={n}] floors: header-only scan, naive full fetch ...", flush=True)
+    out["floor_header"] = floor_scan(account, ["BODY.PEEK[HEADER]"], BytesHeaderParser().parsebytes)
+    out["floor_full"] = floor_scan(account, ["BODY.PEEK[]"], email.message_from_bytes)
     return out
+
+
+FLOOR_CHUNK = 500
+
+
+def floor_scan(account, items: list[str], parse) -> dict:
+    """What a plain client pays for the same mailbox: log in, EXAMINE, UID SEARCH ALL,
+    UID FETCH `items` of every message (500 a FETCH) and parse each answer with `parse`.
+    Wall time and bytes received, on the client's own connection."""
+    t0 = time.perf_counter()
+    with account.login() as c:
+        c.select_folder("INBOX", readonly=True)
+        uids = c.search(["ALL"])
+        key = items[0].replace(".PEEK", "").encode()
+        for start in range(0, len(uids), FLOOR_CHUNK):
+            for data in c.fetch(uids[start : start + FLOOR_CHUNK], items).values():
+                parse(data[key])
+        rx, _ = tcp_bytes(c.socket())
+    return {"s": time.perf_counter() - t0, "rx": rx, "count": len(uids)}
 
 
 def _message_id(header: bytes) -> str:
@@ -352,6 +438,20 @@ def bench_detect(min_seconds: float = 2.0) -> dict:
 # --- report ----------------------------------------------------------------------------
 
 
+def pct_of(part: int, whole: int) -> str:
+    return f"{part / whole * 100:.1f} %" if whole else "-"
+
+
+def unread_must(results: list[dict]) -> list[str]:
+    """Must-read messages whose body was not read, as "N=1,000 confirm_de 1/2"."""
+    return [
+        f"N={r['n']:,} {kind} {got}/{total}"
+        for r in results
+        for kind, (got, total) in r["must_read"].items()
+        if got < total
+    ]
+
+
 def ms(x: float) -> str:
     return f"{x * 1000:.1f}"
 
@@ -372,7 +472,9 @@ def print_report(results: list[dict], lat: dict | None, det: dict, trials: int) 
                 human_bytes(r["first_tx"]),
                 f"{r['first_cmds']}/{r['first_tags']}",
                 f"{r['candidates']}",
-                f"{r['bodies']}/{r['bodies_wire']}",
+                f"{r['bodies']}/{r['bodies_wire']} ({r['whole']})",
+                f"{pct_of(r['bodies'], r['n'])}",
+                f"{r['peeks']}",
                 f"{r['noncand_bodies']}",
                 f"{r['missed_cand']}",
                 f"{r['interviews']}/{r['invites']}",
@@ -390,10 +492,12 @@ def print_report(results: list[dict], lat: dict | None, det: dict, trials: int) 
                 "bytes out",
                 "cmds src/wire",
                 "candidates",
-                "bodies yld/wire",
+                "bodies yld/wire (whole)",
+                "bodies % N",
+                "peeks",
                 "non-cand bodies",
                 "missed cand",
-                "interviews/invites",
+                "interviews/expected",
             ],
             rows,
         )
@@ -405,6 +509,44 @@ def print_report(results: list[dict], lat: dict | None, det: dict, trials: int) 
             f"  N={r['n']:,}: outcomes {r['outcomes']}; yielded {r['yielded']} "
             f"(unmapped {r['unknown']}); errors {r['errors'] or 'none'}"
         )
+        must = ", ".join(f"{k} {got}/{total}" for k, (got, total) in r["must_read"].items())
+        print(f"  N={r['n']:,}: must-read read/total: {must}")
+    print()
+    print("== floors: the same mailbox, the same run, after followup's first sync ==")
+    rows = []
+    for r in results:
+        h, f = r["floor_header"], r["floor_full"]
+        rows.append(
+            [
+                f"{r['n']:,}",
+                f"{r['first_s']:.2f}",
+                f"{h['s']:.2f}",
+                f"{f['s']:.2f}",
+                f"{r['first_s'] / h['s']:.1f}x",
+                f"{r['first_s'] / f['s']:.2f}x",
+                human_bytes(r["first_rx"]),
+                human_bytes(h["rx"]),
+                human_bytes(f["rx"]),
+                f"{r['first_rx'] / f['rx'] * 100:.1f} %",
+            ]
+        )
+    print(
+        common.table(
+            [
+                "N",
+                "followup s",
+                "header-only s",
+                "naive full s",
+                "vs header-only",
+                "vs naive full",
+                "followup in",
+                "header-only in",
+                "naive full in",
+                "followup / full bytes",
+            ],
+            rows,
+        )
+    )
     print()
     print(
         f"== steady cycle, no new mail (run_pass x{trials}) vs bare NOOP on the same connection =="
@@ -477,6 +619,16 @@ def print_report(results: list[dict], lat: dict | None, det: dict, trials: int) 
         f"  bodies fetched == candidates at every size: {verdict(eq)}; "
         f"non-candidate bodies fetched: {nc}  {verdict(nc == 0)}"
     )
+    for r in results:
+        vs_head = r["first_s"] / r["floor_header"]["s"]
+        vs_full = r["first_s"] / r["floor_full"]["s"]
+        print(
+            f"  N={r['n']:,}: first sync within 3x the header-only scan: {vs_head:.1f}x  "
+            f"{verdict(vs_head <= 3)}; not slower than the naive full fetch: {vs_full:.2f}x  "
+            f"{verdict(vs_full <= 1)}; bodies <= 10 % of N: {pct_of(r['bodies'], r['n'])}  "
+            f"{verdict(r['bodies'] <= r['n'] / 10)}; every interview found: "
+            f"{r['interviews']}/{r['invites']}  {verdict(r['interviews'] >= r['invites'])}"
+        )
     if lat is not None:
         print()
         print(
@@ -548,6 +700,10 @@ def main() -> int:
         det = bench_detect()
         print_report(results, lat, det, args.trials)
         print(f"\n(total bench time {time.perf_counter() - t_start:.0f} s)")
+        missed = unread_must(results)
+        if missed:
+            print(f"\nFAILED: must-read messages not read: {'; '.join(missed)}", flush=True)
+            return 1
     finally:
         dovecot.cleanup()
         if args.keep:

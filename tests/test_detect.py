@@ -278,6 +278,8 @@ def test_rrule_bomb_is_not_expanded():
         if p.suffix == ".eml"
         and p.stem
         not in ("24_standup_rrule", "26_newsletter", "94_job_alert_en", "95_job_alert_de")
+        # read for their calendar part, and for the top of a reply's text (test_prefilter)
+        and p.stem not in ("28_broken_ics", "78_en_founder_plain")
     ],
     ids=lambda p: p.name,
 )
@@ -289,6 +291,16 @@ def test_candidate_filter_keeps_every_interview_mail(path: Path):
 def test_candidate_filter_skips_a_plain_newsletter():
     assert not looks_like_candidate(
         b"From: news@shop.example\r\nSubject: Black Friday deals\r\nContent-Type: text/html\r\n"
+    )
+
+
+def test_candidate_filter_takes_no_reply_or_attachment_for_an_interview():
+    """Being a reply, or having an attachment, is no sign of an interview (issue 16: a
+    third of a mailbox earned its body for it)."""
+    assert not looks_like_candidate(
+        b"From: Alex <alex@mailbox.example>\r\nSubject: Re: weekend plans\r\n"
+        b"In-Reply-To: <p1@seeker.example>\r\nX-MS-Has-Attach: yes\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n'
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import socket
+import struct
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -73,6 +76,152 @@ def test_first_sync_fetches_no_body_of_ordinary_mail(rt, imap_account):
     assert by_subject[b"Your weekly digest"].raw is None
     zoom = [m for m in got if m is not by_subject[b"Your weekly digest"]][0]
     assert zoom.raw is not None  # found by its .ics in the BODYSTRUCTURE alone
+
+
+def _with_pdf(raw: bytes, pdf_bytes: int) -> bytes:
+    """The message with its text as the first part of a multipart/mixed, and a PDF of
+    `pdf_bytes` (base64) attached after it."""
+    head, _, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
+    fields: list[bytes] = []
+    for line in head.split(b"\n"):  # one entry a field, folded lines kept with theirs
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1] += b"\n" + line
+        else:
+            fields.append(line)
+    mime = (b"content-type", b"content-transfer")
+    keep = [f for f in fields if not f.lower().startswith(mime)]
+    text_type = [f for f in fields if f.lower().startswith(mime)]
+    pdf = base64.encodebytes(b"%PDF-1.7\n" + bytes(range(256)) * (pdf_bytes // 256))
+    return (
+        b"\r\n".join(
+            [
+                *keep,
+                b'Content-Type: multipart/mixed; boundary="att"',
+                b"",
+                b"--att",
+                *text_type,
+                b"",
+                body.rstrip(b"\n"),
+                b"--att",
+                b'Content-Type: application/pdf; name="agenda.pdf"',
+                b'Content-Disposition: attachment; filename="agenda.pdf"',
+                b"Content-Transfer-Encoding: base64",
+                b"",
+                pdf.rstrip(b"\n"),
+                b"--att--",
+                b"",
+            ]
+        )
+        .replace(b"\r\n", b"\n")
+        .replace(b"\n", b"\r\n")
+    )
+
+
+def _received(rt) -> int:
+    """Bytes received on the source's connection so far, as the kernel counted them
+    (TCP_INFO tcpi_bytes_received, Linux >= 4.2)."""
+    info = rt.source.client.socket().getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+    return struct.unpack_from("=Q", info, 128)[0]
+
+
+def test_an_interview_with_a_2mb_pdf_is_read_without_the_pdf(rt, imap_account):
+    """Of a candidate only its text and calendar parts are fetched (BODYSTRUCTURE
+    sections), never an attachment: the interview is found, the PDF never downloaded."""
+    raw = _with_pdf(fixture("10_greenhouse_plain.eml"), 2 * 1024 * 1024)
+    assert len(raw) > 2_700_000
+    imap_account.append("INBOX", raw)
+    report = run_pass(rt, now=BEFORE)
+    assert report.outcomes.get("new") == 1, report
+    assert [i.company for i in interviews.all_interviews(rt.store)] == ["Umbrella"]
+    assert _received(rt) < 100_000  # greeting, login, header and the text part
+
+
+def test_a_list_mail_without_an_interview_word_gets_no_body(rt, imap_account):
+    """A newsletter (List-Id) is read only if its subject says interview: 'meeting' or
+    'offer' in a list mail's subject earn it nothing."""
+    imap_account.append(
+        "INBOX",
+        b"From: City Museum <members@museum.example>\r\nTo: sam.seeker@example.net\r\n"
+        b"Subject: Members' meeting and a special offer\r\n"
+        b"List-Id: Members <members.museum.example>\r\n"
+        b"Message-ID: <m-1@museum.example>\r\nDate: Mon, 23 Nov 2026 08:00:00 +0000\r\n"
+        b"\r\nSee you on Friday.\r\n",
+    )
+    imap_account.append("INBOX", fixture("10_greenhouse_plain.eml"))
+    got = list(rt.source.fetch_new(inbound.remembered(rt), inbound.wanted(rt)))
+    by_id = {inbound.Header.parse(m.header).message_id: m for m in got}
+    assert by_id["<m-1@museum.example>"].raw is None
+    assert by_id["<m-1@museum.example>"].reason == "not a candidate"
+    assert by_id["<gh.5551234.abcdef@us.greenhouse-mail.io>"].raw is not None
+
+
+def test_a_reply_in_an_unknown_thread_is_read_when_its_first_words_say_interview(rt, imap_account):
+    """A reply the header leaves open (a founder answering an intro thread) earns its
+    body by the first words of its text; a friend's reply with photos earns nothing."""
+    imap_account.append("INBOX", fixture("78_en_founder_plain.eml"))
+    photos = _with_pdf(
+        b"From: Alex Rivera <alex.rivera@mailbox.example>\r\nTo: sam.seeker@example.net\r\n"
+        b"Subject: Re: Photos from the lake\r\nIn-Reply-To: <p1@seeker.example>\r\n"
+        b"Message-ID: <lake-2@mailbox.example>\r\nDate: Mon, 23 Nov 2026 08:00:00 +0000\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nHere they are, see you soon!\r\n",
+        300_000,
+    )
+    imap_account.append("INBOX", photos)
+    got = {
+        inbound.Header.parse(m.header).message_id: m
+        for m in rt.source.fetch_new(inbound.remembered(rt), inbound.wanted(rt))
+    }
+    assert got["<lake-2@mailbox.example>"].raw is None
+    assert got["<CAMaya0001@mail.halcyon.example>"].raw is not None
+    assert _received(rt) < 60_000  # the top of the friend's text, never the photos
+
+
+def test_a_reply_to_a_thank_you_followup_sent_is_read_without_its_attachment(rt, imap_account):
+    """A reply naming one of followup's own Message-IDs (store: sends) earns its body,
+    whoever sent it and whatever its subject; of that body only the text is fetched."""
+    with rt.store.transaction():
+        rt.store.execute(
+            "INSERT INTO sends (message_id, purpose, recipients, state, started_at) "
+            "VALUES ('<ty-1@followup.example>', 'thank_you', 'x@y.example', 'sent', '2026-11')"
+        )
+    reply = (
+        b"From: Someone <someone@forwarder.example>\r\nTo: sam.seeker@example.net\r\n"
+        b"Subject: Re: Hello\r\nIn-Reply-To: <TY-1@followup.example>\r\n"
+        b"Message-ID: <r-1@forwarder.example>\r\nDate: Mon, 23 Nov 2026 08:00:00 +0000\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nThanks, likewise.\r\n"
+    )
+    imap_account.append("INBOX", _with_pdf(reply, 500_000))
+    (msg,) = rt.source.fetch_new(inbound.remembered(rt), inbound.wanted(rt))
+    assert msg.raw is not None and b"Thanks, likewise." in msg.raw
+    assert len(msg.raw) < 2_000  # header, the text part, the boundaries: no PDF
+
+
+def test_every_interview_fixture_reads_the_same_from_its_fetched_parts(rt, imap_account):
+    """Rebuilt from its text and calendar sections, each interview fixture (with a PDF
+    attached) is read by detect() as the whole message is, and the PDF is left out."""
+    from followup.core.detect import detect
+
+    names = sorted(
+        p.name
+        for p in MESSAGES.glob("*.eml")
+        if '"is_interview": true' in (MESSAGES / "expected" / f"{p.stem}.json").read_text()
+    )
+    sent = {}
+    for name in names:
+        raw = _with_pdf(fixture(name), 64 * 1024)
+        sent[imap_account.append("INBOX", raw)] = (name, raw)
+    me = rt.settings.me
+
+    def read(raw: bytes):
+        return detect(raw, my_addresses=me.addresses, default_timezone=me.timezone)
+
+    got = list(rt.source.fetch_new(inbound.remembered(rt), lambda header: True))
+    assert len(got) == len(names)
+    for msg in got:
+        name, whole = sent[int(msg.key.split(":")[1])]
+        assert msg.raw is not None, name
+        assert len(msg.raw) < len(whole) - 64 * 1024, name
+        assert read(msg.raw) == read(whole), name
 
 
 def test_lookback_window_limits_the_first_sync(mail_env, imap_account):

@@ -17,7 +17,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import getaddresses
 
-from followup.adapters.sources import Incoming, Seen, header_block
+from followup.adapters.sources import Incoming, Peek, Seen, Wanted, header_block
 from followup.adapters.store import Store, utcnow
 from followup.adapters.store import drafts as draft_rows
 from followup.adapters.store import interviews as interview_rows
@@ -27,7 +27,16 @@ from followup.adapters.store import tasks as task_rows
 from followup.app import commands, drafts, interviews, tasks
 from followup.app.outbox import MARK_HEADER
 from followup.app.runtime import Runtime
-from followup.core import bounces, debrief, detect, detect_text, replies, request_reply, senders
+from followup.core import (
+    bounces,
+    debrief,
+    detect,
+    detect_text,
+    prefilter,
+    replies,
+    request_reply,
+    senders,
+)
 from followup.core.model import (
     ApprovalRequest,
     Detection,
@@ -43,21 +52,44 @@ from followup.core.model import (
 log = logging.getLogger(__name__)
 
 
-def wanted(rt: Runtime):
-    """Which headers earn a body fetch: possible invites, and mail from the user."""
-    mine = rt.settings.me.addresses
+REFRESH_EVERY = 250  # headers between two looks at whether the store learned something
 
+
+def wanted(rt: Runtime) -> Wanted:
+    """Which headers earn a body fetch (core.prefilter): what the store knows is read once,
+    and again only when it changed during the pass (an interview found in a first sync
+    makes its company's later mail worth reading)."""
+    return _Prefilter(rt)
+
+
+class _Prefilter:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.known = known(rt)
+        self.generation = message_log.thread_generation(rt.store)
+        self.calls = 0
+
+    def __call__(self, header: bytes) -> bool | Peek:
+        self.calls += 1
+        if self.calls % REFRESH_EVERY == 0:
+            generation = message_log.thread_generation(self.rt.store)
+            if generation != self.generation:
+                self.known, self.generation = known(self.rt), generation
+        verdict = prefilter.need(header, self.known)
+        if verdict == prefilter.PEEK:
+            return prefilter.top_says_interview
+        return verdict == prefilter.BODY
+
+
+def known(rt: Runtime) -> prefilter.Known:
+    """The store's knowledge the pre-filter needs, as one plain frozen object."""
     people, domains = company_addresses(rt)
-
-    def predicate(header: bytes) -> bool:
-        if detect.looks_like_candidate(header) or bounces.looks_like_bounce(header):
-            return True
-        senders = _senders(header)
-        if senders & mine or senders & people.keys():
-            return True
-        return any(s.rpartition("@")[2] in domains for s in senders)
-
-    return predicate
+    return prefilter.Known(
+        message_ids=message_log.thread_ids(rt.store),
+        people=frozenset(people),
+        domains=frozenset(domains),
+        mine=frozenset(rt.settings.me.addresses),
+    )
 
 
 @dataclass(frozen=True)
@@ -91,16 +123,6 @@ def _field(parsed, name: str) -> str:
         return str(parsed.get(name, "") or "")
     except Exception:  # noqa: BLE001 - a field the email package cannot read is absent
         return ""
-
-
-def _senders(header: bytes) -> set[str]:
-    """From addresses for the pre-filter, which sees every header in the mailbox:
-    the fast compat32 parser and one field (the full parse comes for candidates)."""
-    try:
-        value = BytesHeaderParser().parsebytes(header).get("From", "")
-        return {a.lower() for _, a in getaddresses([str(value)]) if a}
-    except Exception:  # noqa: BLE001 - a mangled header is just "no sender"
-        return set()
 
 
 def remembered(rt: Runtime) -> Seen:

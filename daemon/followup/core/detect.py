@@ -97,32 +97,74 @@ def detect(
         return Detection(None, f"unreadable message: {type(exc).__name__}")
 
 
-_CANDIDATE_RE = re.compile(
-    r"interview|invitation|invite|invitaci|einladung|calendar|meeting|screen|onsite|"
-    r"greenhouse|lever|workday|goodtime|calendly|ashby|zoom|teams|webex|"
-    r"text/calendar|application/ics|\.ics\b|method=|recruit|hiring|talent|schedul|"
-    r"confirm|appointment|call with|chat with|booked|entrevista|"
+# Words in a header block that make a message worth reading: plain substrings of the
+# lower-cased header (`in` is ~30x faster than one big regex alternation over it).
+_CANDIDATE_WORDS = (
+    *("interview", "invitation", "invite", "invitaci", "einladung", "calendar", "meeting"),
+    *("screen", "onsite", "greenhouse", "lever", "workday", "goodtime", "calendly", "ashby"),
+    *("zoom", "teams", "webex", "text/calendar", "application/ics", "method=", "recruit"),
+    "hiring",
+    *("talent", "schedul", "confirm", "appointment", "call with", "chat with", "booked"),
+    "entrevista",
     # the same in German, French, Dutch, Portuguese, and their ATS tools
-    r"gespräch|gespr=c3=a4ch|bewerbung|entretien|entrevue|candidat|sollicitatie|gesprek|"
-    r"uitnodiging|convite|vaga\b|personio|teamtailor|recruitee|gupy|join\.com|"
-    r"vorstellungsgespr|termin|verschoben|reprogramad|remarcad|verplaatst|"
-    r"urn:content-classes:calendarmessage|"
-    r"next steps|availability|opportunity|application|position|\brole\b|candidate|offer|"
-    r"^in-reply-to:|"  # a reply in a thread (recruiters answer "Re: Next steps") is worth a look
-    r"x-ms-exchange-calendar|x-ms-tnef-correlator|x-ms-has-attach:\s*yes|multipart/mixed",
-    re.MULTILINE,  # lower-case words on lower-cased headers: IGNORECASE is 3x slower
+    *("gespräch", "gespr=c3=a4ch", "bewerbung", "entretien", "entrevue", "candidat"),
+    *("sollicitatie", "gesprek", "uitnodiging", "convite", "personio", "teamtailor"),
+    *("recruitee", "gupy", "join.com", "vorstellungsgespr", "termin", "verschoben"),
+    *("reprogramad", "remarcad", "verplaatst", "urn:content-classes:calendarmessage"),
+    *("next steps", "availability", "opportunity", "application", "position", "offer"),
+    # Exchange invites that carry no text/calendar part (TNEF). Being a reply, or having
+    # an attachment, says nothing of an interview: replies in our own threads and mail
+    # from the companies are let through by core.prefilter.
+    *("x-ms-exchange-calendar", "x-ms-tnef-correlator"),
 )
+_CANDIDATE_BOUNDED = re.compile(r"vaga\b|\.ics\b|\brole\b")
+# Long fields of hostnames, IPs and signatures (most of a real header's bytes): no word
+# of the list above is read in them.
+_TRACE_FIELDS = (
+    "received:",
+    "x-received:",
+    "dkim-signature:",
+    "x-google-dkim-signature:",
+    "arc-seal:",
+    "arc-message-signature:",
+    "arc-authentication-results:",
+    "authentication-results:",
+    "received-spf:",
+    "x-gm-message-state:",
+    "x-google-smtp-source:",
+)
+
+
+def _readable_header(text: str) -> str:
+    """The lower-cased header without its trace fields (folded lines go with theirs)."""
+    kept, skipping = [], False
+    for line in text.lower().splitlines():
+        if line[:1] in (" ", "\t"):
+            if not skipping:
+                kept.append(line)
+            continue
+        skipping = line.startswith(_TRACE_FIELDS)
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _has_candidate_word(text: str) -> bool:
+    return any(w in text for w in _CANDIDATE_WORDS) or bool(_CANDIDATE_BOUNDED.search(text))
 
 
 def looks_like_candidate(header_bytes: bytes) -> bool:
     """Cheap, generous pre-filter on a header block (false positives are cheap)."""
     try:
         head = bytes(header_bytes[:64_000])
-        text = head.decode("utf-8", errors="replace")
+        if _has_candidate_word(_readable_header(head.decode("utf-8", errors="replace"))):
+            return True
+        if b"=?" not in head:
+            return False  # no RFC 2047 word: the decoded fields say nothing new
         msg = email.message_from_bytes(head, policy=email.policy.compat32)
         decoded = " ".join(
             decode_header_value(msg.get(h)) for h in ("Subject", "From", "Sender", "Reply-To")
         )
-        return bool(_CANDIDATE_RE.search(text.lower()) or _CANDIDATE_RE.search(decoded.lower()))
+        return _has_candidate_word(decoded.lower())
     except Exception:
         return True  # unreadable headers: let the full detector decide

@@ -15,9 +15,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from followup.core.model import SyncPosition
+from followup.core.prefilter import PEEK_BYTES
 
-# The header block of a message -> should its body be fetched?
-Wanted = Callable[[bytes], bool]
+__all__ = ["PEEK_BYTES", "Incoming", "MailSource", "Peek", "Seen", "Wanted", "header_block"]
+
+# The first words of a message's first text part -> should its body be fetched?
+Peek = Callable[[str], bool]
+# The header block of a message -> should its body be fetched? Or a Peek: the source
+# reads at most PEEK_BYTES of the first text part and fetches the body if it says so.
+Wanted = Callable[[bytes], bool | Peek]
 
 
 @dataclass(frozen=True)

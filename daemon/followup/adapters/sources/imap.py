@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from followup.adapters import net
 from followup.adapters.config import Source
 from followup.adapters.net import CheckResult
-from followup.adapters.sources import Incoming, Seen, Wanted
+from followup.adapters.sources import PEEK_BYTES, Incoming, Seen, Wanted, imap_parts
 from followup.core import oauth
 from followup.core.model import FollowupError, SyncPosition
 
@@ -379,24 +379,30 @@ class ImapSource:
         return anchor - timedelta(days=self.cfg.lookback_days)
 
     def _fetch_chunk(self, uids, uidvalidity, wanted):
-        """Headers of the chunk in one FETCH; candidate bodies in byte-bounded FETCHes,
-        fetched only when the pipeline reaches them, each dropped once yielded."""
+        """Headers of the chunk in one FETCH; the top of the text of replies the header
+        leaves open (one more FETCH); candidates' text and calendar parts in byte-bounded
+        FETCHes, fetched only when the pipeline reaches them, each dropped once yielded."""
         heads = self._guard(
             lambda c: c.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE", "RFC822.SIZE"])
         )
         self.commands += 1
-        notes, sizes, pending = {}, {}, []
+        verdicts = {}
+        for uid in uids:
+            data = heads.get(uid, {})
+            structure = data.get(b"BODYSTRUCTURE")
+            verdicts[uid] = _has_calendar(structure) or wanted(data.get(b"BODY[HEADER]", b""))
+        self._peek(heads, verdicts)
+        notes, sizes, plans, pending = {}, {}, {}, []
         cap = self.cfg.max_message_bytes
         for uid in uids:
             data = heads.get(uid, {})
             sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
-            if not (
-                wanted(data.get(b"BODY[HEADER]", b"")) or _has_calendar(data.get(b"BODYSTRUCTURE"))
-            ):
+            if verdicts[uid] is not True:
                 notes[uid] = "not a candidate"
             elif sizes[uid] > cap:
                 notes[uid] = _too_large(sizes[uid], self.cfg.max_message_mb)
             else:
+                plans[uid] = imap_parts.plan(data.get(b"BODYSTRUCTURE"))
                 pending.append(uid)
         candidates = set(pending)
         bodies: dict = {}
@@ -405,8 +411,8 @@ class ImapSource:
             raw, note = None, notes.get(uid, "")
             if uid in candidates:
                 if uid not in bodies:
-                    bodies = self._fetch_bodies(_next_batch(pending, sizes))
-                raw = bodies.pop(uid, {}).get(b"BODY[]")
+                    bodies = self._fetch_bodies(_next_batch(pending, sizes, plans), plans)
+                raw = _rebuilt(header, plans[uid], bodies.pop(uid, {}))
                 if raw is None:
                     note = "vanished"
                 elif len(raw) > cap:  # the server's RFC822.SIZE was missing or wrong
@@ -426,9 +432,35 @@ class ImapSource:
             yield msg
             del msg
 
-    def _fetch_bodies(self, batch: list[int]) -> dict:
-        bodies = self._guard(lambda c: c.fetch(batch, ["BODY.PEEK[]"]))
-        self.commands += 1
+    def _peek(self, heads: dict, verdicts: dict) -> None:
+        """Settle the verdicts that are a Peek: read the first PEEK_BYTES of each such
+        message's first text part (one FETCH per distinct section) and ask the Peek."""
+        tops = {}
+        for uid, verdict in verdicts.items():
+            if callable(verdict):
+                top = imap_parts.first_text(heads.get(uid, {}).get(b"BODYSTRUCTURE"))
+                if top is None:
+                    verdicts[uid] = False  # no text to look at: nothing to read either
+                else:
+                    tops[uid] = top
+        for item, group in _grouped(tops, lambda top: top.item(PEEK_BYTES)).items():
+            answers = self._guard(lambda c, g=group, i=item: c.fetch(g, [i]))
+            self.commands += 1
+            for uid in group:
+                verdicts[uid] = bool(verdicts[uid](tops[uid].text(answers.get(uid, {}))))
+
+    def _fetch_bodies(self, batch: list[int], plans: dict) -> dict:
+        """The planned sections of each message of the batch (one FETCH per distinct set
+        of sections), or the whole message where there is no plan."""
+        items = {uid: plans[uid].items if plans[uid] else ("BODY.PEEK[]",) for uid in batch}
+        bodies: dict = {}
+        for wanted, group in _grouped(items, lambda i: i).items():
+            if not wanted:  # nothing readable in it: its header is all there is
+                bodies.update({uid: {} for uid in group})
+                continue
+            got = self._guard(lambda c, g=group, w=wanted: c.fetch(g, list(w)))
+            self.commands += 1
+            bodies.update(got)
         return bodies
 
     # waiting ----------------------------------------------------------------
@@ -498,15 +530,34 @@ def _past(position: SyncPosition, uidnext) -> bool:
     return uidnext is not None and int(position.last_uid) >= int(uidnext)
 
 
-def _next_batch(pending: list[int], sizes: dict[int, int]) -> list[int]:
-    """Take the next candidates off `pending`, at most BODY_BATCH_BYTES of them by
-    RFC822.SIZE (always at least one)."""
+def _next_batch(pending: list[int], sizes: dict[int, int], plans: dict) -> list[int]:
+    """Take the next candidates off `pending`, at most BODY_BATCH_BYTES of them by the
+    size of what is fetched of each (always at least one)."""
     batch: list[int] = []
     total = 0
-    while pending and (not batch or total + sizes[pending[0]] <= BODY_BATCH_BYTES):
-        total += sizes[pending[0]]
+
+    def size(uid: int) -> int:
+        return plans[uid].size if plans.get(uid) else sizes[uid]
+
+    while pending and (not batch or total + size(pending[0]) <= BODY_BATCH_BYTES):
+        total += size(pending[0])
         batch.append(pending.pop(0))
     return batch
+
+
+def _grouped(by_uid: dict, key) -> dict:
+    """UIDs grouped by key(value): one FETCH asks the same items of every UID in it."""
+    groups: dict = {}
+    for uid, value in by_uid.items():
+        groups.setdefault(key(value), []).append(uid)
+    return groups
+
+
+def _rebuilt(header: bytes, plan: imap_parts.Plan | None, answer: dict) -> bytes | None:
+    """The message as fetched: whole, or rebuilt from the planned sections."""
+    if plan is None:
+        return answer.get(b"BODY[]")
+    return plan.rebuild(header, answer) if header else None
 
 
 def _too_large(size: int, cap_mb: int) -> str:

@@ -13,7 +13,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from followup.adapters.sources import Incoming, Seen, Wanted, header_block
+from followup.adapters.sources import PEEK_BYTES, Incoming, Seen, Wanted, header_block
+from followup.core import mailtext
 from followup.core.model import FollowupError
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class MaildirSource:
                 )
                 log.warning("%s %s: skipped: %s", self.folder, key, reason)
                 yield Incoming(self.folder, key, header, None, reason, record=True)
-            elif wanted(header) or b"text/calendar" in data.lower():
+            elif b"text/calendar" in data.lower() or _settled(wanted(header), data):
                 yield Incoming(self.folder, key, header, data, record=True)
             else:
                 yield Incoming(self.folder, key, header, None, "not a candidate", record=True)
@@ -66,3 +67,14 @@ class MaildirSource:
 
     def close(self) -> None:
         pass
+
+
+def _settled(verdict, data: bytes) -> bool:
+    """A Peek is asked about the top of the first text part (the file is read anyway)."""
+    if not callable(verdict):
+        return bool(verdict)
+    try:
+        text = mailtext.body_text(mailtext.parse_bytes(data[: HEADER_BYTES * 4]))
+    except Exception:  # noqa: BLE001 - an unreadable body: let detection decide
+        return True
+    return bool(verdict(text[:PEEK_BYTES]))

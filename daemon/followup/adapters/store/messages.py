@@ -45,6 +45,35 @@ def seen_message_id(store: Store, message_id: str) -> bool:
     )
 
 
+# Outcomes of a message that made or changed an interview: its thread is the interview's.
+_INTERVIEW_OUTCOMES = ("new", "update", "cancel")
+MAX_THREAD_IDS = 50_000  # newest first: years of a busy search
+
+
+def thread_ids(store: Store) -> frozenset[str]:
+    """Lower-cased Message-IDs a reply may name to be worth reading: every message
+    followup sent, and every message an interview came from or was changed by."""
+    marks = ",".join("?" * len(_INTERVIEW_OUTCOMES))
+    rows = store.all(
+        "SELECT message_id AS id FROM sends "
+        "UNION SELECT source FROM interviews WHERE source LIKE '<%' "
+        f"UNION SELECT message_id FROM messages WHERE outcome IN ({marks}) "
+        "AND message_id LIKE '<%' LIMIT ?",
+        (*_INTERVIEW_OUTCOMES, MAX_THREAD_IDS),
+    )
+    return frozenset(str(r["id"]).strip().lower() for r in rows)
+
+
+def thread_generation(store: Store) -> tuple:
+    """Changes whenever `thread_ids` or the active plans' people may have changed: cheap
+    enough to ask every few hundred messages of a first sync."""
+    row = store.one(
+        "SELECT (SELECT max(id) FROM sends) AS s, (SELECT count(*) FROM people) AS p, "
+        "(SELECT max(updated_at) FROM interviews) AS i, (SELECT count(*) FROM interviews) AS n"
+    )
+    return tuple(row) if row is not None else ()
+
+
 def known_keys(store: Store, folder: str) -> frozenset[str]:
     """Every key of the folder looked at already."""
     return frozenset(
