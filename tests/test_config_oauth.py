@@ -87,7 +87,6 @@ def test_token_cmd_needs_no_sign_in(tmp_path):
     [
         (IMAP + 'auth = "kerberos"\n', "[source] auth"),
         (IMAP + 'auth = "oauth2"\n', "[source] auth"),
-        (IMAP + 'auth = "oauth2"\n[oauth]\nprovider = "google"\n', "[oauth] client_id"),
         (IMAP + 'auth = "oauth2"\npassword_cmd = "pass x"\n', "[source] password_cmd"),
         (IMAP + 'token_cmd = "pizauth show x"\n', "[source] token_cmd"),
         (IMAP + 'password_cmd = ""\n', "[source] password_cmd"),
@@ -124,3 +123,44 @@ def test_cli_exit_2_one_line(tmp_path):
     result = followup("check", "--config", str(path))
     assert result.returncode == 2
     assert "[source] auth" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_init_for_outlook_signs_in_with_microsoft_and_says_so(tmp_path):
+    path = tmp_path / "config.toml"
+    made = followup("init", "--config", str(path), "--email", "sam.seeker@outlook.com")
+    assert made.returncode == 0, made.stderr
+    s = config.load(path)
+    assert (s.source.auth, s.transport.auth) == ("oauth2", "oauth2")
+    assert s.oauth.provider == "microsoft" and s.source.host == "outlook.office365.com"
+    assert "Microsoft takes no passwords from mail apps" in made.stdout
+    assert "[oauth] client_id" in made.stdout and "followup login --oauth" in made.stdout
+    # Until a client id is set every other command works, and signing in names the key.
+    assert followup("status", "--config", str(path)).returncode == 0
+    login = followup("login", "--config", str(path), "--oauth", "--no-browser")
+    assert login.returncode == 2 and "[oauth] client_id" in login.stderr
+
+
+def test_init_for_gmail_offers_an_app_password_or_oauth_with_its_client_id(tmp_path):
+    plain = tmp_path / "plain.toml"
+    made = followup("init", "--config", str(plain), "--email", "sam.seeker@gmail.com")
+    assert made.returncode == 0 and config.load(plain).source.auth == "password"
+    assert "app password" in made.stdout and "--oauth" in made.stdout
+    path = tmp_path / "oauth.toml"
+    args = ("--email", "sam.seeker@gmail.com", "--oauth", "--client-id", "123-abc.example")
+    made = followup("init", "--config", str(path), *args)
+    assert made.returncode == 0, made.stderr
+    s = config.load(path)
+    assert s.transport.auth == "oauth2" and s.oauth.provider == "google"
+    assert s.oauth.client_id == "123-abc.example" and "[oauth] client_id" not in made.stdout
+
+
+def test_init_for_a_hosted_domain_takes_the_provider_and_refuses_oauth_it_cannot_do(tmp_path):
+    path = tmp_path / "m365.toml"
+    args = ("--email", "sam@seeker.example", "--provider", "microsoft")
+    assert followup("init", "--config", str(path), *args).returncode == 0
+    s = config.load(path)
+    assert s.source.host == "outlook.office365.com" and s.oauth.provider == "microsoft"
+    refused = followup(
+        "init", "--config", str(tmp_path / "x.toml"), "--email", "sam@yahoo.com", "--oauth"
+    )
+    assert refused.returncode == 2 and "Google and Microsoft only" in refused.stderr

@@ -670,11 +670,9 @@ def _check_auth(path: Path, source: Source, transport: Transport, oauth: OAuth |
                 f'{path}: [{name}] auth: "oauth2" needs an [oauth] section with provider and '
                 "client_id (or token_cmd, a command that prints an access token)"
             )
-        if not oauth.client_id:
-            raise UsageError(
-                f'{path}: [oauth] client_id: required by [{name}] auth = "oauth2": the id of '
-                "the app you registered with your provider (or token_cmd)"
-            )
+        # No client_id yet is not an error here: `followup init` writes an Outlook
+        # user's config before they have registered one; signing in says what is missing
+        # (require_client_id), and every other command works meanwhile.
     signed_in = [
         (name, side.username)
         for name, side in sides
@@ -685,6 +683,18 @@ def _check_auth(path: Path, source: Source, transport: Transport, oauth: OAuth |
             f"{path}: [transport] username: one sign-in (`followup login --oauth`) is one "
             f"account: expected the same username as [source] ({signed_in[0][1]!r})"
         )
+
+
+def require_client_id(settings: Settings, side: str) -> OAuth:
+    """The [oauth] settings a sign-in needs, or exit 2 naming the missing key."""
+    oauth = settings.oauth
+    if oauth is None or not oauth.client_id:
+        raise UsageError(
+            f'{settings.path}: [oauth] client_id: required by [{side}] auth = "oauth2": the id '
+            "of the app you registered with your provider (README: 'Signing in with OAuth2'), "
+            "or a token_cmd"
+        )
+    return oauth
 
 
 def _load_approval(s: _Section) -> Approval:

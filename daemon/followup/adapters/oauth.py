@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from followup.adapters import credentials, private
-from followup.adapters.config import OAuth, Settings
+from followup.adapters.config import OAuth, Settings, require_client_id
 from followup.adapters.logsetup import register_secret
 from followup.core import oauth as core
 from followup.core.model import FollowupError
@@ -211,7 +211,7 @@ def logins(
         if command:
             which = f"{key} token_cmd" if side.token_cmd else "[oauth] token_cmd"
             return CommandToken(command, which)
-        assert oauth is not None  # the config loader saw to it
+        oauth = require_client_id(settings, credentials.SECTION[role])
         if not shared:
             shared.append(
                 TokenSource(

@@ -16,6 +16,8 @@ class Provider:
     # 365): reconciliation after a crash treats a missing copy as "not sent".
     keeps_sent_copy: bool
     password_hint: str = ""
+    oauth: str = ""  # the [oauth] provider that signs in here ("google", "microsoft")
+    oauth_only: bool = False  # no passwords from mail apps: OAuth2 or nothing
 
 
 GMAIL = Provider(
@@ -26,6 +28,7 @@ GMAIL = Provider(
     "ssl",
     True,
     "an app password (Google Account > Security > App passwords)",
+    oauth="google",
 )
 OUTLOOK = Provider(
     "Outlook",
@@ -34,7 +37,9 @@ OUTLOOK = Provider(
     587,
     "starttls",
     True,
-    "your password, or an app password if two-step sign-in is on",
+    "an OAuth2 sign-in (Microsoft takes no passwords from mail apps)",
+    oauth="microsoft",
+    oauth_only=True,
 )
 YAHOO = Provider(
     "Yahoo",
@@ -80,6 +85,10 @@ _BY_DOMAIN = {
     "fastmail.fm": FASTMAIL,
 }
 _BY_HOST = {p.smtp_host: p for p in _BY_DOMAIN.values()}
+
+
+#: For an address on the user's own domain hosted by one of these (`init --provider`).
+HOSTED = {"google": GMAIL, "microsoft": OUTLOOK}
 
 
 def for_address(address: str) -> Provider | None:

@@ -28,17 +28,30 @@ def config_text(
     email: str,
     timezone: str | None = None,
     servers: tuple[str, str] | None = None,
+    provider: providers.Provider | None = None,
+    oauth: bool = False,
+    client_id: str = "",
 ) -> str:
     """The example config with the user's values filled in, comments kept. A known
-    provider's servers come from the address; else `servers` (IMAP, SMTP host), else
-    `guessed_servers` — never another provider's (the example's Gmail hosts)."""
+    provider's servers come from the address (or `provider`); else `servers` (IMAP,
+    SMTP host), else `guessed_servers` — never another provider's (the example's Gmail
+    hosts). A provider that takes no passwords (Microsoft), or `oauth`, signs in with
+    OAuth2: `auth = "oauth2"` on both sides and its `[oauth] provider`."""
     text = resources.example_config().read_text(encoding="utf-8")
     values: dict[tuple[str, str], object] = {
         ("me", "name"): name or "Your Name",
         ("me", "email"): email,
         ("me", "timezone"): timezone or system_timezone(),
     }
-    provider = providers.for_address(email)
+    provider = provider or providers.for_address(email)
+    if provider and provider.oauth and (oauth or provider.oauth_only):
+        values |= {
+            ("source", "auth"): "oauth2",
+            ("transport", "auth"): "oauth2",
+            ("oauth", "provider"): provider.oauth,
+        }
+        if client_id:
+            values[("oauth", "client_id")] = client_id
     if provider:
         values |= {
             ("source", "host"): provider.imap_host,
@@ -53,6 +66,41 @@ def config_text(
             HOST_COMMENTS[1], GUESS_COMMENT
         )
     return fill(text, values)
+
+
+def next_steps(
+    provider: providers.Provider | None,
+    *,
+    servers: tuple[str, str] | None,
+    oauth: bool,
+    client_id: str,
+) -> list[str]:
+    """What `followup init` tells the user to do next, for their provider."""
+    if provider and provider.oauth and (oauth or provider.oauth_only):
+        who = "Microsoft" if provider.oauth == "microsoft" else "Google"
+        lines = [
+            f"Servers set for {provider.name}; sign-in is OAuth2 with {who} "
+            f'(auth = "oauth2", [oauth] provider = "{provider.oauth}")'
+            + (": Microsoft takes no passwords from mail apps." if provider.oauth_only else ".")
+        ]
+        if not client_id:
+            lines.append(
+                f"Register an app with {who} (README: 'Signing in with OAuth2') and put its "
+                "client id in [oauth] client_id."
+            )
+        device = " (`--device` on a host without a browser)" if who == "Microsoft" else ""
+        return [*lines, f"Next: `followup login --oauth`{device}, then `followup check`."]
+    lines = []
+    if provider:
+        lines.append(f"Servers set for {provider.name}; it needs {provider.password_hint}.")
+        if provider.oauth:
+            lines.append("Or sign in with OAuth2 instead: `followup init --oauth --force`.")
+    elif servers:
+        lines.append(
+            f"Servers set to {servers[0]} (IMAP) and {servers[1]} (SMTP): check them against "
+            "your provider's settings ([source] host, [transport] host)."
+        )
+    return [*lines, "Next: `followup login` to store your password, then `followup check`."]
 
 
 HOST_COMMENTS = ("# IMAP server", "# SMTP server")

@@ -25,6 +25,18 @@ from followup.core.model import FollowupError, UsageError
 @click.option("--force", is_flag=True, help="Overwrite an existing config file.")
 @click.option("--imap-host", help="Your IMAP server (for a provider followup does not know).")
 @click.option("--smtp-host", help="Your SMTP server (for a provider followup does not know).")
+@click.option(
+    "--provider",
+    type=click.Choice(["google", "microsoft"]),
+    help="Your own domain's mail is hosted by Google Workspace or Microsoft 365.",
+)
+@click.option(
+    "--oauth",
+    "use_oauth",
+    is_flag=True,
+    help="Sign in with OAuth2 where a password would also do (Gmail); Microsoft always does.",
+)
+@click.option("--client-id", default="", help="The OAuth2 client id you registered (README).")
 def init(
     config_path: Path | None,
     email: str | None,
@@ -32,6 +44,9 @@ def init(
     force: bool,
     imap_host: str | None,
     smtp_host: str | None,
+    provider: str | None,
+    use_oauth: bool,
+    client_id: str,
 ) -> None:
     """Write a commented config file and a folder for your own templates.
 
@@ -39,6 +54,8 @@ def init(
     Outlook, Yahoo, iCloud and Fastmail from your address); asks for your email
     address, and for the servers of a provider it does not know (imap.DOMAIN and
     smtp.DOMAIN are offered; --imap-host/--smtp-host off a terminal).
+    Outlook.com, Hotmail, Live and Microsoft 365 sign in with OAuth2 (they take no
+    passwords from mail apps); Gmail with an app password, or OAuth2 with --oauth.
     """
     from followup.adapters import config, providers, setup
 
@@ -51,14 +68,27 @@ def init(
         email = click.prompt("Your email address")
     email = email.strip()
     name = name or setup.detected_name()
+    known = providers.HOSTED[provider] if provider else providers.for_address(email)
+    if use_oauth and not (known and known.oauth):
+        raise UsageError(
+            "--oauth: followup knows the OAuth2 sign-in of Google and Microsoft only; for "
+            'another provider set [oauth] provider = "custom" and its endpoints by hand'
+        )
     servers = None
-    if providers.for_address(email) is None:
+    if known is None:
         guess_imap, guess_smtp = setup.guessed_servers(email)
         if sys.stdin.isatty() and not (imap_host and smtp_host):
             imap_host = imap_host or click.prompt("Your IMAP server", default=guess_imap)
             smtp_host = smtp_host or click.prompt("Your SMTP server", default=guess_smtp)
         servers = ((imap_host or guess_imap).strip(), (smtp_host or guess_smtp).strip())
-    text = setup.config_text(name=name, email=email, servers=servers)
+    text = setup.config_text(
+        name=name,
+        email=email,
+        servers=servers,
+        provider=known,
+        oauth=use_oauth,
+        client_id=client_id.strip(),
+    )
     templates = path.parent.absolute() / "templates"  # config paths must be absolute
     text = setup.fill(text, {("templates", "dir"): str(templates)})
     try:
@@ -69,15 +99,8 @@ def init(
     config.from_mapping(__import__("tomllib").loads(text), path)  # what we wrote must load
     echo(f"Wrote {path}")
     echo(f"Your templates go in {templates} (examples inside).")
-    provider = providers.for_address(email)
-    if provider:
-        echo(f"Servers set for {provider.name}; it needs {provider.password_hint}.")
-    elif servers:
-        echo(
-            f"Servers set to {servers[0]} (IMAP) and {servers[1]} (SMTP): check them against "
-            "your provider's settings ([source] host, [transport] host)."
-        )
-    echo("Next: `followup login` to store your password, then `followup check`.")
+    for line in setup.next_steps(known, servers=servers, oauth=use_oauth, client_id=client_id):
+        echo(line)
 
 
 @main.command()
@@ -133,6 +156,7 @@ def _asks_password(side) -> bool:
 
 def _login_oauth(settings, *, device: bool, open_browser: bool) -> None:
     from followup.adapters import oauth
+    from followup.adapters.config import require_client_id
     from followup.adapters.logsetup import register_secret
     from followup.adapters.store import Store
     from followup.app import signin
@@ -143,6 +167,8 @@ def _login_oauth(settings, *, device: bool, open_browser: bool) -> None:
             f'{settings.path}: no side signs in with OAuth: set auth = "oauth2" in [source] '
             "and/or [transport], and [oauth] provider and client_id"
         )
+    side = "source" if settings.source.auth == "oauth2" else "transport"
+    require_client_id(settings, side)
     say = echo
     if device:
         grant = oauth.sign_in_device(settings.oauth, say=say)
