@@ -514,6 +514,19 @@ def without_dial_ins(text: str) -> str:
     return "\n".join(kept)
 
 
+def _sigma_free_lower(text: str) -> str:
+    return text.lower().replace("ς", "σ")  # lower() writes a final sigma by context
+
+
+def _any_key_in(keys: Sequence[str], text: str) -> bool:
+    """Whether some key may be in any text cut from `text` by lines (a key holding a line
+    break could span two kept lines: then say yes)."""
+    lowered = _sigma_free_lower(text)
+    return any(
+        key.splitlines() != [key] or _sigma_free_lower(key) in lowered for key in keys if key
+    )
+
+
 def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
     """Each person's phone from the text near their own name, dial-ins never."""
 
@@ -523,6 +536,8 @@ def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
         return [k for k in (p.name, flipped, p.email) if k]
 
     keys = [k for p in people for k in variants(p)]
+    if all(p.phone for p in people) or not _any_key_in(keys, text):
+        return tuple(people)  # nobody to give a number to: skip the dial-in pass and the matcher
     phones = tx.phones_near(without_dial_ins(text), keys)
     out = []
     for p in people:

@@ -378,6 +378,8 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
     text = text[:MAX_TEXT_CHARS]
     result: dict[str, str] = {}
     lowered = text.lower()
+    if not any(key and key.lower() in lowered for key in keys):
+        return result  # a number goes only to a key before it: no key, no need to look
     try:
         matches = list(
             phonenumbers.PhoneNumberMatcher(
