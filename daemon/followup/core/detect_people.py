@@ -536,8 +536,8 @@ def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
         return [k for k in (p.name, flipped, p.email) if k]
 
     keys = [k for p in people for k in variants(p)]
-    if all(p.phone for p in people) or not _any_key_in(keys, text):
-        return tuple(people)  # nobody to give a number to: skip the dial-in pass and the matcher
+    if all(p.phone for p in people) or not _any_key_in(keys, text) or not tx.may_hold_phone(text):
+        return tuple(people)  # no number, or nobody to give one to: skip dial-ins and the matcher
     phones = tx.phones_near(without_dial_ins(text), keys)
     out = []
     for p in people:

@@ -369,6 +369,22 @@ def people_in_text(text: str) -> list[tuple[str, str]]:
     return found
 
 
+# The fewest digits a number the matcher takes can have: a country code and the shortest
+# valid national number (Germany's and Austria's have 4 digits, a US one 10); the test
+# reads it again from the metadata phonenumbers ships.
+MIN_PHONE_DIGITS = 6
+# Between a number's digits the matcher allows only spaces and punctuation ("x" too:
+# 555x0100), never a letter, a ",", ";" or ":" (dates and times), nor a line break.
+_PHONE_GAP = r"(?:[^\w,;:\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|x)*"
+_PHONE_SHAPE_RE = re.compile(r"\d(?:" + _PHONE_GAP + r"\d){%d}" % (MIN_PHONE_DIGITS - 1))
+
+
+def may_hold_phone(text: str) -> bool:
+    """Whether `text` has a run of digits the phone matcher could read as a number: it
+    costs a parse and a validation per run of digits it tries, every date and time."""
+    return _PHONE_SHAPE_RE.search(text[:MAX_TEXT_CHARS]) is not None
+
+
 def phones_near(text: str, keys: list[str]) -> dict[str, str]:
     """Phone numbers in `text`, each given to the nearest key (name or email) before it.
 
@@ -378,7 +394,7 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
     text = text[:MAX_TEXT_CHARS]
     result: dict[str, str] = {}
     lowered = text.lower()
-    if not any(key and key.lower() in lowered for key in keys):
+    if not any(key and key.lower() in lowered for key in keys) or not may_hold_phone(text):
         return result  # a number goes only to a key before it: no key, no need to look
     try:
         matches = list(
