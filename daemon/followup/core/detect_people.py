@@ -476,7 +476,7 @@ def signature_title(text: str, name: str) -> str:
 # --------------------------------------------------------------------- phones
 
 # Lines of a conference's dial-in block: their numbers belong to no person.
-_DIAL_IN_LINE = re.compile(
+_DIAL_IN_LINE = tx.Words(
     r"dial[- ]?in|join\s+by\s+phone|call[- ]in|conference\s+id|meeting\s+id|\bpin\b|"
     r"passcode|access\s+code|kenncode|konferenz-?id|besprechungs-?id|code\s+secret|"
     r"id\s+de\s+(?:conf[ée]rence|r[ée]union)|audio\s+only|nur\s+audio|audio\s+uniquement|"
@@ -484,15 +484,13 @@ _DIAL_IN_LINE = re.compile(
     r"more\s+phone\s+numbers|weitere\s+telefonnummern|inbelnummer|vergadering-?id|"
     r"n[úu]mero\s+de\s+(?:acceso|acesso)|id\s+de\s+la\s+reuni[oó]n|id\s+da\s+reuni[aã]o|"
     r"meet\.google|teams\.microsoft|zoom\.us|webex|gotomeeting|bluejeans",
-    re.IGNORECASE,
 )
 # Headings whose following lines (to the next blank one) are all dial-in numbers.
-_DIAL_IN_HEADING = re.compile(
+_DIAL_IN_HEADING = tx.Words(
     r"join\s+by\s+phone|dial\s+by\s+your\s+location|or\s+call\s+in|call\s+in\s+\(audio|"
     r"one\s+tap\s+mobile|telefonisch\s+teilnehmen|per\s+telefon|rejoindre\s+par\s+t[ée]l[ée]phone|"
     r"participer\s+par\s+t[ée]l[ée]phone|inbellen|unirse\s+por\s+tel[ée]fono|"
     r"participar\s+por\s+telefone|entrar\s+por\s+telefone|dial[- ]in",
-    re.IGNORECASE,
 )
 
 
@@ -505,9 +503,9 @@ def without_dial_ins(text: str) -> str:
             in_block = False
             kept.append("")
             continue
-        if _DIAL_IN_HEADING.search(line):
+        if _DIAL_IN_HEADING.found(line):
             in_block = True
-        if in_block or _DIAL_IN_LINE.search(line):
+        if in_block or _DIAL_IN_LINE.found(line):
             kept.append("")
             continue
         kept.append(line)

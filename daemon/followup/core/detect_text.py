@@ -18,6 +18,36 @@ from .mailtext import normalise_space
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 1_000  # a subject or SUMMARY read for company and role
 
+# ------------------------------------------------------------- caseless words
+
+# Lower-cased, a text without these finds with a lower-case pattern what IGNORECASE finds
+# in it: IGNORECASE also takes "ı" for "i" and "ſ" for "s", and lower() writes "İ" as two
+# characters (every other letter lower-cases to one, as IGNORECASE compares them).
+_CASE_TWINS = ("ı", "ſ", "İ")
+_UPPER_ESCAPE_RE = re.compile(r"\\[A-Z]")
+
+
+class Words:
+    """An IGNORECASE word list, searched without the flag on lower-cased text: 3x
+    faster, the same answers (found or not, how many)."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        if _UPPER_ESCAPE_RE.search(pattern):
+            raise ValueError("\\S, \\W and their kind change meaning lower-cased")
+        self.caseless = re.compile(pattern, flags | re.IGNORECASE)
+        self.lower = re.compile(pattern.lower(), flags & ~re.IGNORECASE)
+
+    def found(self, text: str) -> bool:
+        if any(twin in text for twin in _CASE_TWINS):
+            return self.caseless.search(text) is not None
+        return self.lower.search(text.lower()) is not None
+
+    def count(self, text: str) -> int:
+        if any(twin in text for twin in _CASE_TWINS):
+            return len(self.caseless.findall(text))
+        return len(self.lower.findall(text.lower()))
+
+
 # ------------------------------------------------------------- company and role
 
 _IW = r"(?:interview|phone\s+screen|screening(?:\s+call)?|onsite|on-site|technical\s+screen)"
@@ -376,7 +406,7 @@ MIN_PHONE_DIGITS = 6
 # Between a number's digits the matcher allows only spaces and punctuation ("x" too:
 # 555x0100), never a letter, a ",", ";" or ":" (dates and times), nor a line break.
 _PHONE_GAP = r"(?:[^\w,;:\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|x)*"
-_PHONE_SHAPE_RE = re.compile(r"\d(?:" + _PHONE_GAP + r"\d){%d}" % (MIN_PHONE_DIGITS - 1))
+_PHONE_SHAPE_RE = re.compile(rf"\d(?:{_PHONE_GAP}\d){{{MIN_PHONE_DIGITS - 1}}}")
 
 
 def may_hold_phone(text: str) -> bool:
