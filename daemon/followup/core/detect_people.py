@@ -8,6 +8,7 @@ nested quantifiers: the cost stays linear in the input.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -151,6 +152,7 @@ _HEADER_SENT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8)  # one message asks for it 3-4 times (is_coordinator, …)
 def own_text(text: str) -> str:
     """The text its writer wrote: quoted lines ("> ") dropped, and everything from an
     inline forward or a quoted reply ("On … wrote:", an Outlook "From:/Sent:" block) on

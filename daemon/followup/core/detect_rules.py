@@ -140,6 +140,8 @@ ROBOT_DOMAINS = (
     "workablemail.com",
 )
 RESOURCE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com")
+# A domain is one of these or below one: str.endswith over the tuple, not a loop a domain.
+_ROBOT_TAILS = tuple("." + d for d in ROBOT_DOMAINS)
 ROOM_NAME = re.compile(r"\b(?:conference|meeting)\s+room\b|^room\b|\broom\s+\w*\d", re.IGNORECASE)
 # Lower-case: use sent_by_tool().
 SCHEDULING_TOOLS = re.compile(
@@ -158,7 +160,7 @@ def is_robot(addr: str) -> bool:
     local, _, domain = addr.lower().partition("@")
     if ROBOT_LOCALPARTS.match(local):
         return True
-    return any(domain == d or domain.endswith("." + d) for d in ROBOT_DOMAINS)
+    return domain in ROBOT_DOMAINS or domain.endswith(_ROBOT_TAILS)
 
 
 def is_resource(name: str, addr: str, cutype: str) -> bool:
