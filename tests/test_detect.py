@@ -403,3 +403,31 @@ def test_interviews_that_are_not_for_a_job_are_not_even_maybes(name):
     webinar about interviewing all say "interview": none is one, nor worth asking about."""
     result = run(name)
     assert result.event is None or result.event.confidence < MAYBE_THRESHOLD
+
+
+_WORD_PIECES = [
+    "interview", "Dentist", "JOB ALERT", "job alerts", "podcast interview", "Stand-up", "Sie",
+    "und", "the", "Ihre Verfügbarkeit", "is confirmed for", "Dial-in", "PIN", "passcode",
+    "ınterview", "dentiſt", "İNTERVIEW", "jıb alert", "K", "ẞ", "Σ", "σς", "é", "É",
+    " ", "  ", "\n", "-", ".", "'",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORD_PIECES), max_size=12).map("".join))
+def test_word_lists_find_what_ignorecase_finds(text):
+    """Words searches lower-cased text without IGNORECASE (3x faster): the same answers,
+    also where lower() and IGNORECASE differ ("İ", "ı", "ſ")."""
+    import re
+
+    from followup.core import detect_people, detect_prose, detect_rules
+
+    lists = [
+        detect_rules.NEGATIVE_WORDS, detect_rules.NOT_FOR_A_JOB, detect_rules.JOB_ALERT_WORDS,
+        detect_rules.AVAILABILITY_ASK, detect_rules.SETTLED_WORDS, detect_prose._OTHER_RE,
+        detect_prose._ENGLISH_RE, detect_people._DIAL_IN_LINE, detect_people._DIAL_IN_HEADING,
+    ]  # fmt: skip
+    for words in lists:
+        caseless = re.compile(words.caseless.pattern, re.IGNORECASE)
+        assert words.found(text) == bool(caseless.search(text)), (words.lower.pattern, text)
+        assert words.count(text) == len(caseless.findall(text)), (words.lower.pattern, text)

@@ -8,7 +8,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
 
+import phonenumbers  # noqa: E402
+
 from followup.core import detect_people as dp  # noqa: E402
+from followup.core import detect_text as tx  # noqa: E402
 from followup.core.model import Person  # noqa: E402
 
 
@@ -58,6 +61,33 @@ def test_dial_in_numbers_are_nobodys_phone():
     assert jane.phone is None
     (jane,) = dp.with_phones([Person("Jane Doe", "jane@acme.example")], "Jane Doe\n(312) 555-0188")
     assert jane.phone == "+13125550188"
+
+
+def test_every_countrys_example_number_passes_the_phone_gate():
+    """may_hold_phone skips the matcher only where no valid number can be: each region's
+    example numbers pass it, written with their country code (a national one only where
+    the matcher, reading for the US, takes it: the +1 countries)."""
+    fmt = phonenumbers.PhoneNumberFormat
+    written = 0
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None:
+                continue
+            national = (fmt.NATIONAL,) if number.country_code == 1 else ()
+            for style in (fmt.INTERNATIONAL, fmt.E164, *national):
+                text = f"Call me on {phonenumbers.format_number(number, style)}."
+                assert tx.may_hold_phone(text), text
+                written += 1
+    assert written > 500
+
+
+def test_dates_and_times_hold_no_phone():
+    assert not tx.may_hold_phone("Wednesday, December 16, 2026 from 9:00 AM to 10:30 AM CST")
+    assert not tx.may_hold_phone("9:45 AM - 10:30 AM  Lisa Chen\n10:30 AM - 11:15 AM  Omar")
+    assert tx.may_hold_phone("Lisa Chen, +49 30 901820")
+    people = [Person("Lisa Chen", "lisa@globex.example")]
+    assert dp.with_phones(people, "Lisa Chen at 10:30 - 11:15, Dec 16, 2026") == tuple(people)
 
 
 def test_recruiter_is_a_coordinator_only_beside_other_interviewers():

@@ -49,6 +49,7 @@ from followup.core import (
     scripts,
     senders,
 )
+from followup.core.detect_text import Words
 
 SIZE = 2_000_000
 BOUND = 1.0  # seconds per call
@@ -86,6 +87,9 @@ def _module_patterns(module) -> list[tuple[str, re.Pattern]]:
     def visit(name: str, value, depth: int = 0) -> None:
         if isinstance(value, re.Pattern):
             found.append((name, value))
+        elif isinstance(value, Words):  # a word list: the pattern and its lower-case twin
+            visit(f"{name}.caseless", value.caseless, depth + 1)
+            visit(f"{name}.lower", value.lower, depth + 1)
         elif isinstance(value, (list, tuple)) and depth < 2:
             for i, item in enumerate(value):
                 visit(f"{name}[{i}]", item, depth + 1)

@@ -8,6 +8,7 @@ nested quantifiers: the cost stays linear in the input.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -151,6 +152,7 @@ _HEADER_SENT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8)  # one message asks for it 3-4 times (is_coordinator, …)
 def own_text(text: str) -> str:
     """The text its writer wrote: quoted lines ("> ") dropped, and everything from an
     inline forward or a quoted reply ("On … wrote:", an Outlook "From:/Sent:" block) on
@@ -476,7 +478,7 @@ def signature_title(text: str, name: str) -> str:
 # --------------------------------------------------------------------- phones
 
 # Lines of a conference's dial-in block: their numbers belong to no person.
-_DIAL_IN_LINE = re.compile(
+_DIAL_IN_LINE = tx.Words(
     r"dial[- ]?in|join\s+by\s+phone|call[- ]in|conference\s+id|meeting\s+id|\bpin\b|"
     r"passcode|access\s+code|kenncode|konferenz-?id|besprechungs-?id|code\s+secret|"
     r"id\s+de\s+(?:conf[ée]rence|r[ée]union)|audio\s+only|nur\s+audio|audio\s+uniquement|"
@@ -484,15 +486,13 @@ _DIAL_IN_LINE = re.compile(
     r"more\s+phone\s+numbers|weitere\s+telefonnummern|inbelnummer|vergadering-?id|"
     r"n[úu]mero\s+de\s+(?:acceso|acesso)|id\s+de\s+la\s+reuni[oó]n|id\s+da\s+reuni[aã]o|"
     r"meet\.google|teams\.microsoft|zoom\.us|webex|gotomeeting|bluejeans",
-    re.IGNORECASE,
 )
 # Headings whose following lines (to the next blank one) are all dial-in numbers.
-_DIAL_IN_HEADING = re.compile(
+_DIAL_IN_HEADING = tx.Words(
     r"join\s+by\s+phone|dial\s+by\s+your\s+location|or\s+call\s+in|call\s+in\s+\(audio|"
     r"one\s+tap\s+mobile|telefonisch\s+teilnehmen|per\s+telefon|rejoindre\s+par\s+t[ée]l[ée]phone|"
     r"participer\s+par\s+t[ée]l[ée]phone|inbellen|unirse\s+por\s+tel[ée]fono|"
     r"participar\s+por\s+telefone|entrar\s+por\s+telefone|dial[- ]in",
-    re.IGNORECASE,
 )
 
 
@@ -505,13 +505,26 @@ def without_dial_ins(text: str) -> str:
             in_block = False
             kept.append("")
             continue
-        if _DIAL_IN_HEADING.search(line):
+        if _DIAL_IN_HEADING.found(line):
             in_block = True
-        if in_block or _DIAL_IN_LINE.search(line):
+        if in_block or _DIAL_IN_LINE.found(line):
             kept.append("")
             continue
         kept.append(line)
     return "\n".join(kept)
+
+
+def _sigma_free_lower(text: str) -> str:
+    return text.lower().replace("ς", "σ")  # lower() writes a final sigma by context
+
+
+def _any_key_in(keys: Sequence[str], text: str) -> bool:
+    """Whether some key may be in any text cut from `text` by lines (a key holding a line
+    break could span two kept lines: then say yes)."""
+    lowered = _sigma_free_lower(text)
+    return any(
+        key.splitlines() != [key] or _sigma_free_lower(key) in lowered for key in keys if key
+    )
 
 
 def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
@@ -523,6 +536,8 @@ def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
         return [k for k in (p.name, flipped, p.email) if k]
 
     keys = [k for p in people for k in variants(p)]
+    if all(p.phone for p in people) or not _any_key_in(keys, text) or not tx.may_hold_phone(text):
+        return tuple(people)  # no number, or nobody to give one to: skip dial-ins and the matcher
     phones = tx.phones_near(without_dial_ins(text), keys)
     out = []
     for p in people:

@@ -49,7 +49,7 @@ def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
         body[:_PROSE_CHARS].lower()
     ):
         return Detection(None, "no calendar part and no interview wording")
-    if AVAILABILITY_ASK.search(body[:_PROSE_CHARS]) and not SETTLED_WORDS.search(
+    if AVAILABILITY_ASK.found(body[:_PROSE_CHARS]) and not SETTLED_WORDS.found(
         subject + "\n" + body[:_PROSE_CHARS]
     ):
         return Detection(None, "availability request without a time")
@@ -138,17 +138,16 @@ def locale_of(parts: Parts, default_tz: str) -> dates.Locale:
     return dates.Locale(day_first=day_first, country=country, zone=zones.country_zone(country))
 
 
-_ENGLISH_RE = re.compile(r"\b(?:the|and|you|your|we|is|are|with|for|will|be|at|on)\b", re.I)
-_OTHER_RE = re.compile(
+_ENGLISH_RE = tx.Words(r"\b(?:the|and|you|your|we|is|are|with|for|will|be|at|on)\b")
+_OTHER_RE = tx.Words(
     r"\b(?:und|der|die|das|Sie|Ihr|Ihre|wir|mit|le|la|les|vous|votre|nous|avec|est|el|los|"
-    r"las|usted|su|con|para|você|seu|sua|não|com|uma|het|een|uw|wij|u|met|is)\b",
-    re.I,
+    r"las|usted|su|con|para|você|seu|sua|não|com|uma|het|een|uw|wij|u|met|is)\b"
 )
 
 
 def _writes_english(text: str) -> bool:
     """More English function words than German, French, Spanish, Portuguese or Dutch ones."""
-    return len(_ENGLISH_RE.findall(text)) >= len(_OTHER_RE.findall(text))
+    return _ENGLISH_RE.count(text) >= _OTHER_RE.count(text)
 
 
 def _prose_event(parts: Parts, found: dates.Found, my: set[str]) -> InterviewEvent:

@@ -54,10 +54,13 @@ def clean_header(value: str) -> str:
     return " ".join("".join(out).split())
 
 
+_SURROGATE_ESCAPE_RE = re.compile("[\udc80-\udcff]")
+
+
 def raw_header_text(text: str) -> str:
     """A header written in raw 8-bit bytes (RFC 6532 UTF-8, or a legacy charset) reaches
     us as surrogate escapes: read those bytes as UTF-8, else as cp1252."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+    if not _SURROGATE_ESCAPE_RE.search(text):
         return text
     data = text.encode("utf-8", "surrogateescape")
     try:
