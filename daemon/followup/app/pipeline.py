@@ -120,13 +120,12 @@ class _Chunk:
             inbound.mark_done(self.rt.store, msg)
         else:
             self._skipped = msg
-        self._done()
 
     def handled(self) -> None:
         self._skipped = None  # its position is past the skipped ones: recorded already
-        self._done()
 
-    def _done(self) -> None:
+    def done(self) -> None:
+        """One more message done: the chunk commits when it is full (or old)."""
         self._count += 1
         if self._count >= SYNC_CHUNK or time.monotonic() - self._opened >= CHUNK_SECONDS:
             self.commit()
@@ -168,6 +167,9 @@ def sync(
 
     def backlog(count: int) -> None:
         progress.total = count
+        if count > SYNC_CHUNK and not progress.first:  # a first sync cut short goes on
+            stored = message_log.sync_progress(rt.store)
+            progress.first = bool(stored and stored[0].get("first"))
         if count > SYNC_CHUNK or progress.first and count > 0:
             tracking.append(progress)
             chunk.progress = progress
@@ -188,7 +190,10 @@ def sync(
             report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
             del msg  # its body is freed before the next one is fetched
             if tracking:
-                _progressed(progress, outcome, on_progress)
+                _count(progress, outcome)
+            chunk.done()  # the progress saved with a chunk counts the chunk's last message
+            if tracking:
+                _show(progress, on_progress)
         chunk.commit()
     except FollowupError as err:
         if isinstance(err, StoreError):
@@ -206,7 +211,12 @@ def sync(
     if stop():
         return
     message_log.set_health_quietly(
-        rt.store, "last_sync", now.isoformat(timespec="seconds"), now=now, every=HEALTH_EVERY
+        rt.store,
+        "last_sync",
+        now.isoformat(timespec="seconds"),
+        now=now,
+        every=HEALTH_EVERY,
+        timely=True,
     )
 
 
@@ -230,14 +240,15 @@ def _handle(rt: Runtime, msg: Incoming, *, now: datetime) -> str:
     return "rejected"
 
 
-def _progressed(
-    progress: wakeup.SyncProgress,
-    outcome: str,
-    on_progress: Callable[[wakeup.SyncProgress], None] | None,
-) -> None:
+def _count(progress: wakeup.SyncProgress, outcome: str) -> None:
     progress.scanned += 1
     if outcome == "new":
         progress.interviews += 1
+
+
+def _show(
+    progress: wakeup.SyncProgress, on_progress: Callable[[wakeup.SyncProgress], None] | None
+) -> None:
     if on_progress is not None:
         on_progress(progress)
     elif progress.scanned % LOG_EVERY == 0:

@@ -134,7 +134,7 @@ class Service:
                                 self.rt,
                                 now=now,
                                 stop=lambda: self.stopping,
-                                on_progress=self.progress_reporter(shown),
+                                on_progress=progress_reporter(shown),
                             )
                         self.failures = self.failures + 1 if report.errors else 0
                         self.heartbeat(now)
@@ -161,23 +161,6 @@ class Service:
                 self.rt.close()
         log.info("followup stopped")
         return 0
-
-    def progress_reporter(self, shown: Callable[[wakeup.SyncProgress], None] | None):
-        """Where a long sync's progress goes: the terminal's bar (`shown`), systemd's
-        STATUS= (at most twice a second), or nowhere (the pass logs it sparsely)."""
-        if shown is None and not systemd_unit.notifying():
-            return None
-        last = [0.0]
-
-        def report(progress: wakeup.SyncProgress) -> None:
-            if shown is not None:
-                shown(progress)
-            moment = time.monotonic()
-            if moment - last[0] >= STATUS_EVERY:
-                last[0] = moment
-                systemd_unit.notify(f"STATUS={wakeup.progress_text(progress)}", "WATCHDOG=1")
-
-        return report
 
     def seconds_to_sleep(self, now: datetime, due: datetime | None = None) -> float:
         """`due`: the pass's next due moment (wakeup.next_wake), when it has it."""
@@ -260,8 +243,28 @@ class Service:
         return wakeup.summary_line(self.runtime, now=now)
 
 
+def progress_reporter(
+    shown: Callable[[wakeup.SyncProgress], None] | None,
+) -> Callable[[wakeup.SyncProgress], None] | None:
+    """Where a long sync's progress goes: the terminal's bar (`shown`), systemd's
+    STATUS= (at most twice a second), or nowhere (the pass logs it sparsely)."""
+    if shown is None and not systemd_unit.notifying():
+        return None
+    last = [0.0]
+
+    def report(progress: wakeup.SyncProgress) -> None:
+        if shown is not None:
+            shown(progress)
+        moment = time.monotonic()
+        if moment - last[0] >= STATUS_EVERY:
+            last[0] = moment
+            systemd_unit.notify(f"STATUS={wakeup.progress_text(progress)}", "WATCHDOG=1")
+
+    return report
+
+
 def serve(config_path: Path | None) -> int:
     return Service(config_path).run()
 
 
-__all__ = ["serve", "Service", "RunLock"]
+__all__ = ["serve", "Service", "RunLock", "progress_reporter"]

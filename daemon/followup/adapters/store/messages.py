@@ -115,13 +115,13 @@ def set_health(store: Store, key: str, value: str, *, now: datetime) -> None:
 
 
 def set_health_quietly(
-    store: Store, key: str, value: str, *, now: datetime, every: timedelta
+    store: Store, key: str, value: str, *, now: datetime, every: timedelta, timely: bool = False
 ) -> bool:
     """set_health in its own transaction, but only when the value changed or `every`
     has passed since this connection last wrote it: a quiet pass writes nothing.
-    True if written."""
+    `timely`: the value is a time (last_sync), so only `every` counts. True if written."""
     last = store.health_written.get(key)
-    if last is not None and last[0] == value and now - last[1] < every:
+    if last is not None and (timely or last[0] == value) and timedelta(0) <= now - last[1] < every:
         return False
     before = store.db.total_changes
     with store.transaction():
