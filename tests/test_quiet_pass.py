@@ -70,8 +70,10 @@ NASTY = [
     b"From: J\xc3\xa9r\xc3\xb4me <j@acme.example>\r\nSubject: caf\xe9\r\n\r\n",
     b"Subject: a\x0bb\xe2\x80\xa8c\r\nFrom: a@b.example, c@d.example\r\n\r\n",
     b"From: <>\r\nMessage-ID: <>\r\nX-Followup:   \r\n\r\n",
-    b"X-Followup: draft\r\nFrom: Sam <sam.seeker@example.net>\r\nReferences: <a@b.c> <d@e.f>\r\n\r\n",
-    b"From: one@a.example\r\nFrom: two@b.example\r\nMessage-ID: <1@a.example> <2@b.example>\r\n\r\n",
+    b"X-Followup: draft\r\nFrom: Sam <sam.seeker@example.net>\r\n"
+    b"References: <a@b.c> <d@e.f>\r\n\r\n",
+    b"From: one@a.example\r\nFrom: two@b.example\r\n"
+    b"Message-ID: <1@a.example> <2@b.example>\r\n\r\n",
     b"Subject: =?\r\nMessage-ID: <a@b>\r\n\r\n",
     b"no colon here\r\n\r\n",
     b"",
