@@ -28,6 +28,11 @@ def notify(*lines: str) -> bool:
     return True
 
 
+def notifying() -> bool:
+    """Does systemd listen for sd_notify (Type=notify)?"""
+    return bool(os.environ.get("NOTIFY_SOCKET"))
+
+
 def watchdog_seconds() -> float | None:
     """Half the watchdog interval systemd asks for, or None."""
     usec = os.environ.get("WATCHDOG_USEC")

@@ -9,9 +9,13 @@ dropped, so the user sees that something was there.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import re
+import sys
 import unicodedata
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -83,3 +87,72 @@ def _json_escape(char: str) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000  # a UTF-16 surrogate pair, as JSON spells astral characters
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+# --- a long sync's progress bar ---------------------------------------------------
+
+
+@contextlib.contextmanager
+def sync_progress() -> Iterator[Callable[[Any], None] | None]:
+    """A rich progress bar on stderr for a long sync, when stderr is a terminal; else
+    None. The callback takes a `wakeup.SyncProgress`; the bar appears on its first
+    call (a pass with little mail never shows one). Log lines print above the bar."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar: list = []  # [rich Progress, task id], once shown
+
+    def show(progress: Any) -> None:
+        if not bar:
+            bar.extend(_start_bar())
+        label = "first sync" if progress.first else "catching up"
+        bar[0].update(
+            bar[1],
+            completed=progress.scanned,
+            total=progress.total,
+            description=label,
+            interviews=progress.interviews,
+        )
+
+    try:
+        yield show
+    finally:
+        if bar:
+            bar[0].stop()
+            _log_to(sys.stderr)
+
+
+def _start_bar() -> tuple:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("messages, {task.fields[interviews]} interview(s)"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,  # gone when done: the pass's summary line says what was found
+    )
+    task = progress.add_task("sync", total=None, interviews=0)
+    progress.start()  # sys.stderr is now rich's proxy, which prints above the bar
+    _log_to(sys.stderr)
+    return progress, task
+
+
+def _log_to(stream) -> None:
+    """Point the root logger's stream handlers at `stream`: rich's proxy of stderr while
+    the bar shows, so a log line prints above it instead of through it."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and not isinstance(
+            handler, logging.FileHandler
+        ):
+            handler.setStream(stream)

@@ -15,13 +15,15 @@ import os
 import random
 import signal
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import schedule
 
-from followup.adapters import config, private, systemd_unit
+from followup.adapters import config, private, systemd_unit, terminal
 from followup.adapters.store import StoreError, utcnow
+from followup.adapters.store import messages as message_log
 from followup.app import pipeline, wakeup
 from followup.app.runtime import Runtime, open_runtime
 from followup.core.model import FollowupError
@@ -33,6 +35,7 @@ SAFETY_PASS_MINUTES = 30  # a full pass even when IDLE reported nothing
 HOUSEKEEPING_HOURS = 6  # WAL checkpoint and optimize
 MAX_BACKOFF = 300.0
 MIN_RETRY_SECONDS = 60.0
+STATUS_EVERY = 0.5  # seconds between STATUS= updates while a long sync goes on
 CLOCK_JUMP = 120.0  # wall clock moved this much more than the monotonic one: suspend/NTP
 
 
@@ -120,12 +123,19 @@ class Service:
         with RunLock(self.settings.storage_path):
             self.rt = open_runtime(self.settings)
             ready = False
+            status = ""
             try:
                 while not self.stopping:
                     self.reload_if_asked()
                     now = utcnow()
                     try:
-                        report = pipeline.run_pass(self.rt, now=now, stop=lambda: self.stopping)
+                        with terminal.sync_progress() as shown:
+                            report = pipeline.run_pass(
+                                self.rt,
+                                now=now,
+                                stop=lambda: self.stopping,
+                                on_progress=progress_reporter(shown),
+                            )
                         self.failures = self.failures + 1 if report.errors else 0
                         self.heartbeat(now)
                     except StoreError as err:
@@ -134,25 +144,29 @@ class Service:
                         systemd_unit.notify(f"STATUS=database error: {err}", "WATCHDOG=1")
                         self.sleep(self.seconds_to_sleep(now))
                         continue
+                    if not (report.quiet and status):  # a quiet pass changed nothing shown
+                        status = self.summary(now)
                     if not ready:
-                        systemd_unit.notify("READY=1", f"STATUS={self.summary(now)}")
+                        systemd_unit.notify("READY=1", f"STATUS={status}")
                         ready = True
-                        log.info("followup running: %s", self.summary(now))
+                        log.info("followup running: %s", status)
                     else:
-                        systemd_unit.notify(f"STATUS={self.summary(now)}", "WATCHDOG=1")
+                        systemd_unit.notify(f"STATUS={status}", "WATCHDOG=1")
                     self.scheduler.run_pending()
                     if self.stopping:
                         break
-                    self.sleep(self.seconds_to_sleep(now))
+                    self.sleep(self.seconds_to_sleep(now, report.next_due))
             finally:
                 systemd_unit.notify("STOPPING=1")
                 self.rt.close()
         log.info("followup stopped")
         return 0
 
-    def seconds_to_sleep(self, now: datetime) -> float:
+    def seconds_to_sleep(self, now: datetime, due: datetime | None = None) -> float:
+        """`due`: the pass's next due moment (wakeup.next_wake), when it has it."""
         candidates = [MAX_SLEEP, self.scheduler.idle_seconds or MAX_SLEEP]
-        due = wakeup.next_wake(self.runtime, now=now)
+        if due is None:
+            due = wakeup.next_wake(self.runtime, now=now)
         if due is not None and due > now:
             candidates.append((due - now).total_seconds() + 1)
         elif due is not None:  # due but not done (e.g. a send refused): no busy loop
@@ -211,8 +225,10 @@ class Service:
         log.info("config reloaded from %s", settings.path)
 
     def heartbeat(self, now: datetime) -> None:
-        with self.runtime.store.transaction():
-            self.runtime.store.set_health("heartbeat", str(os.getpid()), now=now)
+        """`status` says "running" for 15 minutes after one: a quiet pass writes none."""
+        message_log.set_health_quietly(
+            self.runtime.store, "heartbeat", str(os.getpid()), now=now, every=pipeline.HEALTH_EVERY
+        )
 
     def safety_pass(self) -> None:
         """Nothing to do here: being due, it wakes the loop, which runs a full pass even
@@ -227,8 +243,28 @@ class Service:
         return wakeup.summary_line(self.runtime, now=now)
 
 
+def progress_reporter(
+    shown: Callable[[wakeup.SyncProgress], None] | None,
+) -> Callable[[wakeup.SyncProgress], None] | None:
+    """Where a long sync's progress goes: the terminal's bar (`shown`), systemd's
+    STATUS= (at most twice a second), or nowhere (the pass logs it sparsely)."""
+    if shown is None and not systemd_unit.notifying():
+        return None
+    last = [0.0]
+
+    def report(progress: wakeup.SyncProgress) -> None:
+        if shown is not None:
+            shown(progress)
+        moment = time.monotonic()
+        if moment - last[0] >= STATUS_EVERY:
+            last[0] = moment
+            systemd_unit.notify(f"STATUS={wakeup.progress_text(progress)}", "WATCHDOG=1")
+
+    return report
+
+
 def serve(config_path: Path | None) -> int:
     return Service(config_path).run()
 
 
-__all__ = ["serve", "Service", "RunLock"]
+__all__ = ["serve", "Service", "RunLock", "progress_reporter"]

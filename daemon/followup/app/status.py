@@ -3,14 +3,15 @@ and rich tables for a terminal."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from followup.adapters import terminal
 from followup.adapters.store import Store
 from followup.adapters.store import interviews as interview_rows
+from followup.adapters.store import messages as message_log
 from followup.adapters.store import tasks as task_rows
-from followup.app import drafts, interviews
+from followup.app import drafts, interviews, wakeup
 from followup.core import scripts
 from followup.core.model import Interview, Person
 
@@ -92,14 +93,59 @@ def labelled(when: datetime, zone: tzinfo, fmt: str = "%a %b %d %H:%M") -> str:
     return text
 
 
+ALIVE = timedelta(minutes=15)  # a heartbeat or a sync's progress younger than this is live
+
+
+def sync_progress(store: Store, *, now: datetime) -> dict[str, Any] | None:
+    """A long sync in progress (a first one): what `status` shows and --health --json
+    prints; None when none is going on. `stalled`: no progress saved for 15 minutes
+    (the process was stopped; the next run resumes it)."""
+    stored = message_log.sync_progress(store)
+    progress = wakeup.SyncProgress.from_json(stored[0]) if stored else None
+    if stored is None or progress is None:
+        return None
+    updated = stored[1]
+    return {
+        **progress.to_json(),
+        "updated": updated.isoformat() if updated else None,
+        "stalled": updated is None or now - updated >= ALIVE,
+        "text": wakeup.progress_text(progress),
+    }
+
+
+def health_json(store: Store, *, now: datetime) -> dict[str, Any]:
+    """`status --health --json`: the service's health, as `status` shows it."""
+    health = store.health()
+    beat = health.get("heartbeat")
+    running = bool(beat and beat[1] and now - beat[1] < ALIVE)
+
+    def when(key: str) -> str | None:
+        at = health.get(key, ("", None))[1]
+        return at.isoformat() if at else None
+
+    error = health.get("last_error")
+    return {
+        "running": running,
+        "pid": int(beat[0]) if running and beat and beat[0].isdigit() else None,
+        "last_sync": when("last_sync"),
+        "last_send": when("last_send"),
+        "last_error": {"text": error[0], "at": when("last_error")} if error else None,
+        "sync": sync_progress(store, now=now),
+    }
+
+
 def health_lines(store: Store, *, now: datetime, zone: tzinfo = UTC) -> list[str]:
     health = store.health()
     lines = []
     beat = health.get("heartbeat")
-    if beat and beat[1] and (now - beat[1]).total_seconds() < 15 * 60:
+    if beat and beat[1] and now - beat[1] < ALIVE:
         lines.append(f"service: running (pid {beat[0]})")
     else:
         lines.append("service: not running (start it with `followup service install`)")
+    progress = sync_progress(store, now=now)
+    if progress is not None:
+        stalled = " (interrupted: the next run goes on from there)" if progress["stalled"] else ""
+        lines.append(progress["text"] + stalled)
     for key, label in (("last_sync", "last sync"), ("last_send", "last send")):
         at = health.get(key, ("", None))[1]
         if at is not None:

@@ -205,7 +205,15 @@ def import_(config_path: Path | None, file: Path) -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print every interview with its plan as JSON."
 )
-def status(config_path: Path | None, interview_id: int | None, as_json: bool) -> None:
+@click.option(
+    "--health",
+    "as_health",
+    is_flag=True,
+    help="With --json: the service's health instead (running, last sync, a first sync's progress).",
+)
+def status(
+    config_path: Path | None, interview_id: int | None, as_json: bool, as_health: bool
+) -> None:
     """Every interview with its plan: done, due, waiting for you. With an ID:
     that interview in full, with its debrief and call scripts."""
     from zoneinfo import ZoneInfo
@@ -224,6 +232,9 @@ def status(config_path: Path | None, interview_id: int | None, as_json: bool) ->
             print_json(views.interview_json(store, interview, me=me))
         else:
             views.print_interview(Console(), store, interview, me, ZoneInfo(settings.me.timezone))
+        return
+    if as_json and as_health:
+        print_json(views.health_json(store, now=_now()))
         return
     if as_json:
         print_json(views.status_json(store))

@@ -247,15 +247,17 @@ def run(config_path: Path | None, once: bool, verbose: bool) -> None:
         from followup.app import service
 
         raise SystemExit(service.serve(config_path))
+    from followup.adapters import terminal
     from followup.app import pipeline
     from followup.app.runtime import open_runtime
-    from followup.app.service import RunLock
+    from followup.app.service import RunLock, progress_reporter
 
     settings = load_settings(config_path)
     with RunLock(settings.storage_path):
         rt = open_runtime(settings)
         try:
-            report = pipeline.run_pass(rt)
+            with terminal.sync_progress() as shown:
+                report = pipeline.run_pass(rt, on_progress=progress_reporter(shown))
         finally:
             rt.close()
     echo(summary(report))

@@ -47,6 +47,10 @@ def _nothing(start: SyncPosition) -> None:
     pass
 
 
+def _count_nothing(count: int) -> None:
+    pass
+
+
 @dataclass(frozen=True)
 class Seen:
     """What the store remembers of a folder, handed to its source by the pipeline."""
@@ -56,6 +60,8 @@ class Seen:
     # IMAP: a sync starts over (new UIDVALIDITY, rescanned window) from this position:
     # committed before any message of it is yielded.
     rescan: Callable[[SyncPosition], None] = _nothing
+    # How many messages this fetch will look at, once the source knows (for progress).
+    backlog: Callable[[int], None] = _count_nothing
 
 
 def header_block(data: bytes) -> bytes:

@@ -341,6 +341,7 @@ class ImapSource:
             ]
             self.commands += 1
         self.uidvalidity = uidvalidity
+        seen.backlog(len(uids))
         for start in range(0, len(uids), FETCH_CHUNK):
             yield from self._fetch_chunk(
                 sorted(uids)[start : start + FETCH_CHUNK], uidvalidity, wanted

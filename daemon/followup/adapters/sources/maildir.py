@@ -34,7 +34,9 @@ class MaildirSource:
         # Maildir has no UIDs: the message log is the only memory of a key.
         known = seen.known_keys()
         cap = self.max_message_mb * 1024 * 1024
-        for key in sorted(set(self.box.keys()) - known):
+        keys = sorted(set(self.box.keys()) - known)
+        seen.backlog(len(keys))
+        for key in keys:
             try:
                 with self.box.get_file(key) as handle:
                     handle.seek(0, os.SEEK_END)

@@ -63,6 +63,12 @@ class Store:
         except sqlite3.Error as err:
             raise FollowupError(f"{path}: cannot open the database: {err}") from None
         self.db.row_factory = sqlite3.Row
+        self._batch = False  # inside batch(): transaction() opens a savepoint
+        self._units: list[str] = []  # the savepoints open in the batch, innermost last
+        self._serial = 0
+        # health rows this connection wrote: key -> (value, when), to skip rewriting them
+        self.health_written: dict[str, tuple[str, datetime]] = {}
+        self.bookkeeping = 0  # rows changed by set_health_quietly (see own_changes)
         try:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -103,7 +109,12 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; rollback on any error. Not re-entrant."""
+        """BEGIN IMMEDIATE … COMMIT; rollback on any error. Not re-entrant, except
+        inside `batch()`, where it is a savepoint of the batch's transaction."""
+        if self._batch:
+            with self._unit():
+                yield self.db
+            return
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
@@ -117,6 +128,62 @@ class Store:
             if isinstance(exc, sqlite3.OperationalError):
                 raise StoreError(f"{self.path}: cannot write the database: {exc}") from None
             raise
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for many units of work (a sync's chunk of messages): each
+        `transaction()` inside is a savepoint, so a failing one is undone alone, and
+        nothing is on disk before the batch commits (a crash redoes all of it)."""
+        with self.transaction():
+            self._batch = True
+            try:
+                yield
+            finally:
+                self._batch = False
+                self._units.clear()
+
+    @contextlib.contextmanager
+    def _unit(self) -> Iterator[None]:
+        self._serial += 1
+        name = f"unit{self._serial}"
+        self._write(f"SAVEPOINT {name}")
+        self._units.append(name)
+        try:
+            yield
+        except BaseException:
+            self.undo_units()
+            raise
+        self._write(f"RELEASE {name}")
+        self._units.pop()
+
+    def undo_units(self) -> None:
+        """Roll back every savepoint still open in the batch. Safe to call again when a
+        signal cut an earlier call short: ROLLBACK TO can be repeated, and a name goes
+        off the list only once SQLite has no such savepoint any more."""
+        while self._units:
+            name = self._units[-1]
+            try:
+                self.db.execute(f"ROLLBACK TO {name}")
+            except sqlite3.OperationalError as err:
+                if "no such savepoint" not in str(err):
+                    raise StoreError(f"{self.path}: cannot write the database: {err}") from None
+            else:
+                self._write(f"RELEASE {name}")
+            self._units.pop()
+
+    def _write(self, sql: str) -> None:
+        try:
+            self.db.execute(sql)
+        except sqlite3.OperationalError as err:
+            raise StoreError(f"{self.path}: cannot write the database: {err}") from None
+
+    def data_version(self) -> int:
+        """Moves when another connection (a `followup` command) commits a change."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def own_changes(self) -> int:
+        """Rows this connection changed, except health bookkeeping (heartbeat, last sync)."""
+        return self.db.total_changes - self.bookkeeping
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)

@@ -3,7 +3,8 @@ folder, and the service's health."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
 
 from followup.adapters.store.db import Store, from_db, to_db
 from followup.core.model import LoggedMessage, SyncPosition
@@ -144,6 +145,46 @@ def set_health(store: Store, key: str, value: str, *, now: datetime) -> None:
 
 def clear_health(store: Store, key: str) -> None:
     store.execute("DELETE FROM health WHERE key = ?", (key,))
+
+
+def set_health_quietly(
+    store: Store, key: str, value: str, *, now: datetime, every: timedelta, timely: bool = False
+) -> bool:
+    """set_health in its own transaction, but only when the value changed or `every`
+    has passed since this connection last wrote it: a quiet pass writes nothing.
+    `timely`: the value is a time (last_sync), so only `every` counts. True if written."""
+    last = store.health_written.get(key)
+    if last is not None and (timely or last[0] == value) and timedelta(0) <= now - last[1] < every:
+        return False
+    before = store.db.total_changes
+    with store.transaction():
+        set_health(store, key, value, now=now)
+    store.bookkeeping += store.db.total_changes - before
+    store.health_written[key] = (value, now)
+    return True
+
+
+SYNC_PROGRESS = "sync_progress"  # the health row of a long sync in progress (JSON)
+
+
+def set_sync_progress(store: Store, progress: dict, *, now: datetime) -> None:
+    set_health(store, SYNC_PROGRESS, json.dumps(progress), now=now)
+
+
+def clear_sync_progress(store: Store) -> None:
+    clear_health(store, SYNC_PROGRESS)
+
+
+def sync_progress(store: Store) -> tuple[dict, datetime | None] | None:
+    """The last progress a long sync saved, and when; None when none is going on."""
+    row = store.one("SELECT value, updated_at FROM health WHERE key = ?", (SYNC_PROGRESS,))
+    if row is None:
+        return None
+    try:
+        data = json.loads(row["value"])
+    except ValueError:
+        return None
+    return (data, from_db(row["updated_at"])) if isinstance(data, dict) else None
 
 
 def health(store: Store) -> dict[str, tuple[str, datetime | None]]:

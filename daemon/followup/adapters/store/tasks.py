@@ -110,8 +110,10 @@ def add_done(
 
 
 def replan(store: Store, task_id: int, due: datetime, state: TaskState) -> None:
+    """A pending task moves (a plan that comes out the same writes nothing)."""
     store.execute(
-        "UPDATE tasks SET due_utc = ?, state = ? WHERE id = ?", (to_db(due), state.value, task_id)
+        "UPDATE tasks SET due_utc = ?, state = ? WHERE id = ? AND (due_utc != ? OR state != ?)",
+        (to_db(due), state.value, task_id, to_db(due), state.value),
     )
 
 
