@@ -73,7 +73,7 @@ _FIELDS = frozenset(
 )
 _FOLD = re.compile(r"\r?\n[ \t]+")
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
-_ADDRESS = re.compile(r"[^\s<>\"'(),;:@\[\]]{1,64}@[^\s<>\"'(),;:@\[\]]{1,190}")
+_SENDER_ADDRESS = re.compile(r"[^\s<>\"'(),;:@\[\]]{1,64}@[^\s<>\"'(),;:@\[\]]{1,190}")
 # Scheduling words a list mail's subject may use for an interview without the word itself
 # (an ATS sending through a bulk mailer): invitation, new time, cancelled, five languages.
 _SCHEDULING = re.compile(
@@ -155,7 +155,7 @@ def _references(fields: dict[str, str]) -> set[str]:
 def _senders(value: str) -> set[str]:
     """Every address in From (a display name holding one too: generous, it only costs
     a body). RFC 2047 words are decoded first."""
-    return {a.lower().rstrip(".") for a in _ADDRESS.findall(_decoded(value)[:2000])}
+    return {a.lower().rstrip(".") for a in _SENDER_ADDRESS.findall(_decoded(value)[:2000])}
 
 
 def _bulk(fields: dict[str, str], senders: set[str]) -> bool:
