@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import socket
 import struct
 from datetime import datetime, timedelta
@@ -417,3 +418,28 @@ def test_a_plan_the_user_resumed_stays_resumed_after_a_uidvalidity_change(mail_e
         assert interviews.get(runtime.store, interview.id).state is InterviewState.ACTIVE
     finally:
         runtime.close()
+
+
+def test_a_quiet_cycle_is_one_noop_and_mail_announced_meanwhile_is_found(rt, imap_account):
+    """With the folder selected and nothing announced since the last search, a cycle
+    costs one NOOP; mail that arrives during a pass (after its SEARCH) is announced with
+    a later reply and found the next cycle, and mail between cycles with the NOOP."""
+    imap_account.append("INBOX", NEWSLETTER)
+    run_pass(rt, now=BEFORE)
+    run_pass(rt, now=BEFORE)  # settled: selected, searched
+    source = rt.source
+    before = source.commands
+    run_pass(rt, now=BEFORE)
+    assert source.commands - before == 1  # the NOOP alone
+    imap_account.append("INBOX", fixture("01_google_invite.eml"))
+    run_pass(rt, now=BEFORE)
+    assert len(interviews.all_interviews(rt.store)) == 1
+
+    def during(position):  # mail arriving while the pass reads its messages
+        imap_account.append("INBOX", fixture("15_recruiter_cst.eml"))
+
+    imap_account.append("INBOX", NEWSLETTER.replace(b"digest-1@", b"digest-2@"))
+    seen = dataclasses.replace(inbound.remembered(rt), backlog=during)
+    list(source.fetch_new(seen, lambda header: False))
+    run_pass(rt, now=BEFORE)
+    assert len(interviews.all_interviews(rt.store)) == 2

@@ -208,6 +208,7 @@ def check(source: Source, login: Login | str) -> CheckResult:
 FETCH_CHUNK = 500  # UIDs per header FETCH: bounded memory on a first sync of 50,000
 BODY_BATCH_BYTES = 16 * 1024 * 1024  # candidate bodies per FETCH, by RFC822.SIZE
 IDLE_RENEW_SECONDS = 9 * 60  # servers and NAT boxes drop quiet connections early
+SEARCH_AT_LEAST_EVERY = 5 * 60  # seconds: a quiet cycle still searches this often
 
 
 class ImapSource:
@@ -226,6 +227,10 @@ class ImapSource:
         self.client = None
         self._selected_on = None  # the connection our folder is selected on
         self._selected_info: dict = {}
+        # Something may have arrived that no SEARCH has looked for yet (the server
+        # announced it, or we could not hear: a new connection, a wait without IDLE).
+        self._unsearched = True
+        self._searched_monotonic = 0.0
         self.commands = 0  # IMAP commands issued (bench/)
 
     # connection -------------------------------------------------------------
@@ -242,6 +247,17 @@ class ImapSource:
             _close_quietly(self.client)
         self.client = None
         self._selected_on = None
+        self._unsearched = True
+
+    def _searched(self) -> None:
+        self._unsearched = False
+        self._searched_monotonic = time.monotonic()
+
+    def _search_due(self) -> bool:
+        """Search anyway: something may be unannounced, or the last search is old (a
+        bound on any announcement missed; servers send them, proxies may drop them)."""
+        stale = time.monotonic() - self._searched_monotonic > SEARCH_AT_LEAST_EVERY
+        return self._unsearched or stale
 
     def _select(self, client):
         """EXAMINE the folder once per connection. Re-selecting costs time in
@@ -295,13 +311,15 @@ class ImapSource:
 
         info, fresh = self._guard(self._select)
         if not fresh:
-            # A SEARCH covers only messages the server has announced; NOOP makes it
-            # announce what arrived since our last command. Anything arriving after
-            # the NOOP is announced with the SEARCH's reply and found next cycle.
-            # Both are cheap at any mailbox size (re-EXAMINE is not).
-            self._guard(lambda c: c.noop())
+            # NOOP makes the server announce (EXISTS, EXPUNGE) what changed since our
+            # last command; with nothing announced since the last SEARCH, a quiet cycle
+            # ends here: one round trip, at any mailbox size (re-EXAMINE is not cheap).
+            _, responses = self._guard(lambda c: c.noop())
             self.commands += 1
+            announced = _announced(self.client, responses) if self.client else True
             info, fresh = self._guard(self._select)  # reconnected meanwhile? fresh again
+            if not (fresh or announced or self._search_due()):
+                return
         uidvalidity = int(info[b"UIDVALIDITY"])
         uidnext = info.get(b"UIDNEXT") if fresh else None
         row = seen.position
@@ -326,6 +344,7 @@ class ImapSource:
                     self.cfg.lookback_days,
                 )
             since = self._window_start()
+            self._searched()
             uids = self._guard(lambda c: c.search(["SINCE", since]))
             self.commands += 1
             # Start just below the window, so a first sync cut short resumes inside
@@ -334,6 +353,7 @@ class ImapSource:
             seen.rescan(SyncPosition(uidvalidity, start))
         else:
             last = int(row.last_uid)
+            self._searched()  # the EXAMINE's UIDNEXT, or the SEARCH below
             if uidnext is not None and int(uidnext) <= last + 1:
                 return  # nothing new: the EXAMINE we needed anyway said so
             uids = [
@@ -472,23 +492,27 @@ class ImapSource:
         client = self._connected()
         if b"IDLE" not in self._guard(lambda c: c.capabilities()):
             time.sleep(min(seconds, self.cfg.poll_interval))
+            self._unsearched = True  # polling: no announcement to go by
             return True
         self._guard(self._select)
 
         def idle(c):
             c.idle()
+            responses = []
             try:
                 responses = c.idle_check(timeout=seconds)
             finally:
                 # A dead peer would make idle_done() wait forever: the socket
                 # timeout set at connect turns that into an error we handle.
-                c.idle_done()
-            return responses
+                _, after = c.idle_done()  # what arrived between the check and DONE
+            return [*responses, *after]
 
         responses = self._guard(idle)
         self.commands += 2  # IDLE, DONE
+        news = _announced(client, responses)
+        self._unsearched = self._unsearched or news
         del client
-        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+        return news
 
     # our own messages -------------------------------------------------------
 
@@ -524,6 +548,20 @@ class ImapSource:
             return bool(found)
 
         return self._guard(find)
+
+
+_CHANGES = (b"EXISTS", b"RECENT", b"EXPUNGE")
+
+
+def _announced(client, responses) -> bool:
+    """Did the server announce a change of the mailbox: in these parsed responses, or in
+    the untagged ones imaplib kept from earlier commands (an EXISTS that came with a
+    FETCH reply)? Those kept ones are taken, so each announcement counts once."""
+    kept = getattr(getattr(client, "_imap", None), "untagged_responses", None)
+    held = isinstance(kept, dict) and any(
+        [kept.pop(name, None) for name in ("EXISTS", "RECENT", "EXPUNGE")]
+    )
+    return held or any(len(r) > 1 and r[1] in _CHANGES for r in responses)
 
 
 def _past(position: SyncPosition, uidnext) -> bool:
