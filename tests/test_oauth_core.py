@@ -142,3 +142,11 @@ def test_auth_failure_hint(host, answer, method, words):
 def test_gmail_words_from_another_server_mean_nothing():
     hint = oauth.auth_failure_hint("imap.example.net", "Invalid credentials", "password")
     assert hint == "wrong password? Gmail needs an app password"
+
+
+def test_the_redirect_is_localhost_for_microsoft_and_the_ip_literal_elsewhere():
+    """Microsoft's "http://localhost" registration matches any port; 127.0.0.1 it
+    refuses unless set in the manifest. RFC 8252 prefers the literal."""
+    assert oauth.redirect_uri("microsoft", 53124) == "http://localhost:53124/"
+    assert oauth.redirect_uri("google", 53124) == "http://127.0.0.1:53124/"
+    assert oauth.redirect_uri("custom", 8080) == "http://127.0.0.1:8080/"

@@ -435,8 +435,8 @@ def sign_in_browser(
     timeout: float = LOGIN_TIMEOUT,
     clock: Callable[[], datetime] = utcnow,
 ) -> Grant:
-    """Authorization code with PKCE (S256) and a loopback redirect on 127.0.0.1 at a
-    port the system picks; the `state` is checked."""
+    """Authorization code with PKCE (S256) and a loopback redirect to 127.0.0.1 at a
+    port the system picks (named "localhost" for Microsoft); the `state` is checked."""
     from oauthlib.common import add_params_to_uri
     from oauthlib.oauth2 import WebApplicationClient
 
@@ -448,7 +448,8 @@ def sign_in_browser(
     server = HTTPServer(("127.0.0.1", 0), handler)
     server.timeout = 0.5
     try:
-        redirect = f"http://127.0.0.1:{server.server_address[1]}/"
+        port = server.server_address[1]
+        redirect = core.redirect_uri(cfg.provider, port)
         params = [
             ("response_type", "code"),
             ("client_id", cfg.client_id),
@@ -465,6 +466,10 @@ def sign_in_browser(
         url = add_params_to_uri(cfg.authorize_url, params)
         say("Open this address in a browser to sign in:")
         say(url)
+        say(
+            f"(waiting on 127.0.0.1:{port}; from another machine: "
+            f"ssh -L {port}:127.0.0.1:{port} this-host, then open the address there)"
+        )
         if open_browser:
             webbrowser.open(url)
         deadline = time.monotonic() + timeout

@@ -50,6 +50,14 @@ def expiry(now: datetime, expires_in: object) -> datetime:
 # --- SASL ------------------------------------------------------------------------
 
 
+def redirect_uri(provider: str, port: int) -> str:
+    """The loopback redirect of a browser sign-in (the listener is on 127.0.0.1).
+    Microsoft matches a registered "http://localhost" at any port, but 127.0.0.1 only
+    when set in the app's manifest; elsewhere RFC 8252's IP literal."""
+    host = "localhost" if provider == "microsoft" else "127.0.0.1"
+    return f"http://{host}:{port}/"
+
+
 def choose_mechanism(offered: Iterable[str]) -> str | None:
     """OAUTHBEARER (RFC 7628, the standard) where offered, else XOAUTH2 (Google's and
     Microsoft's own); None when the server offers neither."""
