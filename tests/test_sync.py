@@ -443,3 +443,32 @@ def test_a_quiet_cycle_is_one_noop_and_mail_announced_meanwhile_is_found(rt, ima
     list(source.fetch_new(seen, lambda header: False))
     run_pass(rt, now=BEFORE)
     assert len(interviews.all_interviews(rt.store)) == 2
+
+
+def test_a_message_that_is_only_a_calendar_is_read_without_a_bodystructure(rt, imap_account):
+    """A single-part text/calendar message with a bland subject: its header says what
+    it is, so it is read (the BODYSTRUCTURE is asked only of messages with parts)."""
+    import email as email_pkg
+    from email import policy as email_policy
+
+    parsed = email_pkg.message_from_bytes(
+        invite(
+            uid="bare-1",
+            start=BEFORE + timedelta(days=2),
+            people=[("Jane Doe", "jane@acme.example")],
+        ),
+        policy=email_policy.default,
+    )
+    ics = next(p for p in parsed.walk() if p.get_content_type() == "text/calendar").get_content()
+    bare = (
+        "From: Acme Talent <talent@acme.example>\r\nTo: sam.seeker@example.net\r\n"
+        "Subject: Update\r\nMessage-ID: <bare-1@acme.example>\r\n"
+        "Date: Mon, 23 Nov 2026 08:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n"
+        + ics.replace("\n", "\r\n")
+    ).encode()
+    imap_account.append("INBOX", bare)
+    imap_account.append("INBOX", NEWSLETTER)
+    run_pass(rt, now=BEFORE)
+    (found,) = interviews.all_interviews(rt.store)
+    assert [p.email for p in found.interviewers] == ["jane@acme.example"]
