@@ -445,9 +445,9 @@ def test_a_quiet_cycle_is_one_noop_and_mail_announced_meanwhile_is_found(rt, ima
     assert len(interviews.all_interviews(rt.store)) == 2
 
 
-def test_a_message_that_is_only_a_calendar_is_read_without_a_bodystructure(rt, imap_account):
-    """A single-part text/calendar message with a bland subject: its header says what
-    it is, so it is read (the BODYSTRUCTURE is asked only of messages with parts)."""
+def test_a_message_that_is_only_a_calendar_is_read(rt, imap_account):
+    """A single-part text/calendar message with a bland subject and an unknown sender:
+    what it is shows only in its Content-Type, and that is enough to read it."""
     import email as email_pkg
     from email import policy as email_policy
 
