@@ -406,6 +406,28 @@ def bench_latency(account, cfg_path: Path, trials: int, root: Path) -> dict:
     return out
 
 
+def idle_floor(account, trials: int) -> list[float]:
+    """Dovecot's own notify delay on the same mailbox: a bare client in IDLE, an APPEND
+    from a second connection, the time until the client hears EXISTS."""
+    found = []
+    with account.login() as watcher, account.login() as writer:
+        watcher.select_folder("INBOX", readonly=True)
+        for k in range(trials):
+            watcher.idle()
+            time.sleep(0.2)  # IDLE is under way before the mail comes
+            raw = f"Subject: floor {k}\r\nMessage-ID: <floor-{k}@bench>\r\n\r\nx\r\n".encode()
+            t0 = time.perf_counter()
+            writer.append("INBOX", raw)
+            heard = False
+            while not heard and time.perf_counter() - t0 < 30:
+                heard = any(len(r) > 1 and r[1] == b"EXISTS" for r in watcher.idle_check(5))
+            if heard:
+                found.append(time.perf_counter() - t0)
+            watcher.idle_done()
+            time.sleep(0.3)
+    return found
+
+
 # --- detect() throughput ---------------------------------------------------------------
 
 
@@ -644,6 +666,14 @@ def print_report(results: list[dict], lat: dict | None, det: dict, trials: int) 
                 f"   best {ms(min(lat['lat']))} ms   (APPEND itself: median "
                 f"{ms(median(lat['append']))} ms)"
             )
+            floor = lat.get("floor") or []
+            if floor:
+                f = median(floor)
+                print(
+                    f"  floor, the same mailbox: a bare IDLE client hears EXISTS after a median "
+                    f"{ms(f)} ms (Dovecot's notify delay; p90 {ms(pct(floor, 0.9))} ms)"
+                )
+                print(f"  target median <= 1.2x that floor: {m / f:.2f}x  {verdict(m <= 1.2 * f)}")
             print(f"  target median < 1000 ms: {verdict(m < 1.0)}")
         print(f"  timeouts (>30 s): {lat['timeouts']}; daemon exit on SIGTERM: {lat['exit']}")
         if lat["log_errors"]:
@@ -699,6 +729,7 @@ def main() -> int:
                 flush=True,
             )
             lat = bench_latency(results[-1]["account"], results[-1]["config"], args.trials, root)
+            lat["floor"] = idle_floor(results[-1]["account"], args.trials)
         det = bench_detect()
         print_report(results, lat, det, args.trials)
         print(f"\n(total bench time {time.perf_counter() - t_start:.0f} s)")
