@@ -170,6 +170,8 @@ class Wire:
                 client._bench_wrapped = True
                 for name in _TIMED:
                     setattr(client, name, wire._timed(name, getattr(client, name)))
+                # the header FETCH goes through imaplib (its structures left unparsed)
+                client._imap.uid = wire._timed("uid", client._imap.uid)
             return client
 
         source._connected = connected
@@ -177,6 +179,8 @@ class Wire:
     def _timed(self, name, fn):
         def call(*args, **kwargs):
             self.calls[name] += 1
+            if name == "uid" and args and str(args[0]).upper() == "FETCH":
+                self.header_uids += str(args[1]).count(",") + 1
             if name == "fetch":
                 uids, items = args[0], [str(i).upper() for i in args[1]]
                 sections = [i for i in items if i.startswith("BODY.PEEK[") and "HEADER]" not in i]

@@ -472,3 +472,42 @@ def test_a_message_that_is_only_a_calendar_is_read(rt, imap_account):
     run_pass(rt, now=BEFORE)
     (found,) = interviews.all_interviews(rt.store)
     assert [p.email for p in found.interviewers] == ["jane@acme.example"]
+
+
+def test_the_header_fetch_leaves_structures_raw_and_parses_them_as_imapclient_does(
+    imap_account,
+):
+    """The header FETCH of a first sync cuts Dovecot's responses with one regex and
+    parses a structure only when asked: every fixture gives the header, size, calendar
+    verdict and BODYSTRUCTURE that imapclient's own fetch gives."""
+    from followup.adapters.sources import imap
+
+    for path in sorted(MESSAGES.glob("*.eml")):
+        imap_account.append("INBOX", path.read_bytes())
+    with imap_account.login() as client:
+        client.select_folder("INBOX", readonly=True)
+        uids = client.search(["ALL"])
+        typ, raw = client._imap.uid("FETCH", ",".join(map(str, uids)), imap._HEAD_ITEMS)
+        assert typ == "OK" and imap._cut_heads(raw) is not None  # Dovecot's shape: the fast path
+        fast = imap._fetch_heads(client, uids)
+        slow = client.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE", "RFC822.SIZE"])
+    assert set(fast) == set(slow) == set(uids)
+    for uid in uids:
+        mine, theirs = fast[uid], slow[uid]
+        assert mine[b"BODY[HEADER]"] == theirs[b"BODY[HEADER]"]
+        assert mine[b"RFC822.SIZE"] == theirs[b"RFC822.SIZE"]
+        assert imap._calendar_in(mine) == imap._has_calendar(theirs[b"BODYSTRUCTURE"])
+        imap._parse_structure(mine)
+        assert mine[b"BODYSTRUCTURE"] == theirs[b"BODYSTRUCTURE"]
+
+
+def test_a_header_response_of_another_shape_is_left_to_imapclient():
+    from followup.adapters.sources import imap
+
+    literal_inside = [
+        (b'1 (UID 7 RFC822.SIZE 10 BODYSTRUCTURE ("text" "plain" NIL NIL {3}', b"a\r\n"),
+        (b' "7BIT" 3 1 NIL NIL NIL NIL) BODY[HEADER] {4}', b"X: y"),
+        b")",
+    ]
+    other_order = [(b"1 (RFC822.SIZE 10 UID 7 BODY[HEADER] {4}", b"X: y"), b")"]
+    assert imap._cut_heads(literal_inside) is None and imap._cut_heads(other_order) is None

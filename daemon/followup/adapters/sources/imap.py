@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import ssl
 import time
 from collections.abc import Iterator
@@ -403,15 +404,14 @@ class ImapSource:
         """Headers of the chunk in one FETCH; the top of the text of replies the header
         leaves open (one more FETCH); candidates' text and calendar parts in byte-bounded
         FETCHes, fetched only when the pipeline reaches them, each dropped once yielded."""
-        heads = self._guard(
-            lambda c: c.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE", "RFC822.SIZE"])
-        )
+        heads = self._guard(lambda c: _fetch_heads(c, uids))
         self.commands += 1
         verdicts = {}
         for uid in uids:
             data = heads.get(uid, {})
-            structure = data.get(b"BODYSTRUCTURE")
-            verdicts[uid] = _has_calendar(structure) or wanted(data.get(b"BODY[HEADER]", b""))
+            verdicts[uid] = _calendar_in(data) or wanted(data.get(b"BODY[HEADER]", b""))
+            if verdicts[uid] is not False:  # its parts are looked at: parse its structure
+                _parse_structure(data)
         self._peek(heads, verdicts)
         notes, sizes, plans, pending = {}, {}, {}, []
         cap = self.cfg.max_message_bytes
@@ -601,6 +601,77 @@ def _rebuilt(header: bytes, plan: imap_parts.Plan | None, answer: dict) -> bytes
 
 def _too_large(size: int, cap_mb: int) -> str:
     return f"too large ({size} bytes; [source] max_message_mb = {cap_mb})"
+
+
+# --- the header FETCH, its BODYSTRUCTUREs parsed only where they are needed ------------
+#
+# imapclient parses every BODYSTRUCTURE into nested tuples: most of a first sync's IMAP
+# time, for structures of which only "is there a calendar in it?" is asked. So the FETCH
+# goes through imaplib, and a response of the usual shape (Dovecot's, among others) is
+# cut by one bounded regex; the structure stays bytes until a candidate needs its parts.
+# Any other shape (a literal inside a structure, another item order) is parsed by
+# imapclient as before.
+
+_HEAD_ITEMS = "(UID RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER])"
+_HEAD_RESPONSE = re.compile(
+    rb"(\d+) \(UID (\d+) RFC822\.SIZE (\d+) BODYSTRUCTURE (\(.*\)) BODY\[HEADER\] \{\d+\}",
+    re.S,
+)
+_RAW = b"BODYSTRUCTURE-RAW"  # the unparsed structure, in the message's FETCH data
+
+
+def _fetch_heads(client, uids: list[int]) -> dict:
+    """{uid: {b"BODY[HEADER]", b"RFC822.SIZE", b"BODYSTRUCTURE" or _RAW}} of `uids`."""
+    from imapclient.exceptions import IMAPClientError
+    from imapclient.response_parser import parse_fetch_response
+
+    typ, data = client._imap.uid("FETCH", ",".join(map(str, uids)), _HEAD_ITEMS)
+    if typ != "OK":
+        raise IMAPClientError(f"FETCH failed: {data!r:.200}")
+    found = _cut_heads(data)
+    if found is None:
+        return parse_fetch_response(data, normalise_times=True, uid_is_key=True)
+    return found
+
+
+def _cut_heads(data: list) -> dict | None:
+    """The usual shape only: per message a (prefix, header literal) pair and b")"."""
+    found: dict = {}
+    if len(data) % 2:
+        return None
+    for first, last in zip(data[::2], data[1::2], strict=True):
+        if not (isinstance(first, tuple) and len(first) == 2 and last == b")"):
+            return None
+        prefix, header = first
+        match = _HEAD_RESPONSE.fullmatch(prefix) if isinstance(prefix, bytes) else None
+        if match is None or not isinstance(header, bytes):
+            return None
+        found[int(match[2])] = {
+            b"SEQ": int(match[1]),
+            b"RFC822.SIZE": int(match[3]),
+            _RAW: match[4],
+            b"BODY[HEADER]": header,
+        }
+    return found
+
+
+def _parse_structure(data: dict) -> None:
+    """The raw structure of one message parsed as imapclient would (in place)."""
+    from imapclient.response_parser import parse_fetch_response
+
+    raw = data.pop(_RAW, None)
+    if raw is None:
+        return
+    parsed = parse_fetch_response([b"1 (UID 1 BODYSTRUCTURE " + raw + b")"])
+    data[b"BODYSTRUCTURE"] = parsed[1].get(b"BODYSTRUCTURE")
+
+
+def _calendar_in(data: dict) -> bool:
+    raw = data.get(_RAW)
+    if raw is not None:
+        text = raw.lower()
+        return b'"calendar"' in text or b'"ics"' in text or b'.ics"' in text
+    return _has_calendar(data.get(b"BODYSTRUCTURE"))
 
 
 def _has_calendar(structure) -> bool:
