@@ -53,7 +53,8 @@ def main() -> None:
     First steps:
       followup demo          try it on a sample mailbox, no account needed
       followup init          write your config
-      followup login         store your mail passwords in the keyring
+      followup login         store your mail password in the keyring
+                             (Outlook, Microsoft 365, Gmail OAuth2: login --oauth)
       followup check         test the connection
       followup service install   run it in the background
     """
