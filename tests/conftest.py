@@ -32,10 +32,10 @@ def tls_cert(tmp_path_factory: pytest.TempPathFactory) -> TlsCert:
     return TlsCert.generate(tmp_path_factory.mktemp("tls"))
 
 
-@pytest.fixture(scope="session")
-def dovecot(tls_cert: TlsCert) -> Iterator[Dovecot]:
+def _served_dovecot(**options) -> Iterator[Dovecot]:
+    """A started Dovecot for a session fixture, cleaned up after it."""
     try:
-        server = Dovecot(cert=tls_cert)
+        server = Dovecot(**options)
     except DovecotError as exc:  # not installed / wrong version: fail, never skip
         pytest.fail(str(exc), pytrace=False)
     try:
@@ -47,6 +47,11 @@ def dovecot(tls_cert: TlsCert) -> Iterator[Dovecot]:
         yield server
     finally:
         server.cleanup()  # stop (SIGTERM the process group, reap) + rm -r base_dir
+
+
+@pytest.fixture(scope="session")
+def dovecot(tls_cert: TlsCert) -> Iterator[Dovecot]:
+    yield from _served_dovecot(cert=tls_cert)
 
 
 @pytest.fixture
@@ -117,19 +122,9 @@ def oauth_dovecot(tls_cert: TlsCert, session_authority: Authority) -> Iterator[D
     """A second Dovecot (``dovecot`` keeps the password-only config) that also offers
     AUTH=XOAUTH2 and AUTH=OAUTHBEARER: Dovecot's own oauth2 passdb POSTs every token to
     ``session_authority.introspect_url`` (no cache).  Use ``oauth_account`` for a user."""
-    try:
-        server = Dovecot(cert=tls_cert, oauth2_introspection_url=session_authority.introspect_url)
-    except DovecotError as exc:  # not installed / wrong version: fail, never skip
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        server.start()
-    except BaseException:
-        server.cleanup()
-        raise
-    try:
-        yield server
-    finally:
-        server.cleanup()
+    yield from _served_dovecot(
+        cert=tls_cert, oauth2_introspection_url=session_authority.introspect_url
+    )
 
 
 @pytest.fixture
