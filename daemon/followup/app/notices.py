@@ -238,7 +238,6 @@ ANSWERS_PER_PASS = 20
 
 def answer_refused(rt: Runtime, *, now: datetime) -> int:
     """Tell the user, once per incoming message, why a reply of theirs sent nothing."""
-    answered = 0
     rows = [
         (row, outcome)
         for outcome in ("refused", "stale", "unclear")
@@ -246,47 +245,59 @@ def answer_refused(rt: Runtime, *, now: datetime) -> int:
             rt.store, outcome, since=now - ANSWER_WITHIN, limit=ANSWERS_PER_PASS
         )
     ][:ANSWERS_PER_PASS]
-    for row, outcome in rows:
-        ref = f"refused:{row.message_id or 'message-' + str(row.id)}"
-        if rt.outbox.already_sent(ref):
+    return _tell_each_once(
+        rt,
+        rows,
+        ref=lambda item: f"refused:{item[0].message_id or 'message-' + str(item[0].id)}",
+        compose=lambda item: render.render_reply_refused(
+            rt.env,
+            why=item[0].reason,
+            me=rt.me,
+            stale=item[1] == "stale",
+            unclear=item[1] == "unclear",
+        ),
+        failed=lambda item: "answer to a refused reply",
+        purpose="reply_refused",
+        now=now,
+    )
+
+
+def _tell_each_once(rt: Runtime, items, *, ref, compose, failed, purpose: str, now) -> int:
+    """Email the user about each item at most once (`ref(item)` names it in the outbox).
+    One whose notice cannot be rendered is logged (`failed(item)` says what) and skipped;
+    the others go on. Returns how many were sent."""
+    told = 0
+    for item in items:
+        key = ref(item)
+        if rt.outbox.already_sent(key):
             continue
         try:
-            email = render.render_reply_refused(
-                rt.env,
-                why=row.reason,
-                me=rt.me,
-                stale=outcome == "stale",
-                unclear=outcome == "unclear",
-            )
+            email = compose(item)
         except FollowupError as err:
-            log.error("answer to a refused reply not sent: %s", err)
+            log.error("%s not sent: %s", failed(item), err)
             continue
-        if email_user(rt, email, purpose="reply_refused", ref=ref, now=now):
-            answered += 1
-    return answered
+        if email_user(rt, email, purpose=purpose, ref=key, now=now):
+            told += 1
+    return told
 
 
 def tell_bounced(rt: Runtime, *, now: datetime) -> int:
     """Tell the user, once per draft, that a sent thank-you bounced, and how to fix it."""
-    told = 0
-    for draft in draft_rows.bounced(rt.store)[:ANSWERS_PER_PASS]:
-        ref = f"bounced:{draft.id}"
-        if rt.outbox.already_sent(ref):
-            continue
-        try:
-            email = render.render_draft_bounced(
-                rt.env,
-                interview=interviews.get(rt.store, draft.interview_id),
-                person=draft.to,
-                reason=(draft.last_error or "").removeprefix("bounced: "),
-                me=rt.me,
-            )
-        except FollowupError as err:
-            log.error("draft %d: bounce notice not sent: %s", draft.id, err)
-            continue
-        if email_user(rt, email, purpose="draft_bounced", ref=ref, now=now):
-            told += 1
-    return told
+    return _tell_each_once(
+        rt,
+        draft_rows.bounced(rt.store)[:ANSWERS_PER_PASS],
+        ref=lambda draft: f"bounced:{draft.id}",
+        compose=lambda draft: render.render_draft_bounced(
+            rt.env,
+            interview=interviews.get(rt.store, draft.interview_id),
+            person=draft.to,
+            reason=(draft.last_error or "").removeprefix("bounced: "),
+            me=rt.me,
+        ),
+        failed=lambda draft: f"draft {draft.id}: bounce notice",
+        purpose="draft_bounced",
+        now=now,
+    )
 
 
 def tell_calls_moved(rt: Runtime, *, now: datetime) -> int:
