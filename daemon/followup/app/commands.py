@@ -202,16 +202,7 @@ def decide_thank_you(rt: Runtime, interview_id: int, *, wanted: bool, now: datet
 def _release_thank_you(rt: Runtime, interview_id: int, *, now: datetime) -> int:
     """Drafts for a thank-you held by the catch-up question (its step waits for them)."""
     interview = interviews.get(rt.store, interview_id)
-    made = drafts.make_drafts(
-        rt.store,
-        rt.env,
-        interview,
-        interviews.get_debrief(rt.store, interview_id),
-        rt.me,
-        now=now,
-        late=True,
-        max_people=rt.settings.compose.max_interviewers,
-    )
+    made = tasks.make_drafts(rt, interview, now=now, late=True)
     task_rows.mark_waiting(rt.store, interview_id, TaskKind.THANK_YOU)
     return len(made)
 
@@ -244,16 +235,7 @@ def _set_people(
     started = task_rows.state_of(store, interview.id, TaskKind.THANK_YOU)
     if added and started in (TaskState.WAITING, TaskState.DONE):
         fresh = interviews.get(store, interview.id)
-        drafts.make_drafts(
-            store,
-            rt.env,
-            fresh,
-            interviews.get_debrief(store, interview.id),
-            rt.me,
-            now=now,
-            late=False,
-            max_people=rt.settings.compose.max_interviewers,
-        )
+        tasks.make_drafts(rt, fresh, now=now, late=False)
     return PeopleChange(added=added, removed=removed)
 
 

@@ -67,7 +67,7 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
         done=done,
         now=now,
         calls_after=interview_rows.calls_after(rt.store, interview.id),
-        debrief_asked=_debrief_asked(rt, interview, now=now),
+        debrief_asked=_debrief_asked(rt, stored.get(TaskKind.DEBRIEF), interview, now=now),
     )
     for task in planned:
         row = stored.get(task.kind)
@@ -81,10 +81,12 @@ def sync_plan(rt: Runtime, interview: Interview, *, now: datetime) -> list[Task]
     return planned
 
 
-def _debrief_asked(rt: Runtime, interview: Interview, *, now: datetime) -> datetime | None:
-    """When the debrief prompt went, or when the debrief was answered before one did;
-    `now` when it is overdue and not sent yet (found late: it goes in this pass)."""
-    row = stored_tasks(rt, interview.id).get(TaskKind.DEBRIEF)
+def _debrief_asked(
+    rt: Runtime, row: TaskRow | None, interview: Interview, *, now: datetime
+) -> datetime | None:
+    """When the debrief prompt (`row`, the stored task) went, or when the debrief was
+    answered before one did; `now` when it is overdue and not sent yet (found late: it
+    goes in this pass)."""
     if row is not None and (row.reminded_at or row.state is TaskState.DONE):
         return row.reminded_at or row.done_at
     if row is not None and row.state is not TaskState.PENDING:
@@ -203,17 +205,7 @@ def _act(
             log.info("interview %d: found late, the thank-you waits for your answer", interview.id)
             return True
         with rt.store.transaction():
-            debrief = interviews.get_debrief(rt.store, interview.id)
-            made = drafts.make_drafts(
-                rt.store,
-                rt.env,
-                interview,
-                debrief,
-                rt.me,
-                now=now,
-                late=late,
-                max_people=rt.settings.compose.max_interviewers,
-            )
+            made = make_drafts(rt, interview, now=now, late=late)
             _set_task(rt, task.id, TaskState.WAITING, late=late)
         if made:
             log.info(
@@ -261,6 +253,21 @@ def _act(
         )
     call = int(kind.value[-1])
     return _call_reminder(rt, interview, call, task, due=due, late=late, now=now)
+
+
+def make_drafts(rt: Runtime, interview: Interview, *, now: datetime, late: bool) -> list[int]:
+    """drafts.make_drafts with the interview's debrief and the user's settings (inside a
+    transaction): one draft per interviewer who has none yet."""
+    return drafts.make_drafts(
+        rt.store,
+        rt.env,
+        interview,
+        interviews.get_debrief(rt.store, interview.id),
+        rt.me,
+        now=now,
+        late=late,
+        max_people=rt.settings.compose.max_interviewers,
+    )
 
 
 def thank_you_on_hold(rt: Runtime, interview: Interview, *, now: datetime) -> bool:
