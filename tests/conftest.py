@@ -305,4 +305,33 @@ def offline_runtime(tmp_path: Path):
     runtime.close()
 
 
+@pytest.fixture
+def maildir_config(tmp_path: Path) -> Path:
+    """A config on an empty Maildir, the file transport and an empty templates folder:
+    the CLI with no server."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        textwrap.dedent(f"""
+        [me]
+        name = "Sam Seeker"
+        email = "sam.seeker@example.net"
+        timezone = "America/Chicago"
+        [source]
+        kind = "maildir"
+        path = "{tmp_path / "Maildir"}"
+        [transport]
+        kind = "file"
+        path = "{tmp_path / "outbox"}"
+        [storage]
+        path = "{tmp_path / "followup.db"}"
+        [templates]
+        dir = "{tmp_path / "templates"}"
+        """)
+    )
+    for sub in ("cur", "new", "tmp"):
+        (tmp_path / "Maildir" / sub).mkdir(parents=True)
+    (tmp_path / "templates").mkdir()
+    return path
+
+
 # END isolation and app fixtures

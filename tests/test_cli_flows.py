@@ -4,7 +4,6 @@ debrief from a file, templates check."""
 from __future__ import annotations
 
 import json
-import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,31 +15,9 @@ MESSAGES = Path(__file__).parent / "fixtures" / "messages"
 
 
 @pytest.fixture
-def cfg(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(
-        textwrap.dedent(f"""
-        [me]
-        name = "Sam Seeker"
-        email = "sam.seeker@example.net"
-        timezone = "America/Chicago"
-        [source]
-        kind = "maildir"
-        path = "{tmp_path / "Maildir"}"
-        [transport]
-        kind = "file"
-        path = "{tmp_path / "outbox"}"
-        [storage]
-        path = "{tmp_path / "followup.db"}"
-        [templates]
-        dir = "{tmp_path / "templates"}"
-        """)
-    )
-    for sub in ("cur", "new", "tmp"):
-        (tmp_path / "Maildir" / sub).mkdir(parents=True)
-    (tmp_path / "templates").mkdir()
-    monkeypatch.setenv("FOLLOWUP_CONFIG", str(path))
-    return path
+def cfg(maildir_config: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(maildir_config))
+    return maildir_config
 
 
 def drafts_json(*flags: str) -> list[dict]:

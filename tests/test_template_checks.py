@@ -5,7 +5,6 @@ and the user's template folder gets a README that lists every variable."""
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -195,30 +194,8 @@ def test_script_problems_catch_a_script_that_breaks_the_rules():
 
 
 @pytest.fixture
-def cfg(tmp_path) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(
-        textwrap.dedent(f"""
-        [me]
-        name = "Sam Seeker"
-        email = "sam.seeker@example.net"
-        timezone = "America/Chicago"
-        [source]
-        kind = "maildir"
-        path = "{tmp_path / "Maildir"}"
-        [transport]
-        kind = "file"
-        path = "{tmp_path / "outbox"}"
-        [storage]
-        path = "{tmp_path / "followup.db"}"
-        [templates]
-        dir = "{tmp_path / "templates"}"
-        """)
-    )
-    for sub in ("cur", "new", "tmp"):
-        (tmp_path / "Maildir" / sub).mkdir(parents=True)
-    (tmp_path / "templates").mkdir()
-    return path
+def cfg(maildir_config: Path) -> Path:
+    return maildir_config
 
 
 def test_the_command_reports_warnings_and_passes_on_the_builtins(cfg):
