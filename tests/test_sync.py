@@ -18,6 +18,7 @@ from followup.adapters import config
 from followup.app import inbound, interviews
 from followup.app.pipeline import run_pass
 from followup.app.runtime import open_runtime
+from followup.core import detect
 from followup.core.model import InterviewState
 
 pytestmark = pytest.mark.integration
@@ -135,6 +136,59 @@ def test_an_interview_with_a_2mb_pdf_is_read_without_the_pdf(rt, imap_account):
     assert report.outcomes.get("new") == 1, report
     assert [i.company for i in interviews.all_interviews(rt.store)] == ["Umbrella"]
     assert _received(rt) < 100_000  # greeting, login, header and the text part
+
+
+def _traced(raw: bytes, hops: int) -> bytes:
+    """The message as Gmail delivers it: `hops` Received fields, two DKIM signatures, an
+    ARC set and the receiving server's Authentication-Results above its own fields."""
+    sig = base64.b64encode(bytes(range(256)) * 2).decode()
+    trace = [
+        *(
+            f"Received: from relay{n}.example.org (relay{n}.example.org [192.0.2.{n}])\r\n"
+            f"\tby mx.google.com with ESMTPS id x{n}si; Mon, 23 Nov 2026 08:00:0{n % 10} -0800"
+            for n in range(hops)
+        ),
+        f"ARC-Seal: i=1; a=rsa-sha256; t=1764000000; cv=none; d=google.com; s=arc-20240605;\r\n"
+        f"\tb={sig}",
+        f"ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=google.com;\r\n"
+        f"\tbh=abc; b={sig}",
+        "ARC-Authentication-Results: i=1; mx.google.com; dkim=pass header.i=@example.org",
+        *(
+            f"DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=s{n};\r\n\tb={sig}"
+            for n in (1, 2)
+        ),
+        f"X-Google-Smtp-Source: {sig[:200]}",
+        f"X-Received: by 2002:a05:6000:1:b0:1 with SMTP id x{hops}; Mon, 23 Nov 2026",
+        "Received-SPF: pass (google.com: domain of a@example.org designates 192.0.2.1)",
+        "Authentication-Results: mx.google.com; dkim=pass header.i=@example.org; spf=pass",
+    ]
+    return "\r\n".join(trace).encode() + b"\r\n" + raw
+
+
+def test_trace_fields_never_cross_the_wire_and_authentication_results_do(rt, imap_account):
+    """Received, DKIM and ARC fields are most of a real header's bytes and nothing reads
+    them: the header FETCH leaves them on the server. Authentication-Results (the sender
+    checks read them) and every field the pre-filter reads still come."""
+    from followup.adapters.sources import imap
+
+    assert all(f.lower() + ":" in detect._TRACE_FIELDS for f in imap.UNREAD_FIELDS)
+    messages = [
+        _traced(NEWSLETTER.replace(b"digest-1@", f"digest-{n}@".encode()), 12) for n in range(20)
+    ]
+    messages.append(_traced(fixture("10_greenhouse_plain.eml"), 12))
+    trace_bytes = sum(len(m) for m in messages) - 20 * len(NEWSLETTER)
+    for raw in messages:
+        imap_account.append("INBOX", raw)
+    got = list(rt.source.fetch_new(inbound.remembered(rt), inbound.wanted(rt)))
+    assert len(got) == 21 and _received(rt) < trace_bytes / 4
+    interview = next(m for m in got if m.raw is not None)
+    for msg in got:
+        assert b"Received:" not in msg.header and b"DKIM-Signature:" not in msg.header
+        assert b"ARC-Seal:" not in msg.header
+        assert b"\r\nAuthentication-Results: mx.google.com; dkim=pass" in b"\r\n" + msg.header
+        assert msg.header.endswith(b"\r\n\r\n") and b"\r\nSubject: " in msg.header
+    found = detect.detect(interview.raw, my_addresses={"sam.seeker@example.net"})
+    assert found.event is not None and found.event.company == "Umbrella"
 
 
 def test_a_list_mail_without_an_interview_word_gets_no_body(rt, imap_account):
@@ -490,11 +544,13 @@ def test_the_header_fetch_leaves_structures_raw_and_parses_them_as_imapclient_do
         typ, raw = client._imap.uid("FETCH", ",".join(map(str, uids)), imap._HEAD_ITEMS)
         assert typ == "OK" and imap._cut_heads(raw) is not None  # Dovecot's shape: the fast path
         fast = imap._fetch_heads(client, uids)
-        slow = client.fetch(uids, ["BODY.PEEK[HEADER]", "BODYSTRUCTURE", "RFC822.SIZE"])
+        slow = client.fetch(
+            uids, [f"BODY.PEEK[{imap._HEAD_SECTION}]", "BODYSTRUCTURE", "RFC822.SIZE"]
+        )
     assert set(fast) == set(slow) == set(uids)
     for uid in uids:
         mine, theirs = fast[uid], slow[uid]
-        assert mine[b"BODY[HEADER]"] == theirs[b"BODY[HEADER]"]
+        assert mine[b"BODY[HEADER]"] == imap._header_of(theirs) != b""
         assert mine[b"RFC822.SIZE"] == theirs[b"RFC822.SIZE"]
         assert imap._calendar_in(mine) == imap._has_calendar(theirs[b"BODYSTRUCTURE"])
         imap._parse_structure(mine)

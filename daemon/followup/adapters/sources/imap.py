@@ -612,16 +612,35 @@ def _too_large(size: int, cap_mb: int) -> str:
 # Any other shape (a literal inside a structure, another item order) is parsed by
 # imapclient as before.
 
-_HEAD_ITEMS = "(UID RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER])"
+# Trace fields (hops, signatures, ARC seals) are most of a real header's bytes and
+# nothing of followup reads them: the pre-filter skips them (detect._TRACE_FIELDS) and
+# the sender checks read Authentication-Results only, which is fetched. So the server
+# leaves them out (HEADER.FIELDS.NOT, IMAP4rev1): a first sync downloads what it reads.
+UNREAD_FIELDS = (
+    "Received",
+    "X-Received",
+    "DKIM-Signature",
+    "X-Google-DKIM-Signature",
+    "ARC-Seal",
+    "ARC-Message-Signature",
+    "ARC-Authentication-Results",
+    "Received-SPF",
+    "X-Gm-Message-State",
+    "X-Google-Smtp-Source",
+)
+_HEAD_SECTION = f"HEADER.FIELDS.NOT ({' '.join(f.upper() for f in UNREAD_FIELDS)})"
+_HEAD_ITEMS = f"(UID RFC822.SIZE BODYSTRUCTURE BODY.PEEK[{_HEAD_SECTION}])"
 _HEAD_RESPONSE = re.compile(
-    rb"(\d+) \(UID (\d+) RFC822\.SIZE (\d+) BODYSTRUCTURE (\(.*\)) BODY\[HEADER\] \{\d+\}",
+    rb"(\d+) \(UID (\d+) RFC822\.SIZE (\d+) BODYSTRUCTURE (\(.*\)) "
+    rb"BODY\[HEADER\.FIELDS\.NOT \([-A-Za-z ]*\)\] \{\d+\}",
     re.S,
 )
 _RAW = b"BODYSTRUCTURE-RAW"  # the unparsed structure, in the message's FETCH data
 
 
 def _fetch_heads(client, uids: list[int]) -> dict:
-    """{uid: {b"BODY[HEADER]", b"RFC822.SIZE", b"BODYSTRUCTURE" or _RAW}} of `uids`."""
+    """{uid: {b"BODY[HEADER]", b"RFC822.SIZE", b"BODYSTRUCTURE" or _RAW}} of `uids`;
+    b"BODY[HEADER]" holds the header without its UNREAD_FIELDS."""
     from imapclient.exceptions import IMAPClientError
     from imapclient.response_parser import parse_fetch_response
 
@@ -630,8 +649,18 @@ def _fetch_heads(client, uids: list[int]) -> dict:
         raise IMAPClientError(f"FETCH failed: {data!r:.200}")
     found = _cut_heads(data)
     if found is None:
-        return parse_fetch_response(data, normalise_times=True, uid_is_key=True)
+        found = parse_fetch_response(data, normalise_times=True, uid_is_key=True)
+        for item in found.values():
+            item[b"BODY[HEADER]"] = _header_of(item)
     return found
+
+
+def _header_of(item: dict) -> bytes:
+    """The header section of an imapclient FETCH item, whatever key the server echoed."""
+    for key, value in item.items():
+        if isinstance(key, bytes) and key.upper().startswith(b"BODY[HEADER") and value:
+            return bytes(value)
+    return b""
 
 
 def _cut_heads(data: list) -> dict | None:
