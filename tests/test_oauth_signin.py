@@ -248,6 +248,10 @@ def test_a_revoked_grant_is_told_once_and_never_retried(
         rt.close()
     notices = [m for m in smtp.messages if m.message["Subject"] == "followup: sign in again"]
     assert len(notices) == 1 and notices[0].rcpt_tos == [ME]
+    said = notices[0].message.get_content()
+    assert (
+        "ended followup's sign-in (invalid_grant)" in said and "  followup login --oauth\n" in said
+    )
     told = [r for r in caplog.records if "the sign-in ended" in r.getMessage()]
     assert len(told) == 1
 

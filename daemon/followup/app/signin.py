@@ -67,21 +67,24 @@ def tell_grant_dead(rt, *, now: datetime) -> bool:
     if DEAD not in health or TOLD in health:
         return False
     reason = health[DEAD][0]
-    summary = "followup: sign in again"
-    body = (
-        f"Your mail provider ended followup's sign-in ({reason}): no mail is read or sent "
-        f"until you run `followup login --oauth`."
-    )
     log.error(
         "OAuth: the sign-in ended (%s): %s; nothing is retried until then", reason, SIGN_IN_AGAIN
     )
-    desktop.notify(summary, body)
-    t = rt.settings.transport
-    if t.kind != "smtp" or t.auth == "password":
-        from followup.app import notices
-        from followup.core.model import RenderedEmail
+    from followup.core import render
 
-        email = RenderedEmail(subject=summary, body=body + "\n", html=None)
+    try:
+        email = render.render_signin_ended(rt.env, reason=reason, me=rt.me)
+    except render.TemplateError as err:  # a broken override: the log and status still say it
+        log.error("the sign-in notice could not be written: %s", err)
+        email = None
+    desktop.notify(
+        email.subject if email else "followup: sign in again",
+        email.body.partition("\n\n")[0] if email else SIGN_IN_AGAIN,
+    )
+    t = rt.settings.transport
+    if email is not None and (t.kind != "smtp" or t.auth == "password"):
+        from followup.app import notices
+
         notices.email_user(
             rt, email, purpose="signin_ended", ref=f"signin:{health[DEAD][1]}", now=now
         )

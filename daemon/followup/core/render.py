@@ -69,6 +69,7 @@ BUILTIN_TEMPLATES = (
     "reply_refused",
     "draft_bounced",
     "call_moved",
+    "signin_ended",
 )
 
 
@@ -569,6 +570,11 @@ def render_call_moved(
         next_call=format_when(next_call, interview.timezone, yours=_yours(env)),
     )
     return render_email(env, "call_moved", **ctx)
+
+
+def render_signin_ended(env: SandboxedEnvironment, *, reason: str, me: Person) -> RenderedEmail:
+    """The provider ended the OAuth2 sign-in: why, and the one command that fixes it."""
+    return render_email(env, "signin_ended", reason=clean_header(reason)[:200], me=me)
 
 
 def render_reply_refused(

@@ -53,6 +53,7 @@ from followup.core.render import (
     render_plan_paused,
     render_prep_reminder,
     render_reply_refused,
+    render_signin_ended,
     render_thank_you,
     speaking_time,
 )
@@ -210,6 +211,8 @@ def _render_builtin(
             render_reply_refused(env, why=why, me=me, stale=stale, unclear=unclear)
             for stale, unclear in ((False, False), (True, False), (False, True))
         ]
+    if name == "signin_ended":
+        return [render_signin_ended(env, reason="invalid_grant", me=me)]
     raise ValueError(name)
 
 
