@@ -118,21 +118,22 @@ _CANDIDATE_WORDS = (
     *("x-ms-exchange-calendar", "x-ms-tnef-correlator"),
 )
 _CANDIDATE_BOUNDED = re.compile(r"vaga\b|\.ics\b|\brole\b")
-# Long fields of hostnames, IPs and signatures (most of a real header's bytes): no word
-# of the list above is read in them.
-_TRACE_FIELDS = (
-    "received:",
-    "x-received:",
-    "dkim-signature:",
-    "x-google-dkim-signature:",
-    "arc-seal:",
-    "arc-message-signature:",
-    "arc-authentication-results:",
-    "authentication-results:",
-    "received-spf:",
-    "x-gm-message-state:",
-    "x-google-smtp-source:",
+# Fields no rule of followup reads: hops, signatures, seals and spam verdicts, most of a
+# real header's bytes (hostnames, IPs, base64 blobs in which an interview word only turns
+# up by chance). The pre-filter skips them; the IMAP source leaves them on the server
+# (HEADER.FIELDS.NOT), so a Maildir and an IMAP account get the same verdicts.
+UNREAD_FIELDS = (
+    *("Received", "X-Received", "Received-SPF", "DKIM-Signature", "X-Google-DKIM-Signature"),
+    *("ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results"),
+    *("X-Gm-Message-State", "X-Google-Smtp-Source", "Autocrypt", "X-Spamd-Result"),
+    *("X-Microsoft-Antispam", "X-Microsoft-Antispam-Message-Info"),
+    *("X-Microsoft-Antispam-Mailbox-Delivery", "X-Microsoft-Antispam-Untrusted"),
+    *("X-Microsoft-Antispam-Message-Info-Original", "X-Forefront-Antispam-Report"),
+    *("X-Forefront-Antispam-Report-Untrusted", "X-MS-Exchange-AntiSpam-MessageData"),
+    *("X-MS-Exchange-AntiSpam-MessageData-0", "X-MS-Exchange-AntiSpam-MessageData-ChunkCount"),
 )
+# Authentication-Results is fetched (the sender checks read it) but holds no interview.
+_TRACE_FIELDS = (*(f.lower() + ":" for f in UNREAD_FIELDS), "authentication-results:")
 
 
 def _readable_header(text: str) -> str:

@@ -20,6 +20,7 @@ from followup.adapters.config import Source
 from followup.adapters.net import CheckResult
 from followup.adapters.sources import PEEK_BYTES, Incoming, Seen, Wanted, imap_parts
 from followup.core import oauth
+from followup.core.detect import UNREAD_FIELDS
 from followup.core.model import FollowupError, SyncPosition
 
 if TYPE_CHECKING:
@@ -612,27 +613,15 @@ def _too_large(size: int, cap_mb: int) -> str:
 # Any other shape (a literal inside a structure, another item order) is parsed by
 # imapclient as before.
 
-# Trace fields (hops, signatures, ARC seals) are most of a real header's bytes and
-# nothing of followup reads them: the pre-filter skips them (detect._TRACE_FIELDS) and
-# the sender checks read Authentication-Results only, which is fetched. So the server
-# leaves them out (HEADER.FIELDS.NOT, IMAP4rev1): a first sync downloads what it reads.
-UNREAD_FIELDS = (
-    "Received",
-    "X-Received",
-    "DKIM-Signature",
-    "X-Google-DKIM-Signature",
-    "ARC-Seal",
-    "ARC-Message-Signature",
-    "ARC-Authentication-Results",
-    "Received-SPF",
-    "X-Gm-Message-State",
-    "X-Google-Smtp-Source",
-)
+# Trace fields (hops, signatures, seals, spam verdicts) are most of a real header's bytes
+# and nothing of followup reads them (`detect.UNREAD_FIELDS`; the sender checks read
+# Authentication-Results, which comes): the server leaves them out (HEADER.FIELDS.NOT,
+# IMAP4rev1), so a first sync downloads what it reads.
 _HEAD_SECTION = f"HEADER.FIELDS.NOT ({' '.join(f.upper() for f in UNREAD_FIELDS)})"
 _HEAD_ITEMS = f"(UID RFC822.SIZE BODYSTRUCTURE BODY.PEEK[{_HEAD_SECTION}])"
 _HEAD_RESPONSE = re.compile(
     rb"(\d+) \(UID (\d+) RFC822\.SIZE (\d+) BODYSTRUCTURE (\(.*\)) "
-    rb"BODY\[HEADER\.FIELDS\.NOT \([-A-Za-z ]*\)\] \{\d+\}",
+    rb"BODY\[HEADER\.FIELDS\.NOT \([-A-Za-z0-9 ]*\)\] \{\d+\}",
     re.S,
 )
 _RAW = b"BODYSTRUCTURE-RAW"  # the unparsed structure, in the message's FETCH data
