@@ -173,7 +173,7 @@ def answer_debrief(
     if debrief.people or debrief.removed:
         people = merge_people(current, debrief.people, debrief.removed, complete=complete)
         change = _set_people(rt, interview, people, now=now)
-    held = tasks.thank_you_on_hold(rt, interview, now=now)
+    held = interviews.thank_you_on_hold(rt.store, interview, now=now)
     interviews.save_debrief(store, interview_id, replace(debrief, people=(), removed=()), now=now)
     task_rows.finish_debrief(store, interview_id, now=now)
     if held:  # found late: answering is the "yes" the catch-up mail asked for
@@ -188,7 +188,7 @@ def decide_thank_you(rt: Runtime, interview_id: int, *, wanted: bool, now: datet
     on). Returns how many drafts were made. Anything else than an interview whose
     thank-you waits for that answer is a usage error."""
     interview = interviews.get(rt.store, interview_id)
-    if not tasks.thank_you_on_hold(rt, interview, now=now):
+    if not interviews.thank_you_on_hold(rt.store, interview, now=now):
         raise UsageError(
             f"interview {interview_id}: its thank-you does not wait for a yes or no "
             f"(see `followup status {interview_id}`)"

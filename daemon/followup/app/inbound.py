@@ -26,7 +26,7 @@ from followup.adapters.store import interviews as interview_rows
 from followup.adapters.store import messages as message_log
 from followup.adapters.store import requests as request_rows
 from followup.adapters.store import tasks as task_rows
-from followup.app import commands, drafts, interviews, tasks
+from followup.app import commands, drafts, interviews
 from followup.app.outbox import MARK_HEADER
 from followup.app.runtime import Runtime
 from followup.core import (
@@ -624,7 +624,9 @@ def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime)
         return "reply", f"debrief for interview {task.interview_id} saved from email"
     if kind is TaskKind.DEBRIEF and reply.action in (replies.Action.APPROVE, replies.Action.REJECT):
         interview = interviews.get(rt.store, task.interview_id)
-        if tasks.thank_you_on_hold(rt, interview, now=now):  # the catch-up mail's question
+        if interviews.thank_you_on_hold(
+            rt.store, interview, now=now
+        ):  # the catch-up mail's question
             wanted = reply.action is replies.Action.APPROVE
             commands.decide_thank_you.within(rt, task.interview_id, wanted=wanted, now=now)
             answer = "drafted for your approval" if wanted else "skipped"

@@ -12,9 +12,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from followup.adapters.store import Store, to_db
+from followup.adapters.store import drafts as draft_rows
 from followup.adapters.store import interviews as interview_rows
 from followup.adapters.store import tasks as task_rows
 from followup.app import drafts
+from followup.core import plan
 from followup.core.headers import header_text, person_name
 from followup.core.model import (
     DEFAULT_MAX_INTERVIEWERS,
@@ -27,6 +29,8 @@ from followup.core.model import (
     InterviewState,
     Method,
     Person,
+    TaskKind,
+    TaskState,
     UsageError,
     fanout_problem,
     list_like_address,
@@ -436,3 +440,16 @@ def people_notes(store: Store, interview_id: int) -> tuple[DebriefPerson, ...]:
 def coordinators(store: Store, interview_id: int) -> tuple[Person, ...]:
     """Who arranged the interview without sitting in it (not written to)."""
     return interview_rows.coordinators(store, interview_id)
+
+
+def thank_you_on_hold(store: Store, interview: Interview, *, now: datetime) -> bool:
+    """Found more than three days late, with no debrief and no draft yet: whether a
+    thank-you is still worth sending is the user's call, asked in the catch-up mail."""
+    if not plan.thank_you_in_question(interview, now=now):
+        return False
+    if task_rows.state_of(store, interview.id, TaskKind.DEBRIEF) is TaskState.DONE:
+        return False  # answered: the answers make the drafts
+    thanked = task_rows.state_of(store, interview.id, TaskKind.THANK_YOU)
+    return thanked in (TaskState.PENDING, TaskState.WAITING) and not draft_rows.states(
+        store, interview.id
+    )

@@ -70,15 +70,6 @@ def state_reason(store: Store, interview: Interview) -> str | None:
     return interview_rows.stop_reason(store, interview.id)
 
 
-def _thank_you_asked(store: Store, data: dict[str, Any]) -> bool:
-    """The catch-up mail asked whether a thank-you is still worth it: the step waits
-    with no draft made."""
-    waiting = any(
-        t["kind"] == "thank_you" and t["state"] == "waiting" and t["late"] for t in data["tasks"]
-    )
-    return waiting and not drafts.list_drafts(store, include_all=True, interview_id=data["id"])
-
-
 def status_json(store: Store) -> list[dict[str, Any]]:
     return [interview_json(store, i) for i in interviews.all_interviews(store)]
 
@@ -210,7 +201,14 @@ def print_status(console, store: Store, *, now: datetime, zone: tzinfo = UTC) ->
         console.print(f"{waiting} draft(s) wait for you: `followup review`")
 
 
-def print_interview(console, store: Store, interview: Interview, me, zone: tzinfo = UTC) -> None:
+def print_interview(
+    console,
+    store: Store,
+    interview: Interview,
+    me,
+    zone: tzinfo = UTC,
+    now: datetime | None = None,
+) -> None:
     data = interview_json(store, interview)
     console.print(
         f"[bold]{interview.id}. {escape(interview.title or interview.company)}[/bold] "
@@ -251,7 +249,7 @@ def print_interview(console, store: Store, interview: Interview, me, zone: tzinf
             f"{task['state']}{' (late)' if task['late'] else ''}",
             highlight=False,
         )
-    if _thank_you_asked(store, data):
+    if interviews.thank_you_on_hold(store, interview, now=now or datetime.now(UTC)):
         console.print(
             f"  The thank-you waits for your answer (found late): `followup debrief "
             f"{interview.id}` drafts the notes, `--no-thank-you` skips them.",

@@ -199,7 +199,7 @@ def _act(
     now: datetime,
 ) -> bool:
     if kind is TaskKind.THANK_YOU:
-        if thank_you_on_hold(rt, interview, now=now):
+        if interviews.thank_you_on_hold(rt.store, interview, now=now):
             with rt.store.transaction():  # the catch-up mail asks; the answer releases it
                 _set_task(rt, task.id, TaskState.WAITING, late=True)
             log.info("interview %d: found late, the thank-you waits for your answer", interview.id)
@@ -236,7 +236,7 @@ def _act(
             token=token,
             me=rt.me,
             now=now,
-            ask_thank_you=thank_you_on_hold(rt, interview, now=now),
+            ask_thank_you=interviews.thank_you_on_hold(rt.store, interview, now=now),
             next_call=_next_call(rt, interview.id),
             wait_hours=rt.settings.approval.wait_for_debrief,
         )
@@ -267,19 +267,6 @@ def make_drafts(rt: Runtime, interview: Interview, *, now: datetime, late: bool)
         now=now,
         late=late,
         max_people=rt.settings.compose.max_interviewers,
-    )
-
-
-def thank_you_on_hold(rt: Runtime, interview: Interview, *, now: datetime) -> bool:
-    """Found more than three days late, with no debrief and no draft yet: whether a
-    thank-you is still worth sending is the user's call, asked in the catch-up mail."""
-    if not plan.thank_you_in_question(interview, now=now):
-        return False
-    if task_rows.state_of(rt.store, interview.id, TaskKind.DEBRIEF) is TaskState.DONE:
-        return False  # answered: the answers make the drafts
-    thanked = task_rows.state_of(rt.store, interview.id, TaskKind.THANK_YOU)
-    return thanked in (TaskState.PENDING, TaskState.WAITING) and not draft_rows.states(
-        rt.store, interview.id
     )
 
 
