@@ -1,0 +1,764 @@
+"""iCalendar (RFC 5545) text → the first calendar's components, read the way icalendar
+7 reads them, for detect(). Pure.
+
+Why our own reader: icalendar builds a dozen objects per content line (a third of
+detect()'s time), while detect reads a few properties of one event. Here each line is
+split once with str methods, only the first top-level component and its first
+`MAX_EVENTS` VEVENTs keep their properties, and TEXT values are decoded when asked.
+
+What detect() reports must not change, so icalendar's verdicts are kept, quirks too:
+  * a line or value icalendar rejects raises the same exception type (detect reports
+    `broken calendar part: <type>`), except inside a VEVENT, where icalendar drops a
+    bad line and keeps a bad value as "broken" (reading its time then raises
+    `BrokenCalendarProperty`);
+  * END closes whatever is open, whatever it names; a calendar whose first
+    component never closes gives None ("broken calendar data");
+  * str(), repr() and truth of a value are icalendar's (detect's str() of a list of
+    values, as from two ORGANIZER lines, shows their reprs);
+  * DATE, DATE-TIME, DURATION, TEXT, URI, CAL-ADDRESS, INTEGER and UNKNOWN values are
+    decoded here; the long tail (RECUR, PERIOD, TIME, GEO, …, never read by detect)
+    is handed to icalendar's own value types, so a calendar it rejected still fails.
+Not kept: icalendar's process-wide memory of VTIMEZONEs and TZIDs it has seen (one
+message's result could depend on earlier ones); detect cuts VTIMEZONEs out first.
+
+Bounds: everything is one pass over the lines, each line read left to right once; the
+nesting stack holds two fields per level; a component keeps at most `MAX_SAME`
+properties of one name (detect reads the first, the first 500, or whether there are
+several) and only `MAX_EVENTS` events keep any.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import zoneinfo
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Final, Protocol, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar.parser import Parameters
+from icalendar.parser.property import split_on_unescaped_comma
+from icalendar.prop import TypesFactory, vDDDTypes
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+__all__ = [
+    "MAX_EVENTS",
+    "MAX_SAME",
+    "BrokenCalendarProperty",
+    "Calendar",
+    "Component",
+    "InvalidCalendar",
+    "Params",
+    "Property",
+    "read_calendar",
+]
+
+MAX_EVENTS: Final = 50  # detect weighs the first 50 VEVENTs, in icalendar's walk order
+MAX_SAME: Final = 1_000  # properties of one name a component keeps
+
+Params = dict[str, str | list[str]]
+TimeValue = date | datetime | timedelta | time | tuple[object, ...]
+
+
+class InvalidCalendar(ValueError):
+    """A DURATION icalendar cannot read (its own class name, which detect reports)."""
+
+
+class BrokenCalendarProperty(ValueError):
+    """The time of a value that did not parse was asked for (as icalendar raises)."""
+
+
+# ------------------------------------------------------------------- content lines
+
+# icalendar's unfolding: a line break, any further ones, then a space or tab (the
+# lookbehinds pin a match to the first break of a run, so it stays linear)
+_UNFOLD_RE = re.compile(r"(?:(?<!\n)\r\n|(?<![\r\n])\n)(?:\r?\n)*[ \t]")
+_NEWLINE_RE = re.compile(r"\r?\n")
+_SPECIAL_RE = re.compile(r'[:;"\\]')  # what ends a name or a parameter section
+_TOKEN_RE = re.compile(r"[\w.-]+")  # a property or parameter name, whole
+_BLANKS_RE = re.compile(r"[ \t]+")
+_UNSAFE_RE = re.compile('[\x00-\x08\x0a-\x1f\x7f",:;]')  # in an unquoted parameter value
+_QUNSAFE_RE = re.compile('[\x00-\x08\x0a-\x1f\x7f"]')  # in a quoted one
+_RFC6868_RE = re.compile(r"\^\^|\^n|\^'")
+_RFC6868 = {"^^": "^", "^n": os.linesep, "^'": '"'}
+_BACKSLASH_RE = re.compile(r"\\([\\,;:nN])")
+_BACKSLASH = {"\\": "\\", ",": ",", ";": ";", ":": ":", "n": "\n", "N": "\n"}
+_OWS_BEFORE_RE = re.compile(r"(?<![ \t])[ \t]+([;=])")
+_OWS_AFTER_RE = re.compile(r"([;=])[ \t]+")
+# the pieces icalendar's blank-stripping loop tells apart: a quoted run, a backslash
+# and the character it escapes, blanks, a delimiter, anything else
+_OWS_PIECE_RE = re.compile(r'"[^"]*"?|\\[\s\S]?|[ \t]+|[;=]|[^"\\ \t;=]+')
+_QUOTE_OR = {sep: re.compile(f'["{sep}]') for sep in ";=,:"}
+
+
+def _unescape_text(value: str) -> str:
+    r"""TEXT unescaping, one pass: `\n \N` → newline, `\, \; \: \\` → the character."""
+    if "\\" not in value:
+        return value
+    return _BACKSLASH_RE.sub(lambda m: _BACKSLASH[m.group(1)], value)
+
+
+def _split_points(line: str) -> tuple[int, int]:
+    """(end of the name, the value's colon), -1 when absent: the first `:` or `;` and the
+    first `:`, outside double quotes and not after a run of backslashes."""
+    name_end = -1
+    pos = 0
+    size = len(line)
+    while (m := _SPECIAL_RE.search(line, pos)) is not None:
+        i = m.start()
+        ch = line[i]
+        if ch == ":":
+            return (i if name_end < 0 else name_end), i
+        if ch == ";":
+            name_end = i if name_end < 0 else name_end
+            pos = i + 1
+        elif ch == '"':
+            close = line.find('"', i + 1)
+            if close < 0:
+                break
+            pos = close + 1
+        else:  # a run of backslashes escapes the one character after it
+            j = i + 1
+            while j < size and line[j] == "\\":
+                j += 1
+            pos = j + 1
+    return name_end, -1
+
+
+def _content_line(line: str) -> tuple[str, Params, str]:
+    """(upper-case name, parameters, raw value), or ValueError where icalendar's
+    Contentline.parts() raises one."""
+    name_end, colon = _split_points(line)
+    if colon <= 0:
+        colon = len(line)
+    name = line[:name_end] if name_end > 0 else line
+    if not _TOKEN_RE.fullmatch(name):
+        name = _BLANKS_RE.sub("", name.strip())
+        if not _TOKEN_RE.fullmatch(name):
+            raise ValueError(f"invalid property name: {name[:40]!r}")
+    if name_end <= 0 or name_end + 1 == colon:
+        raise ValueError("invalid content line")
+    params = _params(line[name_end + 1 : colon]) if colon > name_end else {}
+    return name.upper(), params, line[colon + 1 :]
+
+
+def _strip_blanks(st: str) -> str:
+    """icalendar's lenient parsing: blanks around `;` and `=` outside quotes go."""
+    if " " not in st and "\t" not in st:
+        return st
+    if '"' not in st and "\\" not in st:
+        st = _OWS_BEFORE_RE.sub(r"\1", st)
+        return _OWS_AFTER_RE.sub(r"\1", st).strip()
+    out: list[str] = []
+    pending = ""  # blanks not yet known to stand before a delimiter
+    after_delimiter = False
+    for piece in _OWS_PIECE_RE.findall(st):
+        if piece[0] in " \t":
+            pending += piece
+        elif piece in (";", "="):
+            pending = ""
+            while out:  # blanks already written (escaped ones) before a delimiter go too
+                kept = out[-1].rstrip(" \t")
+                if kept == out[-1]:
+                    break
+                if kept:
+                    out[-1] = kept
+                    break
+                out.pop()
+            out.append(piece)
+            after_delimiter = True
+        else:
+            if pending and not after_delimiter:
+                out.append(pending)
+            pending = ""
+            out.append(piece)
+            after_delimiter = False
+    if pending and not after_delimiter:
+        out.append(pending)
+    return "".join(out).strip()
+
+
+def _q_split(st: str, sep: str, maxsplit: int = -1) -> list[str]:
+    """icalendar's q_split: split on `sep` outside double quotes ("" gives [])."""
+    if not st:
+        return []
+    if '"' not in st:
+        return st.split(sep, maxsplit)
+    result: list[str] = []
+    cursor = 0
+    in_quotes = False
+    for m in _QUOTE_OR[sep].finditer(st):
+        if m.group() == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes:
+            result.append(st[cursor : m.start()])
+            cursor = m.end()
+            if len(result) == maxsplit:
+                break
+    result.append(st[cursor:])
+    return result
+
+
+def _rfc6868(value: str) -> str:
+    if "^" not in value:
+        return value
+    return _RFC6868_RE.sub(lambda m: _RFC6868[m.group()], value)
+
+
+def _unpercent(value: str) -> str:
+    """Undo the %-marking of backslash escapes (icalendar's _unescape_string)."""
+    if "%" not in value:
+        return value
+    return (
+        value.replace("%2C", ",")
+        .replace("%3A", ":")
+        .replace("%3B", ";")
+        .replace("%5C", "\\")
+        .replace("%25", "%")
+    )
+
+
+def _params(section: str) -> Params:
+    """A parameter section (between the name and the value's colon) as icalendar's
+    Parameters.from_ical reads it: upper-case names, a value or a list of values."""
+    if not section:
+        return {}
+    st = _strip_blanks(section)
+    if "%" in st or "\\" in st:
+        st = (
+            st.replace("%", "%25")
+            .replace("\\,", "%2C")
+            .replace("\\:", "%3A")
+            .replace("\\;", "%3B")
+            .replace("\\\\", "%5C")
+        )
+    result: Params = {}
+    for param in _q_split(st, ";"):
+        pair = _q_split(param, "=", 1)
+        if len(pair) != 2 or not _TOKEN_RE.fullmatch(pair[0]):
+            raise ValueError(f"invalid parameter: {param[:40]!r}")
+        key, raw = pair
+        values = []
+        for v in _q_split(raw, ","):
+            if v.startswith('"') and v.endswith('"'):
+                v = v.strip('"')
+                if _QUNSAFE_RE.search(v):
+                    raise ValueError(f"invalid parameter value: {v[:40]!r}")
+            elif _UNSAFE_RE.search(v):
+                raise ValueError(f"invalid parameter value: {v[:40]!r}")
+            values.append(_unpercent(_rfc6868(v)))
+        if not values:
+            result[key.upper()] = _unpercent(raw)  # "" (q_split gives no value for "")
+        else:
+            result[key.upper()] = values[0] if len(values) == 1 else values
+    return result
+
+
+# --------------------------------------------------------------------------- zones
+
+_UTC: Final = ZoneInfo("UTC")
+_ZONE_DEPTH = 4  # components of the deepest zone file (right/America/Argentina/Salta)
+
+
+def _zone(tzid: str) -> tzinfo | None:
+    """The zone icalendar's tzp.timezone() gives a TZID: the name without its slashes, a
+    Windows name's IANA zone, a `/vendor/…/Area/City` name's tail, the name as written.
+    ZoneInfo's own errors other than "not found" and "not a valid key" (a directory, a
+    name too long for the file system) propagate, as they do from icalendar.
+
+    Tails of more than four parts are skipped (icalendar tries each): no zone file lies
+    that deep, so they can only be "not found", and trying them all is quadratic."""
+    cleaned = tzid.strip("/")
+    keys = [cleaned]
+    if cleaned in WINDOWS_TO_OLSON:
+        keys.append(WINDOWS_TO_OLSON[cleaned])
+    if tzid.startswith("/"):
+        parts = cleaned.rsplit("/", _ZONE_DEPTH)
+        keys.extend("/".join(parts[start:]) for start in range(1, len(parts)))
+    keys.append(tzid)
+    for key in keys:
+        try:
+            return ZoneInfo(key)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------- values
+
+_DURATION_RE = re.compile(
+    r"([-+]?)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?\Z"
+)
+
+
+def _duration(value: str) -> timedelta:
+    """icalendar's vDuration.from_ical (and its error types)."""
+    match = _DURATION_RE.match(value)
+    if not match:
+        raise InvalidCalendar(f"Invalid iCalendar duration: {value[:40]}")
+    sign, weeks, days, hours, minutes, seconds = match.groups()
+    try:
+        result = timedelta(
+            weeks=int(weeks or 0),
+            days=int(days or 0),
+            hours=int(hours or 0),
+            minutes=int(minutes or 0),
+            seconds=int(seconds or 0),
+        )
+    except OverflowError as exc:
+        raise InvalidCalendar(f"Impractical iCalendar duration: {value[:40]}") from exc
+    # negating the longest timedelta overflows, outside icalendar's try, as here
+    return -result if sign == "-" else result
+
+
+def _date(value: str) -> date:
+    if len(value) != 8 or not value.isascii() or not value.isdigit():
+        raise ValueError(f"Wrong date format {value[:40]}")
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    except Exception as exc:
+        raise ValueError(f"Wrong date format {value[:40]}") from exc
+
+
+def _datetime(value: str, tzid: str | None) -> datetime:
+    """icalendar's vDatetime.from_ical: a known TZID wins over a trailing Z."""
+    zone = _zone(tzid) if tzid is not None else None
+    text = value.rpartition(":")[2]
+    if len(text) < 15 or text[8] != "T":
+        raise ValueError(f"Wrong datetime format: {value[:40]}")
+    try:
+        parts = (text[:4], text[4:6], text[6:8], text[9:11], text[11:13], text[13:15])
+        y, mo, d, h, mi, s = (int(p) for p in parts)
+        if zone is not None:
+            return datetime(y, mo, d, h, mi, s, tzinfo=zone)
+        if not text[15:]:
+            return datetime(y, mo, d, h, mi, s)
+        if text[15:] == "Z":
+            return datetime(y, mo, d, h, mi, s, tzinfo=_UTC)
+    except Exception as exc:
+        raise ValueError(f"Wrong datetime format: {value[:40]}") from exc
+    raise ValueError(f"Wrong datetime format: {value[:40]}")
+
+
+_icalendar_date_or_time: Final = cast(Callable[..., object], vDDDTypes.from_ical)
+
+
+def _date_or_time(value: str, tzid: str | list[str] | None) -> object:
+    """icalendar's vDDDTypes.from_ical: DURATION, DATE-TIME or DATE by the value's shape.
+    A PERIOD, a TIME or a TZID given twice goes to icalendar's own code."""
+    if isinstance(tzid, list):
+        return _icalendar_date_or_time(value, tzid)
+    upper = value.upper()
+    if upper.startswith(("P", "-P", "+P")):
+        return _duration(value)
+    if "/" in upper or len(value) in (6, 7):
+        return _icalendar_date_or_time(value, tzid)
+    if len(value) in (15, 16):
+        return _datetime(value, tzid)
+    if len(value) == 8:
+        zone = _zone(tzid) if tzid else None
+        if zone is not None:
+            day = _date(value)
+            return datetime(day.year, day.month, day.day, tzinfo=zone)
+        return _date(value)
+    raise ValueError(f"Expected datetime, date, or time. Got: '{value[:40]}'")
+
+
+class _ValueType(Protocol):
+    """icalendar's value classes as used here."""
+
+    __name__: str
+    from_ical: Callable[..., object]
+
+    def __call__(self, value: object, /) -> object: ...
+
+
+_TYPES: Final = TypesFactory.instance()
+_TYPE_NAMES: Final = frozenset(k.upper() for k in _TYPES)
+_DEFAULT_TYPES: Final = {k.upper(): str(v).upper() for k, v in TypesFactory.types_map.items()}
+# value types decoded here (a kind each); others are icalendar's (kind "icalendar")
+_KINDS: Final = {
+    "TEXT": "text",
+    "UNKNOWN": "unknown",
+    "URI": "uri",
+    "CAL-ADDRESS": "cal-address",
+    "INTEGER": "integer",
+    "DATE": "time",
+    "DATE-TIME": "time",
+    "DURATION": "time",
+}
+_CLASS_NAMES: Final = {
+    "text": "vText",
+    "unknown": "vUnknown",
+    "uri": "vUri",
+    "cal-address": "vCalAddress",
+    "integer": "vInt",
+    "time": "vDDDTypes",
+}
+_STR_KINDS: Final = frozenset(("text", "unknown", "uri", "cal-address"))
+_LAZY: Final = _STR_KINDS | {"integer"}
+_DATETIME_NAMES: Final = frozenset(("DTSTART", "DTEND", "RECURRENCE-ID", "DUE", "RDATE", "EXDATE"))
+_INT_RANGE: Final = range(-2147483648, 2147483648)
+
+
+def _value_type_name(name: str, params: Params) -> str:
+    """The value type icalendar's TypesFactory.for_property picks: VALUE= when it names
+    a type, else the property's default."""
+    value = params.get("VALUE")
+    if isinstance(value, list):  # icalendar calls .upper() on the list, for any name
+        raise AttributeError("'list' object has no attribute 'upper'")
+    if name in ("RDATE", "EXDATE"):
+        return "DATE-TIME-LIST"
+    if value and value.upper() in _TYPE_NAMES:
+        return value.upper()
+    return _DEFAULT_TYPES.get(name, "UNKNOWN")
+
+
+def _icalendar_class(type_name: str) -> _ValueType:
+    return cast(_ValueType, _TYPES[type_name])
+
+
+class _Broken:
+    """A value its type could not parse: icalendar keeps it as text ("vBroken")."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+_UNDECODED: Final = object()
+
+
+def _decode(
+    kind: str, type_name: str, value: str, tzid: str | list[str] | None, params: Params
+) -> object:
+    """The value as icalendar's type parses it, or _Broken where it raises ValueError or
+    TypeError (its other errors propagate, as from icalendar)."""
+    try:
+        if kind == "icalendar":
+            cls = _icalendar_class(type_name)
+            parsed = cls.from_ical(value, tzid) if tzid else cls.from_ical(value)
+        elif tzid and kind != "time":
+            raise TypeError("from_ical() takes no time zone")
+        elif kind in ("text", "unknown"):
+            return value
+        elif kind in ("uri", "cal-address"):
+            if "\r" in value or "\n" in value:
+                raise ValueError("a line break in a URI or CAL-ADDRESS")
+            return value
+        elif kind == "integer":
+            try:
+                number = int(value)
+            except Exception as exc:
+                raise ValueError(f"Expected int, got: {value[:40]}") from exc
+            if number not in _INT_RANGE:
+                raise ValueError(f"Integer {number} is outside the RFC 5545 range")
+            return number
+        else:
+            return _date_or_time(value, tzid or None)
+    except (ValueError, TypeError) as exc:
+        return _Broken(exc)
+    return _icalendar_instance(cls, parsed, params)
+
+
+def _icalendar_instance(cls: _ValueType, parsed: object, params: Params | None) -> object:
+    instance = cls(parsed)  # outside the try, as in icalendar: its errors propagate
+    if params is not None:
+        instance.params = Parameters(params)  # type: ignore[attr-defined]
+    return instance
+
+
+def _escape_text(text: str) -> str:
+    """icalendar's TEXT escaping, for the repr of a TEXT value."""
+    return (
+        text.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+class Property:
+    """One property: its parameters, and its value decoded on first use."""
+
+    __slots__ = ("_decoded", "_kind", "_tzid", "_type_name", "_value", "name", "params")
+
+    def __init__(
+        self,
+        name: str,
+        params: Params,
+        kind: str,
+        type_name: str,
+        value: str,
+        tzid: str | list[str] | None,
+        decoded: object = _UNDECODED,
+    ) -> None:
+        self.name = name
+        self.params = params
+        self._kind = kind
+        self._type_name = type_name
+        self._value = value  # as icalendar hands it to the type: TEXT-unescaped but for UNKNOWN
+        self._tzid = tzid
+        self._decoded = decoded
+
+    def _get(self) -> object:
+        if self._decoded is _UNDECODED:
+            self._decoded = _decode(
+                self._kind, self._type_name, self._value, self._tzid, self.params
+            )
+        return self._decoded
+
+    def _icalendar(self) -> object:
+        """The icalendar object this value was (for the str and repr of rarer types)."""
+        decoded = self._get()
+        if self._kind == "time":
+            return _icalendar_instance(cast(_ValueType, vDDDTypes), decoded, self.params)
+        return decoded
+
+    def is_text(self) -> bool:
+        """Whether icalendar's value is a str (TEXT-like, or kept as text when broken)."""
+        return self._kind in _STR_KINDS or isinstance(self._get(), _Broken)
+
+    def time(self) -> object | None:
+        """icalendar's `.dt`: a date, datetime, timedelta (or TIME, PERIOD) value, None
+        for a type without one; BrokenCalendarProperty if the value did not parse."""
+        decoded = self._get()
+        if isinstance(decoded, _Broken):
+            raise BrokenCalendarProperty(f"{self.name}: {decoded.error}") from decoded.error
+        if self._kind == "time":
+            return decoded
+        if self._kind == "icalendar":
+            return cast(object, getattr(decoded, "dt", None))
+        return None
+
+    def __str__(self) -> str:
+        decoded = self._get()
+        if isinstance(decoded, _Broken) or self._kind in _STR_KINDS:
+            return self._value
+        if self._kind == "integer":
+            return str(decoded)
+        return str(self._icalendar())
+
+    def __repr__(self) -> str:
+        decoded = self._get()
+        value = self._value
+        if isinstance(decoded, _Broken):
+            expected = _CLASS_NAMES.get(self._kind) or _icalendar_class(self._type_name).__name__
+            return f"vBroken({value!r}, expected_type={expected!r}, property_name={self.name!r})"
+        if self._kind == "text":
+            return f"vText({_escape_text(value).encode()!r})"
+        if self._kind == "unknown":
+            return f"vUnknown({value.encode()!r})"
+        if self._kind == "uri":
+            return f"vUri({value!r})"
+        if self._kind == "cal-address":
+            return f"vCalAddress('{value}')"
+        if self._kind == "integer":
+            return repr(decoded)
+        return repr(self._icalendar())
+
+    def __bool__(self) -> bool:
+        decoded = self._get()
+        if isinstance(decoded, _Broken) or self._kind in _STR_KINDS:
+            return bool(self._value)
+        if self._kind == "integer":
+            return decoded != 0
+        return self._kind == "time" or bool(decoded)
+
+
+# ----------------------------------------------------------------------- components
+
+
+class Component:
+    """A component's name and properties (subcomponents are not kept)."""
+
+    __slots__ = ("_props", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._props: dict[str, list[Property]] = {}
+
+    def add(self, prop: Property) -> None:
+        same = self._props.setdefault(prop.name, [])
+        if len(same) < MAX_SAME:
+            same.append(prop)
+
+    def get(self, name: str) -> Property | list[Property] | None:
+        """As icalendar's Component.get: the property, a list if given several times."""
+        same = self._props.get(name.upper())
+        if not same:
+            return None
+        return same[0] if len(same) == 1 else list(same)
+
+    def __contains__(self, name: str) -> bool:
+        return name.upper() in self._props
+
+
+class Calendar:
+    """The first top-level component and its first VEVENTs in document order (icalendar's
+    walk order: a component before what it contains)."""
+
+    __slots__ = ("events", "top")
+
+    def __init__(self, top: Component, events: tuple[Component, ...]) -> None:
+        self.top = top
+        self.events = events
+
+
+class _Open:
+    """A component being read: whether bad lines are forgiven (only in a VEVENT, as in
+    icalendar), where its properties go (None: read, checked, not kept), and its TZIDs
+    (see _end_timezone)."""
+
+    __slots__ = ("forgiving", "keep", "name", "tzids")
+
+    def __init__(self, name: str, keep: Component | None) -> None:
+        self.name = name
+        self.forgiving = name == "VEVENT"
+        self.keep = keep
+        self.tzids: list[Property] = []
+
+
+@functools.cache
+def _zone_keys() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _end_timezone(closing: _Open) -> None:
+    """END:VTIMEZONE makes icalendar remember the closed component's zone: whatever END
+    closes, if it has a TZID no zone file knows. A component other than a VTIMEZONE then
+    has no `to_tz`, and a TZID given twice or not as text no `strip` (AttributeError).
+    (A real VTIMEZONE is only met here when detect's cut missed it: its zone, cached by
+    icalendar for later messages too, is not computed.)"""
+    if not closing.tzids:
+        return
+    if len(closing.tzids) > 1:
+        raise AttributeError("'list' object has no attribute 'strip'")
+    tzid = closing.tzids[0]
+    if not tzid.is_text():
+        raise AttributeError("the TZID value has no attribute 'strip'")
+    text = str(tzid)
+    if text.strip("/") in _zone_keys() or text in _zone_keys():
+        return
+    if closing.name != "VTIMEZONE":
+        raise AttributeError(f"{closing.name!r} object has no attribute 'to_tz'")
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("utf-8-sig", "replace")
+
+
+def read_calendar(data: bytes) -> Calendar | None:
+    """The first top-level component of iCalendar data, None if it never closes.
+    Raises what icalendar's Calendar.from_ical(data, multiple=True) raises."""
+    lines = _NEWLINE_RE.split(_UNFOLD_RE.sub("", _text(data)))
+    stack: list[_Open] = []
+    top: Component | None = None
+    events: list[Component] = []
+    closed = False  # the first top-level component has ended: nothing more is kept
+    for line in lines:
+        if not line:
+            continue
+        current = stack[-1] if stack else None
+        try:
+            name, params, raw = _content_line(line)
+        except ValueError:
+            if current is None or not current.forgiving:
+                raise
+            continue
+        if name == "BEGIN":
+            kind = _unescape_text(raw).upper()
+            keep = None
+            if not closed and (not stack or (kind == "VEVENT" and len(events) < MAX_EVENTS)):
+                keep = Component(kind)
+                top = top or keep
+                if kind == "VEVENT" and len(events) < MAX_EVENTS:
+                    events.append(keep)
+            stack.append(_Open(kind, keep))
+        elif name == "END":
+            if not stack:
+                raise ValueError("END encountered without an accompanying BEGIN!")
+            closing = stack.pop()
+            closed = closed or not stack
+            if closing.tzids and _unescape_text(raw).upper() == "VTIMEZONE":
+                _end_timezone(closing)
+        elif current is None:
+            if name != "X-COMMENT":  # the one property icalendar lets stand outside
+                raise ValueError(f'Property "{name}" does not have a parent component.')
+        else:
+            _read_property(current, name, params, raw, line)
+    if not closed or top is None:
+        return None
+    return Calendar(top, tuple(events))
+
+
+def _read_property(into: _Open, name: str, params: Params, raw: str, line: str) -> None:
+    """Check a property as icalendar's parser does; keep it if `into` keeps properties."""
+    tzid = params.get("TZID") if params and name in _DATETIME_NAMES else None
+    value = _unescape_text(raw)
+    if name == "CATEGORIES":
+        if _categories(into, params, line):
+            return
+        values = [value]
+    elif name == "FREEBUSY":
+        values = value.split(",")
+    elif name == "RDATE" and value == "":
+        return  # icalendar drops an empty RDATE
+    else:  # UNKNOWN values are kept as written
+        values = [raw if _value_type_name(name, params) == "UNKNOWN" else value]
+    for one in values:
+        type_name = _value_type_name(name, params)
+        kind = _KINDS.get(type_name, "icalendar")
+        decoded = _UNDECODED
+        if kind not in _LAZY or not into.forgiving:
+            decoded = _decode(kind, type_name, one, tzid, params)
+            if isinstance(decoded, _Broken) and not into.forgiving and name[:2] != "X-":
+                raise decoded.error
+        if into.keep is not None or name == "TZID":
+            prop = Property(name, params, kind, type_name, one, tzid, decoded)
+            if into.keep is not None:
+                into.keep.add(prop)
+            if name == "TZID":
+                into.tzids.append(prop)
+
+
+def _value_colon(line: str) -> int:
+    """The first colon outside double quotes (icalendar's CATEGORIES split, which
+    ignores backslashes), or -1."""
+    in_quotes = False
+    for m in _QUOTE_OR[":"].finditer(line):
+        if m.group() == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes:
+            return m.start()
+    return -1
+
+
+def _categories(into: _Open, params: Params, line: str) -> bool:
+    """icalendar reads CATEGORIES from the line as written, split on unescaped commas;
+    False when it falls back to the common path (no colon outside quotes)."""
+    colon = _value_colon(line)
+    if colon <= 0:
+        return False
+    raw = line[colon + 1 :]
+    decoded: object
+    try:
+        type_name = _value_type_name("CATEGORIES", params)
+        items = split_on_unescaped_comma(raw)
+        decoded = _icalendar_instance(_icalendar_class(type_name), items, params)
+    except ValueError as exc:
+        if not into.forgiving:
+            raise
+        decoded = _Broken(exc)
+    if into.keep is not None:
+        into.keep.add(Property("CATEGORIES", params, "icalendar", type_name, raw, None, decoded))
+    return True
