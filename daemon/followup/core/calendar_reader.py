@@ -72,10 +72,7 @@ class BrokenCalendarProperty(ValueError):
 
 # ------------------------------------------------------------------- content lines
 
-# icalendar's unfolding: a line break, any further ones, then a space or tab (the
-# lookbehinds pin a match to the first break of a run, so it stays linear)
-_UNFOLD_RE = re.compile(r"(?:(?<!\n)\r\n|(?<![\r\n])\n)(?:\r?\n)*[ \t]")
-_NEWLINE_RE = re.compile(r"\r?\n")
+_FOLD_RE = re.compile(r"\n[ \t]")
 _SPECIAL_RE = re.compile(r'[:;"\\]')  # what ends a name or a parameter section
 _TOKEN_RE = re.compile(r"[\w.-]+")  # a property or parameter name, whole
 _BLANKS_RE = re.compile(r"[ \t]+")
@@ -91,6 +88,39 @@ _OWS_AFTER_RE = re.compile(r"([;=])[ \t]+")
 # and the character it escapes, blanks, a delimiter, anything else
 _OWS_PIECE_RE = re.compile(r'"[^"]*"?|\\[\s\S]?|[ \t]+|[;=]|[^"\\ \t;=]+')
 _QUOTE_OR = {sep: re.compile(f'["{sep}]') for sep in ";=,:"}
+
+
+def _unfold(text: str) -> str:
+    """icalendar's unfolding: a run of line breaks (CRLF or LF) followed by a space or a
+    tab goes, space included (its `(\\r?\\n)+[ \\t]`). Each `\\n[ \\t]` is found, then its
+    run of breaks walked back, so every character is looked at a bounded number of times."""
+    if "\n " not in text and "\n\t" not in text:
+        return text
+    kept: list[str] = []
+    pos = 0
+    for m in _FOLD_RE.finditer(text):
+        start = m.start()  # the run's last "\n"
+        while True:
+            if start > pos and text[start - 1] == "\r":
+                start -= 1
+            if start > pos and text[start - 1] == "\n":
+                start -= 1
+                continue
+            break
+        kept.append(text[pos:start])
+        pos = m.end()
+    kept.append(text[pos:])
+    return "".join(kept)
+
+
+def _lines(text: str) -> list[str]:
+    """Split on CRLF or LF (a lone CR stays in its line)."""
+    lines = text.split("\n")
+    if "\r" in text:
+        last = lines.pop()
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+        lines.append(last)
+    return lines
 
 
 def _unescape_text(value: str) -> str:
@@ -130,7 +160,11 @@ def _split_points(line: str) -> tuple[int, int]:
 def _content_line(line: str) -> tuple[str, Params, str]:
     """(upper-case name, parameters, raw value), or ValueError where icalendar's
     Contentline.parts() raises one."""
-    name_end, colon = _split_points(line)
+    first = _SPECIAL_RE.search(line)
+    if first is not None and first.group() == ":":  # no parameters (most lines)
+        name_end = colon = first.start()
+    else:
+        name_end, colon = _split_points(line)
     if colon <= 0:
         colon = len(line)
     name = line[:name_end] if name_end > 0 else line
@@ -220,11 +254,38 @@ def _unpercent(value: str) -> str:
     )
 
 
+# A parameter section with nothing to strip, unescape or reject (the common case):
+# names, `=`, values quoted or not, blanks only inside a value (icalendar strips
+# those next to `;` and `=`), no backslash, `%` or `^`
+_PLAIN_CHAR = '[^"=\\\\%^ \t\x00-\x08\x0a-\x1f\x7f,:;]'
+_PLAIN_VALUE = (
+    f'(?:"[^"\\\\%^\x00-\x08\x0a-\x1f\x7f]*"|(?:{_PLAIN_CHAR}+(?:[ \\t]+{_PLAIN_CHAR}+)*)?)'
+)
+_PLAIN_PARAM = f"([\\w.-]+)=({_PLAIN_VALUE}(?:,{_PLAIN_VALUE})*)"
+_PLAIN_PARAMS_RE = re.compile(f"{_PLAIN_PARAM}(?:;{_PLAIN_PARAM})*")
+_PLAIN_PARAM_RE = re.compile(_PLAIN_PARAM)
+
+
+def _plain_params(section: str) -> Params:
+    """What _params gives a plain section (see _PLAIN_PARAMS_RE), with less work."""
+    result: Params = {}
+    for m in _PLAIN_PARAM_RE.finditer(section):
+        raw = m.group(2)
+        if '"' not in raw:
+            values = raw.split(",") if raw else [""]
+        else:
+            values = [v[1:-1] if v[:1] == '"' else v for v in _q_split(raw, ",")]
+        result[m.group(1).upper()] = values[0] if len(values) == 1 else values
+    return result
+
+
 def _params(section: str) -> Params:
     """A parameter section (between the name and the value's colon) as icalendar's
     Parameters.from_ical reads it: upper-case names, a value or a list of values."""
     if not section:
         return {}
+    if _PLAIN_PARAMS_RE.fullmatch(section) and not section[-1].isspace():
+        return _plain_params(section)
     st = _strip_blanks(section)
     if "%" in st or "\\" in st:
         st = (
@@ -259,6 +320,10 @@ def _params(section: str) -> Params:
 # --------------------------------------------------------------------------- zones
 
 _UTC: Final = ZoneInfo("UTC")
+# Zones found, kept alive: ZoneInfo caches a key's zone only while it is referenced (and
+# its own strong cache holds 8), so without this a zone file is read again and again.
+# Keyed by zone file (each key named one), so no larger than the zone database.
+_LOADED: dict[str, ZoneInfo] = {}
 _ZONE_DEPTH = 4  # components of the deepest zone file (right/America/Argentina/Salta)
 
 
@@ -279,10 +344,17 @@ def _zone(tzid: str) -> tzinfo | None:
         keys.extend("/".join(parts[start:]) for start in range(1, len(parts)))
     keys.append(tzid)
     for key in keys:
+        if " " in key and len(key) < 256:
+            continue  # no zone file or directory has a space: ZoneInfo would not find it
+        zone = _LOADED.get(key)
+        if zone is not None:
+            return zone
         try:
-            return ZoneInfo(key)
+            zone = ZoneInfo(key)
         except (ZoneInfoNotFoundError, ValueError):
             continue
+        _LOADED[key] = zone
+        return zone
     return None
 
 
@@ -329,14 +401,20 @@ def _datetime(value: str, tzid: str | None) -> datetime:
     if len(text) < 15 or text[8] != "T":
         raise ValueError(f"Wrong datetime format: {value[:40]}")
     try:
-        parts = (text[:4], text[4:6], text[6:8], text[9:11], text[11:13], text[13:15])
-        y, mo, d, h, mi, s = (int(p) for p in parts)
+        naive = datetime(
+            int(text[:4]),
+            int(text[4:6]),
+            int(text[6:8]),
+            int(text[9:11]),
+            int(text[11:13]),
+            int(text[13:15]),
+        )
         if zone is not None:
-            return datetime(y, mo, d, h, mi, s, tzinfo=zone)
+            return naive.replace(tzinfo=zone)
         if not text[15:]:
-            return datetime(y, mo, d, h, mi, s)
+            return naive
         if text[15:] == "Z":
-            return datetime(y, mo, d, h, mi, s, tzinfo=_UTC)
+            return naive.replace(tzinfo=_UTC)
     except Exception as exc:
         raise ValueError(f"Wrong datetime format: {value[:40]}") from exc
     raise ValueError(f"Wrong datetime format: {value[:40]}")
@@ -377,7 +455,11 @@ class _ValueType(Protocol):
 
 _TYPES: Final = TypesFactory.instance()
 _TYPE_NAMES: Final = frozenset(k.upper() for k in _TYPES)
-_DEFAULT_TYPES: Final = {k.upper(): str(v).upper() for k, v in TypesFactory.types_map.items()}
+_DEFAULT_TYPES: Final = {
+    **{k.upper(): str(v).upper() for k, v in TypesFactory.types_map.items()},
+    "RDATE": "DATE-TIME-LIST",  # whatever VALUE says
+    "EXDATE": "DATE-TIME-LIST",
+}
 # value types decoded here (a kind each); others are icalendar's (kind "icalendar")
 _KINDS: Final = {
     "TEXT": "text",
@@ -406,7 +488,9 @@ _INT_RANGE: Final = range(-2147483648, 2147483648)
 def _value_type_name(name: str, params: Params) -> str:
     """The value type icalendar's TypesFactory.for_property picks: VALUE= when it names
     a type, else the property's default."""
-    value = params.get("VALUE")
+    if "VALUE" not in params:
+        return _DEFAULT_TYPES.get(name, "UNKNOWN")
+    value = params["VALUE"]
     if isinstance(value, list):  # icalendar calls .upper() on the list, for any name
         raise AttributeError("'list' object has no attribute 'upper'")
     if name in ("RDATE", "EXDATE"):
@@ -487,7 +571,16 @@ def _escape_text(text: str) -> str:
 class Property:
     """One property: its parameters, and its value decoded on first use."""
 
-    __slots__ = ("_decoded", "_kind", "_tzid", "_type_name", "_value", "name", "params")
+    __slots__ = (
+        "_decoded",
+        "_escaped",
+        "_kind",
+        "_text",
+        "_tzid",
+        "_type_name",
+        "name",
+        "params",
+    )
 
     def __init__(
         self,
@@ -495,7 +588,8 @@ class Property:
         params: Params,
         kind: str,
         type_name: str,
-        value: str,
+        text: str,
+        escaped: bool,
         tzid: str | list[str] | None,
         decoded: object = _UNDECODED,
     ) -> None:
@@ -503,9 +597,18 @@ class Property:
         self.params = params
         self._kind = kind
         self._type_name = type_name
-        self._value = value  # as icalendar hands it to the type: TEXT-unescaped but for UNKNOWN
+        self._text = text
+        self._escaped = escaped  # `_text` is as written, to be TEXT-unescaped when read
         self._tzid = tzid
         self._decoded = decoded
+
+    @property
+    def _value(self) -> str:
+        """The value as icalendar hands it to its type (TEXT-unescaped but for UNKNOWN)."""
+        if self._escaped:
+            self._text = _unescape_text(self._text)
+            self._escaped = False
+        return self._text
 
     def _get(self) -> object:
         if self._decoded is _UNDECODED:
@@ -660,7 +763,7 @@ def _text(data: bytes) -> str:
 def read_calendar(data: bytes) -> Calendar | None:
     """The first top-level component of iCalendar data, None if it never closes.
     Raises what icalendar's Calendar.from_ical(data, multiple=True) raises."""
-    lines = _NEWLINE_RE.split(_UNFOLD_RE.sub("", _text(data)))
+    lines = _lines(_unfold(_text(data)))
     stack: list[_Open] = []
     top: Component | None = None
     events: list[Component] = []
@@ -704,31 +807,49 @@ def read_calendar(data: bytes) -> Calendar | None:
 def _read_property(into: _Open, name: str, params: Params, raw: str, line: str) -> None:
     """Check a property as icalendar's parser does; keep it if `into` keeps properties."""
     tzid = params.get("TZID") if params and name in _DATETIME_NAMES else None
-    value = _unescape_text(raw)
-    if name == "CATEGORIES":
-        if _categories(into, params, line):
-            return
-        values = [value]
-    elif name == "FREEBUSY":
-        values = value.split(",")
-    elif name == "RDATE" and value == "":
+    if name == "RDATE" and raw == "":
         return  # icalendar drops an empty RDATE
-    else:  # UNKNOWN values are kept as written
-        values = [raw if _value_type_name(name, params) == "UNKNOWN" else value]
-    for one in values:
-        type_name = _value_type_name(name, params)
-        kind = _KINDS.get(type_name, "icalendar")
-        decoded = _UNDECODED
-        if kind not in _LAZY or not into.forgiving:
-            decoded = _decode(kind, type_name, one, tzid, params)
-            if isinstance(decoded, _Broken) and not into.forgiving and name[:2] != "X-":
-                raise decoded.error
-        if into.keep is not None or name == "TZID":
-            prop = Property(name, params, kind, type_name, one, tzid, decoded)
-            if into.keep is not None:
-                into.keep.add(prop)
-            if name == "TZID":
-                into.tzids.append(prop)
+    if name == "CATEGORIES" and _categories(into, params, line):
+        return
+    if name in ("CATEGORIES", "FREEBUSY"):  # icalendar unescapes these, even as UNKNOWN
+        value = _unescape_text(raw)
+        for one in value.split(",") if name == "FREEBUSY" else [value]:
+            _read_value(into, name, params, one, False, tzid)
+        return
+    _read_value(into, name, params, raw, True, tzid)
+
+
+def _read_value(
+    into: _Open,
+    name: str,
+    params: Params,
+    text: str,
+    escaped: bool,
+    tzid: str | list[str] | None,
+) -> None:
+    """One value: decoded now where icalendar's verdict could raise, else when read.
+    `escaped`: `text` is as written, to be TEXT-unescaped unless its type is UNKNOWN."""
+    type_name = _value_type_name(name, params)
+    kind = _KINDS.get(type_name, "icalendar")
+    escaped = escaped and kind != "unknown"
+    keep = into.keep is not None or name == "TZID"
+    if kind in _LAZY and into.forgiving:
+        if keep:
+            _keep(into, Property(name, params, kind, type_name, text, escaped, tzid))
+        return
+    value = _unescape_text(text) if escaped else text
+    decoded = _decode(kind, type_name, value, tzid, params)
+    if isinstance(decoded, _Broken) and not into.forgiving and name[:2] != "X-":
+        raise decoded.error
+    if keep:
+        _keep(into, Property(name, params, kind, type_name, value, False, tzid, decoded))
+
+
+def _keep(into: _Open, prop: Property) -> None:
+    if into.keep is not None:
+        into.keep.add(prop)
+    if prop.name == "TZID":
+        into.tzids.append(prop)
 
 
 def _value_colon(line: str) -> int:
@@ -760,5 +881,7 @@ def _categories(into: _Open, params: Params, line: str) -> bool:
             raise
         decoded = _Broken(exc)
     if into.keep is not None:
-        into.keep.add(Property("CATEGORIES", params, "icalendar", type_name, raw, None, decoded))
+        into.keep.add(
+            Property("CATEGORIES", params, "icalendar", type_name, raw, False, None, decoded)
+        )
     return True
