@@ -333,8 +333,10 @@ def _zone(tzid: str) -> tzinfo | None:
     ZoneInfo's own errors other than "not found" and "not a valid key" (a directory, a
     name too long for the file system) propagate, as they do from icalendar.
 
-    Tails of more than four parts are skipped (icalendar tries each): no zone file lies
-    that deep, so they can only be "not found", and trying them all is quadratic."""
+    Names of more than four parts are skipped: no zone file lies that deep, so ZoneInfo
+    could only say "not found" (trying each tail, as icalendar does, is quadratic), or,
+    past some hundred parts, overflow the stack in importlib's package search (a
+    RecursionError icalendar lets through, at a depth that depends on the caller)."""
     cleaned = tzid.strip("/")
     keys = [cleaned]
     if cleaned in WINDOWS_TO_OLSON:
@@ -344,8 +346,8 @@ def _zone(tzid: str) -> tzinfo | None:
         keys.extend("/".join(parts[start:]) for start in range(1, len(parts)))
     keys.append(tzid)
     for key in keys:
-        if " " in key and len(key) < 256:
-            continue  # no zone file or directory has a space: ZoneInfo would not find it
+        if (" " in key and len(key) < 256) or key.count("/") >= _ZONE_DEPTH:
+            continue  # no zone file has a space in its name or lies that deep
         zone = _LOADED.get(key)
         if zone is not None:
             return zone
@@ -780,12 +782,12 @@ def read_calendar(data: bytes) -> Calendar | None:
             continue
         if name == "BEGIN":
             kind = _unescape_text(raw).upper()
-            keep = None
-            if not closed and (not stack or (kind == "VEVENT" and len(events) < MAX_EVENTS)):
-                keep = Component(kind)
-                top = top or keep
-                if kind == "VEVENT" and len(events) < MAX_EVENTS:
-                    events.append(keep)
+            is_event = kind == "VEVENT" and not closed and len(events) < MAX_EVENTS
+            keep = Component(kind) if is_event or top is None else None  # the first, or an event
+            if top is None:
+                top = keep
+            if is_event and keep is not None:
+                events.append(keep)
             stack.append(_Open(kind, keep))
         elif name == "END":
             if not stack:
