@@ -735,9 +735,18 @@ def _zone_keys() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def _resolves(tzid: str) -> bool:
+    """Whether a TZID names a zone: icalendar remembers each it resolved, and a daemon
+    that has read a few invites has resolved every such name it meets."""
+    try:
+        return _zone(tzid) is not None
+    except Exception:
+        return False  # ZoneInfo's own errors: never remembered
+
+
 def _end_timezone(closing: _Open) -> None:
     """END:VTIMEZONE makes icalendar remember the closed component's zone: whatever END
-    closes, if it has a TZID no zone file knows. A component other than a VTIMEZONE then
+    closes, if it has a TZID that names no zone. A component other than a VTIMEZONE then
     has no `to_tz`, and a TZID given twice or not as text no `strip` (AttributeError).
     (A real VTIMEZONE is only met here when detect's cut missed it: its zone, cached by
     icalendar for later messages too, is not computed.)"""
@@ -749,7 +758,7 @@ def _end_timezone(closing: _Open) -> None:
     if not tzid.is_text():
         raise AttributeError("the TZID value has no attribute 'strip'")
     text = str(tzid)
-    if text.strip("/") in _zone_keys() or text in _zone_keys():
+    if text.strip("/") in _zone_keys() or text in _zone_keys() or _resolves(text):
         return
     if closing.name != "VTIMEZONE":
         raise AttributeError(f"{closing.name!r} object has no attribute 'to_tz'")
