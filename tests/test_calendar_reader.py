@@ -352,6 +352,8 @@ def test_10000_unclosed_begins_are_no_calendar() -> None:
         "X;A=" + "\\" * 500_000 + ":v",  # a run of backslashes
         "X;A=" + '"' * 500_001 + ":v",  # quotes that never close
         "X;A=" + " ; " * 200_000 + ":v",  # blanks around delimiters
+        "X;A=" + "b " * 250_000 + ":v",  # a plain-looking section failing at its end
+        "X;A=" + '"b",' * 200_000 + "c d:v",
         "DTSTART;TZID=/" + "a/" * 100_000 + "America/New_York:20261203T090000",
     ],
 )

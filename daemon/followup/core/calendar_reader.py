@@ -22,7 +22,7 @@ Not kept: icalendar's process-wide memory of VTIMEZONEs and TZIDs it has seen (o
 message's result could depend on earlier ones); detect cuts VTIMEZONEs out first.
 
 Bounds: everything is one pass over the lines, each line read left to right once; the
-nesting stack holds two fields per level; a component keeps at most `MAX_SAME`
+nesting stack holds four fields per level; a component keeps at most `MAX_SAME`
 properties of one name (detect reads the first, the first 500, or whether there are
 several) and only `MAX_EVENTS` events keep any.
 """
@@ -34,7 +34,7 @@ import os
 import re
 import zoneinfo
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Final, Protocol, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,7 +59,6 @@ MAX_EVENTS: Final = 50  # detect weighs the first 50 VEVENTs, in icalendar's wal
 MAX_SAME: Final = 1_000  # properties of one name a component keeps
 
 Params = dict[str, str | list[str]]
-TimeValue = date | datetime | timedelta | time | tuple[object, ...]
 
 
 class InvalidCalendar(ValueError):
@@ -571,7 +570,8 @@ def _escape_text(text: str) -> str:
 
 
 class Property:
-    """One property: its parameters, and its value decoded on first use."""
+    """One property: its parameters (`params`), and its value decoded on first use, read
+    as icalendar's value object would be: str(), repr(), truth, and `time()` for `.dt`."""
 
     __slots__ = (
         "_decoded",
@@ -628,7 +628,10 @@ class Property:
 
     def is_text(self) -> bool:
         """Whether icalendar's value is a str (TEXT-like, or kept as text when broken)."""
-        return self._kind in _STR_KINDS or isinstance(self._get(), _Broken)
+        decoded = self._get()
+        if self._kind in _STR_KINDS or isinstance(decoded, _Broken):
+            return True
+        return self._kind == "icalendar" and isinstance(decoded, str)
 
     def time(self) -> object | None:
         """icalendar's `.dt`: a date, datetime, timedelta (or TIME, PERIOD) value, None
@@ -859,7 +862,7 @@ def _read_value(
 def _keep(into: _Open, prop: Property) -> None:
     if into.keep is not None:
         into.keep.add(prop)
-    if prop.name == "TZID":
+    if prop.name == "TZID" and len(into.tzids) < 2:  # one, or several
         into.tzids.append(prop)
 
 
