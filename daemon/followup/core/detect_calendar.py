@@ -113,9 +113,9 @@ def _split_vtimezones(data: bytes) -> tuple[list[bytes], bytes]:
 def _vtimezone_offsets(data: bytes) -> dict[str, frozenset[int]]:
     """TZID → set of TZOFFSETTO minutes, read by text.
 
-    VTIMEZONE blocks are removed before the calendar is read: icalendar (whose
-    reading calendar_reader keeps) would expand their RRULEs, and custom TZIDs are
-    easier to map by name or by offsets to a real IANA zone.
+    VTIMEZONE blocks are cut out before calendar_reader reads the data (icalendar,
+    whose reading it keeps, would build zones from them, expanding their RRULEs):
+    custom TZIDs are easier to map by name or by offsets to a real IANA zone.
     """
     zones: dict[str, frozenset[int]] = {}
     for block in _split_vtimezones(data)[0][:20]:
