@@ -10,13 +10,12 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import icalendar
-from icalendar.cal import Component
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from . import detect_dates as dates
 from . import detect_people as people_
 from . import detect_text as tx
+from .calendar_reader import Calendar, Component, Property, read_calendar
 from .detect_rules import (
     MAX_YEAR,
     MIN_YEAR,
@@ -114,9 +113,9 @@ def _split_vtimezones(data: bytes) -> tuple[list[bytes], bytes]:
 def _vtimezone_offsets(data: bytes) -> dict[str, frozenset[int]]:
     """TZID → set of TZOFFSETTO minutes, read by text.
 
-    VTIMEZONE blocks are removed before icalendar sees the data: their RRULEs
-    would be expanded by the tz machinery, and custom TZIDs are easier to map
-    by name or by offsets to a real IANA zone.
+    VTIMEZONE blocks are cut out before calendar_reader reads the data (icalendar,
+    whose reading it keeps, would build zones from them, expanding their RRULEs):
+    custom TZIDs are easier to map by name or by offsets to a real IANA zone.
     """
     zones: dict[str, frozenset[int]] = {}
     for block in _split_vtimezones(data)[0][:20]:
@@ -167,16 +166,16 @@ def _minutes(offset: timedelta | None) -> int:
 
 
 def _event_time(
-    prop: object, vtimezones: dict[str, frozenset[int]], default_tz: str
+    prop: Property | list[Property] | None, vtimezones: dict[str, frozenset[int]], default_tz: str
 ) -> tuple[datetime, str, bool] | None:
-    """(aware start, IANA zone, all_day) for a DTSTART/DTEND property."""
-    if prop is None or not hasattr(prop, "dt"):
+    """(aware start, IANA zone, all_day) for a DTSTART/DTEND property (given once)."""
+    if not isinstance(prop, Property):
         return None
-    value = prop.dt
+    value = prop.time()  # BrokenCalendarProperty if it did not parse
     if isinstance(value, datetime):
         if not MIN_YEAR <= value.year <= MAX_YEAR:
             raise DateOutOfRange("date out of range")
-        tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+        tzid = prop.params.get("TZID")
         utc_tzid = str(tzid or "").strip('"').upper() in _UTC_TZIDS
         if value.tzinfo is not None and value.utcoffset() == timedelta(0) and utc_tzid:
             # Given in UTC ("Z"): show it in the user's zone.
@@ -197,17 +196,18 @@ def _event_time(
 _MAILTO_RE = re.compile(r"^mailto:", re.IGNORECASE)
 
 
-def _address(prop: object) -> tuple[str, str, str]:
+def _address(prop: Property) -> tuple[str, str, str]:
     """(name, email, cutype) of an ORGANIZER/ATTENDEE property."""
     a = _attendee(prop)
     return a.name, a.email, a.cutype
 
 
-def _attendee(prop: object) -> people_.Attendee:
+def _attendee(prop: Property | list[Property]) -> people_.Attendee:
     """An ORGANIZER/ATTENDEE property read: an EMAIL= parameter beats the address
-    (iCloud writes a relay, `…@imip.me.com`, and the real address in EMAIL=)."""
+    (iCloud writes a relay, `…@imip.me.com`, and the real address in EMAIL=).
+    Two ORGANIZER lines come as a list: its str (icalendar's reprs), no parameters."""
     addr = _MAILTO_RE.sub("", str(prop).strip()).strip().lower()
-    params = getattr(prop, "params", {}) or {}
+    params = prop.params if isinstance(prop, Property) else {}
     email_param = normalise_space(str(params.get("EMAIL", "") or "")).strip("\"' ").lower()
     email_param = _MAILTO_RE.sub("", email_param)
     if email_param and valid_address(email_param):
@@ -239,24 +239,23 @@ def natural_order(name: str) -> str:
     return f"{match['first'].strip()} {match['last'].strip()}"
 
 
-def _pick_event(cal: Component) -> Component | None:
-    events = [c for c in cal.walk("VEVENT")][:50]
+def _pick_event(cal: Calendar) -> Component | None:
+    events = list(cal.events[:50])
     if not events:
         return None
     masters = [e for e in events if "RECURRENCE-ID" not in e]
     return (masters or events)[0]
 
 
-def _parse_ics(data: bytes) -> Component | None:
-    """icalendar Calendar with VTIMEZONEs removed (see _vtimezone_offsets)."""
+def _parse_ics(data: bytes) -> Calendar | None:
+    """The calendar read with VTIMEZONEs removed (see _vtimezone_offsets)."""
     data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     stripped = _split_vtimezones(data)[1]
     if stripped.upper().startswith(b"BEGIN:VEVENT"):
         stripped = (
             b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + stripped.rstrip() + b"\r\nEND:VCALENDAR\r\n"
         )
-    cals = icalendar.Calendar.from_ical(stripped, multiple=True)
-    return cals[0] if cals else None
+    return read_calendar(stripped)
 
 
 def _text(ev: Component, key: str) -> str:
@@ -272,6 +271,7 @@ def _text(ev: Component, key: str) -> str:
 
 
 def _method(cal: Component, param: str | None) -> str:
+    # several METHOD lines: their list's str, which names no method
     value = str(cal.get("METHOD") or param or "").strip().upper()
     return value
 
@@ -286,8 +286,8 @@ _LISTS_ORGANIZER = re.compile(r"google", re.IGNORECASE)
 
 
 def _people(
-    organizer: object,
-    attendees: Sequence[object],
+    organizer: Property | list[Property] | None,
+    attendees: Sequence[Property],
     my: set[str],
     text: str = "",
     lists_organizer: bool = False,
@@ -342,7 +342,7 @@ def _people(
     return org_person, people, coordinators
 
 
-def _my_names(attendees: Sequence[object], my: set[str]) -> set[str]:
+def _my_names(attendees: Sequence[Property], my: set[str]) -> set[str]:
     """The user's own display names, as the invite spells them."""
     names = set()
     for att in attendees[:500]:
@@ -362,7 +362,7 @@ def from_calendar(
     cal = _parse_ics(data)
     if cal is None:
         return Detection(None, "broken calendar data")
-    method = _method(cal, param)
+    method = _method(cal.top, param)
     if method in _REPLY_METHODS:
         return Detection(None, "calendar reply")
     ev = _pick_event(cal)
@@ -374,7 +374,7 @@ def from_calendar(
         return Detection(None, "date out of range")
     if start is None:
         return Detection(None, "event without a start time")
-    prodid = str(cal.get("PRODID") or "")
+    prodid = str(cal.top.get("PRODID") or "")  # several: their reprs, read together
     event = _calendar_event(ev, prodid, method, start, vtimezones, parts, my, default_tz)
     return Detection(event, "calendar event")
 
@@ -451,8 +451,9 @@ def _event_end(
 
 
 def _end_by_duration(ev: Component, start: datetime) -> datetime | None:
+    prop = ev.get("DURATION")
     try:
-        duration = ev.get("DURATION").dt
+        duration = prop.time() if isinstance(prop, Property) else None
         if isinstance(duration, timedelta) and timedelta(0) < duration < timedelta(days=30):
             return start + duration
     except Exception:
@@ -470,8 +471,11 @@ def _recurs(ev: Component) -> bool:
 
 
 def _sequence(ev: Component) -> int:
+    value = ev.get("SEQUENCE")
+    if not isinstance(value, Property):
+        return 0  # none, or several (whose str no int() reads)
     try:
-        return int(str(ev.get("SEQUENCE", 0)).strip() or 0)
+        return int(str(value).strip() or 0)
     except ValueError:
         return 0
 
