@@ -409,7 +409,8 @@ _WORD_PIECES = [
     "interview", "Dentist", "JOB ALERT", "job alerts", "podcast interview", "Stand-up", "Sie",
     "und", "the", "Ihre Verfügbarkeit", "is confirmed for", "Dial-in", "PIN", "passcode",
     "ınterview", "dentiſt", "İNTERVIEW", "jıb alert", "K", "ẞ", "Σ", "σς", "é", "É",
-    " ", "  ", "\n", "-", ".", "'",
+    " ", "  ", "\n", "-", ".", "'", "RE-SCHEDULED", "moved to", "new date", "Verschoben",
+    "what times work", "availability", "reſcheduled", "Neuer Termin", "déplacée",
 ]  # fmt: skip
 
 
@@ -426,8 +427,84 @@ def test_word_lists_find_what_ignorecase_finds(text):
         detect_rules.NEGATIVE_WORDS, detect_rules.NOT_FOR_A_JOB, detect_rules.JOB_ALERT_WORDS,
         detect_rules.AVAILABILITY_ASK, detect_rules.SETTLED_WORDS, detect_prose._OTHER_RE,
         detect_prose._ENGLISH_RE, detect_people._DIAL_IN_LINE, detect_people._DIAL_IN_HEADING,
+        detect_prose.RESCHEDULE_WORDS,
     ]  # fmt: skip
     for words in lists:
         caseless = re.compile(words.caseless.pattern, re.IGNORECASE)
         assert words.found(text) == bool(caseless.search(text)), (words.lower.pattern, text)
         assert words.count(text) == len(caseless.findall(text)), (words.lower.pattern, text)
+
+
+def _gates():
+    """(pattern, pre-test) pairs: the pre-test lets a text through to the pattern."""
+    import re
+
+    from followup.core import (
+        detect_company,
+        detect_dates,
+        detect_people,
+        detect_prose,
+        detect_rules,
+        detect_text,
+    )
+
+    def has_needle(needles):
+        return lambda text: any(needle in text for needle in needles)
+
+    gates = {
+        f"{module.__name__}.{name}": (words.lower, has_needle(words.needles))
+        for module in (detect_rules, detect_prose, detect_people, detect_text)
+        for name, words in vars(module).items()
+        if isinstance(words, detect_text.Words) and words.needles
+    }
+    for i, (lead, needles) in enumerate(
+        zip(detect_company._ROLE_LEAD_RES, detect_company._ROLE_LEAD_NEEDLES, strict=True)
+    ):
+        gates[f"role lead {i}"] = (lead, has_needle(needles))
+    gates["_IW"] = (re.compile(detect_text._IW, re.I), detect_text._may_hold_interview_word)
+    for name in ("_INTERVIEWER_LINE_RE", "_INTERVIEWER_BLOCK_RE"):
+        gates[name] = (getattr(detect_text, name), detect_text._may_name_interviewers)
+    url = detect_rules._URL_RE
+    gates["_URL_RE"] = (url, lambda text: "://" in text or "www." in text.lower())
+    gates["_DATE_RE"] = (detect_dates._DATE_RE, detect_dates._DIGIT_RE.search)
+    return gates
+
+
+_GATES = _gates()
+
+
+@pytest.mark.parametrize("name", sorted(_GATES))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_pre_test_never_skips_a_text_its_pattern_matches(name, data):
+    """The cheap tests before a pattern (needles, a digit, a twin letter): every
+    string the pattern matches whole passes them, case variants included."""
+    pattern, passes = _GATES[name]
+    text = data.draw(st.from_regex(pattern, fullmatch=True))
+    assert passes(text), (name, text)
+
+
+def test_letters_ignorecase_takes_for_i_and_s_pass_the_pre_tests():
+    from followup.core import detect_text
+
+    for text in ("ınterview", "İNTERVIEW", "phone ſcreen"):
+        assert detect_text._may_hold_interview_word(text)
+    assert detect_text._may_name_interviewers("ınterviewer")
+    assert not detect_text._may_hold_interview_word("Backend Engineer - Acme")
+
+
+_DATE_PIECES = [
+    "Septiembre", "septiembre.", "December", "Dec.", "Tuesday", "1", "08", "8.", "12.", "2026",
+    "2026-12-08", "08/12/2026", "1st", " ", "   ", ",", "de ", "x", "abcdefghijklmno", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=10).map("".join), st.integers(0, 30))
+def test_a_date_search_from_the_next_digit_finds_what_a_full_search_finds(text, pos):
+    """_next_date starts _DATE_RE at most _MAX_LEAD before the next digit: the same match
+    ("septiembre.   1": a date's day is 14 characters from its start)."""
+    from followup.core import detect_dates
+
+    fast, full = detect_dates._next_date(text, pos), detect_dates._DATE_RE.search(text, pos)
+    assert (fast and (fast.span(), fast.groupdict())) == (full and (full.span(), full.groupdict()))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup.core import detect_company as co
 from followup.core import detect_text as tx
@@ -119,3 +121,66 @@ def test_a_dash_splits_role_and_company_whichever_comes_first():
         "Senior Backend Engineer - Remote",
         None,
     )
+
+
+_SIGNATURE_PIECES = [
+    "Recruiting Coordinator", "Talent Partner", "Jane Doe", "Orion Freight", "HEAD", "Σ",
+    "ΣΣ", "İ", "lead", "x", " | ", " - ", ", ", " at ", " bei ", "@", "·", " ", "Managerσ",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SIGNATURE_PIECES), max_size=8).map("".join))
+def test_a_signature_line_without_a_title_word_has_none_left_of_a_separator(line):
+    """_company_after_title skips a line whose lower case holds no title word: no
+    part left of a separator can hold one either (Σ lower-cases by its context)."""
+    left_has_title = any(
+        co._SIGNATURE_TITLE_RE.search(line[: sep.start()].lower())
+        for sep in co._SIGNATURE_SPLIT_RE.finditer(line)
+    )
+    assert not left_has_title or co._SIGNATURE_TITLE_RE.search(line.lower())
+
+
+def _sentences_read_in_full(text, not_company=()):
+    """company_role_from_sentences before its passes stopped early: every lead-in listed."""
+    text = text[: co.MAX_TEXT_CHARS]
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text
+    company = role = None
+    for lead_re in co._ROLE_LEAD_RES:
+        for lead in list(lead_re.finditer(lowered))[: co._MAX_LEADS]:
+            if role:
+                break
+            m = co._ROLE_THEN_COMPANY_RE.match(text, lead.end())
+            if m:
+                role = co.tidy_role(m.group("role"))
+                company = company or co.well_formed_company(m.group("company"), not_company)
+    for m in co._LABEL_LINE_RE.finditer(text):
+        label = m.group("label").lower().split()
+        if not role and label[-1] in co._ROLE_LABEL_WORDS:
+            role = co.tidy_role(m.group("value"))
+        elif not company and label[-1] in co._COMPANY_LABEL_WORDS:
+            company = co.well_formed_company(m.group("value"), not_company)
+        if company and role:
+            break
+    for lead in list(co._COMPANY_LEAD_RE.finditer(lowered))[: co._MAX_LEADS]:
+        if company:
+            break
+        m = co._COMPANY_NAME_RE.match(text, lead.end())
+        company = co.well_formed_company(m.group("company"), not_company) if m else None
+    return company, role
+
+
+_SENTENCE_PIECES = [
+    "for the position of ", "für die Stelle als ", "application for ", "Bewerbung als ",
+    "Backend Engineer", "Data Analyst", " at ", " bei ", "Orion Freight", "Kessler", "your ",
+    "interest in ", "Company: ", "Role: ", "Unternehmen: ", "Position: ", "the team", ". ",
+    "\n", " ", "İ", "we",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=16).map("".join))
+def test_sentences_read_lazily_find_what_a_full_read_finds(text):
+    assert co.company_role_from_sentences(text) == _sentences_read_in_full(text)

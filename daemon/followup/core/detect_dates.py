@@ -269,6 +269,21 @@ def _zone_near(text: str, after: int, before: int, locale: Locale) -> tuple[str 
     return locale.zone, False
 
 
+# Every date holds a digit, its first at most this far from where the date starts
+# ("September" 9 letters, at most 10, a "." and three blanks before the day).
+_DIGIT_RE = re.compile(r"\d")
+_MAX_LEAD = 14
+
+
+def _next_date(text: str, pos: int) -> re.Match[str] | None:
+    """_DATE_RE.search(text, pos), the text before its next digit skipped: no date
+    starts there, and _DATE_RE is tried at every position."""
+    digit = _DIGIT_RE.search(text, pos)
+    if digit is None:
+        return None
+    return _DATE_RE.search(text, max(pos, digit.start() - _MAX_LEAD))
+
+
 def find_datetimes(
     text: str, ref: date | None, default_tz: str, locale: Locale = Locale(), limit: int = 4
 ) -> list[Found]:
@@ -277,7 +292,7 @@ def find_datetimes(
     text = text[:MAX_TEXT_CHARS]
     found: list[Found] = []
     pos = 0
-    while m := _DATE_RE.search(text, pos):
+    while m := _next_date(text, pos):
         pos = m.end()
         if m.group("mon1"):
             after = _MONTH_AT_RE.match(text, m.end("day1"))

@@ -58,7 +58,7 @@ def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     # The dates of quoted and forwarded headers are when mail was written, not the interview.
     text = without_quote_headers(body[:_PROSE_CHARS])
     mentions = dates.find_datetimes(text, ref, default_tz, locale)
-    moved = reschedule(text, mentions) if RESCHEDULE_WORDS.search(subject + "\n" + text) else None
+    moved = reschedule(text, mentions) if RESCHEDULE_WORDS.found(subject + "\n" + text) else None
     old: dates.Found | None = None
     if moved is not None:
         found, old = moved
@@ -77,12 +77,16 @@ def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
 
 
 # "has been rescheduled to …", "wurde auf … verschoben", "reprogramada para …"
-RESCHEDULE_WORDS = re.compile(
+RESCHEDULE_WORDS = tx.Words(
     r"\bre-?scheduled?\b|\bre-?scheduling\b|\bmoved\s+(?:your|the|our)?\s*(?:interview|call|meeting)?"
     r"\s*(?:to|from)\b|\bnew\s+(?:date|time)\b|\bverschoben\b|\bverlegt\b|\bneuer\s+termin\b|"
     r"\breprogramad[ao]\b|\breagendad[ao]\b|\bremarcad[ao]\b|\bnueva\s+fecha\b|\bnova\s+data\b|"
     r"\bnouvelle\s+date\b|\breport[ée]e?\b|\bdéplac[ée]e?\b|\bverplaatst\b|\bnieuwe\s+(?:datum|tijd)\b",
-    re.IGNORECASE,
+    needles=(
+        *("reschedul", "re-schedul", "moved", "new", "verschoben", "verlegt", "neuer"),
+        *("reprogramad", "reagendad", "remarcad", "nueva", "nova", "nouvelle", "report"),
+        *("déplac", "verplaatst", "nieuwe"),
+    ),
 )
 # Words just before a date that say it is the old time, or the new one.
 _OLD_CUE = re.compile(
