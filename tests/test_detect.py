@@ -466,6 +466,7 @@ def _gates():
         gates[name] = (getattr(detect_text, name), detect_text._may_name_interviewers)
     url = detect_rules._URL_RE
     gates["_URL_RE"] = (url, lambda text: "://" in text or "www." in text.lower())
+    gates["video _URL_RE"] = (detect_text._URL_RE, lambda text: "://" in text)
     gates["_DATE_RE"] = (detect_dates._DATE_RE, detect_dates._DIGIT_RE.search)
     return gates
 
@@ -491,6 +492,8 @@ def test_letters_ignorecase_takes_for_i_and_s_pass_the_pre_tests():
         assert detect_text._may_hold_interview_word(text)
     assert detect_text._may_name_interviewers("ınterviewer")
     assert not detect_text._may_hold_interview_word("Backend Engineer - Acme")
+    assert all(detect_text.has_case_twin(f"a{twin}b") for twin in detect_text._CASE_TWINS)
+    assert not detect_text.has_case_twin("interview ISI")
 
 
 _DATE_PIECES = [
@@ -508,3 +511,16 @@ def test_a_date_search_from_the_next_digit_finds_what_a_full_search_finds(text, 
 
     fast, full = detect_dates._next_date(text, pos), detect_dates._DATE_RE.search(text, pos)
     assert (fast and (fast.span(), fast.groupdict())) == (full and (full.span(), full.groupdict()))
+
+
+_FUNCTION_WORDS = [*_WORD_PIECES, "is", "Ihr", "você", "u", "at", "Is", "IS"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FUNCTION_WORDS), max_size=12).map("".join))
+def test_function_words_are_counted_as_the_word_lists_count_them(text):
+    """_writes_english looks whole words up in sets: the counts of the two Words."""
+    from followup.core import detect_prose as prose
+
+    expected = (prose._ENGLISH_RE.count(text), prose._OTHER_RE.count(text))
+    assert prose.function_word_counts(text) == expected

@@ -142,16 +142,38 @@ def locale_of(parts: Parts, default_tz: str) -> dates.Locale:
     return dates.Locale(day_first=day_first, country=country, zone=zones.country_zone(country))
 
 
-_ENGLISH_RE = tx.Words(r"\b(?:the|and|you|your|we|is|are|with|for|will|be|at|on)\b")
-_OTHER_RE = tx.Words(
-    r"\b(?:und|der|die|das|Sie|Ihr|Ihre|wir|mit|le|la|les|vous|votre|nous|avec|est|el|los|"
-    r"las|usted|su|con|para|você|seu|sua|não|com|uma|het|een|uw|wij|u|met|is)\b"
-)
+_ENGLISH_WORDS = (
+    "the", "and", "you", "your", "we", "is", "are", "with", "for", "will", "be", "at", "on",
+)  # fmt: skip
+_OTHER_WORDS = (
+    "und", "der", "die", "das", "Sie", "Ihr", "Ihre", "wir", "mit", "le", "la", "les", "vous",
+    "votre", "nous", "avec", "est", "el", "los", "las", "usted", "su", "con", "para", "você",
+    "seu", "sua", "não", "com", "uma", "het", "een", "uw", "wij", "u", "met", "is",
+)  # fmt: skip
+_ENGLISH_RE = tx.Words(r"\b(?:" + "|".join(_ENGLISH_WORDS) + r")\b")
+_OTHER_RE = tx.Words(r"\b(?:" + "|".join(_OTHER_WORDS) + r")\b")
+_ENGLISH_SET = frozenset(w.lower() for w in _ENGLISH_WORDS)
+_OTHER_SET = frozenset(w.lower() for w in _OTHER_WORDS)
+_WORD_RE = re.compile(r"\w+")
 
 
 def _writes_english(text: str) -> bool:
     """More English function words than German, French, Spanish, Portuguese or Dutch ones."""
-    return _ENGLISH_RE.count(text) >= _OTHER_RE.count(text)
+    english, other = function_word_counts(text)
+    return english >= other
+
+
+def function_word_counts(text: str) -> tuple[int, int]:
+    """How many matches _ENGLISH_RE and _OTHER_RE count in `text`."""
+    if tx.has_case_twin(text):  # lower() and IGNORECASE differ: count as the lists do
+        return _ENGLISH_RE.count(text), _OTHER_RE.count(text)
+    # A match of either list is a whole word (\b on both sides): the words are read
+    # once and looked up in both, not searched for by two patterns.
+    english = other = 0
+    for word in _WORD_RE.findall(text.lower()):
+        english += word in _ENGLISH_SET
+        other += word in _OTHER_SET
+    return english, other
 
 
 def _prose_event(parts: Parts, found: dates.Found, my: set[str]) -> InterviewEvent:

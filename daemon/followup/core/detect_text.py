@@ -24,6 +24,14 @@ MAX_TITLE_CHARS = 1_000  # a subject or SUMMARY read for company and role
 # in it: IGNORECASE also takes "ı" for "i" and "ſ" for "s", and lower() writes "İ" as two
 # characters (every other letter lower-cases to one, as IGNORECASE compares them).
 _CASE_TWINS = ("ı", "ſ", "İ")
+
+
+def has_case_twin(text: str) -> bool:
+    """A letter of _CASE_TWINS in `text` (three `in` tests: a generator over the tuple
+    costs more than the tests, and this runs for every word list and line)."""
+    return "ı" in text or "ſ" in text or "İ" in text
+
+
 _UPPER_ESCAPE_RE = re.compile(r"\\[A-Z]")
 
 
@@ -48,13 +56,13 @@ class Words:
         return bool(self.needles) and not any(needle in low for needle in self.needles)
 
     def found(self, text: str) -> bool:
-        if any(twin in text for twin in _CASE_TWINS):
+        if has_case_twin(text):
             return self.caseless.search(text) is not None
         low = text.lower()
         return not self._has_no_needle(low) and self.lower.search(low) is not None
 
     def count(self, text: str) -> int:
-        if any(twin in text for twin in _CASE_TWINS):
+        if has_case_twin(text):
             return len(self.caseless.findall(text))
         low = text.lower()
         return 0 if self._has_no_needle(low) else len(self.lower.findall(low))
@@ -192,7 +200,7 @@ _IW_NEEDLES = ("interview", "screen", "onsite", "on-site")
 def _may_hold_interview_word(title: str) -> bool:
     """False only when no _IW word can match (IGNORECASE): none of its needles in the
     lower-cased title, and no letter that IGNORECASE but not lower() takes for i or s."""
-    if any(twin in title for twin in _CASE_TWINS):
+    if has_case_twin(title):
         return True
     low = title.lower()
     return any(needle in low for needle in _IW_NEEDLES)
@@ -405,7 +413,7 @@ _INTERVIEWER_NEEDLES = (
 def _may_name_interviewers(text: str) -> bool:
     """False only when neither interviewer pattern (IGNORECASE) can match: no needle
     in the lower-cased text, and no letter IGNORECASE but not lower() takes for i or s."""
-    if any(twin in text for twin in _CASE_TWINS):
+    if has_case_twin(text):
         return True
     low = text.lower()
     return any(needle in low for needle in _INTERVIEWER_NEEDLES)
@@ -522,7 +530,9 @@ VIDEO_HOSTS = (
 
 def find_video_link(*texts: str) -> str | None:
     for text in texts:
-        for m in _URL_RE.finditer((text or "")[:MAX_TEXT_CHARS]):
+        if not text or "://" not in text:
+            continue  # no link: _URL_RE is not tried at every position
+        for m in _URL_RE.finditer(text[:MAX_TEXT_CHARS]):
             url = m.group(0).rstrip(".,;:>")
             host = _SCHEME_RE.sub("", url).split("/")[0].split("?")[0].lower()
             if any(host == h or host.endswith("." + h) for h in VIDEO_HOSTS):
