@@ -524,3 +524,19 @@ def test_function_words_are_counted_as_the_word_lists_count_them(text):
 
     expected = (prose._ENGLISH_RE.count(text), prose._OTHER_RE.count(text))
     assert prose.function_word_counts(text) == expected
+
+
+_WHEN_PIECES = [*_DATE_PIECES, "2:00 PM", "14:00", " at ", "3pm", " CST", " (GMT+01:00) Berlin"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WHEN_PIECES), max_size=12).map("".join))
+def test_the_first_date_alone_is_the_first_of_all_dates(text):
+    """from_text reads the body's first date alone unless the mail says it moved."""
+    from datetime import date
+
+    from followup.core import detect_dates
+
+    ref = date(2026, 11, 20)
+    first = detect_dates.find_datetimes(text, ref, "America/Chicago", limit=1)
+    assert first == detect_dates.find_datetimes(text, ref, "America/Chicago")[:1]

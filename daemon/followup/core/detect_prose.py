@@ -57,13 +57,21 @@ def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     locale = locale_of(parts, default_tz)
     # The dates of quoted and forwarded headers are when mail was written, not the interview.
     text = without_quote_headers(body[:_PROSE_CHARS])
-    mentions = dates.find_datetimes(text, ref, default_tz, locale)
-    moved = reschedule(text, mentions) if RESCHEDULE_WORDS.found(subject + "\n" + text) else None
+    # The body's later dates only tell a move: read them when the mail says it moved.
+    mentions: list[dates.Found] | None = None
+    moved = None
+    if RESCHEDULE_WORDS.found(subject + "\n" + text):
+        mentions = dates.find_datetimes(text, ref, default_tz, locale)
+        moved = reschedule(text, mentions)
     old: dates.Found | None = None
     if moved is not None:
         found, old = moved
     else:
-        first = dates.find_datetimes(subject, ref, default_tz, locale, limit=1) or mentions[:1]
+        first = dates.find_datetimes(subject, ref, default_tz, locale, limit=1) or (
+            mentions[:1]
+            if mentions is not None
+            else dates.find_datetimes(text, ref, default_tz, locale, limit=1)
+        )
         if not first:
             return Detection(None, "interview wording but no date and time")
         found = first[0]
