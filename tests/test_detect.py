@@ -467,6 +467,7 @@ def _gates():
     url = detect_rules._URL_RE
     gates["_URL_RE"] = (url, lambda text: "://" in text or "www." in text.lower())
     gates["video _URL_RE"] = (detect_text._URL_RE, lambda text: "://" in text)
+    gates["_GOOGLE_DATE_SUFFIX_RE"] = (detect_text._GOOGLE_DATE_SUFFIX_RE, lambda t: "@" in t)
     gates["_DATE_RE"] = (detect_dates._DATE_RE, detect_dates._DIGIT_RE.search)
     return gates
 

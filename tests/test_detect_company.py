@@ -184,3 +184,20 @@ _SENTENCE_PIECES = [
 @given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=16).map("".join))
 def test_sentences_read_lazily_find_what_a_full_read_finds(text):
     assert co.company_role_from_sentences(text) == _sentences_read_in_full(text)
+
+
+_DOMAIN_LABELS = ["gmail", "com", "lever", "co", "hire", "acme", "uk", "mail", "x", "greenhouse"]
+_DOMAIN_LABELS += ["io", "example", "net", "googlemail", "onmicrosoft", "orionfreight", "de"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DOMAIN_LABELS), min_size=1, max_size=4).map(".".join))
+def test_freemail_and_vendor_domains_and_those_below_them_name_no_employer(domain):
+    """company_from_domain checks one set and one tuple of tails: what checking each
+    freemail and vendor domain found."""
+    no_employer = tx.FREEMAIL | tx.VENDOR_DOMAINS
+    below = any(domain == d or domain.endswith("." + d) for d in no_employer)
+    fast = domain in tx._NO_EMPLOYER_DOMAINS or domain.endswith(tx._NO_EMPLOYER_TAILS)
+    assert fast == below
+    if below:
+        assert tx.company_from_domain(f"jane@{domain}") is None

@@ -154,7 +154,8 @@ _CORP_SUFFIX_RE = re.compile(r",?(?<!\s)\s+(?:inc|llc|ltd|gmbh|corp)\.?$", re.IG
 def clean_title(title: str) -> str:
     """Drop mail prefixes and Google's " @ Tue Dec 1 ... (addr)" suffix."""
     t = _PREFIX_RE.sub("", normalise_space(title))
-    t = _GOOGLE_DATE_SUFFIX_RE.sub("", t)
+    if "@" in t:  # every suffix holds " @ "
+        t = _GOOGLE_DATE_SUFFIX_RE.sub("", t)
     return t.strip()
 
 
@@ -334,12 +335,18 @@ VENDOR_DOMAINS = {
 }
 
 
+# A domain that is one of these or below one names no employer: one set lookup and one
+# endswith over the tuple, not a loop over both sets per address.
+_NO_EMPLOYER_DOMAINS = frozenset(FREEMAIL | VENDOR_DOMAINS)
+_NO_EMPLOYER_TAILS = tuple(sorted("." + d for d in _NO_EMPLOYER_DOMAINS))
+
+
 def company_from_domain(email: str) -> str | None:
     """acme.com → "Acme"; careers.acme.co.uk → "Acme"; freemail and vendors → None."""
     domain = email.rpartition("@")[2].lower().strip(">. ")
     if not domain or "." not in domain:
         return None
-    if any(domain == v or domain.endswith("." + v) for v in FREEMAIL | VENDOR_DOMAINS):
+    if domain in _NO_EMPLOYER_DOMAINS or domain.endswith(_NO_EMPLOYER_TAILS):
         return None
     labels = domain.split(".")
     # Skip second-level public suffixes like co.uk / com.au.
