@@ -541,3 +541,21 @@ def test_the_first_date_alone_is_the_first_of_all_dates(text):
     ref = date(2026, 11, 20)
     first = detect_dates.find_datetimes(text, ref, "America/Chicago", limit=1)
     assert first == detect_dates.find_datetimes(text, ref, "America/Chicago")[:1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_WHEN_PIECES, "Decembers", "Mayo"]), max_size=12).map("".join))
+def test_a_possessive_month_word_finds_what_a_greedy_one_finds(text):
+    """_DATE_RE reads a month word possessively: a shorter one would leave a letter
+    after it, which the look-ahead refuses, so giving letters back never matched."""
+    import re
+
+    from followup.core import detect_dates
+
+    greedy = re.compile(detect_dates._DATE_RE.pattern.replace("{3,10}+", "{3,10}"), re.I)
+    assert greedy.pattern != detect_dates._DATE_RE.pattern
+
+    def spans(pattern):
+        return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+    assert spans(detect_dates._DATE_RE) == spans(greedy)

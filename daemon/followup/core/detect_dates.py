@@ -104,7 +104,8 @@ WEEKDAYS = {
 
 # Any word where a month may stand; the code keeps it only if MONTHS knows it (an
 # alternation of a hundred names tried at every word would cost 20x more).
-_MON = r"(?P<mon{n}>[^\W\d_]{{3,10}})(?![^\W\d_])\.?"
+# Possessive: a shorter month word would leave a letter after it, which (?!…) refuses.
+_MON = r"(?P<mon{n}>[^\W\d_]{{3,10}}+)(?![^\W\d_])\.?"
 _YEAR = r"(?:,?\s{{1,3}}(?:de\s{{1,2}})?(?P<year{n}>(?:19|20|21)\d\d)\b)?"
 _DATE_RE = re.compile(
     # "December 1, 2026", "Dec. 1st"
