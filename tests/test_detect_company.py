@@ -201,3 +201,49 @@ def test_freemail_and_vendor_domains_and_those_below_them_name_no_employer(domai
     assert fast == below
     if below:
         assert tx.company_from_domain(f"jane@{domain}") is None
+
+
+def _six_readings(title, subject, body, names):
+    """_company_and_role's readings before a repeated title was skipped: all six."""
+    readings = (
+        lambda: tx.company_role_from_title(title, names),
+        lambda: co.company_role_from_subject(tx.clean_title(title), tx.ROLE_WORDS, names),
+        lambda: tx.company_role_from_title(subject, names),
+        lambda: co.company_role_from_subject(tx.clean_title(subject), tx.ROLE_WORDS, names),
+        lambda: tx.company_role_from_body(body),
+        lambda: co.company_role_from_sentences(body, names),
+    )
+    company = role = None
+    for reading in readings:
+        c, r = reading()
+        r, c_in_role = co.split_role_at_company(r, names)
+        company = company or co.well_formed_company(c, names) or c_in_role
+        role = role or r
+        if company and role:
+            return company, role
+    return company or co.company_from_signature(body, names), role
+
+
+_TITLE_PIECES = [
+    "Interview", "Re: ", "Fwd: ", "Phone Screen", " with ", " for ", " at ", "Acme", "Jane Doe",
+    "Backend Engineer", " - ", ": ", "Einladung zum Vorstellungsgespräch", " bei ", "Orion",
+    "Entretien", " avec ", "  ", " @ Tue Dec 1", "ınterview",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_TITLE_PIECES), max_size=8).map("".join),
+    st.lists(st.sampled_from(_TITLE_PIECES), max_size=8).map("".join),
+    st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=10).map("".join),
+    st.booleans(),
+)
+def test_a_subject_that_cleans_to_the_title_is_not_read_again(title, subject, body, same):
+    """company_and_role reads a cleaned title once (the prose reading passes the subject
+    as both): what reading all six found (no sender nor domain here)."""
+    from followup.core import detect_rules
+
+    subject = title if same else subject
+    names = {"Jane Doe"}
+    got = detect_rules._company_and_role(title, subject, body, "", names, ("", ""), "")
+    assert got == _six_readings(title, subject, body, names)

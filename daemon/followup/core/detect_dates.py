@@ -270,8 +270,8 @@ def _zone_near(text: str, after: int, before: int, locale: Locale) -> tuple[str 
     return locale.zone, False
 
 
-# Every date holds a digit, its first at most this far from where the date starts
-# ("September" 9 letters, at most 10, a "." and three blanks before the day).
+# Every date holds a digit, its first at most this far from where the date starts: a
+# month word of at most 10 letters ("septiembre"), a "." and three blanks before the day.
 _DIGIT_RE = re.compile(r"\d")
 _MAX_LEAD = 14
 
