@@ -462,6 +462,13 @@ def _gates():
     ):
         gates[f"role lead {i}"] = (lead, has_needle(needles))
     gates["_IW"] = (re.compile(detect_text._IW, re.I), detect_text._may_hold_interview_word)
+    for i, (subject_re, needs) in enumerate(
+        zip(detect_text._SUBJECT_PATTERNS, detect_text._SUBJECT_NEEDS, strict=True)
+    ):
+        gates[f"subject pattern {i}"] = (
+            subject_re,
+            lambda t, needs=needs: detect_text.has_case_twin(t) or needs(t.lower()),
+        )
     for name in ("_INTERVIEWER_LINE_RE", "_INTERVIEWER_BLOCK_RE"):
         gates[name] = (getattr(detect_text, name), detect_text._may_name_interviewers)
     url = detect_rules._URL_RE

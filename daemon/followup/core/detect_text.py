@@ -8,7 +8,7 @@ callers (detect.py) catch exceptions, but these functions try not to raise anywa
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import phonenumbers
 
@@ -134,6 +134,18 @@ _SUBJECT_PATTERNS = [
         re.I,
     ),
 ]
+_SEPARATORS = (":", "-", "–", "|")
+# What each subject pattern above needs in the lower-cased title, in their order (a title
+# with a case twin is tried against all): most titles skip most patterns.
+_SUBJECT_NEEDS: tuple[Callable[[str], bool], ...] = (
+    lambda low: "<>" in low,
+    lambda low: any(s in low for s in _SEPARATORS) and ("at" in low or "@" in low or "with" in low),
+    lambda low: "with" in low and "for" in low,
+    lambda low: "at" in low or "with" in low,
+    lambda low: any(s in low for s in _SEPARATORS),
+    lambda low: "with" in low,
+    lambda low: True,
+)
 _BODY_ROLE_RE = re.compile(
     r"\b(?:for|about)\s++(?:the|our|a|an)\s++(?P<role>[A-Z][\w/&+.,' -]{2,60}?)(?<!\s)\s++"
     r"(?:role|position|opening)\b"
@@ -216,7 +228,10 @@ def company_role_from_clean_title(
     t = title[:MAX_TITLE_CHARS]
     if not _may_hold_interview_word(t):
         return None, None
-    for pattern in _SUBJECT_PATTERNS:
+    twin, low = has_case_twin(t), t.lower()
+    for pattern, needs in zip(_SUBJECT_PATTERNS, _SUBJECT_NEEDS, strict=True):
+        if not (twin or needs(low)):
+            continue  # it cannot match: no need to try it
         m = pattern.search(t)
         if not m:
             continue
