@@ -247,3 +247,15 @@ def test_a_subject_that_cleans_to_the_title_is_not_read_again(title, subject, bo
     names = {"Jane Doe"}
     got = detect_rules._company_and_role(title, subject, body, "", names, ("", ""), "")
     assert got == _six_readings(title, subject, body, names)
+
+
+_LINE_PIECES = ["Interview", "interview", " with", "with ", "\n", "\u2028", "\x85", " ", "X", "İ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=10).map("".join))
+def test_a_line_that_says_interview_with_is_in_a_text_that_says_it(text):
+    """company_role_from_body searches its lines only when the whole text matches."""
+    pattern = tx._INTERVIEW_WITH_RE
+    if any(pattern.search(line) for line in text.splitlines()):
+        assert pattern.search(text)

@@ -290,7 +290,9 @@ def company_role_from_body(text: str) -> tuple[str | None, str | None]:
     if labelled:
         role = _tidy(_drop_trailing_parenthesis(labelled.group("role")))
     company = None
-    for line in text.splitlines()[:80]:
+    # A line's "interview with" is the text's too: without one, no line is searched.
+    lines = text.splitlines()[:80] if _INTERVIEW_WITH_RE.search(text) else []
+    for line in lines:
         if _INTERVIEW_WITH_RE.search(line):
             sentence = _SENTENCE_END_RE.split(line.strip())[0]
             company, _ = company_role_from_title(sentence)
