@@ -476,6 +476,8 @@ def _gates():
     gates["video _URL_RE"] = (detect_text._URL_RE, lambda text: "://" in text)
     gates["_GOOGLE_DATE_SUFFIX_RE"] = (detect_text._GOOGLE_DATE_SUFFIX_RE, lambda t: "@" in t)
     gates["_DATE_RE"] = (detect_dates._DATE_RE, detect_dates._DIGIT_RE.search)
+    gates["_DURATION_RE"] = (detect_dates._DURATION_RE, detect_dates._may_name_duration)
+    gates["_LABELLED_ROLE_RE"] = (detect_text._LABELLED_ROLE_RE, detect_text._may_label_a_role)
     return gates
 
 
@@ -502,6 +504,11 @@ def test_letters_ignorecase_takes_for_i_and_s_pass_the_pre_tests():
     assert not detect_text._may_hold_interview_word("Backend Engineer - Acme")
     assert all(detect_text.has_case_twin(f"a{twin}b") for twin in detect_text._CASE_TWINS)
     assert not detect_text.has_case_twin("interview ISI")
+    from followup.core import detect_dates
+
+    assert detect_dates._may_name_duration("30 mınutes")
+    assert detect_text._may_label_a_role("Posıtıon: Engineer")
+    assert not detect_text._may_label_a_role("Position Engineer")
 
 
 _DATE_PIECES = [

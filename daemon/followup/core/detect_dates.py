@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from .detect_text import MAX_TEXT_CHARS
+from .detect_text import MAX_TEXT_CHARS, has_case_twin
 from .detect_zones import find_zone, leading_region, valid_zone
 
 __all__ = [
@@ -148,6 +148,15 @@ _TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _DURATION_RE = re.compile(r"\b(\d{2,3})[- ]?min(?:ute)?s?\b|\b(\d)[- ]?hours?\b", re.IGNORECASE)
+
+
+def _may_name_duration(text: str) -> bool:
+    """False only when _DURATION_RE (IGNORECASE) cannot match: neither "min" nor "hour"
+    in the lower-cased text, and no letter IGNORECASE but not lower() takes for i or s."""
+    if has_case_twin(text):
+        return True
+    low = text.lower()
+    return "min" in low or "hour" in low
 
 
 def _hour(h: str, mi: str | None, ap: str | None, suffix: str | None = None) -> time | None:
@@ -356,7 +365,10 @@ def find_dates(
 
 
 def find_duration(text: str) -> timedelta | None:
-    m = _DURATION_RE.search(text[:MAX_TEXT_CHARS])
+    text = text[:MAX_TEXT_CHARS]
+    if not _may_name_duration(text):
+        return None
+    m = _DURATION_RE.search(text)
     if not m:
         return None
     minutes = int(m.group(1)) if m.group(1) else int(m.group(2)) * 60

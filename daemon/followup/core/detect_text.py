@@ -278,6 +278,17 @@ def _drop_trailing_parenthesis(role: str) -> str:
     return m.group(1).rstrip() if m else role
 
 
+def _may_label_a_role(text: str) -> bool:
+    """False only when _LABELLED_ROLE_RE (IGNORECASE) cannot match: no ":", or none of
+    its label words in the lower-cased text and no letter IGNORECASE takes for i or s."""
+    if ":" not in text:
+        return False
+    if has_case_twin(text):
+        return True
+    low = text.lower()
+    return "position" in low or "role" in low or "job" in low or "requisition" in low
+
+
 def company_role_from_body(text: str) -> tuple[str | None, str | None]:
     text = text[:MAX_TEXT_CHARS]
     m = _BODY_ROLE_RE.search(text)
@@ -286,7 +297,7 @@ def company_role_from_body(text: str) -> tuple[str | None, str | None]:
     # Scheduling tools often write the job as a labelled line: "Position: Product Designer",
     # and the company in a sentence: "Your interview with Globex is confirmed for …".
     role = None
-    labelled = _LABELLED_ROLE_RE.search(text)
+    labelled = _LABELLED_ROLE_RE.search(text) if _may_label_a_role(text) else None
     if labelled:
         role = _tidy(_drop_trailing_parenthesis(labelled.group("role")))
     company = None
