@@ -573,3 +573,77 @@ def test_a_possessive_month_word_finds_what_a_greedy_one_finds(text):
         return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
 
     assert spans(detect_dates._DATE_RE) == spans(greedy)
+
+
+def _score_reading_everything(
+    title: str,
+    extra: str,
+    *,
+    calendar: bool,
+    recurring: bool,
+    all_day: bool,
+    explicit_zone: bool = True,
+    has_time: bool = True,
+    bulk: bool = False,
+) -> float:
+    """score() as it was: every link cut, every medium word collected."""
+    from followup.core import detect_rules as rules
+
+    conf = 0.3 if calendar else 0.25
+    extra = rules._URL_RE.sub(" ", extra).lower()  # words inside links ("meetup-join") say nothing
+    title = title.lower()  # the word lists are lower-case
+    if rules.STRONG_WORDS.search(title):
+        conf += 0.5 if calendar else 0.35  # the event's own name says so
+    elif rules.STRONG_WORDS.search(extra):
+        conf += 0.25 if calendar else 0.2  # said in the body only
+    medium = {m.group(0).lower() for m in rules.MEDIUM_WORDS.finditer(extra + " " + title)}
+    conf += min(0.2, 0.1 * len(medium))
+    if not calendar and rules.CONFIRM_WORDS.search(title + " " + extra):
+        conf += 0.15
+    if not calendar and explicit_zone:
+        conf += 0.05
+    if rules.NEGATIVE_WORDS.found(title):
+        conf -= 0.5
+    elif rules.NEGATIVE_WORDS.found(extra):
+        conf -= 0.2
+    if rules.NOT_FOR_A_JOB.found(title):
+        conf = min(conf, 0.3)  # "podcast interview", "mock interview": not a job's
+    elif rules.NOT_FOR_A_JOB.found(extra):
+        conf -= 0.3
+    if rules.JOB_ALERT_WORDS.found(title) or rules.JOB_ALERT_WORDS.found(extra):
+        conf = min(conf, 0.3)  # a list of openings is no interview
+    if bulk:
+        conf -= 0.3  # mailing-list mail: newsletters and alerts, never one person's interview
+    if recurring:
+        conf -= 0.3  # interviews do not repeat
+    if all_day:
+        conf -= 0.25  # interviews have a clock time
+    if not calendar and rules.CANCEL_WORDS.search(title):
+        conf -= 0.3  # a cancellation mail must not create an interview unasked
+    if not has_time:
+        conf = min(conf, 0.3)
+    return round(min(0.99, max(0.01, conf)), 2)
+
+
+_SCORE_PIECES = [
+    "Interview", "recruiter", "candidate", "the role", "position", "greenhouse", "Bewerbung",
+    "https://meetup.com/x", "www.Acme.com", "HTTP://zoom.us/j/1", "webinar", "podcast interview",
+    "job alert", "confirmed", "cancelled", " ", "\n", "İ", "ſ", "Stelle",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_SCORE_PIECES), max_size=4).map(" ".join),
+    st.lists(st.sampled_from(_SCORE_PIECES), max_size=12).map(" ".join),
+    st.booleans(),
+)
+def test_score_stops_reading_at_two_medium_words_and_cuts_links_only_where_there_are(
+    title, extra, calendar
+):
+    """score() gives what it gave when it cut every text's links and collected every
+    medium word (two count: the third is never read)."""
+    from followup.core.detect_rules import score
+
+    kw = {"calendar": calendar, "recurring": False, "all_day": False}
+    assert score(title, extra, **kw) == _score_reading_everything(title, extra, **kw)

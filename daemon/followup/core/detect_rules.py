@@ -183,6 +183,9 @@ def is_resource(name: str, addr: str, cutype: str) -> bool:
 # --------------------------------------------------------------------- scoring
 
 
+_MEDIUM_COUNTED = 2  # distinct medium words that count, 0.1 each, 0.2 at most
+
+
 def score(
     title: str,
     extra: str,
@@ -205,7 +208,11 @@ def score(
         conf += 0.5 if calendar else 0.35  # the event's own name says so
     elif STRONG_WORDS.search(extra):
         conf += 0.25 if calendar else 0.2  # said in the body only
-    medium = {m.group(0).lower() for m in MEDIUM_WORDS.finditer(extra + " " + title)}
+    medium: set[str] = set()
+    for m in MEDIUM_WORDS.finditer(extra + " " + title):
+        medium.add(m.group(0).lower())
+        if len(medium) == _MEDIUM_COUNTED:
+            break  # more add nothing: the rest of the text is not read
     conf += min(0.2, 0.1 * len(medium))
     if not calendar and CONFIRM_WORDS.search(title + " " + extra):
         conf += 0.15
