@@ -470,7 +470,10 @@ def _gates():
             lambda t, needs=needs: detect_text.has_case_twin(t) or needs(t.lower()),
         )
     for name in ("_INTERVIEWER_LINE_RE", "_INTERVIEWER_BLOCK_RE"):
-        gates[name] = (getattr(detect_text, name), detect_text._may_name_interviewers)
+        gates[name] = (  # a whole match starts where its first needle is
+            getattr(detect_text, name),
+            lambda t: detect_text._first_interviewer_phrase(t) == 0,
+        )
     url = detect_rules._URL_RE
     gates["_URL_RE"] = (url, lambda text: "://" in text or "www." in text.lower())
     gates["video _URL_RE"] = (detect_text._URL_RE, lambda text: "://" in text)
@@ -500,7 +503,9 @@ def test_letters_ignorecase_takes_for_i_and_s_pass_the_pre_tests():
 
     for text in ("ınterview", "İNTERVIEW", "phone ſcreen"):
         assert detect_text._may_hold_interview_word(text)
-    assert detect_text._may_name_interviewers("ınterviewer")
+    assert detect_text._first_interviewer_phrase("Meet the ınterviewer") == 0
+    assert detect_text._first_interviewer_phrase("Hi. You will meet Jane") == 4
+    assert detect_text._first_interviewer_phrase("Hi Sam") == -1
     assert not detect_text._may_hold_interview_word("Backend Engineer - Acme")
     assert all(detect_text.has_case_twin(f"a{twin}b") for twin in detect_text._CASE_TWINS)
     assert not detect_text.has_case_twin("interview ISI")

@@ -438,20 +438,21 @@ def _drop_parenthesis(piece: str) -> str:
     return piece
 
 
-# Every match of _INTERVIEWER_LINE_RE and _INTERVIEWER_BLOCK_RE holds one of these.
+# Every match of _INTERVIEWER_LINE_RE and _INTERVIEWER_BLOCK_RE starts with one of these.
 _INTERVIEWER_NEEDLES = (
     *("interviewer", "interview with", "interviewing with", "meeting with", "speaking with"),
     *("you'll", "you will", "hosted by"),
 )
 
 
-def _may_name_interviewers(text: str) -> bool:
-    """False only when neither interviewer pattern (IGNORECASE) can match: no needle
-    in the lower-cased text, and no letter IGNORECASE but not lower() takes for i or s."""
+def _first_interviewer_phrase(text: str) -> int:
+    """Where the first match of either interviewer pattern (IGNORECASE) may start: the
+    first needle in the lower-cased text, -1 if none; 0 if a letter IGNORECASE but not
+    lower() takes for i or s (or "İ", which lower() makes two) is in it."""
     if has_case_twin(text):
-        return True
+        return 0
     low = text.lower()
-    return any(needle in low for needle in _INTERVIEWER_NEEDLES)
+    return min((i for i in map(low.find, _INTERVIEWER_NEEDLES) if i != -1), default=-1)
 
 
 def people_in_text(text: str) -> list[tuple[str, str]]:
@@ -462,9 +463,10 @@ def people_in_text(text: str) -> list[tuple[str, str]]:
     """
     text = text[:MAX_TEXT_CHARS]
     found: list[tuple[str, str]] = []
-    if not _may_name_interviewers(text):
+    start = _first_interviewer_phrase(text)
+    if start == -1:
         return found
-    for sentence in _INTERVIEWER_LINE_RE.finditer(text):
+    for sentence in _INTERVIEWER_LINE_RE.finditer(text, start):
         rest = sentence.group("rest")
         pairs = [
             (normalise_space(m.group("name")), m.group("email")) for m in _PERSON_RE.finditer(rest)
@@ -478,7 +480,7 @@ def people_in_text(text: str) -> list[tuple[str, str]]:
                     pairs.append((piece, ""))
         found.extend(pairs)
     # Bulleted "Name (email) – Title" lines after an "Interviewers:" heading.
-    for m in _INTERVIEWER_BLOCK_RE.finditer(text):
+    for m in _INTERVIEWER_BLOCK_RE.finditer(text, start):
         for line in m.group("block").splitlines():
             line = line.strip(" \t-*•·")
             if not line:
