@@ -409,7 +409,8 @@ _WORD_PIECES = [
     "interview", "Dentist", "JOB ALERT", "job alerts", "podcast interview", "Stand-up", "Sie",
     "und", "the", "Ihre Verfügbarkeit", "is confirmed for", "Dial-in", "PIN", "passcode",
     "ınterview", "dentiſt", "İNTERVIEW", "jıb alert", "K", "ẞ", "Σ", "σς", "é", "É",
-    " ", "  ", "\n", "-", ".", "'",
+    " ", "  ", "\n", "-", ".", "'", "RE-SCHEDULED", "moved to", "new date", "Verschoben",
+    "what times work", "availability", "reſcheduled", "Neuer Termin", "déplacée",
 ]  # fmt: skip
 
 
@@ -426,8 +427,228 @@ def test_word_lists_find_what_ignorecase_finds(text):
         detect_rules.NEGATIVE_WORDS, detect_rules.NOT_FOR_A_JOB, detect_rules.JOB_ALERT_WORDS,
         detect_rules.AVAILABILITY_ASK, detect_rules.SETTLED_WORDS, detect_prose._OTHER_RE,
         detect_prose._ENGLISH_RE, detect_people._DIAL_IN_LINE, detect_people._DIAL_IN_HEADING,
+        detect_prose.RESCHEDULE_WORDS,
     ]  # fmt: skip
     for words in lists:
         caseless = re.compile(words.caseless.pattern, re.IGNORECASE)
         assert words.found(text) == bool(caseless.search(text)), (words.lower.pattern, text)
         assert words.count(text) == len(caseless.findall(text)), (words.lower.pattern, text)
+
+
+def _gates():
+    """(pattern, pre-test) pairs: the pre-test lets a text through to the pattern."""
+    import re
+
+    from followup.core import (
+        detect_company,
+        detect_dates,
+        detect_people,
+        detect_prose,
+        detect_rules,
+        detect_text,
+    )
+
+    def has_needle(needles):
+        return lambda text: any(needle in text for needle in needles)
+
+    gates = {
+        f"{module.__name__}.{name}": (words.lower, has_needle(words.needles))
+        for module in (detect_rules, detect_prose, detect_people, detect_text)
+        for name, words in vars(module).items()
+        if isinstance(words, detect_text.Words) and words.needles
+    }
+    for i, (lead, needles) in enumerate(
+        zip(detect_company._ROLE_LEAD_RES, detect_company._ROLE_LEAD_NEEDLES, strict=True)
+    ):
+        gates[f"role lead {i}"] = (lead, has_needle(needles))
+    gates["_IW"] = (re.compile(detect_text._IW, re.I), detect_text._may_hold_interview_word)
+    for i, (subject_re, needs) in enumerate(
+        zip(detect_text._SUBJECT_PATTERNS, detect_text._SUBJECT_NEEDS, strict=True)
+    ):
+        gates[f"subject pattern {i}"] = (
+            subject_re,
+            lambda t, needs=needs: detect_text.has_case_twin(t) or needs(t.lower()),
+        )
+    for name in ("_INTERVIEWER_LINE_RE", "_INTERVIEWER_BLOCK_RE"):
+        gates[name] = (  # a whole match starts where its first needle is
+            getattr(detect_text, name),
+            lambda t: detect_text._first_interviewer_phrase(t) == 0,
+        )
+    url = detect_rules._URL_RE
+    gates["_URL_RE"] = (url, lambda text: "://" in text or "www." in text.lower())
+    gates["video _URL_RE"] = (detect_text._URL_RE, lambda text: "://" in text)
+    gates["_GOOGLE_DATE_SUFFIX_RE"] = (detect_text._GOOGLE_DATE_SUFFIX_RE, lambda t: "@" in t)
+    gates["_DATE_RE"] = (detect_dates._DATE_RE, detect_dates._DIGIT_RE.search)
+    gates["_DURATION_RE"] = (detect_dates._DURATION_RE, detect_dates._may_name_duration)
+    gates["_LABELLED_ROLE_RE"] = (detect_text._LABELLED_ROLE_RE, detect_text._may_label_a_role)
+    return gates
+
+
+_GATES = _gates()
+
+
+@pytest.mark.parametrize("name", sorted(_GATES))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_pre_test_never_skips_a_text_its_pattern_matches(name, data):
+    """The cheap tests before a pattern (needles, a digit, a twin letter): every
+    string the pattern matches whole passes them, case variants included."""
+    pattern, passes = _GATES[name]
+    text = data.draw(st.from_regex(pattern, fullmatch=True))
+    assert passes(text), (name, text)
+
+
+def test_letters_ignorecase_takes_for_i_and_s_pass_the_pre_tests():
+    from followup.core import detect_text
+
+    for text in ("ınterview", "İNTERVIEW", "phone ſcreen"):
+        assert detect_text._may_hold_interview_word(text)
+    assert detect_text._first_interviewer_phrase("Meet the ınterviewer") == 0
+    assert detect_text._first_interviewer_phrase("Hi. You will meet Jane") == 4
+    assert detect_text._first_interviewer_phrase("Hi Sam") == -1
+    assert not detect_text._may_hold_interview_word("Backend Engineer - Acme")
+    assert all(detect_text.has_case_twin(f"a{twin}b") for twin in detect_text._CASE_TWINS)
+    assert not detect_text.has_case_twin("interview ISI")
+    from followup.core import detect_dates
+
+    assert detect_dates._may_name_duration("30 mınutes")
+    assert detect_text._may_label_a_role("Posıtıon: Engineer")
+    assert not detect_text._may_label_a_role("Position Engineer")
+
+
+_DATE_PIECES = [
+    "Septiembre", "septiembre.", "December", "Dec.", "Tuesday", "1", "08", "8.", "12.", "2026",
+    "2026-12-08", "08/12/2026", "1st", " ", "   ", ",", "de ", "x", "abcdefghijklmno", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=10).map("".join), st.integers(0, 30))
+def test_a_date_search_from_the_next_digit_finds_what_a_full_search_finds(text, pos):
+    """_next_date starts _DATE_RE at most _MAX_LEAD before the next digit: the same match
+    ("septiembre.   1": a date's day is 14 characters from its start)."""
+    from followup.core import detect_dates
+
+    fast, full = detect_dates._next_date(text, pos), detect_dates._DATE_RE.search(text, pos)
+    assert (fast and (fast.span(), fast.groupdict())) == (full and (full.span(), full.groupdict()))
+
+
+_FUNCTION_WORDS = [*_WORD_PIECES, "is", "Ihr", "você", "u", "at", "Is", "IS"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FUNCTION_WORDS), max_size=12).map("".join))
+def test_function_words_are_counted_as_the_word_lists_count_them(text):
+    """_writes_english looks whole words up in sets: the counts of the two Words."""
+    from followup.core import detect_prose as prose
+
+    expected = (prose._ENGLISH_RE.count(text), prose._OTHER_RE.count(text))
+    assert prose.function_word_counts(text) == expected
+
+
+_WHEN_PIECES = [*_DATE_PIECES, "2:00 PM", "14:00", " at ", "3pm", " CST", " (GMT+01:00) Berlin"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WHEN_PIECES), max_size=12).map("".join))
+def test_the_first_date_alone_is_the_first_of_all_dates(text):
+    """from_text reads the body's first date alone unless the mail says it moved."""
+    from datetime import date
+
+    from followup.core import detect_dates
+
+    ref = date(2026, 11, 20)
+    first = detect_dates.find_datetimes(text, ref, "America/Chicago", limit=1)
+    assert first == detect_dates.find_datetimes(text, ref, "America/Chicago")[:1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_WHEN_PIECES, "Decembers", "Mayo"]), max_size=12).map("".join))
+def test_a_possessive_month_word_finds_what_a_greedy_one_finds(text):
+    """_DATE_RE reads a month word possessively: a shorter one would leave a letter
+    after it, which the look-ahead refuses, so giving letters back never matched."""
+    import re
+
+    from followup.core import detect_dates
+
+    greedy = re.compile(detect_dates._DATE_RE.pattern.replace("{3,10}+", "{3,10}"), re.I)
+    assert greedy.pattern != detect_dates._DATE_RE.pattern
+
+    def spans(pattern):
+        return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+    assert spans(detect_dates._DATE_RE) == spans(greedy)
+
+
+def _score_reading_everything(
+    title: str,
+    extra: str,
+    *,
+    calendar: bool,
+    recurring: bool,
+    all_day: bool,
+    explicit_zone: bool = True,
+    has_time: bool = True,
+    bulk: bool = False,
+) -> float:
+    """score() as it was: every link cut, every medium word collected."""
+    from followup.core import detect_rules as rules
+
+    conf = 0.3 if calendar else 0.25
+    extra = rules._URL_RE.sub(" ", extra).lower()  # words inside links ("meetup-join") say nothing
+    title = title.lower()  # the word lists are lower-case
+    if rules.STRONG_WORDS.search(title):
+        conf += 0.5 if calendar else 0.35  # the event's own name says so
+    elif rules.STRONG_WORDS.search(extra):
+        conf += 0.25 if calendar else 0.2  # said in the body only
+    medium = {m.group(0).lower() for m in rules.MEDIUM_WORDS.finditer(extra + " " + title)}
+    conf += min(0.2, 0.1 * len(medium))
+    if not calendar and rules.CONFIRM_WORDS.search(title + " " + extra):
+        conf += 0.15
+    if not calendar and explicit_zone:
+        conf += 0.05
+    if rules.NEGATIVE_WORDS.found(title):
+        conf -= 0.5
+    elif rules.NEGATIVE_WORDS.found(extra):
+        conf -= 0.2
+    if rules.NOT_FOR_A_JOB.found(title):
+        conf = min(conf, 0.3)  # "podcast interview", "mock interview": not a job's
+    elif rules.NOT_FOR_A_JOB.found(extra):
+        conf -= 0.3
+    if rules.JOB_ALERT_WORDS.found(title) or rules.JOB_ALERT_WORDS.found(extra):
+        conf = min(conf, 0.3)  # a list of openings is no interview
+    if bulk:
+        conf -= 0.3  # mailing-list mail: newsletters and alerts, never one person's interview
+    if recurring:
+        conf -= 0.3  # interviews do not repeat
+    if all_day:
+        conf -= 0.25  # interviews have a clock time
+    if not calendar and rules.CANCEL_WORDS.search(title):
+        conf -= 0.3  # a cancellation mail must not create an interview unasked
+    if not has_time:
+        conf = min(conf, 0.3)
+    return round(min(0.99, max(0.01, conf)), 2)
+
+
+_SCORE_PIECES = [
+    "Interview", "recruiter", "candidate", "the role", "position", "greenhouse", "Bewerbung",
+    "https://meetup.com/x", "www.Acme.com", "HTTP://zoom.us/j/1", "webinar", "podcast interview",
+    "job alert", "confirmed", "cancelled", " ", "\n", "İ", "ſ", "Stelle",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_SCORE_PIECES), max_size=4).map(" ".join),
+    st.lists(st.sampled_from(_SCORE_PIECES), max_size=12).map(" ".join),
+    st.booleans(),
+)
+def test_score_stops_reading_at_two_medium_words_and_cuts_links_only_where_there_are(
+    title, extra, calendar
+):
+    """score() gives what it gave when it cut every text's links and collected every
+    medium word (two count: the third is never read)."""
+    from followup.core.detect_rules import score
+
+    kw = {"calendar": calendar, "recurring": False, "all_day": False}
+    assert score(title, extra, **kw) == _score_reading_everything(title, extra, **kw)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from itertools import islice
 
 from .detect_text import ROLE_WORDS
 from .mailtext import normalise_space
@@ -238,6 +239,15 @@ _ROLE_LEAD_RES = (
     re.compile(r"\b" + _FOR_WORDS + r"\s" + _ROLE_INTRO),
     re.compile(r"\b" + APPLICATION_WORDS + r"\s(?:for|als|as|para|voor|pour)\s(?:(?:the|a|an)\s)?"),
 )
+# Lower-case literals one of which every match of the lead-in above holds (its job
+# words, its application words): a text with none is not scanned for it.
+_ROLE_LEAD_NEEDLES = (
+    (
+        *("position", "stelle", "rolle", "poste", "puesto", "vacante", "posición"),
+        *("functie", "vacature", "vaga", "cargo", "role"),
+    ),
+    ("application", "bewerbung", "candidatur", "postulación", "sollicitatie"),
+)
 _ROLE_THEN_COMPANY_RE = re.compile(
     _BODY_ROLE + _ROLE_STOP + r"(?:\s(?i:" + AT_WORDS + r")\s" + _BODY_NAME + r")?"
 )
@@ -347,28 +357,33 @@ def company_role_from_sentences(
     if len(lowered) != len(text):
         lowered = text  # a letter whose lower case is longer: positions would not line up
     company = role = None
-    for lead_re in _ROLE_LEAD_RES:
-        for lead in list(lead_re.finditer(lowered))[:_MAX_LEADS]:
-            if role:
-                break
+    # Each pass stops at what it looks for (lazily: no list of every lead-in first).
+    for lead_re, needles in zip(_ROLE_LEAD_RES, _ROLE_LEAD_NEEDLES, strict=True):
+        if role or not any(needle in lowered for needle in needles):
+            continue
+        for lead in islice(lead_re.finditer(lowered), _MAX_LEADS):
             m = _ROLE_THEN_COMPANY_RE.match(text, lead.end())
             if m:
                 role = tidy_role(m.group("role"))
                 company = company or well_formed_company(m.group("company"), not_company)
-    for m in _LABEL_LINE_RE.finditer(text):
-        label = m.group("label").lower().split()
-        value = m.group("value")
-        if not role and label[-1] in _ROLE_LABEL_WORDS:
-            role = tidy_role(value)
-        elif not company and label[-1] in _COMPANY_LABEL_WORDS:
-            company = well_formed_company(value, not_company)
-        if company and role:
-            break
-    for lead in list(_COMPANY_LEAD_RE.finditer(lowered))[:_MAX_LEADS]:
-        if company:
-            break
-        m = _COMPANY_NAME_RE.match(text, lead.end())
-        company = well_formed_company(m.group("company"), not_company) if m else None
+                if role:
+                    break
+    if not (company and role) and ":" in text:
+        for m in _LABEL_LINE_RE.finditer(text):
+            label = m.group("label").lower().split()
+            value = m.group("value")
+            if not role and label[-1] in _ROLE_LABEL_WORDS:
+                role = tidy_role(value)
+            elif not company and label[-1] in _COMPANY_LABEL_WORDS:
+                company = well_formed_company(value, not_company)
+            if company and role:
+                break
+    if not company:
+        for lead in islice(_COMPANY_LEAD_RE.finditer(lowered), _MAX_LEADS):
+            m = _COMPANY_NAME_RE.match(text, lead.end())
+            company = well_formed_company(m.group("company"), not_company) if m else None
+            if company:
+                break
     return company, role
 
 
@@ -453,6 +468,8 @@ def company_from_signature(text: str, not_company: Collection[str] = ()) -> str 
 def _company_after_title(line: str, not_company: Collection[str]) -> str | None:
     """ "Chargée de recrutement chez Orion": try each separator, left to right, until
     a job title stands on the left and a name with no title words on the right."""
+    if not _SIGNATURE_TITLE_RE.search(line.lower()):
+        return None  # no title word in the line: none left of a separator either
     for sep in list(_SIGNATURE_SPLIT_RE.finditer(line))[:6]:
         left, right = line[: sep.start()], line[sep.end() :]
         if not _SIGNATURE_TITLE_RE.search(left.lower()) or _SIGNATURE_TITLE_RE.search(

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from .detect_text import MAX_TEXT_CHARS
+from .detect_text import MAX_TEXT_CHARS, has_case_twin
 from .detect_zones import find_zone, leading_region, valid_zone
 
 __all__ = [
@@ -104,7 +104,8 @@ WEEKDAYS = {
 
 # Any word where a month may stand; the code keeps it only if MONTHS knows it (an
 # alternation of a hundred names tried at every word would cost 20x more).
-_MON = r"(?P<mon{n}>[^\W\d_]{{3,10}})(?![^\W\d_])\.?"
+# Possessive: a shorter month word would leave a letter after it, which (?!…) refuses.
+_MON = r"(?P<mon{n}>[^\W\d_]{{3,10}}+)(?![^\W\d_])\.?"
 _YEAR = r"(?:,?\s{{1,3}}(?:de\s{{1,2}})?(?P<year{n}>(?:19|20|21)\d\d)\b)?"
 _DATE_RE = re.compile(
     # "December 1, 2026", "Dec. 1st"
@@ -147,6 +148,15 @@ _TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _DURATION_RE = re.compile(r"\b(\d{2,3})[- ]?min(?:ute)?s?\b|\b(\d)[- ]?hours?\b", re.IGNORECASE)
+
+
+def _may_name_duration(text: str) -> bool:
+    """False only when _DURATION_RE (IGNORECASE) cannot match: neither "min" nor "hour"
+    in the lower-cased text, and no letter IGNORECASE but not lower() takes for i or s."""
+    if has_case_twin(text):
+        return True
+    low = text.lower()
+    return "min" in low or "hour" in low
 
 
 def _hour(h: str, mi: str | None, ap: str | None, suffix: str | None = None) -> time | None:
@@ -269,6 +279,21 @@ def _zone_near(text: str, after: int, before: int, locale: Locale) -> tuple[str 
     return locale.zone, False
 
 
+# Every date holds a digit, its first at most this far from where the date starts: a
+# month word of at most 10 letters ("septiembre"), a "." and three blanks before the day.
+_DIGIT_RE = re.compile(r"\d")
+_MAX_LEAD = 14
+
+
+def _next_date(text: str, pos: int) -> re.Match[str] | None:
+    """_DATE_RE.search(text, pos), the text before its next digit skipped: no date
+    starts there, and _DATE_RE is tried at every position."""
+    digit = _DIGIT_RE.search(text, pos)
+    if digit is None:
+        return None
+    return _DATE_RE.search(text, max(pos, digit.start() - _MAX_LEAD))
+
+
 def find_datetimes(
     text: str, ref: date | None, default_tz: str, locale: Locale = Locale(), limit: int = 4
 ) -> list[Found]:
@@ -277,7 +302,7 @@ def find_datetimes(
     text = text[:MAX_TEXT_CHARS]
     found: list[Found] = []
     pos = 0
-    while m := _DATE_RE.search(text, pos):
+    while m := _next_date(text, pos):
         pos = m.end()
         if m.group("mon1"):
             after = _MONTH_AT_RE.match(text, m.end("day1"))
@@ -340,7 +365,10 @@ def find_dates(
 
 
 def find_duration(text: str) -> timedelta | None:
-    m = _DURATION_RE.search(text[:MAX_TEXT_CHARS])
+    text = text[:MAX_TEXT_CHARS]
+    if not _may_name_duration(text):
+        return None
+    m = _DURATION_RE.search(text)
     if not m:
         return None
     minutes = int(m.group(1)) if m.group(1) else int(m.group(2)) * 60

@@ -57,13 +57,21 @@ def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
     locale = locale_of(parts, default_tz)
     # The dates of quoted and forwarded headers are when mail was written, not the interview.
     text = without_quote_headers(body[:_PROSE_CHARS])
-    mentions = dates.find_datetimes(text, ref, default_tz, locale)
-    moved = reschedule(text, mentions) if RESCHEDULE_WORDS.search(subject + "\n" + text) else None
+    # The body's later dates only tell a move: read them when the mail says it moved.
+    mentions: list[dates.Found] | None = None
+    moved = None
+    if RESCHEDULE_WORDS.found(subject + "\n" + text):
+        mentions = dates.find_datetimes(text, ref, default_tz, locale)
+        moved = reschedule(text, mentions)
     old: dates.Found | None = None
     if moved is not None:
         found, old = moved
     else:
-        first = dates.find_datetimes(subject, ref, default_tz, locale, limit=1) or mentions[:1]
+        first = dates.find_datetimes(subject, ref, default_tz, locale, limit=1) or (
+            mentions[:1]
+            if mentions is not None
+            else dates.find_datetimes(text, ref, default_tz, locale, limit=1)
+        )
         if not first:
             return Detection(None, "interview wording but no date and time")
         found = first[0]
@@ -77,12 +85,16 @@ def from_text(parts: Parts, my: set[str], default_tz: str) -> Detection:
 
 
 # "has been rescheduled to …", "wurde auf … verschoben", "reprogramada para …"
-RESCHEDULE_WORDS = re.compile(
+RESCHEDULE_WORDS = tx.Words(
     r"\bre-?scheduled?\b|\bre-?scheduling\b|\bmoved\s+(?:your|the|our)?\s*(?:interview|call|meeting)?"
     r"\s*(?:to|from)\b|\bnew\s+(?:date|time)\b|\bverschoben\b|\bverlegt\b|\bneuer\s+termin\b|"
     r"\breprogramad[ao]\b|\breagendad[ao]\b|\bremarcad[ao]\b|\bnueva\s+fecha\b|\bnova\s+data\b|"
     r"\bnouvelle\s+date\b|\breport[ée]e?\b|\bdéplac[ée]e?\b|\bverplaatst\b|\bnieuwe\s+(?:datum|tijd)\b",
-    re.IGNORECASE,
+    needles=(
+        *("reschedul", "re-schedul", "moved", "new", "verschoben", "verlegt", "neuer"),
+        *("reprogramad", "reagendad", "remarcad", "nueva", "nova", "nouvelle", "report"),
+        *("déplac", "verplaatst", "nieuwe"),
+    ),
 )
 # Words just before a date that say it is the old time, or the new one.
 _OLD_CUE = re.compile(
@@ -138,16 +150,38 @@ def locale_of(parts: Parts, default_tz: str) -> dates.Locale:
     return dates.Locale(day_first=day_first, country=country, zone=zones.country_zone(country))
 
 
-_ENGLISH_RE = tx.Words(r"\b(?:the|and|you|your|we|is|are|with|for|will|be|at|on)\b")
-_OTHER_RE = tx.Words(
-    r"\b(?:und|der|die|das|Sie|Ihr|Ihre|wir|mit|le|la|les|vous|votre|nous|avec|est|el|los|"
-    r"las|usted|su|con|para|você|seu|sua|não|com|uma|het|een|uw|wij|u|met|is)\b"
-)
+_ENGLISH_WORDS = (
+    "the", "and", "you", "your", "we", "is", "are", "with", "for", "will", "be", "at", "on",
+)  # fmt: skip
+_OTHER_WORDS = (
+    "und", "der", "die", "das", "Sie", "Ihr", "Ihre", "wir", "mit", "le", "la", "les", "vous",
+    "votre", "nous", "avec", "est", "el", "los", "las", "usted", "su", "con", "para", "você",
+    "seu", "sua", "não", "com", "uma", "het", "een", "uw", "wij", "u", "met", "is",
+)  # fmt: skip
+_ENGLISH_RE = tx.Words(r"\b(?:" + "|".join(_ENGLISH_WORDS) + r")\b")
+_OTHER_RE = tx.Words(r"\b(?:" + "|".join(_OTHER_WORDS) + r")\b")
+_ENGLISH_SET = frozenset(w.lower() for w in _ENGLISH_WORDS)
+_OTHER_SET = frozenset(w.lower() for w in _OTHER_WORDS)
+_WORD_RE = re.compile(r"\w+")
 
 
 def _writes_english(text: str) -> bool:
     """More English function words than German, French, Spanish, Portuguese or Dutch ones."""
-    return _ENGLISH_RE.count(text) >= _OTHER_RE.count(text)
+    english, other = function_word_counts(text)
+    return english >= other
+
+
+def function_word_counts(text: str) -> tuple[int, int]:
+    """How many matches _ENGLISH_RE and _OTHER_RE count in `text`."""
+    if tx.has_case_twin(text):  # lower() and IGNORECASE differ: count as the lists do
+        return _ENGLISH_RE.count(text), _OTHER_RE.count(text)
+    # A match of either list is a whole word (\b on both sides): the words are read
+    # once and looked up in both, not searched for by two patterns.
+    english = other = 0
+    for word in _WORD_RE.findall(text.lower()):
+        english += word in _ENGLISH_SET
+        other += word in _OTHER_SET
+    return english, other
 
 
 def _prose_event(parts: Parts, found: dates.Found, my: set[str]) -> InterviewEvent:

@@ -78,6 +78,10 @@ JOB_ALERT_WORDS = tx.Words(
     r"\bjobagent\w*|\bneue\s+(?:jobs|stellen)|\bstellenangebote\b|\balertes?\s+(?:emploi|offres?)|"
     r"\boffres\s+d'emploi\b|\balertas?\s+de\s+(?:empleo|vagas?)|\bnovas\s+vagas\b|"
     r"\bvacature(?:melding|-?alert)s?\b|\beasy\s+apply\b|\bjetzt\s+bewerben\b",
+    needles=(
+        *("alert", "job", "neue", "stellenangebote", "d'emploi", "novas", "vacature"),
+        *("apply", "bewerben"),
+    ),
 )
 # Asking for the candidate's availability: no time is set yet.
 AVAILABILITY_ASK = tx.Words(
@@ -86,6 +90,10 @@ AVAILABILITY_ASK = tx.Words(
     r"\bwhen\s+(?:are\s+you|you\s+are|you're)\s+available\b|\bpick\s+a\s+(?:time|slot)\b|"
     r"\bIhre\s+Verfügbarkeit|\bwann\s+Sie\s+Zeit\s+haben|\bvos\s+disponibilités|"
     r"\btu\s+disponibilidad|\bsua\s+disponibilidade|\bje\s+beschikbaarheid",
+    needles=(
+        *("availab", "times", "what", "pick", "verfügbarkeit", "wann", "disponibili"),
+        "beschikbaarheid",
+    ),
 )
 # The time is settled: "is confirmed for", "has been scheduled", "bestätigt", "confirmé".
 SETTLED_WORDS = tx.Words(
@@ -175,6 +183,9 @@ def is_resource(name: str, addr: str, cutype: str) -> bool:
 # --------------------------------------------------------------------- scoring
 
 
+_MEDIUM_COUNTED = 2  # distinct medium words that count, 0.1 each, 0.2 at most
+
+
 def score(
     title: str,
     extra: str,
@@ -188,13 +199,20 @@ def score(
 ) -> float:
     """Confidence that this is a job interview; why each weight: see the comments."""
     conf = 0.3 if calendar else 0.25
-    extra = _URL_RE.sub(" ", extra).lower()  # words inside links ("meetup-join") say nothing
+    lowered = extra.lower()
+    if "://" in extra or "www." in lowered:  # else _URL_RE finds no link
+        lowered = _URL_RE.sub(" ", extra).lower()  # words inside links ("meetup-join") say nothing
+    extra = lowered
     title = title.lower()  # the word lists are lower-case
     if STRONG_WORDS.search(title):
         conf += 0.5 if calendar else 0.35  # the event's own name says so
     elif STRONG_WORDS.search(extra):
         conf += 0.25 if calendar else 0.2  # said in the body only
-    medium = {m.group(0).lower() for m in MEDIUM_WORDS.finditer(extra + " " + title)}
+    medium: set[str] = set()
+    for m in MEDIUM_WORDS.finditer(extra + " " + title):
+        medium.add(m.group(0).lower())
+        if len(medium) == _MEDIUM_COUNTED:
+            break  # more add nothing: the rest of the text is not read
     conf += min(0.2, 0.1 * len(medium))
     if not calendar and CONFIRM_WORDS.search(title + " " + extra):
         conf += 0.15
@@ -303,14 +321,21 @@ def _company_and_role(
 ) -> tuple[str | None, str | None]:
     company: str | None = None
     role: str | None = None
-    readings: tuple[Callable[[], tuple[str | None, str | None]], ...] = (
-        lambda: tx.company_role_from_title(title, names),
-        lambda: co.company_role_from_subject(tx.clean_title(title), tx.ROLE_WORDS, names),
-        lambda: tx.company_role_from_title(subject, names),
-        lambda: co.company_role_from_subject(tx.clean_title(subject), tx.ROLE_WORDS, names),
+    clean_title = tx.clean_title(title)
+    clean_subject = clean_title if subject == title else tx.clean_title(subject)
+    readings: list[Callable[[], tuple[str | None, str | None]]] = [
+        lambda: tx.company_role_from_clean_title(clean_title, names),
+        lambda: co.company_role_from_subject(clean_title, tx.ROLE_WORDS, names),
+    ]
+    if clean_subject != clean_title:  # a title read again finds nothing new
+        readings += [
+            lambda: tx.company_role_from_clean_title(clean_subject, names),
+            lambda: co.company_role_from_subject(clean_subject, tx.ROLE_WORDS, names),
+        ]
+    readings += [
         lambda: tx.company_role_from_body(body),
         lambda: co.company_role_from_sentences(body, names),
-    )
+    ]
     for reading in readings:
         c, r = reading()
         r, c_in_role = co.split_role_at_company(r, names)  # "Data Engineer bei Kessler"

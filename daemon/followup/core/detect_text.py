@@ -8,7 +8,7 @@ callers (detect.py) catch exceptions, but these functions try not to raise anywa
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import phonenumbers
 
@@ -24,28 +24,50 @@ MAX_TITLE_CHARS = 1_000  # a subject or SUMMARY read for company and role
 # in it: IGNORECASE also takes "ı" for "i" and "ſ" for "s", and lower() writes "İ" as two
 # characters (every other letter lower-cases to one, as IGNORECASE compares them).
 _CASE_TWINS = ("ı", "ſ", "İ")
+
+
+def has_case_twin(text: str) -> bool:
+    """A letter of _CASE_TWINS in `text` (three `in` tests: a generator over the tuple
+    costs more than the tests, and this runs for every word list and line)."""
+    return "ı" in text or "ſ" in text or "İ" in text
+
+
 _UPPER_ESCAPE_RE = re.compile(r"\\[A-Z]")
 
 
 class Words:
     """An IGNORECASE word list, searched without the flag on lower-cased text: 3x
-    faster, the same answers (found or not, how many)."""
+    faster, the same answers (found or not, how many).
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    `needles`: lower-case literals of which every match of the lower-cased pattern
+    holds one (tests/test_detect.py checks them). A text without any is not searched:
+    a few `in` tests cost less than a pattern tried at every position. Worth it only
+    for needles rare in mail: with dozens of common ones the tests cost what the
+    pattern does (NEGATIVE_WORDS, NOT_FOR_A_JOB have none)."""
+
+    def __init__(self, pattern: str, flags: int = 0, needles: tuple[str, ...] = ()) -> None:
         if _UPPER_ESCAPE_RE.search(pattern):
             raise ValueError("\\S, \\W and their kind change meaning lower-cased")
+        if any(needle != needle.lower() or not needle for needle in needles):
+            raise ValueError("needles are found in lower-cased text")
         self.caseless = re.compile(pattern, flags | re.IGNORECASE)
         self.lower = re.compile(pattern.lower(), flags & ~re.IGNORECASE)
+        self.needles = needles
+
+    def _has_no_needle(self, low: str) -> bool:
+        return bool(self.needles) and not any(needle in low for needle in self.needles)
 
     def found(self, text: str) -> bool:
-        if any(twin in text for twin in _CASE_TWINS):
+        if has_case_twin(text):
             return self.caseless.search(text) is not None
-        return self.lower.search(text.lower()) is not None
+        low = text.lower()
+        return not self._has_no_needle(low) and self.lower.search(low) is not None
 
     def count(self, text: str) -> int:
-        if any(twin in text for twin in _CASE_TWINS):
+        if has_case_twin(text):
             return len(self.caseless.findall(text))
-        return len(self.lower.findall(text.lower()))
+        low = text.lower()
+        return 0 if self._has_no_needle(low) else len(self.lower.findall(low))
 
 
 # ------------------------------------------------------------- company and role
@@ -114,6 +136,18 @@ _SUBJECT_PATTERNS = [
         re.I,
     ),
 ]
+_SEPARATORS = (":", "-", "–", "|")
+# What each subject pattern above needs in the lower-cased title, in their order (a title
+# with a case twin is tried against all): most titles skip most patterns.
+_SUBJECT_NEEDS: tuple[Callable[[str], bool], ...] = (
+    lambda low: "<>" in low,
+    lambda low: any(s in low for s in _SEPARATORS) and ("at" in low or "@" in low or "with" in low),
+    lambda low: "with" in low and "for" in low,
+    lambda low: "at" in low or "with" in low,
+    lambda low: any(s in low for s in _SEPARATORS),
+    lambda low: "with" in low,
+    lambda low: True,
+)
 _BODY_ROLE_RE = re.compile(
     r"\b(?:for|about)\s++(?:the|our|a|an)\s++(?P<role>[A-Z][\w/&+.,' -]{2,60}?)(?<!\s)\s++"
     r"(?:role|position|opening)\b"
@@ -134,7 +168,8 @@ _CORP_SUFFIX_RE = re.compile(r",?(?<!\s)\s+(?:inc|llc|ltd|gmbh|corp)\.?$", re.IG
 def clean_title(title: str) -> str:
     """Drop mail prefixes and Google's " @ Tue Dec 1 ... (addr)" suffix."""
     t = _PREFIX_RE.sub("", normalise_space(title))
-    t = _GOOGLE_DATE_SUFFIX_RE.sub("", t)
+    if "@" in t:  # every suffix holds " @ "
+        t = _GOOGLE_DATE_SUFFIX_RE.sub("", t)
     return t.strip()
 
 
@@ -170,10 +205,35 @@ def company_role_from_title(
     title: str, not_company: Collection[str] = ()
 ) -> tuple[str | None, str | None]:
     """Company and role from a summary or subject; names in `not_company` (people) are dropped."""
+    return company_role_from_clean_title(clean_title(title), not_company)
+
+
+# Every subject pattern holds an _IW word: a title without one is not read seven times.
+_IW_NEEDLES = ("interview", "screen", "onsite", "on-site")
+
+
+def _may_hold_interview_word(title: str) -> bool:
+    """False only when no _IW word can match (IGNORECASE): none of its needles in the
+    lower-cased title, and no letter that IGNORECASE but not lower() takes for i or s."""
+    if has_case_twin(title):
+        return True
+    low = title.lower()
+    return any(needle in low for needle in _IW_NEEDLES)
+
+
+def company_role_from_clean_title(
+    title: str, not_company: Collection[str] = ()
+) -> tuple[str | None, str | None]:
+    """`company_role_from_title` of a title `clean_title` has already cleaned."""
     # The patterns try up to 80 x 60 splits at every interview word: fine for a
     # subject line, 2 s for a 2 MB one. No real title is near this long.
-    t = clean_title(title)[:MAX_TITLE_CHARS]
-    for pattern in _SUBJECT_PATTERNS:
+    t = title[:MAX_TITLE_CHARS]
+    if not _may_hold_interview_word(t):
+        return None, None
+    twin, low = has_case_twin(t), t.lower()
+    for pattern, needs in zip(_SUBJECT_PATTERNS, _SUBJECT_NEEDS, strict=True):
+        if not (twin or needs(low)):
+            continue  # it cannot match: no need to try it
         m = pattern.search(t)
         if not m:
             continue
@@ -220,6 +280,17 @@ def _drop_trailing_parenthesis(role: str) -> str:
     return m.group(1).rstrip() if m else role
 
 
+def _may_label_a_role(text: str) -> bool:
+    """False only when _LABELLED_ROLE_RE (IGNORECASE) cannot match: no ":", or none of
+    its label words in the lower-cased text and no letter IGNORECASE takes for i or s."""
+    if ":" not in text:
+        return False
+    if has_case_twin(text):
+        return True
+    low = text.lower()
+    return "position" in low or "role" in low or "job" in low or "requisition" in low
+
+
 def company_role_from_body(text: str) -> tuple[str | None, str | None]:
     text = text[:MAX_TEXT_CHARS]
     m = _BODY_ROLE_RE.search(text)
@@ -228,11 +299,13 @@ def company_role_from_body(text: str) -> tuple[str | None, str | None]:
     # Scheduling tools often write the job as a labelled line: "Position: Product Designer",
     # and the company in a sentence: "Your interview with Globex is confirmed for …".
     role = None
-    labelled = _LABELLED_ROLE_RE.search(text)
+    labelled = _LABELLED_ROLE_RE.search(text) if _may_label_a_role(text) else None
     if labelled:
         role = _tidy(_drop_trailing_parenthesis(labelled.group("role")))
     company = None
-    for line in text.splitlines()[:80]:
+    # A line's "interview with" is the text's too: without one, no line is searched.
+    lines = text.splitlines()[:80] if _INTERVIEW_WITH_RE.search(text) else []
+    for line in lines:
         if _INTERVIEW_WITH_RE.search(line):
             sentence = _SENTENCE_END_RE.split(line.strip())[0]
             company, _ = company_role_from_title(sentence)
@@ -292,12 +365,18 @@ VENDOR_DOMAINS = {
 }
 
 
+# A domain that is one of these or below one names no employer: one set lookup and one
+# endswith over the tuple, not a loop over both sets per address.
+_NO_EMPLOYER_DOMAINS = frozenset(FREEMAIL | VENDOR_DOMAINS)
+_NO_EMPLOYER_TAILS = tuple(sorted("." + d for d in _NO_EMPLOYER_DOMAINS))
+
+
 def company_from_domain(email: str) -> str | None:
     """acme.com → "Acme"; careers.acme.co.uk → "Acme"; freemail and vendors → None."""
     domain = email.rpartition("@")[2].lower().strip(">. ")
     if not domain or "." not in domain:
         return None
-    if any(domain == v or domain.endswith("." + v) for v in FREEMAIL | VENDOR_DOMAINS):
+    if domain in _NO_EMPLOYER_DOMAINS or domain.endswith(_NO_EMPLOYER_TAILS):
         return None
     labels = domain.split(".")
     # Skip second-level public suffixes like co.uk / com.au.
@@ -361,6 +440,23 @@ def _drop_parenthesis(piece: str) -> str:
     return piece
 
 
+# Every match of _INTERVIEWER_LINE_RE and _INTERVIEWER_BLOCK_RE starts with one of these.
+_INTERVIEWER_NEEDLES = (
+    *("interviewer", "interview with", "interviewing with", "meeting with", "speaking with"),
+    *("you'll", "you will", "hosted by"),
+)
+
+
+def _first_interviewer_phrase(text: str) -> int:
+    """Where the first match of either interviewer pattern (IGNORECASE) may start: the
+    first needle in the lower-cased text, -1 if none; 0 if a letter IGNORECASE but not
+    lower() takes for i or s (or "İ", which lower() makes two) is in it."""
+    if has_case_twin(text):
+        return 0
+    low = text.lower()
+    return min((i for i in map(low.find, _INTERVIEWER_NEEDLES) if i != -1), default=-1)
+
+
 def people_in_text(text: str) -> list[tuple[str, str]]:
     """(name, email) pairs the body names as interviewers.
 
@@ -369,7 +465,10 @@ def people_in_text(text: str) -> list[tuple[str, str]]:
     """
     text = text[:MAX_TEXT_CHARS]
     found: list[tuple[str, str]] = []
-    for sentence in _INTERVIEWER_LINE_RE.finditer(text):
+    start = _first_interviewer_phrase(text)
+    if start == -1:
+        return found
+    for sentence in _INTERVIEWER_LINE_RE.finditer(text, start):
         rest = sentence.group("rest")
         pairs = [
             (normalise_space(m.group("name")), m.group("email")) for m in _PERSON_RE.finditer(rest)
@@ -383,7 +482,7 @@ def people_in_text(text: str) -> list[tuple[str, str]]:
                     pairs.append((piece, ""))
         found.extend(pairs)
     # Bulleted "Name (email) – Title" lines after an "Interviewers:" heading.
-    for m in _INTERVIEWER_BLOCK_RE.finditer(text):
+    for m in _INTERVIEWER_BLOCK_RE.finditer(text, start):
         for line in m.group("block").splitlines():
             line = line.strip(" \t-*•·")
             if not line:
@@ -470,7 +569,9 @@ VIDEO_HOSTS = (
 
 def find_video_link(*texts: str) -> str | None:
     for text in texts:
-        for m in _URL_RE.finditer((text or "")[:MAX_TEXT_CHARS]):
+        if not text or "://" not in text:
+            continue  # no link: _URL_RE is not tried at every position
+        for m in _URL_RE.finditer(text[:MAX_TEXT_CHARS]):
             url = m.group(0).rstrip(".,;:>")
             host = _SCHEME_RE.sub("", url).split("/")[0].split("?")[0].lower()
             if any(host == h or host.endswith("." + h) for h in VIDEO_HOSTS):
