@@ -13,11 +13,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "daemon" / "followup"
 STORE = PACKAGE / "adapters" / "store"
 
 # A statement keyword followed by the shape of a statement, so that words of prose
-# ("update", "Delete the draft?") and command names are not taken for SQL.
+# ("update", "Delete the draft?") and command names are not taken for SQL. A bare
+# "BEGIN" is iCalendar's (core/calendar_reader.py): SQL's is written with its mode.
 SQL = re.compile(
     r"""\s*(?:SELECT\s+\S.*?\bFROM\b|SELECT\s+\d|INSERT\s+(?:OR\s+\w+\s+)?INTO\b
                  |UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\b
-                 |ALTER\s+TABLE\b|PRAGMA\s+\w|(?:BEGIN|COMMIT|ROLLBACK)\b)""",
+                 |ALTER\s+TABLE\b|PRAGMA\s+\w|BEGIN\s+(?:DEFERRED|IMMEDIATE|EXCLUSIVE|TRANSACTION)\b
+                 |(?:COMMIT|ROLLBACK)\b)""",
     re.IGNORECASE | re.DOTALL | re.VERBOSE,
 )
 
@@ -54,10 +56,12 @@ def test_the_checker_finds_sql_in_plain_and_formatted_strings(tmp_path):
         'x = "  select 1"\ny = f"UPDATE t SET a = {1}"\nz = "Selected"\n'
         'w = "update the draft"\nv = "pragma user_version"\n'
         'u = """\n  CREATE TABLE t (a)"""\n'
+        't = "BEGIN IMMEDIATE"\ns = "BEGIN"\n'
     )
     assert sorted(sql_strings(sample)) == [
         "\n  CREATE TABLE t (a)",
         "  select 1",
+        "BEGIN IMMEDIATE",
         "UPDATE t SET a = ",
         "pragma user_version",
     ]
