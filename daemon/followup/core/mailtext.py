@@ -100,10 +100,63 @@ def decode_header_value(value: object) -> str:
     if isinstance(value, Header):  # compat32's form of a header holding raw 8-bit bytes
         return normalise_space(_header_chunks(value))
     text = raw_header_text(str(value))
+    if "=?" not in text:  # no encoded word: decode_header would hand the text back whole
+        return normalise_space(text)
     try:
         return normalise_space(str(make_header(decode_header(text))))
     except Exception:
         return normalise_space(text)
+
+
+# One address as the email package reads a plain one: words or a "quoted name", then
+# <local@domain>, or local@domain alone, and the comma after it. Anything else
+# (comments, groups, routes, escapes, odd spaces) is left to getaddresses, whose
+# reading of those differs between Python releases.
+_ATOM = r"[^\s()<>@,:;.\"\[\]\\]{1,200}"
+_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*"
+_PHRASE_WORD = r"[^\s()<>@,:;\"\[\]\\]{1,200}"
+_PLAIN_ADDRESS_RE = re.compile(
+    rf" ?(?:(?:(?P<name>{_PHRASE_WORD}(?: {_PHRASE_WORD}){{0,20}})"
+    r'|"(?P<quoted>[^"\\()\r\n]{0,200})")? ?'
+    rf"<(?P<route>{_ADDR_SPEC})>|(?P<bare>{_ADDR_SPEC})) ?(?:,|\Z)"
+)
+MAX_PLAIN_HEADER = 20_000  # a longer To/Cc goes to getaddresses
+
+
+def _plain_address(m: re.Match[str]) -> tuple[str, str]:
+    route = m.group("route")
+    if not route:
+        return ("", m.group("bare"))
+    quoted = m.group("quoted")
+    return (quoted if quoted is not None else m.group("name") or "", route)
+
+
+def addresses(values: list[str]) -> list[tuple[str, str]]:
+    """getaddresses(values), read without it where every address is a plain one."""
+    joined = ", ".join(values)
+    if not joined:
+        return []
+    if len(joined) > MAX_PLAIN_HEADER:
+        return getaddresses(values)
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(joined):
+        m = _PLAIN_ADDRESS_RE.match(joined, pos)
+        if m is None or (m.end() == len(joined) and joined.endswith(",")):
+            return getaddresses(values)  # not plain, or a comma with nothing after it
+        out.append(_plain_address(m))
+        pos = m.end()
+    return out
+
+
+def first_address(value: str) -> tuple[str, str]:
+    """parseaddr(value), read without it where the value is one plain address."""
+    if not value:
+        return ("", "")
+    m = _PLAIN_ADDRESS_RE.fullmatch(value) if len(value) <= MAX_PLAIN_HEADER else None
+    if m is None or value.endswith(","):
+        return parseaddr(value)
+    return _plain_address(m)
 
 
 # ---------------------------------------------------------------------- payloads
@@ -176,7 +229,10 @@ def _leaves(msg: Message, depth: int, max_depth: int) -> Iterator[Message]:
 
 
 def is_calendar_part(part: Message) -> bool:
-    ctype = part.get_content_type()
+    return _is_calendar(part, part.get_content_type())
+
+
+def _is_calendar(part: Message, ctype: str) -> bool:
     name = (part.get_filename() or "") if ctype != "text/calendar" else ""
     return ctype in ("text/calendar", "application/ics", "text/x-vcalendar") or (
         isinstance(name, str) and name.lower().endswith((".ics", ".vcs"))
@@ -203,24 +259,49 @@ class Parts:
         return "\n\n".join(self.texts)
 
 
+_READ_FIELDS = frozenset(
+    {"subject", "from", "message-id", "to", "cc", "precedence", "list-unsubscribe", "list-id"}
+    | {"date"}
+)
+
+
+def _read_fields(msg: Message) -> dict[str, list[object]]:
+    """The fields read_message reads, each as msg.get_all gives it, in one pass over the
+    header (msg.get scans all of it, lower-casing every name, once per call)."""
+    fields: dict[str, list[object]] = {}
+    fetch = msg.policy.header_fetch_parse
+    for name, value in msg.raw_items():
+        key = name.lower()
+        if key in _READ_FIELDS:
+            fields.setdefault(key, []).append(fetch(name, value))
+    return fields
+
+
 def read_message(raw: bytes) -> Parts:
     msg = parse_bytes(raw)
+    fields = _read_fields(msg)
+
+    def first(key: str) -> object:
+        found = fields.get(key)
+        return found[0] if found else None
+
     parts = Parts()
-    parts.subject = decode_header_value(msg.get("Subject"))
-    name, addr = parseaddr(decode_header_value(msg.get("From")))
+    parts.subject = decode_header_value(first("subject"))
+    sender = decode_header_value(first("from"))
+    name, addr = first_address(sender)
     parts.sender = (normalise_space(name), addr.lower())
-    parts.message_id = normalise_space(str(msg.get("Message-ID") or ""))
-    to_cc = [decode_header_value(v) for v in (msg.get_all("To") or []) + (msg.get_all("Cc") or [])]
+    parts.message_id = normalise_space(str(first("message-id") or ""))
+    to_cc = [decode_header_value(v) for v in fields.get("to", []) + fields.get("cc", [])]
     parts.recipients = [
-        (normalise_space(n), a.lower()) for n, a in getaddresses(to_cc)[:MAX_RECIPIENTS]
+        (normalise_space(n), a.lower()) for n, a in addresses(to_cc)[:MAX_RECIPIENTS]
     ]
-    precedence = str(msg.get("Precedence") or "").strip().lower()
-    parts.bulk = bool(msg.get("List-Unsubscribe") or msg.get("List-Id")) or precedence in (
+    precedence = str(first("precedence") or "").strip().lower()
+    parts.bulk = bool(first("list-unsubscribe") or first("list-id")) or precedence in (
         "bulk",
         "list",
     )
     try:
-        parts.date = parsedate_to_datetime(str(msg.get("Date")))
+        parts.date = parsedate_to_datetime(str(first("date")))
     except Exception:
         parts.date = None
     for leaf in leaf_parts(msg):
@@ -245,7 +326,7 @@ def _collect(part: Message, out: Parts) -> None:
         out.skipped_big += 1
         return
     ctype = part.get_content_type()
-    if is_calendar_part(part):
+    if _is_calendar(part, ctype):
         out.calendars.append((raw, _method_param(part)))
     elif ctype == "text/plain":
         out.texts.append(decode_payload(raw, part.get_content_charset()))
