@@ -9,6 +9,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
 
 import phonenumbers  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from followup.core import detect_people as dp  # noqa: E402
 from followup.core import detect_text as tx  # noqa: E402
@@ -108,3 +110,113 @@ def test_mailboxes_rooms_and_cn_titles():
     assert dp.is_room("HH-2-Elbblick (8)", "elbblick@elbe.example")
     assert dp.split_cn("Ana Ruiz (Recruiting)") == ("Ana Ruiz", "Recruiting")
     assert dp.split_cn("Jean-Luc Picard (he/him)") == ("Jean-Luc Picard (he/him)", "")
+
+
+# --- the fast paths read what the slow ones read ------------------------------------------
+
+_PHONE_PIECES = [
+    *("312", "555", "0147", "49", "30", "901820", "20 7946 0958", "1", "12", "2026", "9"),
+    *(" ", "-", ".", "/", "(", ")", "+", "x", "X", "ー", "\xa0", "\u3000", "－", ":", ",", "\n"),
+    *(" ext. ", " x", "#", "Jane Doe", "jane@acme.example", "Tel: ", "a", "Dec 16, "),
+    *(" " * 90, "lorem ipsum dolor " * 8, "10:30 AM", "16/12/2026", "Raj Patel", "+1 "),
+]
+
+
+def _plain_matches(text: str) -> list[tuple[int, str, str]]:
+    fmt = phonenumbers.PhoneNumberFormat.E164
+    return [
+        (m.start, m.raw_string, phonenumbers.format_number(m.number, fmt))
+        for m in phonenumbers.PhoneNumberMatcher(
+            text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200
+        )
+    ]
+
+
+def _shaped_matches(text: str) -> list[tuple[int, str, str]]:
+    fmt = phonenumbers.PhoneNumberFormat.E164
+    return [
+        (m.start, m.raw_string, phonenumbers.format_number(m.number, fmt))
+        for m in tx._ShapedMatcher(text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200)
+    ]
+
+
+def _phones_near_reference(text: str, keys: list[str]) -> dict[str, str]:
+    """phones_near without its gates: the matcher over the whole text."""
+    text = text[: tx.MAX_TEXT_CHARS]
+    lowered = text.lower()
+    result: dict[str, str] = {}
+    for start, _, number in _plain_matches(text):
+        best, best_pos = None, -1
+        for key in keys:
+            pos = lowered.rfind(key.lower(), max(0, start - 300), start) if key else -1
+            if pos > best_pos:
+                best, best_pos = key, pos
+        if best and best not in result:
+            result[best] = number
+    return result
+
+
+def test_the_shaped_matcher_finds_every_countrys_example_number():
+    """Candidates without a number's shape are never parsed: every region's example
+    numbers, in every way they are written, are still found, and found alike."""
+    fmt = phonenumbers.PhoneNumberFormat
+    found = 0
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None:
+                continue
+            for style in (fmt.INTERNATIONAL, fmt.E164, fmt.NATIONAL, fmt.RFC3966):
+                written = phonenumbers.format_number(number, style)
+                for text in (f"Jane Doe, {written}.", f"Tel ({written}) x12", written):
+                    plain = _plain_matches(text)
+                    assert _shaped_matches(text) == plain, text
+                    found += bool(plain)
+    assert found > 1000
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PHONE_PIECES), max_size=30).map("".join))
+def test_the_phone_gates_skip_only_what_the_matcher_would_not_give_out(text):
+    assert _shaped_matches(text) == _plain_matches(text)
+    keys = ["Jane Doe", "jane@acme.example", "Raj Patel"]
+    assert tx.phones_near(text, keys) == _phones_near_reference(text, keys)
+
+
+_ADDRESS_PIECES = [
+    *("Jane", "Doe", "Q.", "José", "李雷", "O'Brien", "jane.doe", "@", "acme.example", "x"),
+    *(" ", "<", ">", ",", ", ", '"', "(", ")", "[", "]", ";", ":", "\\", ".", "\t", "\xa0"),
+    *("<jane@acme.example>", "raj@acme.example", '"Doe, Jane" ', '"Acme via Greenhouse"'),
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_ADDRESS_PIECES), max_size=12).map("".join), max_size=3))
+def test_plain_addresses_read_as_the_email_package_reads_them(values):
+    from email.utils import getaddresses, parseaddr
+
+    from followup.core import mailtext
+
+    values = [mailtext.normalise_space(v) for v in values]
+    assert mailtext.addresses(values) == getaddresses(values)
+    for value in values:
+        assert mailtext.first_address(value) == parseaddr(value)
+
+
+_LINE_PIECES = [
+    *("Interviewers", "interview panel", "You'll meet with", "you will be speaking with"),
+    *("Ihre Gesprächspartner", "GESPRACHSPARTNER", "vous rencontrerez", "Hosted by", "panel"),
+    *("Join by phone", "Dial-in", "PIN", "Meeting ID", "zoom.us", "Kenncode", "tel:", "one tap"),
+    *(" ", "  ", "\n", "\r\n", "\t", ":", "(", ")", "a", "Jane Doe", "x", "ı", "ſ", "İ", "Σ"),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=25).map("".join))
+def test_one_search_of_the_text_finds_every_line_a_search_per_line_finds(text):
+    lines = dp._lines(text)
+    headings = set(dp._lines_to_read(dp._PEOPLE_HEADING_LOWER, lines))
+    assert {i for i, line in enumerate(lines) if dp._PEOPLE_HEADING.search(line)} <= headings
+    for words in (dp._DIAL_IN_LINE, dp._DIAL_IN_HEADING):
+        found = set(dp._lines_to_read(words.lower, lines))
+        assert {i for i, line in enumerate(lines) if words.found(line)} <= found

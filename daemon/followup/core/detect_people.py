@@ -8,7 +8,9 @@ nested quantifiers: the cost stays linear in the input.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,6 +39,30 @@ class Attendee:
 
 def _lines(text: str) -> list[str]:
     return [line[:MAX_LINE_CHARS] for line in text[:MAX_TEXT_CHARS].splitlines()[:MAX_LINES]]
+
+
+# Where lower() and IGNORECASE part ways (detect_text.Words): with none of these in a
+# text, a lower-case pattern finds in its lower-cased copy what IGNORECASE finds in it.
+_CASE_TWINS = ("ı", "ſ", "İ")
+
+
+def _lines_to_read(lower: re.Pattern[str], lines: list[str]) -> Iterable[int]:
+    """The lines (indices, in order) where a word list may be found, given its lower-case
+    pattern (Words.lower): every line it is found in, by one search over the whole
+    lower-cased text instead of one per line. The pattern looks at no line's ends, so a
+    match in a line is one in the whole text, and lines before its first match hold none."""
+    joined = "\n".join(lines)
+    if any(twin in joined for twin in _CASE_TWINS):
+        return range(len(lines))
+    lowered = joined.lower()
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    found: list[int] = []
+    pos = 0
+    while (m := lower.search(lowered, pos)) is not None:
+        i = bisect.bisect_right(starts, m.start()) - 1
+        found.append(i)
+        pos = starts[i + 1]  # one line at a time: a match may run on past its line
+    return found
 
 
 # --------------------------------------------------------- mailboxes and rooms
@@ -210,7 +236,7 @@ def forwarded_text(text: str) -> str:
 # ------------------------------------------------------------- names in prose
 
 # A heading or phrase that introduces the interviewers, in the languages invites use.
-_PEOPLE_HEADING = re.compile(
+_HEADING_WORDS = (
     r"(?<!\w)(?:interviewers?|interview\s+panel|your\s+panel|panel(?:ists)?|"
     r"you(?:'ll|\s+will)\s+(?:be\s+)?(?:meet|speak|talk)(?:ing)?\s+with|meeting\s+with|"
     r"speaking\s+with|hosted\s+by|"
@@ -221,9 +247,14 @@ _PEOPLE_HEADING = re.compile(
     r"gesprekspartners?|(?:je|u)\s+spreekt\s+met|(?:je|u)\s+hebt\s+een\s+gesprek\s+met|"
     r"entrevistador(?:a|es|as)?|te\s+reunir[áa]s\s+con|hablar[áa]s\s+con|"
     r"voc[êe]\s+(?:conversar[áa]|vai\s+conversar|falar[áa])\s+com)"
-    r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*(?::[ \t]*)?(?P<rest>[^\n]*)",
+)
+_PEOPLE_HEADING = re.compile(
+    _HEADING_WORDS + r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*(?::[ \t]*)?(?P<rest>[^\n]*)",
     re.IGNORECASE,
 )
+# The heading alone, lower-case, to find the lines that may hold one in one search of
+# the lower-cased text (detect_text.Words: the same answers as IGNORECASE).
+_PEOPLE_HEADING_LOWER = tx.Words(_HEADING_WORDS).lower
 _COURTESY = re.compile(
     r"^(?:frau|herr|mr|mrs|ms|mx|miss|m|mme|mlle|mevr|mevrouw|dhr|de\s+heer|sr|sra|srta|"
     r"don|doña|dña)\.?\s",
@@ -407,7 +438,8 @@ def named_in_prose(text: str) -> list[Person]:
     split by commas, ";", "and"/"und"/"et"/"y", or one person a line (bullets too)."""
     lines = _lines(own_text(text))
     found: list[Person] = []
-    for i, line in enumerate(lines):
+    for i in _lines_to_read(_PEOPLE_HEADING_LOWER, lines):
+        line = lines[i]
         m = _PEOPLE_HEADING.search(line)
         if not m:
             continue
@@ -498,16 +530,23 @@ _DIAL_IN_HEADING = tx.Words(
 
 def without_dial_ins(text: str) -> str:
     """The text with every conference dial-in line and block blanked out."""
+    lines = _lines(text)
+    headings = {
+        i for i in _lines_to_read(_DIAL_IN_HEADING.lower, lines) if _DIAL_IN_HEADING.found(lines[i])
+    }
+    dial_ins = {
+        i for i in _lines_to_read(_DIAL_IN_LINE.lower, lines) if _DIAL_IN_LINE.found(lines[i])
+    }
     kept: list[str] = []
     in_block = False
-    for line in _lines(text):
+    for i, line in enumerate(lines):
         if not line.strip():
             in_block = False
             kept.append("")
             continue
-        if _DIAL_IN_HEADING.found(line):
+        if i in headings:
             in_block = True
-        if in_block or _DIAL_IN_LINE.found(line):
+        if in_block or i in dial_ins:
             kept.append("")
             continue
         kept.append(line)
