@@ -220,3 +220,39 @@ def test_one_search_of_the_text_finds_every_line_a_search_per_line_finds(text):
     for words in (dp._DIAL_IN_LINE, dp._DIAL_IN_HEADING):
         found = set(dp._lines_to_read(words.lower, lines))
         assert {i for i, line in enumerate(lines) if words.found(line)} <= found
+
+
+def _with_phones_reference(people: list[Person], text: str) -> tuple[Person, ...]:
+    """with_phones without its gates: the matcher over the text without its dial-ins."""
+
+    def variants(p: Person) -> list[str]:
+        last, comma, first = p.name.partition(",")
+        return [
+            k for k in (p.name, f"{first.strip()} {last.strip()}" if comma else "", p.email) if k
+        ]
+
+    phones = _phones_near_reference(
+        dp.without_dial_ins(text), [k for p in people for k in variants(p)]
+    )
+    out = []
+    for p in people:
+        phone = p.phone or next((phones[k] for k in variants(p) if k in phones), None)
+        out.append(Person(p.name, p.email, phone, p.title))
+    return tuple(out)
+
+
+_SIGNATURE_PIECES = [
+    *_PHONE_PIECES,
+    *("\nJoin by phone\n", "Meeting ID: ", "\n\n", "İ", "ΑΣ", "Jane Doe\n", "Doe, Jane", "\r\n"),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SIGNATURE_PIECES), max_size=30).map("".join))
+def test_with_phones_skips_only_what_the_matcher_would_not_give_out(text):
+    people = [
+        Person("Jane Doe", "jane@acme.example"),
+        Person("Patel, Raj", ""),
+        Person("ΑΣ Lee", ""),
+    ]
+    assert dp.with_phones(people, text) == _with_phones_reference(people, text)

@@ -566,6 +566,27 @@ def _any_key_in(keys: Sequence[str], text: str) -> bool:
     )
 
 
+def _number_after_a_key(keys: Sequence[str], text: str) -> bool:
+    """Whether a number's shape may follow a key in any text cut from `text` by lines:
+    phones_near gives a number only to a key before it, and a cut keeps the order (and
+    the insides) of the lines it keeps. Yes where positions cannot be compared: a key
+    holding a line break, or a text that lower() lengthens ("İ")."""
+    lowered = _sigma_free_lower(text)
+    if len(lowered) != len(text):
+        return True
+    first_end = len(text) + 1
+    for key in keys:
+        if not key:
+            continue
+        if key.splitlines() != [key]:
+            return True
+        needle = _sigma_free_lower(key)
+        pos = lowered.find(needle)
+        if pos != -1:
+            first_end = min(first_end, pos + len(needle))
+    return tx.number_shape_from(text, first_end)
+
+
 def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
     """Each person's phone from the text near their own name, dial-ins never."""
 
@@ -577,6 +598,8 @@ def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
     keys = [k for p in people for k in variants(p)]
     if all(p.phone for p in people) or not _any_key_in(keys, text) or not tx.may_hold_phone(text):
         return tuple(people)  # no number, or nobody to give one to: skip dial-ins and the matcher
+    if not _number_after_a_key(keys, text):
+        return tuple(people)  # every number comes before every name
     phones = tx.phones_near(without_dial_ins(text), keys)
     out = []
     for p in people:

@@ -447,6 +447,12 @@ def _key_may_own_a_number(text: str, lowered: str, keys: list[str]) -> bool:
     return False
 
 
+def number_shape_from(text: str, start: int) -> bool:
+    """Whether a run of digits shaped like a phone number (any the matcher can read)
+    starts at or after `start` in the first MAX_TEXT_CHARS of `text`."""
+    return _NUMBER_SHAPE_RE.search(text, start, MAX_TEXT_CHARS) is not None
+
+
 class _ShapedMatcher(phonenumbers.PhoneNumberMatcher):
     """The matcher, parsing only candidates with a number's shape: the others (dates,
     times, short runs) it would parse and reject, at a parse and a validation each.
