@@ -256,3 +256,88 @@ def test_with_phones_skips_only_what_the_matcher_would_not_give_out(text):
         Person("ΑΣ Lee", ""),
     ]
     assert dp.with_phones(people, text) == _with_phones_reference(people, text)
+
+
+# --- mailtext.parse_whole builds the tree the email package's feed parser builds ----------
+
+
+def _tree(msg) -> tuple:
+    fields = vars(msg)
+    payload = fields.get("_payload")
+    return (
+        list(fields["_headers"]),
+        fields["_unixfrom"],
+        fields["_default_type"],
+        msg.preamble,
+        msg.epilogue,
+        [(type(d).__name__, str(d)) for d in msg.defects],
+        [_tree(p) for p in payload] if isinstance(payload, list) else payload,
+    )
+
+
+_MIME_BOUNDARIES = ["b", "bb", "b c", "=_x", "b."]
+_MIME_JUNK = ["", "hello", "--", "-- x", "From me", " indented", ":colon", "a: b", "\xe9", "--b"]
+_MIME_JUNK += ["--b--", "--bb", "--b  ", "=?utf-8?q?x?="]
+
+
+def _mime(rnd, depth: int = 0) -> str:
+    """A random message of nested parts, with the faults the parser has to meet."""
+
+    def nl() -> str:
+        return rnd.choice(["\n", "\r\n", "\r"])
+
+    def header(ctype: str | None) -> str:
+        lines = ["From someone"] if rnd.random() < 0.1 else []
+        lines += [" continuation"] if rnd.random() < 0.05 else []
+        lines += rnd.sample(
+            ["Subject: hi", ": nope", "From x", "X-A: 1\n folded"], rnd.randint(0, 2)
+        )
+        cte = rnd.choice(["7bit", "base64", "x"])
+        lines += [f"Content-Transfer-Encoding: {cte}"] if rnd.random() < 0.2 else []
+        lines += [f"Content-Type: {ctype}"] if ctype else []
+        return "".join(line + nl() for line in lines) + (nl() if rnd.random() < 0.9 else "")
+
+    kind = rnd.random() if depth < 4 else 0.0
+    if kind < 0.4:
+        ctype = rnd.choice([None, "text/plain", "text/calendar; method=REQUEST"])
+        return header(ctype) + "".join(
+            rnd.choice(_MIME_JUNK) + nl() for _ in range(rnd.randint(0, 3))
+        )
+    if kind < 0.75:
+        b = rnd.choice(_MIME_BOUNDARIES)
+        sub = rnd.choice(["mixed", "alternative", "digest"])
+        out = header(f'multipart/{sub}; boundary="{b}"' if rnd.random() < 0.95 else "multipart/x")
+        out += "".join(rnd.choice(_MIME_JUNK) + nl() for _ in range(rnd.randint(0, 2)))
+        for _ in range(rnd.randint(0, 3)):
+            out += "--" + b + rnd.choice(["", " ", "\t", "  x"]) + nl()
+            out += ("--" + b + nl()) if rnd.random() < 0.1 else ""
+            out += _mime(rnd, depth + 1) + (nl() if rnd.random() < 0.2 else "")
+        out += ("--" + b + "--" + rnd.choice(["", " ", nl()])) if rnd.random() < 0.8 else ""
+        return out + "".join(nl() + rnd.choice(_MIME_JUNK) for _ in range(rnd.randint(0, 2)))
+    if kind < 0.9:
+        return header("message/rfc822") + _mime(rnd, depth + 1)
+    return header("message/delivery-status") + "".join(
+        header(None) + nl() for _ in range(rnd.randint(0, 3))
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_the_whole_message_parse_builds_the_feed_parsers_tree(rnd):
+    from followup.core import mailtext
+
+    raw = _mime(rnd).encode("utf-8")
+    assert _tree(mailtext.parse_whole(raw)) == _tree(mailtext.parse_bytes(raw))
+
+
+def test_the_whole_message_parse_reads_every_fixture_as_the_feed_parser_does():
+    from followup.core import mailtext
+
+    fixtures = Path(__file__).parent / "fixtures"
+    paths = [p for p in sorted(fixtures.rglob("*")) if p.is_file() and p.suffix in (".eml", ".ics")]
+    assert len(paths) > 90
+    for path in paths:
+        raw = path.read_bytes()
+        assert _tree(mailtext.parse_whole(raw)) == _tree(mailtext.parse_bytes(raw)), path
+    deep = b"Content-Type: message/rfc822\n\n" * 200 + b"Subject: deep\n\nhi\n"
+    assert _tree(mailtext.parse_whole(deep)) == _tree(mailtext.parse_bytes(deep))
