@@ -341,3 +341,26 @@ def test_the_whole_message_parse_reads_every_fixture_as_the_feed_parser_does():
         assert _tree(mailtext.parse_whole(raw)) == _tree(mailtext.parse_bytes(raw)), path
     deep = b"Content-Type: message/rfc822\n\n" * 200 + b"Subject: deep\n\nhi\n"
     assert _tree(mailtext.parse_whole(deep)) == _tree(mailtext.parse_bytes(deep))
+
+
+_PARAM_PIECES = ["text/plain", "application/ics", ";", " ", "name", "NAME", "Name*0*", "na", "me"]
+# raw 8-bit bytes reach a parsed header as surrogate escapes
+_PARAM_PIECES += ["=", '"', "invite.ics", "filename", "utf-8''x%2Eics", "*", "\\", "\udce9"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PARAM_PIECES), max_size=10).map("".join),
+    st.sampled_from([None, "attachment", "attachment; filename=a.ics", "inline"]),
+)
+def test_a_part_said_to_have_no_name_has_none(content_type, disposition):
+    from email.message import Message
+
+    from followup.core import mailtext
+
+    part = Message()
+    part.set_raw("Content-Type", content_type)
+    if disposition is not None:
+        part.set_raw("Content-Disposition", disposition)
+    if not mailtext._may_be_named(part):
+        assert part.get_filename() is None

@@ -271,6 +271,10 @@ class _WholeParser:
             ctype = self.ctypes[id(msg)] = msg.get_content_type()
         return ctype
 
+    def content_type(self, msg: Message) -> str:
+        """msg.get_content_type() of a part of the parsed tree (read once)."""
+        return self._ctype(msg)
+
     def _new_message(self) -> Message:
         if len(self.stack) > MAX_WHOLE_PARSE_DEPTH:
             raise _TooDeep
@@ -455,12 +459,18 @@ class _WholeParser:
 def parse_whole(raw: bytes) -> Message:
     """parse_bytes(raw), read in one go where the message is small enough to hold its
     lines at once (the same Message tree, a few times faster)."""
-    if len(raw) > MAX_WHOLE_PARSE_BYTES:
-        return parse_bytes(raw)
-    try:
-        return _WholeParser(raw.decode("ascii", "surrogateescape")).parse()
-    except (_TooDeep, RecursionError):
-        return parse_bytes(raw)  # as deep as the email package reads it, no deeper
+    return _parse_typed(raw)[0]
+
+
+def _parse_typed(raw: bytes) -> tuple[Message, Callable[[Message], str]]:
+    """The parse, and each part's get_content_type() (as the parse read it)."""
+    if len(raw) <= MAX_WHOLE_PARSE_BYTES:
+        parser = _WholeParser(raw.decode("ascii", "surrogateescape"))
+        try:
+            return parser.parse(), parser.content_type
+        except (_TooDeep, RecursionError):
+            pass  # as deep as the email package reads it, no deeper
+    return parse_bytes(raw), Message.get_content_type
 
 
 def decode_payload(data: bytes, charset: str | None) -> str:
@@ -519,12 +529,39 @@ def _leaves(msg: Message, depth: int, max_depth: int) -> Iterator[Message]:
         yield msg
 
 
+def _typed_leaves(
+    msg: Message, content_type: Callable[[Message], str], depth: int = 0
+) -> Iterator[tuple[Message, str]]:
+    """leaf_parts(msg), each with its content type."""
+    if depth > MAX_DEPTH:
+        return
+    if msg.is_multipart():
+        payload = msg.get_payload()
+        for sub in payload if isinstance(payload, list) else []:
+            if isinstance(sub, Message):
+                yield from _typed_leaves(sub, content_type, depth + 1)
+        return
+    ctype = content_type(msg)
+    if ctype != "message/rfc822":
+        yield msg, ctype
+
+
 def is_calendar_part(part: Message) -> bool:
     return _is_calendar(part, part.get_content_type())
 
 
+def _may_be_named(part: Message) -> bool:
+    """Whether get_filename() can find a name: it reads Content-Disposition's filename,
+    else Content-Type's name parameter (which no value without "name" holds)."""
+    if "content-disposition" in part:
+        return True
+    ctype = part.get("content-type")
+    return ctype is not None and "name" in str(ctype).lower()
+
+
 def _is_calendar(part: Message, ctype: str) -> bool:
-    name = (part.get_filename() or "") if ctype != "text/calendar" else ""
+    named = ctype != "text/calendar" and _may_be_named(part)
+    name = (part.get_filename() or "") if named else ""
     return ctype in ("text/calendar", "application/ics", "text/x-vcalendar") or (
         isinstance(name, str) and name.lower().endswith((".ics", ".vcs"))
     )
@@ -569,7 +606,7 @@ def _read_fields(msg: Message) -> dict[str, list[object]]:
 
 
 def read_message(raw: bytes) -> Parts:
-    msg = parse_whole(raw)
+    msg, content_type = _parse_typed(raw)
     fields = _read_fields(msg)
 
     def first(key: str) -> object:
@@ -595,10 +632,10 @@ def read_message(raw: bytes) -> Parts:
         parts.date = parsedate_to_datetime(str(first("date")))
     except Exception:
         parts.date = None
-    for leaf in leaf_parts(msg):
+    for leaf, ctype in _typed_leaves(msg, content_type):
         if len(parts.texts) + len(parts.calendars) > MAX_PARTS:
             break
-        _collect(leaf, parts)
+        _collect(leaf, ctype, parts)
     return parts
 
 
@@ -608,7 +645,7 @@ def _method_param(part: Message) -> str | None:
     return collapse_rfc2231_value(value) if isinstance(value, tuple) else value
 
 
-def _collect(part: Message, out: Parts) -> None:
+def _collect(part: Message, ctype: str, out: Parts) -> None:
     """One leaf into `out`: a calendar, a text, or (too big) a count."""
     raw = part.get_payload(decode=True)
     if not isinstance(raw, bytes):
@@ -616,7 +653,6 @@ def _collect(part: Message, out: Parts) -> None:
     if len(raw) > MAX_PART_BYTES:
         out.skipped_big += 1
         return
-    ctype = part.get_content_type()
     if _is_calendar(part, ctype):
         out.calendars.append((raw, _method_param(part)))
     elif ctype == "text/plain":
