@@ -126,8 +126,9 @@ COORDINATOR_WORDS = re.compile(
     r"hiring\s+team|talent)\b",
     re.IGNORECASE,
 )
-# The writer says they will not sit in the interview.
-_WONT_JOIN = re.compile(
+# The writer says they will not sit in the interview. (Word lists, searched lower-cased:
+# read once per attendee, over the whole text.)
+_WONT_JOIN = tx.Words(
     r"\b(?:I\s+(?:won'?t|will\s+not|shan'?t)\s+be\s+(?:joining|attending|on\s+the\s+call|there|present)|"
     r"I\s+(?:won'?t|will\s+not)\s+(?:join|attend)|I'?m\s+not\s+(?:joining|attending)|"
     r"ich\s+(?:selbst\s+)?(?:werde|bin)\s+nicht\s+(?:dabei|teilnehmen|anwesend)|"
@@ -135,11 +136,10 @@ _WONT_JOIN = re.compile(
     r"je\s+ne\s+(?:serai|participerai|pourrai\s+pas\s+être)\s+pas|je\s+ne\s+serai\s+pas\s+présente?|"
     r"ik\s+(?:ben|zal)\s+(?:zelf\s+)?niet\s+(?:aanwezig|aansluiten|bij)|ik\s+sluit\s+niet\s+aan|"
     r"no\s+(?:estar[ée]|participar[ée]|asistir[ée])|"
-    r"n[ãa]o\s+(?:estarei|participarei|vou\s+participar))",
-    re.IGNORECASE,
+    r"n[ãa]o\s+(?:estarei|participarei|vou\s+participar))"
 )
 # The writer says they will (a recruiter's own screen).
-_WILL_JOIN = re.compile(
+_WILL_JOIN = tx.Words(
     r"\b(?:and\s+I\s+will\s+be|and\s+I'?ll\s+be|I\s+will\s+be\s+(?:joining|on\s+the\s+call|there)|"
     r"I'?ll\s+be\s+(?:joining|on\s+the\s+call|there)|I\s+will\s+(?:join|interview)|"
     r"und\s+ich\s+(?:werden|sind)|ich\s+bin\s+(?:auch\s+)?dabei|"
@@ -149,17 +149,16 @@ _WILL_JOIN = re.compile(
     # "you will speak with me and Tobias": the writer is one of the interviewers
     r"(?:with|mit|avec|con|com|met)\s+(?:me|mir|moi|mij|mim)\s+(?:and|und|et|y|e|en)\b|"
     r"(?:and|und|et|y|e|en)\s+(?:me|mir|moi|mij|mim)\b(?=[\s.,;])|"
-    r"\b(?:conmigo|comigo)\b)",
-    re.IGNORECASE,
+    r"\b(?:conmigo|comigo)\b)"
 )
 
 
 def says_wont_join(text: str) -> bool:
-    return bool(_WONT_JOIN.search(own_text(text)[:MAX_TEXT_CHARS]))
+    return _WONT_JOIN.found(own_text(text)[:MAX_TEXT_CHARS])
 
 
 def says_will_join(text: str) -> bool:
-    return bool(_WILL_JOIN.search(own_text(text)[:MAX_TEXT_CHARS]))
+    return _WILL_JOIN.found(own_text(text)[:MAX_TEXT_CHARS])
 
 
 # --------------------------------------------------------- quotes and forwards
