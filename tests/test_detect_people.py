@@ -3,6 +3,7 @@ titles, and phones that are a person's own (core/detect_people.py)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -215,7 +216,7 @@ _LINE_PIECES = [
 @given(st.lists(st.sampled_from(_LINE_PIECES), max_size=25).map("".join))
 def test_one_search_of_the_text_finds_every_line_a_search_per_line_finds(text):
     lines = dp._lines(text)
-    headings = set(dp._lines_to_read(dp._PEOPLE_HEADING_LOWER, lines))
+    headings = set(dp._lines_holding(dp._HEADING_KEYS, lines))
     assert {i for i, line in enumerate(lines) if dp._PEOPLE_HEADING.search(line)} <= headings
     for words in (dp._DIAL_IN_LINE, dp._DIAL_IN_HEADING):
         found = set(dp._lines_to_read(words.lower, lines))
@@ -364,3 +365,16 @@ def test_a_part_said_to_have_no_name_has_none(content_type, disposition):
         part.set_raw("Content-Disposition", disposition)
     if not mailtext._may_be_named(part):
         assert part.get_filename() is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.from_regex(
+        re.compile(dp._HEADING_WORDS.removeprefix(r"(?<!\w)"), re.IGNORECASE), fullmatch=True
+    )
+)
+def test_every_heading_holds_one_of_the_heading_keys(heading):
+    lines = dp._lines(heading)
+    assert {i for i, line in enumerate(lines) if dp._PEOPLE_HEADING.search(line)} <= set(
+        dp._lines_holding(dp._HEADING_KEYS, lines)
+    )

@@ -46,6 +46,25 @@ def _lines(text: str) -> list[str]:
 _CASE_TWINS = ("ı", "ſ", "İ")
 
 
+def _lines_holding(keys: Sequence[str], lines: list[str]) -> Iterable[int]:
+    """The lines (indices, in order) that may hold one of these lower-case words in some
+    case, found by str.find over the whole lower-cased text. IGNORECASE takes "ı" for
+    "i" and "ſ" for "s", which lower() does not: with those, every line."""
+    joined = "\n".join(lines)
+    if any(twin in joined for twin in _CASE_TWINS):
+        return range(len(lines))
+    lowered = joined.lower()
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    found: set[int] = set()
+    for key in keys:
+        pos = lowered.find(key)
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            found.add(i)
+            pos = lowered.find(key, starts[i + 1])  # the next line: one hit a line is enough
+    return sorted(found)
+
+
 def _lines_to_read(lower: re.Pattern[str], lines: list[str]) -> Iterable[int]:
     """The lines (indices, in order) where a word list may be found, given its lower-case
     pattern (Words.lower): every line it is found in, by one search over the whole
@@ -251,9 +270,12 @@ _PEOPLE_HEADING = re.compile(
     _HEADING_WORDS + r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*(?::[ \t]*)?(?P<rest>[^\n]*)",
     re.IGNORECASE,
 )
-# The heading alone, lower-case, to find the lines that may hold one in one search of
-# the lower-cased text (detect_text.Words: the same answers as IGNORECASE).
-_PEOPLE_HEADING_LOWER = tx.Words(_HEADING_WORDS).lower
+# A word every heading above holds, lower-case: the lines that hold none hold no heading.
+_HEADING_KEYS = (
+    *("interview", "panel", "meet", "speak", "talk", "hosted", "gespr", "sprechen", "treffen"),
+    *("interlocut", "rencontrerez", "changerez", "serez", "spreekt", "entrevistador", "reunir"),
+    *("hablar", "conversar", "falar"),
+)
 _COURTESY = re.compile(
     r"^(?:frau|herr|mr|mrs|ms|mx|miss|m|mme|mlle|mevr|mevrouw|dhr|de\s+heer|sr|sra|srta|"
     r"don|doña|dña)\.?\s",
@@ -417,10 +439,19 @@ _SESSION_LINE = re.compile(
 _SESSION_TOPIC = re.compile(r"\s[–—-]\s|:\s|\s\|\s")
 
 
+_SESSION_LEAD = " \t*•·-"  # what _SESSION_LINE lets come before its first digit
+
+
 def itinerary_people(text: str) -> list[Person]:
     """Everyone an itinerary's time-slot lines name, each session's interviewers."""
+    return _itinerary_people(_lines(own_text(text)))
+
+
+def _itinerary_people(lines: list[str]) -> list[Person]:
     found: list[Person] = []
-    for line in _lines(own_text(text)):
+    for line in lines:
+        if not line.lstrip(_SESSION_LEAD)[:1].isdecimal():
+            continue  # no time first: no session line (\d is a decimal digit)
         m = _SESSION_LINE.match(line)
         if not m:
             continue
@@ -437,7 +468,7 @@ def named_in_prose(text: str) -> list[Person]:
     split by commas, ";", "and"/"und"/"et"/"y", or one person a line (bullets too)."""
     lines = _lines(own_text(text))
     found: list[Person] = []
-    for i in _lines_to_read(_PEOPLE_HEADING_LOWER, lines):
+    for i in _lines_holding(_HEADING_KEYS, lines):
         line = lines[i]
         m = _PEOPLE_HEADING.search(line)
         if not m:
@@ -460,7 +491,7 @@ def named_in_prose(text: str) -> list[Person]:
                 break  # a list goes on only while each line starts with a person
             people, _ = _people_in_line(item)
             found.extend(people)
-    return _unique(found + itinerary_people(text))
+    return _unique(found + _itinerary_people(lines))
 
 
 def _unique(people: Iterable[Person]) -> list[Person]:
