@@ -587,24 +587,14 @@ def _sigma_free_lower(text: str) -> str:
     return text.lower().replace("ς", "σ")  # lower() writes a final sigma by context
 
 
-def _any_key_in(keys: Sequence[str], text: str) -> bool:
-    """Whether some key may be in any text cut from `text` by lines (a key holding a line
-    break could span two kept lines: then say yes)."""
-    lowered = _sigma_free_lower(text)
-    return any(
-        key.splitlines() != [key] or _sigma_free_lower(key) in lowered for key in keys if key
-    )
-
-
 def _number_after_a_key(keys: Sequence[str], text: str) -> bool:
-    """Whether a number's shape may follow a key in any text cut from `text` by lines:
+    """Whether a number's shape may follow a key in some text cut from `text` by lines:
     phones_near gives a number only to a key before it, and a cut keeps the order (and
-    the insides) of the lines it keeps. Yes where positions cannot be compared: a key
-    holding a line break, or a text that lower() lengthens ("İ")."""
+    the insides) of the lines it keeps. No key in the text: no. Yes where positions cannot
+    be compared: a key holding a line break (it could span two kept lines), or a text
+    that lower() lengthens ("İ")."""
     lowered = _sigma_free_lower(text)
-    if len(lowered) != len(text):
-        return True
-    first_end = len(text) + 1
+    first_end = -1
     for key in keys:
         if not key:
             continue
@@ -612,9 +602,11 @@ def _number_after_a_key(keys: Sequence[str], text: str) -> bool:
             return True
         needle = _sigma_free_lower(key)
         pos = lowered.find(needle)
-        if pos != -1:
-            first_end = min(first_end, pos + len(needle))
-    return tx.number_shape_from(text, first_end)
+        if pos != -1 and (first_end == -1 or pos + len(needle) < first_end):
+            first_end = pos + len(needle)
+    if first_end == -1:
+        return False
+    return len(lowered) != len(text) or tx.number_shape_from(text, first_end)
 
 
 def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
@@ -626,10 +618,10 @@ def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
         return [k for k in (p.name, flipped, p.email) if k]
 
     keys = [k for p in people for k in variants(p)]
-    if all(p.phone for p in people) or not _any_key_in(keys, text) or not tx.may_hold_phone(text):
-        return tuple(people)  # no number, or nobody to give one to: skip dial-ins and the matcher
+    if all(p.phone for p in people) or not tx.may_hold_phone(text):
+        return tuple(people)  # no number: skip dial-ins and the matcher
     if not _number_after_a_key(keys, text):
-        return tuple(people)  # every number comes before every name
+        return tuple(people)  # nobody to give one to, or every number before every name
     phones = tx.phones_near(without_dial_ins(text), keys)
     out = []
     for p in people:
