@@ -218,8 +218,11 @@ def test_one_search_of_the_text_finds_every_line_a_search_per_line_finds(text):
     lines = dp._lines(text)
     headings = set(dp._lines_holding(dp._HEADING_KEYS, lines))
     assert {i for i, line in enumerate(lines) if dp._PEOPLE_HEADING.search(line)} <= headings
-    for words in (dp._DIAL_IN_LINE, dp._DIAL_IN_HEADING):
-        found = set(dp._lines_to_read(words.lower, lines))
+    for words, keys in (
+        (dp._DIAL_IN_LINE, dp._DIAL_IN_LINE_KEYS),
+        (dp._DIAL_IN_HEADING, dp._DIAL_IN_HEADING_KEYS),
+    ):
+        found = set(dp._lines_holding(keys, lines))
         assert {i for i, line in enumerate(lines) if words.found(line)} <= found
 
 
@@ -373,8 +376,35 @@ def test_a_part_said_to_have_no_name_has_none(content_type, disposition):
         re.compile(dp._HEADING_WORDS.removeprefix(r"(?<!\w)"), re.IGNORECASE), fullmatch=True
     )
 )
-def test_every_heading_holds_one_of_the_heading_keys(heading):
+def test_every_heading_holds_one_of_its_keys(heading):
     lines = dp._lines(heading)
     assert {i for i, line in enumerate(lines) if dp._PEOPLE_HEADING.search(line)} <= set(
         dp._lines_holding(dp._HEADING_KEYS, lines)
     )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.data())
+def test_every_dial_in_line_and_heading_holds_one_of_its_keys(data):
+    for words, keys in (
+        (dp._DIAL_IN_LINE, dp._DIAL_IN_LINE_KEYS),
+        (dp._DIAL_IN_HEADING, dp._DIAL_IN_HEADING_KEYS),
+    ):
+        lines = dp._lines(data.draw(st.from_regex(words.caseless, fullmatch=True)))
+        found = set(dp._lines_holding(keys, lines))
+        assert {i for i, line in enumerate(lines) if words.found(line)} <= found
+
+
+def test_dial_in_phrases_in_every_language_hold_their_keys():
+    phrases = ["ID de conférence : 123", "ID de réunion", "Número de acceso", "ID da reunião"]
+    phrases += ["Kenncode: 1", "Rejoindre par téléphone", "Unirse por teléfono", "TEL:+1"]
+    phrases += ["Vergadering-ID", "Besprechungs-ID", "Toll-free", "Dial by your location"]
+    kinds = (
+        (dp._DIAL_IN_LINE, dp._DIAL_IN_LINE_KEYS),
+        (dp._DIAL_IN_HEADING, dp._DIAL_IN_HEADING_KEYS),
+    )
+    for phrase in phrases:
+        assert any(words.found(phrase) for words, _ in kinds), phrase
+        for words, keys in kinds:
+            if words.found(phrase):
+                assert list(dp._lines_holding(keys, [phrase])) == [0], phrase

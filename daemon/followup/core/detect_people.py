@@ -65,25 +65,6 @@ def _lines_holding(keys: Sequence[str], lines: list[str]) -> Iterable[int]:
     return sorted(found)
 
 
-def _lines_to_read(lower: re.Pattern[str], lines: list[str]) -> Iterable[int]:
-    """The lines (indices, in order) where a word list may be found, given its lower-case
-    pattern (Words.lower): every line it is found in, by one search over the whole
-    lower-cased text instead of one per line. The pattern looks at no line's ends, so a
-    match in a line is one in the whole text, and lines before its first match hold none."""
-    joined = "\n".join(lines)
-    if any(twin in joined for twin in _CASE_TWINS):
-        return range(len(lines))
-    lowered = joined.lower()
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    found: list[int] = []
-    pos = 0
-    while (m := lower.search(lowered, pos)) is not None:
-        i = bisect.bisect_right(starts, m.start()) - 1
-        found.append(i)
-        pos = starts[i + 1]  # one line at a time: a match may run on past its line
-    return found
-
-
 # --------------------------------------------------------- mailboxes and rooms
 
 # Words in a mailbox's local part that make it a team's or a tool's, not a person's
@@ -556,16 +537,27 @@ _DIAL_IN_HEADING = tx.Words(
     r"participer\s+par\s+t[ée]l[ée]phone|inbellen|unirse\s+por\s+tel[ée]fono|"
     r"participar\s+por\s+telefone|entrar\s+por\s+telefone|dial[- ]in",
 )
+# A word each of those holds, lower-case: a line holding none is neither.
+_DIAL_IN_LINE_KEYS = (
+    *("dial", "join", "call", "conference", "meeting", "pin", "passcode", "access", "kenncode"),
+    *("konferenz", "besprechungs", "secret", "rence", "union", "audio", "toll", "tel:", "tap"),
+    *("local", "phone", "telefonnummern", "inbelnummer", "vergadering", "mero", "reuni"),
+    *("meet.google", "teams.microsoft", "zoom.us", "webex", "gotomeeting", "bluejeans"),
+)
+_DIAL_IN_HEADING_KEYS = (
+    *("join", "dial", "call", "tap", "telefon", "rejoindre", "participer", "inbellen"),
+    *("unirse", "participar", "entrar"),
+)
 
 
 def without_dial_ins(text: str) -> str:
     """The text with every conference dial-in line and block blanked out."""
     lines = _lines(text)
     headings = {
-        i for i in _lines_to_read(_DIAL_IN_HEADING.lower, lines) if _DIAL_IN_HEADING.found(lines[i])
+        i for i in _lines_holding(_DIAL_IN_HEADING_KEYS, lines) if _DIAL_IN_HEADING.found(lines[i])
     }
     dial_ins = {
-        i for i in _lines_to_read(_DIAL_IN_LINE.lower, lines) if _DIAL_IN_LINE.found(lines[i])
+        i for i in _lines_holding(_DIAL_IN_LINE_KEYS, lines) if _DIAL_IN_LINE.found(lines[i])
     }
     kept: list[str] = []
     in_block = False
