@@ -408,3 +408,24 @@ def test_dial_in_phrases_in_every_language_hold_their_keys():
         for words, keys in kinds:
             if words.found(phrase):
                 assert list(dp._lines_holding(keys, [phrase])) == [0], phrase
+
+
+_CONTENT_TYPE_PIECES = ["text/plain", "text/calendar", "a/b/c", ";", " ", "\r\n\t", "=", '"']
+_CONTENT_TYPE_PIECES += ["charset", "CharSet", "method", "METHOD", "utf-8", "UTF-8", "REQUEST"]
+_CONTENT_TYPE_PIECES += ["name*", "*0*", "''", "%2E", "\\", "<x>", "(c)", "\udce9", "x", ","]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_CONTENT_TYPE_PIECES), max_size=14).map("".join))
+def test_plain_content_type_parameters_read_as_get_param_reads_them(content_type):
+    from email.message import Message
+    from email.utils import collapse_rfc2231_value
+
+    from followup.core import mailtext
+
+    part = Message()
+    part.set_raw("Content-Type", content_type)
+    assert mailtext._content_charset(part) == part.get_content_charset()
+    method = part.get_param("method")
+    method = collapse_rfc2231_value(method) if isinstance(method, tuple) else method
+    assert mailtext._method_param(part) == method

@@ -639,8 +639,42 @@ def read_message(raw: bytes) -> Parts:
     return parts
 
 
+# A Content-Type of plain parameters: type/subtype, then name=token or name="token"
+# (no escapes, no RFC 2231 "*", no "<>"). Its values are what get_param returns.
+_TOKEN = r"[A-Za-z0-9_.:+/-]"
+_PLAIN_PARAM = rf';\s*([A-Za-z0-9_-]{{1,64}})\s*=\s*(?:"({_TOKEN}{{0,200}})"|({_TOKEN}{{1,200}}))'
+_PLAIN_PARAM_RE = re.compile(_PLAIN_PARAM)
+_PLAIN_CONTENT_TYPE_RE = re.compile(
+    rf'\s*[^\s;"=\\/]{{1,100}}/[^\s;"=\\]{{1,100}}(?:\s*{_PLAIN_PARAM}){{0,20}}\s*'
+)
+
+
+def _plain_params(part: Message) -> dict[str, str] | None:
+    """The Content-Type's parameters (names lower-case, the first of a name kept), where
+    it holds only plain ones; None otherwise (get_param reads it then)."""
+    value = part.get("content-type")
+    if not isinstance(value, str) or not _PLAIN_CONTENT_TYPE_RE.fullmatch(value):
+        return None
+    params: dict[str, str] = {}
+    for name, quoted, bare in _PLAIN_PARAM_RE.findall(value):
+        params.setdefault(name.lower(), quoted or bare)
+    return params
+
+
+def _content_charset(part: Message) -> str | None:
+    """part.get_content_charset()."""
+    params = _plain_params(part)
+    if params is None:
+        return part.get_content_charset()
+    charset = params.get("charset")
+    return charset.lower() if charset is not None else None
+
+
 def _method_param(part: Message) -> str | None:
     """The Content-Type's method= (an RFC 2231 encoded one decoded)."""
+    params = _plain_params(part)
+    if params is not None:
+        return params.get("method")
     value = part.get_param("method")
     return collapse_rfc2231_value(value) if isinstance(value, tuple) else value
 
@@ -656,9 +690,9 @@ def _collect(part: Message, ctype: str, out: Parts) -> None:
     if _is_calendar(part, ctype):
         out.calendars.append((raw, _method_param(part)))
     elif ctype == "text/plain":
-        out.texts.append(decode_payload(raw, part.get_content_charset()))
+        out.texts.append(decode_payload(raw, _content_charset(part)))
     elif ctype == "text/html":
-        text, hrefs = html_to_text(decode_payload(raw, part.get_content_charset()))
+        text, hrefs = html_to_text(decode_payload(raw, _content_charset(part)))
         out.hrefs.extend(hrefs)
         out.texts.append(text)
 
