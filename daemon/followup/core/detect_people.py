@@ -8,7 +8,9 @@ nested quantifiers: the cost stays linear in the input.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,6 +39,30 @@ class Attendee:
 
 def _lines(text: str) -> list[str]:
     return [line[:MAX_LINE_CHARS] for line in text[:MAX_TEXT_CHARS].splitlines()[:MAX_LINES]]
+
+
+# Where lower() and IGNORECASE part ways (detect_text.Words): with none of these in a
+# text, a lower-case pattern finds in its lower-cased copy what IGNORECASE finds in it.
+_CASE_TWINS = ("ı", "ſ", "İ")
+
+
+def _lines_holding(keys: Sequence[str], lines: list[str]) -> Iterable[int]:
+    """The lines (indices, in order) that may hold one of these lower-case words in some
+    case, found by str.find over the whole lower-cased text. IGNORECASE takes "ı" for
+    "i" and "ſ" for "s", which lower() does not: with those, every line."""
+    joined = "\n".join(lines)
+    if any(twin in joined for twin in _CASE_TWINS):
+        return range(len(lines))
+    lowered = joined.lower()
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    found: set[int] = set()
+    for key in keys:
+        pos = lowered.find(key)
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            found.add(i)
+            pos = lowered.find(key, starts[i + 1])  # the next line: one hit a line is enough
+    return sorted(found)
 
 
 # --------------------------------------------------------- mailboxes and rooms
@@ -100,8 +126,9 @@ COORDINATOR_WORDS = re.compile(
     r"hiring\s+team|talent)\b",
     re.IGNORECASE,
 )
-# The writer says they will not sit in the interview.
-_WONT_JOIN = re.compile(
+# The writer says they will not sit in the interview. (Word lists, searched lower-cased:
+# read once per attendee, over the whole text.)
+_WONT_JOIN = tx.Words(
     r"\b(?:I\s+(?:won'?t|will\s+not|shan'?t)\s+be\s+(?:joining|attending|on\s+the\s+call|there|present)|"
     r"I\s+(?:won'?t|will\s+not)\s+(?:join|attend)|I'?m\s+not\s+(?:joining|attending)|"
     r"ich\s+(?:selbst\s+)?(?:werde|bin)\s+nicht\s+(?:dabei|teilnehmen|anwesend)|"
@@ -109,11 +136,10 @@ _WONT_JOIN = re.compile(
     r"je\s+ne\s+(?:serai|participerai|pourrai\s+pas\s+être)\s+pas|je\s+ne\s+serai\s+pas\s+présente?|"
     r"ik\s+(?:ben|zal)\s+(?:zelf\s+)?niet\s+(?:aanwezig|aansluiten|bij)|ik\s+sluit\s+niet\s+aan|"
     r"no\s+(?:estar[ée]|participar[ée]|asistir[ée])|"
-    r"n[ãa]o\s+(?:estarei|participarei|vou\s+participar))",
-    re.IGNORECASE,
+    r"n[ãa]o\s+(?:estarei|participarei|vou\s+participar))"
 )
 # The writer says they will (a recruiter's own screen).
-_WILL_JOIN = re.compile(
+_WILL_JOIN = tx.Words(
     r"\b(?:and\s+I\s+will\s+be|and\s+I'?ll\s+be|I\s+will\s+be\s+(?:joining|on\s+the\s+call|there)|"
     r"I'?ll\s+be\s+(?:joining|on\s+the\s+call|there)|I\s+will\s+(?:join|interview)|"
     r"und\s+ich\s+(?:werden|sind)|ich\s+bin\s+(?:auch\s+)?dabei|"
@@ -123,17 +149,16 @@ _WILL_JOIN = re.compile(
     # "you will speak with me and Tobias": the writer is one of the interviewers
     r"(?:with|mit|avec|con|com|met)\s+(?:me|mir|moi|mij|mim)\s+(?:and|und|et|y|e|en)\b|"
     r"(?:and|und|et|y|e|en)\s+(?:me|mir|moi|mij|mim)\b(?=[\s.,;])|"
-    r"\b(?:conmigo|comigo)\b)",
-    re.IGNORECASE,
+    r"\b(?:conmigo|comigo)\b)"
 )
 
 
 def says_wont_join(text: str) -> bool:
-    return bool(_WONT_JOIN.search(own_text(text)[:MAX_TEXT_CHARS]))
+    return _WONT_JOIN.found(own_text(text)[:MAX_TEXT_CHARS])
 
 
 def says_will_join(text: str) -> bool:
-    return bool(_WILL_JOIN.search(own_text(text)[:MAX_TEXT_CHARS]))
+    return _WILL_JOIN.found(own_text(text)[:MAX_TEXT_CHARS])
 
 
 # --------------------------------------------------------- quotes and forwards
@@ -210,7 +235,7 @@ def forwarded_text(text: str) -> str:
 # ------------------------------------------------------------- names in prose
 
 # A heading or phrase that introduces the interviewers, in the languages invites use.
-_PEOPLE_HEADING = re.compile(
+_HEADING_WORDS = (
     r"(?<!\w)(?:interviewers?|interview\s+panel|your\s+panel|panel(?:ists)?|"
     r"you(?:'ll|\s+will)\s+(?:be\s+)?(?:meet|speak|talk)(?:ing)?\s+with|meeting\s+with|"
     r"speaking\s+with|hosted\s+by|"
@@ -221,8 +246,16 @@ _PEOPLE_HEADING = re.compile(
     r"gesprekspartners?|(?:je|u)\s+spreekt\s+met|(?:je|u)\s+hebt\s+een\s+gesprek\s+met|"
     r"entrevistador(?:a|es|as)?|te\s+reunir[áa]s\s+con|hablar[áa]s\s+con|"
     r"voc[êe]\s+(?:conversar[áa]|vai\s+conversar|falar[áa])\s+com)"
-    r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*(?::[ \t]*)?(?P<rest>[^\n]*)",
+)
+_PEOPLE_HEADING = re.compile(
+    _HEADING_WORDS + r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*(?::[ \t]*)?(?P<rest>[^\n]*)",
     re.IGNORECASE,
+)
+# A word every heading above holds, lower-case: the lines that hold none hold no heading.
+_HEADING_KEYS = (
+    *("interview", "panel", "meet", "speak", "talk", "hosted", "gespr", "sprechen", "treffen"),
+    *("interlocut", "rencontrerez", "changerez", "serez", "spreekt", "entrevistador", "reunir"),
+    *("hablar", "conversar", "falar"),
 )
 _COURTESY = re.compile(
     r"^(?:frau|herr|mr|mrs|ms|mx|miss|m|mme|mlle|mevr|mevrouw|dhr|de\s+heer|sr|sra|srta|"
@@ -387,10 +420,19 @@ _SESSION_LINE = re.compile(
 _SESSION_TOPIC = re.compile(r"\s[–—-]\s|:\s|\s\|\s")
 
 
+_SESSION_LEAD = " \t*•·-"  # what _SESSION_LINE lets come before its first digit
+
+
 def itinerary_people(text: str) -> list[Person]:
     """Everyone an itinerary's time-slot lines name, each session's interviewers."""
+    return _itinerary_people(_lines(own_text(text)))
+
+
+def _itinerary_people(lines: list[str]) -> list[Person]:
     found: list[Person] = []
-    for line in _lines(own_text(text)):
+    for line in lines:
+        if not line.lstrip(_SESSION_LEAD)[:1].isdecimal():
+            continue  # no time first: no session line (\d is a decimal digit)
         m = _SESSION_LINE.match(line)
         if not m:
             continue
@@ -407,7 +449,8 @@ def named_in_prose(text: str) -> list[Person]:
     split by commas, ";", "and"/"und"/"et"/"y", or one person a line (bullets too)."""
     lines = _lines(own_text(text))
     found: list[Person] = []
-    for i, line in enumerate(lines):
+    for i in _lines_holding(_HEADING_KEYS, lines):
+        line = lines[i]
         m = _PEOPLE_HEADING.search(line)
         if not m:
             continue
@@ -429,7 +472,7 @@ def named_in_prose(text: str) -> list[Person]:
                 break  # a list goes on only while each line starts with a person
             people, _ = _people_in_line(item)
             found.extend(people)
-    return _unique(found + itinerary_people(text))
+    return _unique(found + _itinerary_people(lines))
 
 
 def _unique(people: Iterable[Person]) -> list[Person]:
@@ -494,20 +537,38 @@ _DIAL_IN_HEADING = tx.Words(
     r"participer\s+par\s+t[ée]l[ée]phone|inbellen|unirse\s+por\s+tel[ée]fono|"
     r"participar\s+por\s+telefone|entrar\s+por\s+telefone|dial[- ]in",
 )
+# A word each of those holds, lower-case: a line holding none is neither.
+_DIAL_IN_LINE_KEYS = (
+    *("dial", "join", "call", "conference", "meeting", "pin", "passcode", "access", "kenncode"),
+    *("konferenz", "besprechungs", "secret", "rence", "union", "audio", "toll", "tel:", "tap"),
+    *("local", "phone", "telefonnummern", "inbelnummer", "vergadering", "mero", "reuni"),
+    *("meet.google", "teams.microsoft", "zoom.us", "webex", "gotomeeting", "bluejeans"),
+)
+_DIAL_IN_HEADING_KEYS = (
+    *("join", "dial", "call", "tap", "telefon", "rejoindre", "participer", "inbellen"),
+    *("unirse", "participar", "entrar"),
+)
 
 
 def without_dial_ins(text: str) -> str:
     """The text with every conference dial-in line and block blanked out."""
+    lines = _lines(text)
+    headings = {
+        i for i in _lines_holding(_DIAL_IN_HEADING_KEYS, lines) if _DIAL_IN_HEADING.found(lines[i])
+    }
+    dial_ins = {
+        i for i in _lines_holding(_DIAL_IN_LINE_KEYS, lines) if _DIAL_IN_LINE.found(lines[i])
+    }
     kept: list[str] = []
     in_block = False
-    for line in _lines(text):
+    for i, line in enumerate(lines):
         if not line.strip():
             in_block = False
             kept.append("")
             continue
-        if _DIAL_IN_HEADING.found(line):
+        if i in headings:
             in_block = True
-        if in_block or _DIAL_IN_LINE.found(line):
+        if in_block or i in dial_ins:
             kept.append("")
             continue
         kept.append(line)
@@ -518,13 +579,26 @@ def _sigma_free_lower(text: str) -> str:
     return text.lower().replace("ς", "σ")  # lower() writes a final sigma by context
 
 
-def _any_key_in(keys: Sequence[str], text: str) -> bool:
-    """Whether some key may be in any text cut from `text` by lines (a key holding a line
-    break could span two kept lines: then say yes)."""
+def _number_after_a_key(keys: Sequence[str], text: str) -> bool:
+    """Whether a number's shape may follow a key in some text cut from `text` by lines:
+    phones_near gives a number only to a key before it, and a cut keeps the order (and
+    the insides) of the lines it keeps. No key in the text: no. Yes where positions cannot
+    be compared: a key holding a line break (it could span two kept lines), or a text
+    that lower() lengthens ("İ")."""
     lowered = _sigma_free_lower(text)
-    return any(
-        key.splitlines() != [key] or _sigma_free_lower(key) in lowered for key in keys if key
-    )
+    first_end = -1
+    for key in keys:
+        if not key:
+            continue
+        if key.splitlines() != [key]:
+            return True
+        needle = _sigma_free_lower(key)
+        pos = lowered.find(needle)
+        if pos != -1 and (first_end == -1 or pos + len(needle) < first_end):
+            first_end = pos + len(needle)
+    if first_end == -1:
+        return False
+    return len(lowered) != len(text) or tx.number_shape_from(text, first_end)
 
 
 def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
@@ -536,8 +610,10 @@ def with_phones(people: Sequence[Person], text: str) -> tuple[Person, ...]:
         return [k for k in (p.name, flipped, p.email) if k]
 
     keys = [k for p in people for k in variants(p)]
-    if all(p.phone for p in people) or not _any_key_in(keys, text) or not tx.may_hold_phone(text):
-        return tuple(people)  # no number, or nobody to give one to: skip dial-ins and the matcher
+    if all(p.phone for p in people) or not tx.may_hold_phone(text):
+        return tuple(people)  # no number: skip dial-ins and the matcher
+    if not _number_after_a_key(keys, text):
+        return tuple(people)  # nobody to give one to, or every number before every name
     phones = tx.phones_near(without_dial_ins(text), keys)
     out = []
     for p in people:

@@ -514,6 +514,57 @@ def may_hold_phone(text: str) -> bool:
     return _PHONE_SHAPE_RE.search(text[:MAX_TEXT_CHARS]) is not None
 
 
+# A number goes to a key at most 300 characters before it (phones_near), and its digits
+# begin within a few characters of its start: lead "(" or "+" and at most 4 punctuation
+# marks a block, at most 21 blocks of at most 20 digits. A key with no number shape in
+# the 900 characters after it owns no number. The gaps here are every character the
+# matcher reads between digits (its punctuation: "x", "X" and "ー" are word characters).
+KEY_REACH = 300
+_OWNED_SPAN = KEY_REACH + 600
+_NUMBER_GAP = r"(?:[^\w,;:\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|[xXー])*"
+_NUMBER_SHAPE_RE = re.compile(rf"\d(?:{_NUMBER_GAP}\d){{{MIN_PHONE_DIGITS - 1}}}")
+MAX_KEY_HITS = 200  # more places a key is named than this: let the matcher read them all
+
+
+def _key_may_own_a_number(text: str, lowered: str, keys: list[str]) -> bool:
+    """Whether a number may start where phones_near would give it to a key: a cheap,
+    exact gate before the matcher (a parse and a validation per run of digits)."""
+    hits = 0
+    for key in keys:
+        needle = key.lower() if key else ""
+        if not needle:
+            continue
+        pos = lowered.find(needle)
+        while pos != -1:
+            hits += 1
+            if hits > MAX_KEY_HITS:
+                return True
+            start = pos + len(needle)
+            if _NUMBER_SHAPE_RE.search(text, start, pos + _OWNED_SPAN):
+                return True
+            pos = lowered.find(needle, pos + 1)
+    return False
+
+
+def number_shape_from(text: str, start: int) -> bool:
+    """Whether a run of digits shaped like a phone number (any the matcher can read)
+    starts at or after `start` in the first MAX_TEXT_CHARS of `text`."""
+    return _NUMBER_SHAPE_RE.search(text, start, MAX_TEXT_CHARS) is not None
+
+
+class _ShapedMatcher(phonenumbers.PhoneNumberMatcher):
+    """The matcher, parsing only candidates with a number's shape: the others (dates,
+    times, short runs) it would parse and reject, at a parse and a validation each.
+    Skipping them leaves what it finds, and where it looks next, as they were."""
+
+    def _parse_and_verify(
+        self, candidate: str, offset: int
+    ) -> phonenumbers.PhoneNumberMatch | None:
+        if _NUMBER_SHAPE_RE.search(candidate) is None:
+            return None
+        return super()._parse_and_verify(candidate, offset)
+
+
 def phones_near(text: str, keys: list[str]) -> dict[str, str]:
     """Phone numbers in `text`, each given to the nearest key (name or email) before it.
 
@@ -525,11 +576,11 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
     lowered = text.lower()
     if not any(key and key.lower() in lowered for key in keys) or not may_hold_phone(text):
         return result  # a number goes only to a key before it: no key, no need to look
+    if not _key_may_own_a_number(text, lowered, keys):
+        return result  # every number is too far from (or before) every key
     try:
         matches = list(
-            phonenumbers.PhoneNumberMatcher(
-                text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200
-            )
+            _ShapedMatcher(text, "US", leniency=phonenumbers.Leniency.VALID, max_tries=200)
         )
     except Exception:
         return result
@@ -538,7 +589,7 @@ def phones_near(text: str, keys: list[str]) -> dict[str, str]:
         for key in keys:
             if not key:
                 continue
-            pos = lowered.rfind(key.lower(), max(0, match.start - 300), match.start)
+            pos = lowered.rfind(key.lower(), max(0, match.start - KEY_REACH), match.start)
             if pos > best_pos:
                 best, best_pos = key, pos
         if best and best not in result:

@@ -8,12 +8,14 @@ length) and every scan is linear, because every byte here comes from a stranger.
 
 from __future__ import annotations
 
+import email.errors
 import email.feedparser
 import email.policy
 import html
+import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.header import Header, decode_header, make_header
@@ -100,10 +102,63 @@ def decode_header_value(value: object) -> str:
     if isinstance(value, Header):  # compat32's form of a header holding raw 8-bit bytes
         return normalise_space(_header_chunks(value))
     text = raw_header_text(str(value))
+    if "=?" not in text:  # no encoded word: decode_header would hand the text back whole
+        return normalise_space(text)
     try:
         return normalise_space(str(make_header(decode_header(text))))
     except Exception:
         return normalise_space(text)
+
+
+# One address as the email package reads a plain one: words or a "quoted name", then
+# <local@domain>, or local@domain alone, and the comma after it. Anything else
+# (comments, groups, routes, escapes, odd spaces) is left to getaddresses, whose
+# reading of those differs between Python releases.
+_ATOM = r"[^\s()<>@,:;.\"\[\]\\]{1,200}"
+_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*"
+_PHRASE_WORD = r"[^\s()<>@,:;\"\[\]\\]{1,200}"
+_PLAIN_ADDRESS_RE = re.compile(
+    rf" ?(?:(?:(?P<name>{_PHRASE_WORD}(?: {_PHRASE_WORD}){{0,20}})"
+    r'|"(?P<quoted>[^"\\()\r\n]{0,200})")? ?'
+    rf"<(?P<route>{_ADDR_SPEC})>|(?P<bare>{_ADDR_SPEC})) ?(?:,|\Z)"
+)
+MAX_PLAIN_HEADER = 20_000  # a longer To/Cc goes to getaddresses
+
+
+def _plain_address(m: re.Match[str]) -> tuple[str, str]:
+    route = m.group("route")
+    if not route:
+        return ("", m.group("bare"))
+    quoted = m.group("quoted")
+    return (quoted if quoted is not None else m.group("name") or "", route)
+
+
+def addresses(values: list[str]) -> list[tuple[str, str]]:
+    """getaddresses(values), read without it where every address is a plain one."""
+    joined = ", ".join(values)
+    if not joined:
+        return []
+    if len(joined) > MAX_PLAIN_HEADER:
+        return getaddresses(values)
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(joined):
+        m = _PLAIN_ADDRESS_RE.match(joined, pos)
+        if m is None or (m.end() == len(joined) and joined.endswith(",")):
+            return getaddresses(values)  # not plain, or a comma with nothing after it
+        out.append(_plain_address(m))
+        pos = m.end()
+    return out
+
+
+def first_address(value: str) -> tuple[str, str]:
+    """parseaddr(value), read without it where the value is one plain address."""
+    if not value:
+        return ("", "")
+    m = _PLAIN_ADDRESS_RE.fullmatch(value) if len(value) <= MAX_PLAIN_HEADER else None
+    if m is None or value.endswith(","):
+        return parseaddr(value)
+    return _plain_address(m)
 
 
 # ---------------------------------------------------------------------- payloads
@@ -117,6 +172,305 @@ def parse_bytes(raw: bytes, policy: Policy = email.policy.compat32) -> Message:
     for start in range(0, len(raw), 1 << 16):
         parser.feed(bytes(view[start : start + (1 << 16)]))
     return parser.close()
+
+
+# ------------------------------------------------------- the parse, in one go
+
+MAX_WHOLE_PARSE_BYTES = 1024 * 1024  # a larger message is fed in pieces (parse_bytes)
+MAX_WHOLE_PARSE_DEPTH = 64  # deeper nesting is left to the email package (and its limits)
+_COMPAT32 = email.policy.compat32
+# email.feedparser's own patterns (headerRE, NLCRE, NLCRE_bol, NLCRE_eol, boundaryendRE)
+_HEADER_LINE = re.compile(r"^(From |[\041-\071\073-\176]*:|[\t ])")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE_AT_START = re.compile(r"(\r\n|\r|\n)")
+_NEWLINE_AT_END = re.compile(r"(\r\n|\r|\n)\Z")
+_BOUNDARY_END = re.compile(r"(?P<end>--)?(?P<ws>[ \t]*)(?P<linesep>\r\n|\r|\n)?$")
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _WholeInput:
+    """email.feedparser's BufferedSubFile over a whole message: its lines (split as
+    StringIO(newline="") splits them), the false-EOF tests of the parts open around the
+    current line, and the lines pushed back. Each test comes with the characters a line
+    it can match starts with, so most lines are passed over without calling it."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = io.StringIO(text, newline="").readlines()
+        self.pos = 0
+        self.back: list[str] = []
+        self.eofs: list[tuple[Callable[[str], object], str]] = []
+
+    def at_eof(self, line: str) -> bool:
+        first = line[:1]
+        return any(first in starts and test(line) for test, starts in self.eofs)
+
+    def readline(self) -> str:
+        if self.back:
+            line = self.back[-1]
+            if self.at_eof(line):
+                return ""
+            return self.back.pop()
+        if self.pos >= len(self.lines):
+            return ""
+        line = self.lines[self.pos]
+        if self.eofs and self.at_eof(line):
+            return ""
+        self.pos += 1
+        return line
+
+    def unreadline(self, line: str) -> None:
+        self.back.append(line)
+
+    def rest(self) -> list[str]:
+        """Every line up to the (false) EOF."""
+        out: list[str] = []
+        while self.back:
+            line = self.readline()
+            if not line:
+                return out
+            out.append(line)
+        start, lines = self.pos, self.lines
+        end = len(lines)
+        if self.eofs:
+            starts = "".join(s for _, s in self.eofs)
+            for i in range(start, end):
+                if lines[i][:1] in starts and self.at_eof(lines[i]):
+                    end = i
+                    break
+        out.extend(lines[start:end])
+        self.pos = end
+        return out
+
+
+class _WholeParser:
+    """email.feedparser.FeedParser (policy compat32) for a message given whole: the same
+    steps in the same order, building the same Message tree (headers, payloads,
+    preambles, epilogues, defects), without its generators and its call per line."""
+
+    def __init__(self, text: str) -> None:
+        self.input = _WholeInput(text)
+        self.stack: list[Message] = []
+        self.cur: Message | None = None
+        self.last: Message | None = None
+        # Each message's content type, read once its header is: it never changes after.
+        self.ctypes: dict[int, str] = {}
+
+    def parse(self) -> Message:
+        self._parsegen()
+        root = self._pop_message()
+        if self._ctype(root).startswith("multipart/") and not root.is_multipart():
+            _COMPAT32.handle_defect(root, email.errors.MultipartInvariantViolationDefect())
+        return root
+
+    def _ctype(self, msg: Message) -> str:
+        ctype = self.ctypes.get(id(msg))
+        if ctype is None:
+            ctype = self.ctypes[id(msg)] = msg.get_content_type()
+        return ctype
+
+    def content_type(self, msg: Message) -> str:
+        """msg.get_content_type() of a part of the parsed tree (read once)."""
+        return self._ctype(msg)
+
+    def _new_message(self) -> Message:
+        if len(self.stack) > MAX_WHOLE_PARSE_DEPTH:
+            raise _TooDeep
+        msg = Message(policy=_COMPAT32)
+        if self.cur is not None and self._ctype(self.cur) == "multipart/digest":
+            msg.set_default_type("message/rfc822")
+        if self.stack:
+            self.stack[-1].attach(msg)
+        self.stack.append(msg)
+        self.cur = self.last = msg
+        return msg
+
+    def _pop_message(self) -> Message:
+        msg = self.stack.pop()
+        self.cur = self.stack[-1] if self.stack else None
+        return msg
+
+    def _parsegen(self) -> None:
+        cur = self._new_message()
+        inp = self.input
+        headers: list[str] = []
+        while line := inp.readline():
+            if not _HEADER_LINE.match(line):
+                if not _NEWLINE.match(line):
+                    _COMPAT32.handle_defect(cur, email.errors.MissingHeaderBodySeparatorDefect())
+                    inp.unreadline(line)
+                break
+            headers.append(line)
+        self._parse_headers(cur, headers)
+        ctype = self._ctype(cur)
+        if ctype == "message/delivery-status":
+            self._delivery_status()
+        elif ctype.startswith("message/"):
+            self._parsegen()
+            self._pop_message()
+        elif ctype.startswith("multipart/"):
+            self._multipart(cur)
+        else:
+            cur.set_payload("".join(inp.rest()))
+
+    def _delivery_status(self) -> None:
+        inp = self.input
+        while True:
+            inp.eofs.append((_NEWLINE.match, "\r\n"))
+            self._parsegen()
+            self._pop_message()
+            inp.eofs.pop()
+            inp.readline()
+            line = inp.readline()
+            if line == "":
+                break
+            inp.unreadline(line)
+
+    def _multipart(self, cur: Message) -> None:
+        inp = self.input
+        boundary = cur.get_boundary()
+        if boundary is None:
+            _COMPAT32.handle_defect(cur, email.errors.NoBoundaryInMultipartDefect())
+            cur.set_payload("".join(inp.rest()))
+            return
+        if str(cur.get("content-transfer-encoding", "8bit")).lower() not in (
+            "7bit",
+            "8bit",
+            "binary",
+        ):
+            _COMPAT32.handle_defect(
+                cur, email.errors.InvalidMultipartContentTransferEncodingDefect()
+            )
+        separator = "--" + boundary
+
+        def boundary_match(line: str) -> re.Match[str] | None:
+            if not line.startswith(separator):
+                return None
+            return _BOUNDARY_END.match(line, len(separator))
+
+        capturing_preamble = True
+        preamble: list[str] = []
+        linesep: str | None = None
+        close_boundary_seen = False
+        while line := inp.readline():
+            mo = boundary_match(line)
+            if not mo:
+                assert capturing_preamble  # a part ends only at a boundary or an EOF
+                preamble.append(line)
+                continue
+            if mo.group("end"):
+                close_boundary_seen = True
+                linesep = mo.group("linesep")
+                break
+            if capturing_preamble:
+                if preamble:
+                    lastline = preamble[-1]
+                    eolmo = _NEWLINE_AT_END.search(lastline)
+                    if eolmo:
+                        preamble[-1] = lastline[: -len(eolmo.group(0))]
+                    cur.preamble = "".join(preamble)
+                capturing_preamble = False
+                inp.unreadline(line)
+                continue
+            while True:  # boundaries in a row hold no part between them
+                line = inp.readline()
+                if not boundary_match(line):
+                    inp.unreadline(line)
+                    break
+            inp.eofs.append((boundary_match, "-"))
+            self._parsegen()
+            self._strip_last_newline()
+            inp.eofs.pop()
+            self._pop_message()
+            self.last = self.cur
+        if capturing_preamble:
+            _COMPAT32.handle_defect(cur, email.errors.StartBoundaryNotFoundDefect())
+            cur.set_payload("".join(preamble))
+            inp.rest()
+            cur.epilogue = ""
+            return
+        if not close_boundary_seen:
+            _COMPAT32.handle_defect(cur, email.errors.CloseBoundaryNotFoundDefect())
+            return
+        epilogue = ([""] if linesep else []) + inp.rest()
+        if epilogue:
+            bolmo = _NEWLINE_AT_START.match(epilogue[0])
+            if bolmo:
+                epilogue[0] = epilogue[0][len(bolmo.group(0)) :]
+        cur.epilogue = "".join(epilogue)
+
+    def _strip_last_newline(self) -> None:
+        """The newline before a boundary is the boundary's (RFC 2046), not the part's."""
+        last = self.last
+        assert last is not None
+        if self._ctype(last).startswith("multipart/"):
+            epilogue = last.epilogue
+            if epilogue == "":
+                last.epilogue = None
+            elif epilogue is not None:
+                mo = _NEWLINE_AT_END.search(epilogue)
+                if mo:
+                    last.epilogue = epilogue[: -len(mo.group(0))]
+        else:
+            payload = vars(last).get("_payload")
+            if isinstance(payload, str):
+                mo = _NEWLINE_AT_END.search(payload)
+                if mo:
+                    last.set_payload(payload[: -len(mo.group(0))])
+
+    def _parse_headers(self, cur: Message, lines: list[str]) -> None:
+        lastheader = ""
+        lastvalue: list[str] = []
+        for lineno, line in enumerate(lines):
+            if line[0] in " \t":
+                if not lastheader:
+                    defect = email.errors.FirstHeaderLineIsContinuationDefect(line)
+                    _COMPAT32.handle_defect(cur, defect)
+                    continue
+                lastvalue.append(line)
+                continue
+            if lastheader:
+                cur.set_raw(*_COMPAT32.header_source_parse(lastvalue))
+                lastheader, lastvalue = "", []
+            if line.startswith("From "):
+                if lineno == 0:
+                    mo = _NEWLINE_AT_END.search(line)
+                    if mo:
+                        line = line[: -len(mo.group(0))]
+                    cur.set_unixfrom(line)
+                    continue
+                if lineno == len(lines) - 1:
+                    self.input.unreadline(line)
+                    return
+                cur.defects.append(email.errors.MisplacedEnvelopeHeaderDefect(line))
+                continue
+            i = line.find(":")
+            if i == 0:
+                cur.defects.append(email.errors.InvalidHeaderDefect("Missing header name."))
+                continue
+            lastheader = line[:i]
+            lastvalue = [line]
+        if lastheader:
+            cur.set_raw(*_COMPAT32.header_source_parse(lastvalue))
+
+
+def parse_whole(raw: bytes) -> Message:
+    """parse_bytes(raw), read in one go where the message is small enough to hold its
+    lines at once (the same Message tree, a few times faster)."""
+    return _parse_typed(raw)[0]
+
+
+def _parse_typed(raw: bytes) -> tuple[Message, Callable[[Message], str]]:
+    """The parse, and each part's get_content_type() (as the parse read it)."""
+    if len(raw) <= MAX_WHOLE_PARSE_BYTES:
+        parser = _WholeParser(raw.decode("ascii", "surrogateescape"))
+        try:
+            return parser.parse(), parser.content_type
+        except (_TooDeep, RecursionError):
+            pass  # as deep as the email package reads it, no deeper
+    return parse_bytes(raw), Message.get_content_type
 
 
 def decode_payload(data: bytes, charset: str | None) -> str:
@@ -175,9 +529,39 @@ def _leaves(msg: Message, depth: int, max_depth: int) -> Iterator[Message]:
         yield msg
 
 
+def _typed_leaves(
+    msg: Message, content_type: Callable[[Message], str], depth: int = 0
+) -> Iterator[tuple[Message, str]]:
+    """leaf_parts(msg), each with its content type."""
+    if depth > MAX_DEPTH:
+        return
+    if msg.is_multipart():
+        payload = msg.get_payload()
+        for sub in payload if isinstance(payload, list) else []:
+            if isinstance(sub, Message):
+                yield from _typed_leaves(sub, content_type, depth + 1)
+        return
+    ctype = content_type(msg)
+    if ctype != "message/rfc822":
+        yield msg, ctype
+
+
 def is_calendar_part(part: Message) -> bool:
-    ctype = part.get_content_type()
-    name = (part.get_filename() or "") if ctype != "text/calendar" else ""
+    return _is_calendar(part, part.get_content_type())
+
+
+def _may_be_named(part: Message) -> bool:
+    """Whether get_filename() can find a name: it reads Content-Disposition's filename,
+    else Content-Type's name parameter (which no value without "name" holds)."""
+    if "content-disposition" in part:
+        return True
+    ctype = part.get("content-type")
+    return ctype is not None and "name" in str(ctype).lower()
+
+
+def _is_calendar(part: Message, ctype: str) -> bool:
+    named = ctype != "text/calendar" and _may_be_named(part)
+    name = (part.get_filename() or "") if named else ""
     return ctype in ("text/calendar", "application/ics", "text/x-vcalendar") or (
         isinstance(name, str) and name.lower().endswith((".ics", ".vcs"))
     )
@@ -203,40 +587,99 @@ class Parts:
         return "\n\n".join(self.texts)
 
 
+_READ_FIELDS = frozenset(
+    {"subject", "from", "message-id", "to", "cc", "precedence", "list-unsubscribe", "list-id"}
+    | {"date"}
+)
+
+
+def _read_fields(msg: Message) -> dict[str, list[object]]:
+    """The fields read_message reads, each as msg.get_all gives it, in one pass over the
+    header (msg.get scans all of it, lower-casing every name, once per call)."""
+    fields: dict[str, list[object]] = {}
+    fetch = msg.policy.header_fetch_parse
+    for name, value in msg.raw_items():
+        key = name.lower()
+        if key in _READ_FIELDS:
+            fields.setdefault(key, []).append(fetch(name, value))
+    return fields
+
+
 def read_message(raw: bytes) -> Parts:
-    msg = parse_bytes(raw)
+    msg, content_type = _parse_typed(raw)
+    fields = _read_fields(msg)
+
+    def first(key: str) -> object:
+        found = fields.get(key)
+        return found[0] if found else None
+
     parts = Parts()
-    parts.subject = decode_header_value(msg.get("Subject"))
-    name, addr = parseaddr(decode_header_value(msg.get("From")))
+    parts.subject = decode_header_value(first("subject"))
+    sender = decode_header_value(first("from"))
+    name, addr = first_address(sender)
     parts.sender = (normalise_space(name), addr.lower())
-    parts.message_id = normalise_space(str(msg.get("Message-ID") or ""))
-    to_cc = [decode_header_value(v) for v in (msg.get_all("To") or []) + (msg.get_all("Cc") or [])]
+    parts.message_id = normalise_space(str(first("message-id") or ""))
+    to_cc = [decode_header_value(v) for v in fields.get("to", []) + fields.get("cc", [])]
     parts.recipients = [
-        (normalise_space(n), a.lower()) for n, a in getaddresses(to_cc)[:MAX_RECIPIENTS]
+        (normalise_space(n), a.lower()) for n, a in addresses(to_cc)[:MAX_RECIPIENTS]
     ]
-    precedence = str(msg.get("Precedence") or "").strip().lower()
-    parts.bulk = bool(msg.get("List-Unsubscribe") or msg.get("List-Id")) or precedence in (
+    precedence = str(first("precedence") or "").strip().lower()
+    parts.bulk = bool(first("list-unsubscribe") or first("list-id")) or precedence in (
         "bulk",
         "list",
     )
     try:
-        parts.date = parsedate_to_datetime(str(msg.get("Date")))
+        parts.date = parsedate_to_datetime(str(first("date")))
     except Exception:
         parts.date = None
-    for leaf in leaf_parts(msg):
+    for leaf, ctype in _typed_leaves(msg, content_type):
         if len(parts.texts) + len(parts.calendars) > MAX_PARTS:
             break
-        _collect(leaf, parts)
+        _collect(leaf, ctype, parts)
     return parts
+
+
+# A Content-Type of plain parameters: type/subtype, then name=token or name="token"
+# (no escapes, no RFC 2231 "*", no "<>"). Its values are what get_param returns.
+_TOKEN = r"[A-Za-z0-9_.:+/-]"
+_PLAIN_PARAM = rf';\s*([A-Za-z0-9_-]{{1,64}})\s*=\s*(?:"({_TOKEN}{{0,200}})"|({_TOKEN}{{1,200}}))'
+_PLAIN_PARAM_RE = re.compile(_PLAIN_PARAM)
+_PLAIN_CONTENT_TYPE_RE = re.compile(
+    rf'\s*[^\s;"=\\/]{{1,100}}/[^\s;"=\\]{{1,100}}(?:\s*{_PLAIN_PARAM}){{0,20}}\s*'
+)
+
+
+def _plain_params(part: Message) -> dict[str, str] | None:
+    """The Content-Type's parameters (names lower-case, the first of a name kept), where
+    it holds only plain ones; None otherwise (get_param reads it then)."""
+    value = part.get("content-type")
+    if not isinstance(value, str) or not _PLAIN_CONTENT_TYPE_RE.fullmatch(value):
+        return None
+    params: dict[str, str] = {}
+    for name, quoted, bare in _PLAIN_PARAM_RE.findall(value):
+        params.setdefault(name.lower(), quoted or bare)
+    return params
+
+
+def _content_charset(part: Message) -> str | None:
+    """part.get_content_charset()."""
+    params = _plain_params(part)
+    if params is None:
+        return part.get_content_charset()
+    charset = params.get("charset")
+    return charset.lower() if charset is not None else None
 
 
 def _method_param(part: Message) -> str | None:
     """The Content-Type's method= (an RFC 2231 encoded one decoded)."""
+    params = _plain_params(part)
+    if params is not None:
+        return params.get("method")
     value = part.get_param("method")
     return collapse_rfc2231_value(value) if isinstance(value, tuple) else value
 
 
-def _collect(part: Message, out: Parts) -> None:
+def _collect(part: Message, ctype: str, out: Parts) -> None:
     """One leaf into `out`: a calendar, a text, or (too big) a count."""
     raw = part.get_payload(decode=True)
     if not isinstance(raw, bytes):
@@ -244,13 +687,12 @@ def _collect(part: Message, out: Parts) -> None:
     if len(raw) > MAX_PART_BYTES:
         out.skipped_big += 1
         return
-    ctype = part.get_content_type()
-    if is_calendar_part(part):
+    if _is_calendar(part, ctype):
         out.calendars.append((raw, _method_param(part)))
     elif ctype == "text/plain":
-        out.texts.append(decode_payload(raw, part.get_content_charset()))
+        out.texts.append(decode_payload(raw, _content_charset(part)))
     elif ctype == "text/html":
-        text, hrefs = html_to_text(decode_payload(raw, part.get_content_charset()))
+        text, hrefs = html_to_text(decode_payload(raw, _content_charset(part)))
         out.hrefs.extend(hrefs)
         out.texts.append(text)
 
