@@ -121,16 +121,16 @@ _CANDIDATE_BOUNDED = re.compile(r"vaga\b|\.ics\b|\brole\b")
 # Fields no rule of followup reads: hops, signatures, seals and spam verdicts, most of a
 # real header's bytes (hostnames, IPs, base64 blobs in which an interview word only turns
 # up by chance). The pre-filter skips them; the IMAP source leaves them on the server
-# (HEADER.FIELDS.NOT), so a Maildir and an IMAP account get the same verdicts.
+# (HEADER.FIELDS.NOT), so a Maildir and an IMAP account get the same verdicts. The server
+# echoes the list in every answer: a name is here only where real headers carry many
+# more bytes of it than its name costs (the corpus's invitations: 52 % of their header
+# bytes net of the echo).
 UNREAD_FIELDS = (
     *("Received", "X-Received", "Received-SPF", "DKIM-Signature", "X-Google-DKIM-Signature"),
     *("ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results"),
     *("X-Gm-Message-State", "X-Google-Smtp-Source", "Autocrypt", "X-Spamd-Result"),
     *("X-Microsoft-Antispam", "X-Microsoft-Antispam-Message-Info"),
-    *("X-Microsoft-Antispam-Mailbox-Delivery", "X-Microsoft-Antispam-Untrusted"),
-    *("X-Microsoft-Antispam-Message-Info-Original", "X-Forefront-Antispam-Report"),
-    *("X-Forefront-Antispam-Report-Untrusted", "X-MS-Exchange-AntiSpam-MessageData"),
-    *("X-MS-Exchange-AntiSpam-MessageData-0", "X-MS-Exchange-AntiSpam-MessageData-ChunkCount"),
+    *("X-Forefront-Antispam-Report", "X-MS-Exchange-AntiSpam-MessageData"),
 )
 # Authentication-Results is fetched (the sender checks read it) but holds no interview.
 _TRACE_FIELDS = (*(f.lower() + ":" for f in UNREAD_FIELDS), "authentication-results:")
