@@ -159,6 +159,21 @@ def _split_points(line: str) -> tuple[int, int]:
 def _content_line(line: str) -> tuple[str, Params, str]:
     """(upper-case name, parameters, raw value), or ValueError where icalendar's
     Contentline.parts() raises one."""
+    colon = line.find(":")
+    semi = line.find(";")
+    if colon > 0 and (semi < 0 or colon < semi):  # no parameters (most lines)
+        name = line[:colon]
+        if name in _PLAIN_NAMES:  # so no quote or backslash before the colon either
+            return name, {}, line[colon + 1 :]
+    elif 0 < semi < colon - 1 and line[:semi] in _PLAIN_NAMES:
+        section = line[semi + 1 : colon]
+        if '"' not in section and "\\" not in section:  # so the first colon is the value's
+            return line[:semi], _params(section), line[colon + 1 :]
+    return _general_content_line(line)
+
+
+def _general_content_line(line: str) -> tuple[str, Params, str]:
+    """_content_line for names not written as a known one, and quoted parameters."""
     first = _SPECIAL_RE.search(line)
     if first is not None and first.group() == ":":  # no parameters (most lines)
         name_end = colon = first.start()
@@ -268,6 +283,11 @@ _PLAIN_PARAM_RE = re.compile(_PLAIN_PARAM)
 def _plain_params(section: str) -> Params:
     """What _params gives a plain section (see _PLAIN_PARAMS_RE), with less work."""
     result: Params = {}
+    if '"' not in section:  # then no `;` or `=` but the delimiters, no `,` but between values
+        for param in section.split(";"):
+            key, _, raw = param.partition("=")
+            result[key.upper()] = raw.split(",") if "," in raw else raw
+        return result
     for m in _PLAIN_PARAM_RE.finditer(section):
         raw = m.group(2)
         if '"' not in raw:
@@ -285,6 +305,11 @@ def _params(section: str) -> Params:
         return {}
     if _PLAIN_PARAMS_RE.fullmatch(section) and not section[-1].isspace():
         return _plain_params(section)
+    return _general_params(section)
+
+
+def _general_params(section: str) -> Params:
+    """_params for a section with blanks to strip, escapes, or bad characters."""
     st = _strip_blanks(section)
     if "%" in st or "\\" in st:
         st = (
@@ -461,6 +486,23 @@ _DEFAULT_TYPES: Final = {
     "RDATE": "DATE-TIME-LIST",  # whatever VALUE says
     "EXDATE": "DATE-TIME-LIST",
 }
+# Names as producers write them (upper case, no character that ends a name): a line
+# that starts with one and a colon or a semicolon is split without a scan for quotes.
+_PLAIN_NAMES: Final = frozenset(
+    name
+    for name in (
+        *_DEFAULT_TYPES,
+        *("BEGIN", "END", "X-GOOGLE-CONFERENCE", "X-MOZ-GENERATION", "X-LIC-LOCATION"),
+        *("X-WR-CALNAME", "X-WR-TIMEZONE", "X-WR-RELCALID", "X-MS-OLK-CONFTYPE"),
+        *("X-MICROSOFT-CDO-APPT-SEQUENCE", "X-MICROSOFT-CDO-OWNERAPPTID"),
+        *("X-MICROSOFT-CDO-BUSYSTATUS", "X-MICROSOFT-CDO-INTENDEDSTATUS"),
+        *("X-MICROSOFT-CDO-ALLDAYEVENT", "X-MICROSOFT-CDO-IMPORTANCE"),
+        *("X-MICROSOFT-CDO-INSTTYPE", "X-MICROSOFT-DONOTFORWARDMEETING"),
+        *("X-MICROSOFT-DISALLOW-COUNTER", "X-MICROSOFT-SKYPETEAMSMEETINGURL"),
+        *("X-MICROSOFT-LOCATIONS", "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR"),
+    )
+    if _TOKEN_RE.fullmatch(name) and name.isascii() and name == name.upper()
+)
 # value types decoded here (a kind each); others are icalendar's (kind "icalendar")
 _KINDS: Final = {
     "TEXT": "text",
