@@ -232,6 +232,9 @@ def test_the_tzid_parameter_stays_as_written() -> None:
     "line",
     [
         "DTSTART:20261303T090000",  # month 13
+        "DTSTART:20261232",  # day 32 (read when asked, as every DATE without a zone)
+        "DTEND:20261203T250000Z",
+        "DTSTART:2026120３",  # a digit, but not an ASCII one
         "DTSTART:2026-12-03T09:00",
         "DTSTART:20261203T0900",
         "DTSTART:20261203T090000X",

@@ -525,6 +525,9 @@ _CLASS_NAMES: Final = {
 _STR_KINDS: Final = frozenset(("text", "unknown", "uri", "cal-address"))
 _LAZY: Final = _STR_KINDS | {"integer"}
 _DATETIME_NAMES: Final = frozenset(("DTSTART", "DTEND", "RECURRENCE-ID", "DUE", "RDATE", "EXDATE"))
+# the value type and kind of a property without VALUE=, by name
+_DEFAULT_KINDS: Final = {n: (t, _KINDS.get(t, "icalendar")) for n, t in _DEFAULT_TYPES.items()}
+_UNKNOWN_KIND: Final = ("UNKNOWN", "unknown")
 _INT_RANGE: Final = range(-2147483648, 2147483648)
 
 
@@ -735,8 +738,10 @@ class Component:
         self._props: dict[str, list[Property]] = {}
 
     def add(self, prop: Property) -> None:
-        same = self._props.setdefault(prop.name, [])
-        if len(same) < MAX_SAME:
+        same = self._props.get(prop.name)
+        if same is None:
+            self._props[prop.name] = [prop]
+        elif len(same) < MAX_SAME:
             same.append(prop)
 
     def get(self, name: str) -> Property | list[Property] | None:
@@ -885,11 +890,14 @@ def _read_value(
 ) -> None:
     """One value: decoded now where icalendar's verdict could raise, else when read.
     `escaped`: `text` is as written, to be TEXT-unescaped unless its type is UNKNOWN."""
-    type_name = _value_type_name(name, params)
-    kind = _KINDS.get(type_name, "icalendar")
+    if "VALUE" in params:
+        type_name = _value_type_name(name, params)
+        kind = _KINDS.get(type_name, "icalendar")
+    else:
+        type_name, kind = _DEFAULT_KINDS.get(name, _UNKNOWN_KIND)
     escaped = escaped and kind != "unknown"
     keep = into.keep is not None or name == "TZID"
-    if kind in _LAZY and into.forgiving:
+    if into.forgiving and (kind in _LAZY or (kind == "time" and not tzid and _plain_time(text))):
         if keep:
             _keep(into, Property(name, params, kind, type_name, text, escaped, tzid))
         return
@@ -899,6 +907,12 @@ def _read_value(
         raise decoded.error
     if keep:
         _keep(into, Property(name, params, kind, type_name, value, False, tzid, decoded))
+
+
+def _plain_time(text: str) -> bool:
+    """A DATE or DATE-TIME without a zone, by its shape: decoding it can only give a
+    value or raise ValueError (kept as broken), so it can wait until it is read."""
+    return len(text) in (8, 15, 16) and text[:1].isdigit() and "/" not in text and "\\" not in text
 
 
 def _keep(into: _Open, prop: Property) -> None:
