@@ -858,15 +858,22 @@ def read_calendar(data: bytes) -> Calendar | None:
         elif current is None:
             if name != "X-COMMENT":  # the one property icalendar lets stand outside
                 raise ValueError(f'Property "{name}" does not have a parent component.')
-        else:
+        elif name in _READ_APART:
             _read_property(current, name, params, raw, line)
+        else:
+            tzid = params.get("TZID") if params and name in _DATETIME_NAMES else None
+            _read_value(current, name, params, raw, True, tzid)
     if not closed or top is None:
         return None
     return Calendar(top, tuple(events))
 
 
+_READ_APART: Final = frozenset(("RDATE", "CATEGORIES", "FREEBUSY"))  # read by _read_property
+
+
 def _read_property(into: _Open, name: str, params: Params, raw: str, line: str) -> None:
-    """Check a property as icalendar's parser does; keep it if `into` keeps properties."""
+    """Check a property as icalendar's parser does; keep it if `into` keeps properties
+    (read_calendar reads those not in _READ_APART as this does, with _read_value)."""
     tzid = params.get("TZID") if params and name in _DATETIME_NAMES else None
     if name == "RDATE" and raw == "":
         return  # icalendar drops an empty RDATE
