@@ -652,3 +652,13 @@ def test_score_stops_reading_at_two_medium_words_and_cuts_links_only_where_there
 
     kw = {"calendar": calendar, "recurring": False, "all_day": False}
     assert score(title, extra, **kw) == _score_reading_everything(title, extra, **kw)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([b"\r", b"\n", b" ", b"\t", b"a", b"\r\n "]), max_size=16))
+def test_calendar_unfolding_by_line_break_is_the_pattern_s(pieces):
+    """detect_calendar's unfolding finds each fold by its line break, as the regex did."""
+    from followup.core.detect_calendar import _FOLD_RE, _unfold
+
+    data = b"".join(pieces)
+    assert _unfold(data) == _FOLD_RE.sub(b"", data)
