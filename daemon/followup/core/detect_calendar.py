@@ -319,6 +319,7 @@ def _people(
         org_person = Person(org.name, org.email)
     entries = ([org] if org is not None else []) + list(read)
     kept: list[tuple[people_.Attendee, Person, str]] = []
+    lowered: str | None = None  # the text lower-cased, once someone's title is looked for
     for a in entries:
         key = a.email or a.name.lower()
         if not key or key in seen or a.email in my:
@@ -333,7 +334,10 @@ def _people(
             continue  # "a@x.com, b@y.com" or non-ASCII: never a recipient we trust
         seen.add(key)
         name, title = people_.split_cn(a.name)
-        title = title or people_.signature_title(text, name)
+        if not title and name:
+            lowered = lowered if lowered is not None else _sigma_free_lower(text)
+            if _sigma_free_lower(name) in lowered:  # else no line of the text starts with it
+                title = people_.signature_title(text, name)
         kept.append((a, Person(name, a.email, None, title), a.name))
     for a, person, cn in kept:
         if org is not None and a is org:
@@ -356,6 +360,12 @@ def _people(
         else:
             people.append(person)
     return org_person, people, coordinators
+
+
+def _sigma_free_lower(text: str) -> str:
+    """Lower case that is the same for a line as for the text around it (lower() writes
+    a final sigma by context): each line's lower case is then a piece of the text's."""
+    return text.lower().replace("ς", "σ")
 
 
 def _my_names(read: Sequence[people_.Attendee], my: set[str]) -> set[str]:
