@@ -447,7 +447,8 @@ def _calendar_event(
         organizer=organizer,
         interviewers=people,
     )
-    return replace(event, coordinators=tuple(coordinators))
+    # build_event leaves coordinators at their default, (): a copy only when there are some
+    return replace(event, coordinators=tuple(coordinators)) if coordinators else event
 
 
 def _event_end(
