@@ -4,7 +4,8 @@
 Why our own reader: icalendar builds a dozen objects per content line (a third of
 detect()'s time), while detect reads a few properties of one event. Here each line is
 split once with str methods, only the first top-level component and its first
-`MAX_EVENTS` VEVENTs keep their properties, and TEXT values are decoded when asked.
+`MAX_EVENTS` VEVENTs keep their properties, and an event's TEXT values (and dates
+without a zone) are decoded when asked.
 
 What detect() reports must not change, so icalendar's verdicts are kept, quirks too:
   * a line or value icalendar rejects raises the same exception type (detect reports
