@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar.parser.content_line import Contentline
 
+from followup.core.calendar_reader import _PLAIN_PARAMS_RE as PLAIN_PARAMS_RE
 from followup.core.calendar_reader import (
     MAX_EVENTS,
     MAX_SAME,
@@ -22,6 +26,9 @@ from followup.core.calendar_reader import (
     read_calendar,
 )
 from followup.core.calendar_reader import _content_line as content_line
+from followup.core.calendar_reader import _general_content_line as general_content_line
+from followup.core.calendar_reader import _general_params as general_params
+from followup.core.calendar_reader import _plain_params as plain_params
 
 BOUND = 1.0  # seconds for a hostile calendar: a bound on super-linear work, not a benchmark
 
@@ -225,6 +232,9 @@ def test_the_tzid_parameter_stays_as_written() -> None:
     "line",
     [
         "DTSTART:20261303T090000",  # month 13
+        "DTSTART:20261232",  # day 32 (read when asked, as every DATE without a zone)
+        "DTEND:20261203T250000Z",
+        "DTSTART:2026120３",  # a digit, but not an ASCII one
         "DTSTART:2026-12-03T09:00",
         "DTSTART:20261203T0900",
         "DTSTART:20261203T090000X",
@@ -375,3 +385,49 @@ def test_a_component_keeps_a_bounded_number_of_one_property() -> None:
     attendees = ev.get("ATTENDEE")
     assert isinstance(attendees, list) and len(attendees) == MAX_SAME
     assert str(attendees[0]) == "mailto:p0@x.com"
+
+
+# ------------------------------------------------------------- fast paths agree
+
+_NAMES = ("ATTENDEE", "DTSTART", "BEGIN", "X-GOOGLE-CONFERENCE", "Summary", "X Y", "", "X\\")
+_PARAMS = (
+    *("CN=Jane Doe", "TZID=America/Chicago", "A=b,c", "A=", 'CN="Doe, Jane"', "CN=a b"),
+    *('A="x",y', "A=b\\", "A=%5C", "A=^n", "A= b", "A=b ", "A=b\x01", "A", "=b", "A=b=c"),
+    *("A=é", "A=b\u3000", 'A="b', "A=b:c", "é=b", ""),
+)
+_VALUES = ("mailto:a@b.c", "", "x;y", 'a"b', "\\")
+
+
+@st.composite
+def _sections(draw: st.DrawFn) -> str:
+    return ";".join(draw(st.lists(st.sampled_from(_PARAMS), min_size=1, max_size=4)))
+
+
+@st.composite
+def _lines(draw: st.DrawFn) -> str:
+    line = draw(st.sampled_from(_NAMES))
+    if draw(st.booleans()):
+        line += ";" + draw(_sections())
+    if draw(st.booleans()):
+        line += ":" + draw(st.sampled_from(_VALUES))
+    return line
+
+
+def _both(read: Callable[[str], object], line: str) -> object:
+    try:
+        return read(line)
+    except ValueError:
+        return ValueError
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_lines())
+def test_the_fast_content_line_is_the_general_one(line: str) -> None:
+    assert _both(content_line, line) == _both(general_content_line, line)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_sections())
+def test_plain_parameters_read_as_the_general_reading(section: str) -> None:
+    if PLAIN_PARAMS_RE.fullmatch(section) and not section[-1].isspace():
+        assert plain_params(section) == _both(general_params, section)

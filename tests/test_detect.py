@@ -652,3 +652,36 @@ def test_score_stops_reading_at_two_medium_words_and_cuts_links_only_where_there
 
     kw = {"calendar": calendar, "recurring": False, "all_day": False}
     assert score(title, extra, **kw) == _score_reading_everything(title, extra, **kw)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([b"\r", b"\n", b" ", b"\t", b"a", b"\r\n "]), max_size=16))
+def test_calendar_unfolding_by_line_break_is_the_pattern_s(pieces):
+    """detect_calendar's unfolding finds each fold by its line break, as the regex did."""
+    from followup.core.detect_calendar import _FOLD_RE, _unfold
+
+    data = b"".join(pieces)
+    assert _unfold(data) == _FOLD_RE.sub(b"", data)
+
+
+_SIGNATURE_NAMES = [
+    *("Jane Doe", "JANE DOE", "jane doe"),
+    *("ΟΔΥΣΣΕΑΣ", "Οδυσσεας", "ΟδυσσεαΣ", "İrem", "i̇rem"),
+]
+_SIGNATURE_LINES = st.tuples(
+    st.sampled_from(["", "- ", "• ", "Best, "]),
+    st.sampled_from([*_SIGNATURE_NAMES, "Sam"]),
+    st.sampled_from(["", ".", " | Recruiter", ", Talent Acquisition", "\nRecruiter", "'s"]),
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_SIGNATURE_LINES, max_size=4).map("\n".join), st.sampled_from(_SIGNATURE_NAMES))
+def test_a_name_the_lowered_text_lacks_has_no_signature_title(text, name):
+    """detect_calendar looks for an attendee's signature title only where the text,
+    lower-cased without final sigmas, holds the name: elsewhere there is none."""
+    from followup.core.detect_calendar import _sigma_free_lower
+    from followup.core.detect_people import signature_title
+
+    if _sigma_free_lower(name) not in _sigma_free_lower(text):
+        assert signature_title(text, name) == ""

@@ -4,7 +4,8 @@
 Why our own reader: icalendar builds a dozen objects per content line (a third of
 detect()'s time), while detect reads a few properties of one event. Here each line is
 split once with str methods, only the first top-level component and its first
-`MAX_EVENTS` VEVENTs keep their properties, and TEXT values are decoded when asked.
+`MAX_EVENTS` VEVENTs keep their properties, and an event's TEXT values (and dates
+without a zone) are decoded when asked.
 
 What detect() reports must not change, so icalendar's verdicts are kept, quirks too:
   * a line or value icalendar rejects raises the same exception type (detect reports
@@ -159,6 +160,21 @@ def _split_points(line: str) -> tuple[int, int]:
 def _content_line(line: str) -> tuple[str, Params, str]:
     """(upper-case name, parameters, raw value), or ValueError where icalendar's
     Contentline.parts() raises one."""
+    colon = line.find(":")
+    semi = line.find(";")
+    if colon > 0 and (semi < 0 or colon < semi):  # no parameters (most lines)
+        name = line[:colon]
+        if name in _PLAIN_NAMES:  # so no quote or backslash before the colon either
+            return name, {}, line[colon + 1 :]
+    elif 0 < semi < colon - 1 and line[:semi] in _PLAIN_NAMES:
+        section = line[semi + 1 : colon]
+        if '"' not in section and "\\" not in section:  # so the first colon is the value's
+            return line[:semi], _params(section), line[colon + 1 :]
+    return _general_content_line(line)
+
+
+def _general_content_line(line: str) -> tuple[str, Params, str]:
+    """_content_line for names not written as a known one, and quoted parameters."""
     first = _SPECIAL_RE.search(line)
     if first is not None and first.group() == ":":  # no parameters (most lines)
         name_end = colon = first.start()
@@ -268,6 +284,11 @@ _PLAIN_PARAM_RE = re.compile(_PLAIN_PARAM)
 def _plain_params(section: str) -> Params:
     """What _params gives a plain section (see _PLAIN_PARAMS_RE), with less work."""
     result: Params = {}
+    if '"' not in section:  # then no `;` or `=` but the delimiters, no `,` but between values
+        for param in section.split(";"):
+            key, _, raw = param.partition("=")
+            result[key.upper()] = raw.split(",") if "," in raw else raw
+        return result
     for m in _PLAIN_PARAM_RE.finditer(section):
         raw = m.group(2)
         if '"' not in raw:
@@ -285,6 +306,11 @@ def _params(section: str) -> Params:
         return {}
     if _PLAIN_PARAMS_RE.fullmatch(section) and not section[-1].isspace():
         return _plain_params(section)
+    return _general_params(section)
+
+
+def _general_params(section: str) -> Params:
+    """_params for a section with blanks to strip, escapes, or bad characters."""
     st = _strip_blanks(section)
     if "%" in st or "\\" in st:
         st = (
@@ -461,6 +487,23 @@ _DEFAULT_TYPES: Final = {
     "RDATE": "DATE-TIME-LIST",  # whatever VALUE says
     "EXDATE": "DATE-TIME-LIST",
 }
+# Names as producers write them (upper case, no character that ends a name): a line
+# that starts with one and a colon or a semicolon is split without a scan for quotes.
+_PLAIN_NAMES: Final = frozenset(
+    name
+    for name in (
+        *_DEFAULT_TYPES,
+        *("BEGIN", "END", "X-GOOGLE-CONFERENCE", "X-MOZ-GENERATION", "X-LIC-LOCATION"),
+        *("X-WR-CALNAME", "X-WR-TIMEZONE", "X-WR-RELCALID", "X-MS-OLK-CONFTYPE"),
+        *("X-MICROSOFT-CDO-APPT-SEQUENCE", "X-MICROSOFT-CDO-OWNERAPPTID"),
+        *("X-MICROSOFT-CDO-BUSYSTATUS", "X-MICROSOFT-CDO-INTENDEDSTATUS"),
+        *("X-MICROSOFT-CDO-ALLDAYEVENT", "X-MICROSOFT-CDO-IMPORTANCE"),
+        *("X-MICROSOFT-CDO-INSTTYPE", "X-MICROSOFT-DONOTFORWARDMEETING"),
+        *("X-MICROSOFT-DISALLOW-COUNTER", "X-MICROSOFT-SKYPETEAMSMEETINGURL"),
+        *("X-MICROSOFT-LOCATIONS", "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR"),
+    )
+    if _TOKEN_RE.fullmatch(name) and name.isascii() and name == name.upper()
+)
 # value types decoded here (a kind each); others are icalendar's (kind "icalendar")
 _KINDS: Final = {
     "TEXT": "text",
@@ -483,6 +526,9 @@ _CLASS_NAMES: Final = {
 _STR_KINDS: Final = frozenset(("text", "unknown", "uri", "cal-address"))
 _LAZY: Final = _STR_KINDS | {"integer"}
 _DATETIME_NAMES: Final = frozenset(("DTSTART", "DTEND", "RECURRENCE-ID", "DUE", "RDATE", "EXDATE"))
+# the value type and kind of a property without VALUE=, by name
+_DEFAULT_KINDS: Final = {n: (t, _KINDS.get(t, "icalendar")) for n, t in _DEFAULT_TYPES.items()}
+_UNKNOWN_KIND: Final = ("UNKNOWN", "unknown")
 _INT_RANGE: Final = range(-2147483648, 2147483648)
 
 
@@ -693,8 +739,10 @@ class Component:
         self._props: dict[str, list[Property]] = {}
 
     def add(self, prop: Property) -> None:
-        same = self._props.setdefault(prop.name, [])
-        if len(same) < MAX_SAME:
+        same = self._props.get(prop.name)
+        if same is None:
+            self._props[prop.name] = [prop]
+        elif len(same) < MAX_SAME:
             same.append(prop)
 
     def get(self, name: str) -> Property | list[Property] | None:
@@ -811,15 +859,22 @@ def read_calendar(data: bytes) -> Calendar | None:
         elif current is None:
             if name != "X-COMMENT":  # the one property icalendar lets stand outside
                 raise ValueError(f'Property "{name}" does not have a parent component.')
-        else:
+        elif name in _READ_APART:
             _read_property(current, name, params, raw, line)
+        else:
+            tzid = params.get("TZID") if params and name in _DATETIME_NAMES else None
+            _read_value(current, name, params, raw, True, tzid)
     if not closed or top is None:
         return None
     return Calendar(top, tuple(events))
 
 
+_READ_APART: Final = frozenset(("RDATE", "CATEGORIES", "FREEBUSY"))  # read by _read_property
+
+
 def _read_property(into: _Open, name: str, params: Params, raw: str, line: str) -> None:
-    """Check a property as icalendar's parser does; keep it if `into` keeps properties."""
+    """Check a property as icalendar's parser does; keep it if `into` keeps properties
+    (read_calendar reads those not in _READ_APART as this does, with _read_value)."""
     tzid = params.get("TZID") if params and name in _DATETIME_NAMES else None
     if name == "RDATE" and raw == "":
         return  # icalendar drops an empty RDATE
@@ -843,11 +898,14 @@ def _read_value(
 ) -> None:
     """One value: decoded now where icalendar's verdict could raise, else when read.
     `escaped`: `text` is as written, to be TEXT-unescaped unless its type is UNKNOWN."""
-    type_name = _value_type_name(name, params)
-    kind = _KINDS.get(type_name, "icalendar")
+    if "VALUE" in params:
+        type_name = _value_type_name(name, params)
+        kind = _KINDS.get(type_name, "icalendar")
+    else:
+        type_name, kind = _DEFAULT_KINDS.get(name, _UNKNOWN_KIND)
     escaped = escaped and kind != "unknown"
     keep = into.keep is not None or name == "TZID"
-    if kind in _LAZY and into.forgiving:
+    if into.forgiving and (kind in _LAZY or (kind == "time" and not tzid and _plain_time(text))):
         if keep:
             _keep(into, Property(name, params, kind, type_name, text, escaped, tzid))
         return
@@ -857,6 +915,12 @@ def _read_value(
         raise decoded.error
     if keep:
         _keep(into, Property(name, params, kind, type_name, value, False, tzid, decoded))
+
+
+def _plain_time(text: str) -> bool:
+    """A DATE or DATE-TIME without a zone, by its shape: decoding it can only give a
+    value or raise ValueError (kept as broken), so it can wait until it is read."""
+    return len(text) in (8, 15, 16) and text[:1].isdigit() and "/" not in text and "\\" not in text
 
 
 def _keep(into: _Open, prop: Property) -> None:

@@ -47,6 +47,7 @@ class DateOutOfRange(ValueError):
 _VTZ_BEGIN, _VTZ_END = b"begin:vtimezone", b"end:vtimezone"
 _VTZ_TAIL_RE = re.compile(rb"[ \t]*\r?\n?")  # after END:VTIMEZONE; matched in place, always
 _FOLD_RE = re.compile(rb"\r?\n[ \t]")
+_LF_FOLD_RE = re.compile(rb"\n[ \t]")
 _TZID_LINE_RE = re.compile(rb"^TZID[^:\r\n]*:(.*)$", re.MULTILINE)
 _TZOFFSETTO_RE = re.compile(rb"TZOFFSETTO:\s*([+-])(\d\d)(\d\d)")
 _TZID_UTC_PREFIX_RE = re.compile(r"^\((?:UTC|GMT)[^)]*\)\s*")
@@ -83,7 +84,20 @@ _COMMON_ZONES = (
 
 
 def _unfold(data: bytes) -> bytes:
-    return _FOLD_RE.sub(b"", data)
+    """`_FOLD_RE.sub(b"", data)`, found by its line break: the pattern's optional CR
+    made the regex try every byte (four times slower)."""
+    if b"\n " not in data and b"\n\t" not in data:
+        return data
+    kept: list[bytes] = []
+    pos = 0
+    for m in _LF_FOLD_RE.finditer(data):
+        start = m.start()
+        if start > pos and data[start - 1] == 13:  # its CR, not one a fold before took
+            start -= 1
+        kept.append(data[pos:start])
+        pos = m.end()
+    kept.append(data[pos:])
+    return b"".join(kept)
 
 
 def _split_vtimezones(data: bytes) -> tuple[list[bytes], bytes]:
@@ -196,23 +210,23 @@ def _event_time(
 _MAILTO_RE = re.compile(r"^mailto:", re.IGNORECASE)
 
 
-def _address(prop: Property) -> tuple[str, str, str]:
-    """(name, email, cutype) of an ORGANIZER/ATTENDEE property."""
-    a = _attendee(prop)
-    return a.name, a.email, a.cutype
-
-
 def _attendee(prop: Property | list[Property]) -> people_.Attendee:
     """An ORGANIZER/ATTENDEE property read: an EMAIL= parameter beats the address
     (iCloud writes a relay, `…@imip.me.com`, and the real address in EMAIL=).
     Two ORGANIZER lines come as a list: its str (icalendar's reprs), no parameters."""
-    addr = _MAILTO_RE.sub("", str(prop).strip()).strip().lower()
+    addr = str(prop).strip()
+    if addr[6:7] == ":":  # "mailto:" (any case) has its colon there
+        addr = _MAILTO_RE.sub("", addr).strip()
+    addr = addr.lower()
     params = prop.params if isinstance(prop, Property) else {}
-    email_param = normalise_space(str(params.get("EMAIL", "") or "")).strip("\"' ").lower()
-    email_param = _MAILTO_RE.sub("", email_param)
-    if email_param and valid_address(email_param):
-        addr = email_param
-    name = normalise_space(str(params.get("CN", "") or "")).strip("\"' ")
+    email_param = params.get("EMAIL")
+    if email_param:  # absent or empty: the address stands
+        email = normalise_space(str(email_param)).strip("\"' ").lower()
+        email = _MAILTO_RE.sub("", email)
+        if email and valid_address(email):
+            addr = email
+    cn = params.get("CN")
+    name = normalise_space(str(cn)).strip("\"' ") if cn else ""
     if name.lower() == addr or "@" in name:
         name = ""
     name = natural_order(name)
@@ -233,6 +247,8 @@ _SUFFIXES = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|md|esq|mba|cpa)\.?$", re.IGNORE
 
 def natural_order(name: str) -> str:
     """Outlook writes CN="Doe, Jane": the thank-you must say "Jane Doe"."""
+    if "," not in name:
+        return name
     match = _LAST_FIRST.match(name)
     if not match or _SUFFIXES.match(match["first"].strip()):
         return name
@@ -287,22 +303,23 @@ _LISTS_ORGANIZER = re.compile(r"google", re.IGNORECASE)
 
 def _people(
     organizer: Property | list[Property] | None,
-    attendees: Sequence[Property],
+    read: Sequence[people_.Attendee],
     my: set[str],
     text: str = "",
     lists_organizer: bool = False,
 ) -> tuple[Person | None, list[Person], list[Person]]:
-    """(organizer, interviewers, coordinators) from the calendar's people."""
+    """(organizer, interviewers, coordinators) from the calendar's people (the
+    attendees as `_attendee` read them)."""
     org_person = None
     people: list[Person] = []
     coordinators: list[Person] = []
     seen: set[str] = set()
-    read = [_attendee(att) for att in attendees]
     org = _attendee(organizer) if organizer is not None else None
     if org is not None:
         org_person = Person(org.name, org.email)
-    entries = ([org] if org is not None else []) + read
+    entries = ([org] if org is not None else []) + list(read)
     kept: list[tuple[people_.Attendee, Person, str]] = []
+    lowered: str | None = None  # the text lower-cased, once someone's title is looked for
     for a in entries:
         key = a.email or a.name.lower()
         if not key or key in seen or a.email in my:
@@ -317,7 +334,10 @@ def _people(
             continue  # "a@x.com, b@y.com" or non-ASCII: never a recipient we trust
         seen.add(key)
         name, title = people_.split_cn(a.name)
-        title = title or people_.signature_title(text, name)
+        if not title and name:
+            lowered = lowered if lowered is not None else _sigma_free_lower(text)
+            if _sigma_free_lower(name) in lowered:  # else no line of the text starts with it
+                title = people_.signature_title(text, name)
         kept.append((a, Person(name, a.email, None, title), a.name))
     for a, person, cn in kept:
         if org is not None and a is org:
@@ -342,14 +362,15 @@ def _people(
     return org_person, people, coordinators
 
 
-def _my_names(attendees: Sequence[Property], my: set[str]) -> set[str]:
+def _sigma_free_lower(text: str) -> str:
+    """Lower case that is the same for a line as for the text around it (lower() writes
+    a final sigma by context): each line's lower case is then a piece of the text's."""
+    return text.lower().replace("ς", "σ")
+
+
+def _my_names(read: Sequence[people_.Attendee], my: set[str]) -> set[str]:
     """The user's own display names, as the invite spells them."""
-    names = set()
-    for att in attendees[:500]:
-        name, addr, _ = _address(att)
-        if addr in my and name:
-            names.add(name)
-    return names
+    return {a.name for a in read if a.email in my and a.name}
 
 
 # ------------------------------------------------------------------- the event
@@ -426,7 +447,8 @@ def _calendar_event(
         organizer=organizer,
         interviewers=people,
     )
-    return replace(event, coordinators=tuple(coordinators))
+    # build_event leaves coordinators at their default, (): a copy only when there are some
+    return replace(event, coordinators=tuple(coordinators)) if coordinators else event
 
 
 def _event_end(
@@ -490,14 +512,15 @@ def _calendar_people(
     text = people_.own_text(description + "\n" + parts.body)
     if parts.sender[1] in my:
         text += "\n" + people_.forwarded_text(description + "\n" + parts.body)
+    read = [_attendee(att) for att in attendees[:500]]  # each read once, for both uses
     organizer, people, coordinators = _people(
         ev.get("ORGANIZER"),
-        attendees[:500],
+        read,
         my,
         text,
         bool(_LISTS_ORGANIZER.search(prodid)),
     )
-    my_names = _my_names(attendees, my) | {n for n, a in parts.recipients if a in my and n}
+    my_names = _my_names(read, my) | {n for n, a in parts.recipients if a in my and n}
     if not people and not coordinators:
         organizer, people, coordinators = _sender_and_named(organizer, text, parts, my)
     else:
