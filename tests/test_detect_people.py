@@ -429,3 +429,36 @@ def test_plain_content_type_parameters_read_as_get_param_reads_them(content_type
     method = part.get_param("method")
     method = collapse_rfc2231_value(method) if isinstance(method, tuple) else method
     assert mailtext._method_param(part) == method
+
+
+_CTYPE_VALUES = ["text/plain", " TEXT/Calendar ; method=x", "text", "a/b/c", "", "x/\xe9", "  "]
+_CTYPE_VALUES += ['multipart/digest; boundary="b"', "message/rfc822", "text/html;"]
+
+
+def _walk(msg):
+    yield msg
+    payload = msg.get_payload()
+    if isinstance(payload, list):
+        for sub in payload:
+            yield from _walk(sub)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_the_whole_parse_reads_each_parts_content_type_as_the_message_does(rnd):
+    from followup.core import whole_parser
+
+    def part() -> str:
+        names = rnd.choices(["Content-Type", "content-TYPE", "X-A", "Content-Types"], k=2)
+        head = "".join(f"{n}: {rnd.choice(_CTYPE_VALUES)}\n" for n in names)
+        return head + rnd.choice(["", " folded\n"]) + "\nbody\n"
+
+    parts = "".join(f"--b\n{part()}" for _ in range(rnd.randint(0, 3)))
+    raw = part() if rnd.random() < 0.3 else ""
+    raw += f'Content-Type: multipart/{rnd.choice(["mixed", "digest"])}; boundary="b"\n\n'
+    raw += parts + "--b--\n"
+    parsed = whole_parser.parse(raw.encode("utf-8"))
+    assert parsed is not None
+    msg, content_type = parsed
+    for each in _walk(msg):
+        assert content_type(each) == each.get_content_type()
