@@ -462,3 +462,42 @@ def test_the_whole_parse_reads_each_parts_content_type_as_the_message_does(rnd):
     msg, content_type = parsed
     for each in _walk(msg):
         assert content_type(each) == each.get_content_type()
+
+
+def _own_text_reference(text: str) -> str:
+    """own_text as it read every line with all three patterns."""
+    from followup.core import detect_people as dp
+
+    lines = dp._lines(text)
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if dp._QUOTE_MARKER.match(line):
+            break
+        if (
+            dp._HEADER_FROM.match(line)
+            and i + 1 < len(lines)
+            and dp._HEADER_SENT.match(lines[i + 1])
+        ):
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+_OWN_TEXT_LINES = ["From: Ana", "**Von:** x", " de : y", "Sent: Monday", "Date: now", "ſent: x"]
+_OWN_TEXT_LINES += ["> quoted", "-- Original Message", "On Mon, Ana wrote:", "\tEl lunes escribió:"]
+_OWN_TEXT_LINES += ["Begin forwarded message:", "hello", "", "  ", "\u2028", "Léa", "FROM: Bo"]
+_OWN_TEXT_LINES += ["Le 3 mai, x a écrit :", "Em 2, y escreveu:", "ſrom: z", "*from*: q"]
+_OWN_TEXT_LINES += ["on Tue, b wrote:", " op 3, c schreef:", "am 1, d schrieb:", "vAN: e", "dE: f"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_OWN_TEXT_LINES), max_size=8), st.sampled_from(["\n", "\r\n"]))
+def test_own_text_cuts_where_every_pattern_read_on_every_line_cuts(lines, newline):
+    from followup.core import detect_people as dp
+
+    text = newline.join(lines)
+    assert dp.own_text(text) == _own_text_reference(text)
+    again = dp.own_text(text)
+    assert dp.own_text(again) == _own_text_reference(again)

@@ -177,6 +177,13 @@ _HEADER_SENT = re.compile(
 )
 
 
+# The first character after a line's spaces and tabs that each can start with: no other
+# character matches these letters in IGNORECASE (only "s" has a twin, "ſ", and it is not
+# first in either). A line starting with anything else is tested no further.
+_QUOTE_MARKER_STARTS = frozenset("-bBoOaAlLeE")
+_HEADER_FROM_STARTS = frozenset("*fFvVdD")
+
+
 @functools.lru_cache(maxsize=8)  # one message asks for it 3-4 times (is_coordinator, …)
 def own_text(text: str) -> str:
     """The text its writer wrote: quoted lines ("> ") dropped, and everything from an
@@ -185,9 +192,15 @@ def own_text(text: str) -> str:
     lines = _lines(text)
     kept: list[str] = []
     for i, line in enumerate(lines):
-        if _QUOTE_MARKER.match(line):
+        head = line.lstrip(" \t")[:1]
+        if head in _QUOTE_MARKER_STARTS and _QUOTE_MARKER.match(line):
             break
-        if _HEADER_FROM.match(line) and i + 1 < len(lines) and _HEADER_SENT.match(lines[i + 1]):
+        if (
+            head in _HEADER_FROM_STARTS
+            and _HEADER_FROM.match(line)
+            and i + 1 < len(lines)
+            and _HEADER_SENT.match(lines[i + 1])
+        ):
             break
         if line.lstrip().startswith(">"):
             continue
