@@ -501,3 +501,17 @@ def test_own_text_cuts_where_every_pattern_read_on_every_line_cuts(lines, newlin
     assert dp.own_text(text) == _own_text_reference(text)
     again = dp.own_text(text)
     assert dp.own_text(again) == _own_text_reference(again)
+
+
+_SPACES = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028"]
+_SPACES += ["\u3000"]
+_SPACES += ["\u200b", "\ufeff", "\u180e"]  # not whitespace to either
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES + ["a", "é", "-"]), max_size=30))
+def test_normalise_space_collapses_what_the_whitespace_pattern_collapses(text):
+    import re
+
+    from followup.core import mailtext
+
+    assert mailtext.normalise_space(text) == re.sub(r"\s+", " ", text).strip()
