@@ -515,3 +515,38 @@ def test_normalise_space_collapses_what_the_whitespace_pattern_collapses(text):
     from followup.core import mailtext
 
     assert mailtext.normalise_space(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def _lines_holding_reference(keys, lines):
+    """_lines_holding as it mapped each hit to its line by a table of line starts."""
+    import bisect
+    import itertools
+
+    from followup.core import detect_people as dp
+
+    joined = "\n".join(lines)
+    if any(twin in joined for twin in dp._CASE_TWINS):
+        return list(range(len(lines)))
+    lowered = joined.lower()
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    found: set[int] = set()
+    for key in keys:
+        pos = lowered.find(key)
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            found.add(i)
+            pos = lowered.find(key, starts[i + 1])
+    return sorted(found)
+
+
+_HOLDING_PIECES = ["", "Panel", "interview", "INTERVIEWER", "x", " ", "ſ", "İ", "meet", "ß", "pan"]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(_HOLDING_PIECES), max_size=4).map("".join), max_size=8),
+    st.lists(st.sampled_from(["interview", "panel", "meet", "el", "x", "ss"]), max_size=3),
+)
+def test_lines_holding_finds_the_lines_a_table_of_line_starts_finds(lines, keys):
+    from followup.core import detect_people as dp
+
+    assert list(dp._lines_holding(keys, lines)) == _lines_holding_reference(keys, lines)
