@@ -708,11 +708,27 @@ def _same_name(a: str, b: str) -> bool:
 # ------------------------------------------------------------------- roles
 
 
+class WriterText:
+    """A text read once for what its writer says of joining: is_coordinator asks it
+    for each attendee, and each word list is searched at most once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @functools.cached_property
+    def wont_join(self) -> bool:
+        return says_wont_join(self.text)
+
+    @functools.cached_property
+    def will_join(self) -> bool:
+        return says_will_join(self.text)
+
+
 def is_coordinator(
     person: Person,
     *,
     cn: str,
-    text: str,
+    text: str | WriterText,
     writer: bool,
     others: int,
     attends: bool | None,
@@ -723,14 +739,16 @@ def is_coordinator(
     text is theirs (they sent the mail or organised the invite); `others`: how many
     other interviewers there are; `attends`: what the calendar says (False: listed as
     a non-participant or declined, or missing where the producer lists the organizer;
-    None: it does not say)."""
+    None: it does not say). A caller asking for several attendees of one text passes
+    WriterText(text), read once for all of them."""
     if attends is False:
         return True
-    if writer and says_wont_join(text):
+    said = text if isinstance(text, WriterText) else WriterText(text)
+    if writer and said.wont_join:
         return True
     if others == 0:
         return False  # a recruiter's own screen: the only one there
-    if writer and says_will_join(text):
+    if writer and said.will_join:
         return False
     recruiting = bool(COORDINATOR_WORDS.search(cn)) or bool(
         person.title and COORDINATOR_WORDS.search(person.title)
