@@ -576,3 +576,43 @@ def test_is_coordinator_reads_a_writer_text_as_it_reads_the_text(
     expected = dp.is_coordinator(person, text=text, **args)
     assert dp.is_coordinator(person, text=said, **args) == expected
     assert dp.is_coordinator(person, text=said, **args) == expected  # read again: the same
+
+
+def _signature_title_reference(text: str, name: str) -> str:
+    """signature_title as it read every line, with no look for the name first."""
+    from followup.core import detect_people as dp
+
+    if not name:
+        return ""
+    lines = dp._lines(text)
+    key = name.lower()
+    for i, line in enumerate(lines):
+        stripped = line.strip(dp._BULLET)
+        if not stripped.lower().startswith(key):
+            continue
+        tail = stripped[len(key) :].strip()
+        if tail:
+            first = dp._SIGNATURE_SPLIT.split(" " + tail if tail[0] in "|–—-" else tail)
+            candidate = next((p.strip(" ,|–—-") for p in first if p.strip(" ,|–—-")), "")
+            if dp.is_title(candidate):
+                return candidate
+            continue
+        if i + 1 < len(lines):
+            candidate = dp._SIGNATURE_SPLIT.split(lines[i + 1].strip())[0].strip()
+            if dp.is_title(candidate):
+                return candidate
+    return ""
+
+
+_SIGNATURE_PIECES = ["Ana Ruiz", "ANA RUIZ", "ΟΔΥΣΣΕΑΣ", "Οδυσσεας", "ς", "Σ", "\n", " - "]
+_SIGNATURE_PIECES += ["Talent Acquisition", "Engineer", "• ", "İ", "i̇", ", Globex", "x"]
+
+
+@given(
+    st.lists(st.sampled_from(_SIGNATURE_PIECES), max_size=8).map("".join),
+    st.sampled_from(["Ana Ruiz", "ΟΔΥΣΣΕΑΣ", "Οδυσσεας", "ΑΣ", "İx", "Σ", "ana ruiz\nx"]),
+)
+def test_signature_title_finds_what_reading_every_line_finds(text, name):
+    from followup.core import detect_people as dp
+
+    assert dp.signature_title(text, name) == _signature_title_reference(text, name)
