@@ -518,12 +518,8 @@ def signature_title(text: str, name: str) -> str:
     then "Talent Acquisition, Globex" → "Talent Acquisition"."""
     if not name:
         return ""
-    key = name.lower()
-    # A line that starts with the name holds it, and lower() maps each character alone
-    # but for the final sigma: without the name in the text, no line starts with it.
-    if _sigma_free_lower(key) not in _sigma_free_lower(text[:MAX_TEXT_CHARS]):
-        return ""
     lines = _lines(text)
+    key = name.lower()
     for i, line in enumerate(lines):
         stripped = line.strip(_BULLET)
         if not stripped.lower().startswith(key):
