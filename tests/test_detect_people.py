@@ -429,3 +429,150 @@ def test_plain_content_type_parameters_read_as_get_param_reads_them(content_type
     method = part.get_param("method")
     method = collapse_rfc2231_value(method) if isinstance(method, tuple) else method
     assert mailtext._method_param(part) == method
+
+
+_CTYPE_VALUES = ["text/plain", " TEXT/Calendar ; method=x", "text", "a/b/c", "", "x/\xe9", "  "]
+_CTYPE_VALUES += ['multipart/digest; boundary="b"', "message/rfc822", "text/html;"]
+
+
+def _walk(msg):
+    yield msg
+    payload = msg.get_payload()
+    if isinstance(payload, list):
+        for sub in payload:
+            yield from _walk(sub)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_the_whole_parse_reads_each_parts_content_type_as_the_message_does(rnd):
+    from followup.core import whole_parser
+
+    def part() -> str:
+        names = rnd.choices(["Content-Type", "content-TYPE", "X-A", "Content-Types"], k=2)
+        head = "".join(f"{n}: {rnd.choice(_CTYPE_VALUES)}\n" for n in names)
+        return head + rnd.choice(["", " folded\n"]) + "\nbody\n"
+
+    parts = "".join(f"--b\n{part()}" for _ in range(rnd.randint(0, 3)))
+    raw = part() if rnd.random() < 0.3 else ""
+    raw += f'Content-Type: multipart/{rnd.choice(["mixed", "digest"])}; boundary="b"\n\n'
+    raw += parts + "--b--\n"
+    parsed = whole_parser.parse(raw.encode("utf-8"))
+    assert parsed is not None
+    msg, content_type = parsed
+    for each in _walk(msg):
+        assert content_type(each) == each.get_content_type()
+
+
+def _own_text_reference(text: str) -> str:
+    """own_text as it read every line with all three patterns."""
+    from followup.core import detect_people as dp
+
+    lines = dp._lines(text)
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if dp._QUOTE_MARKER.match(line):
+            break
+        if (
+            dp._HEADER_FROM.match(line)
+            and i + 1 < len(lines)
+            and dp._HEADER_SENT.match(lines[i + 1])
+        ):
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+_OWN_TEXT_LINES = ["From: Ana", "**Von:** x", " de : y", "Sent: Monday", "Date: now", "ſent: x"]
+_OWN_TEXT_LINES += ["> quoted", "-- Original Message", "On Mon, Ana wrote:", "\tEl lunes escribió:"]
+_OWN_TEXT_LINES += ["Begin forwarded message:", "hello", "", "  ", "\u2028", "Léa", "FROM: Bo"]
+_OWN_TEXT_LINES += ["Le 3 mai, x a écrit :", "Em 2, y escreveu:", "ſrom: z", "*from*: q"]
+_OWN_TEXT_LINES += ["on Tue, b wrote:", " op 3, c schreef:", "am 1, d schrieb:", "vAN: e", "dE: f"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_OWN_TEXT_LINES), max_size=8), st.sampled_from(["\n", "\r\n"]))
+def test_own_text_cuts_where_every_pattern_read_on_every_line_cuts(lines, newline):
+    from followup.core import detect_people as dp
+
+    text = newline.join(lines)
+    assert dp.own_text(text) == _own_text_reference(text)
+    again = dp.own_text(text)
+    assert dp.own_text(again) == _own_text_reference(again)
+
+
+_SPACES = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028"]
+_SPACES += ["\u3000"]
+_SPACES += ["\u200b", "\ufeff", "\u180e"]  # not whitespace to either
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES + ["a", "é", "-"]), max_size=30))
+def test_normalise_space_collapses_what_the_whitespace_pattern_collapses(text):
+    import re
+
+    from followup.core import mailtext
+
+    assert mailtext.normalise_space(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def _lines_holding_reference(keys, lines):
+    """_lines_holding as it mapped each hit to its line by a table of line starts."""
+    import bisect
+    import itertools
+
+    from followup.core import detect_people as dp
+
+    joined = "\n".join(lines)
+    if any(twin in joined for twin in dp._CASE_TWINS):
+        return list(range(len(lines)))
+    lowered = joined.lower()
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    found: set[int] = set()
+    for key in keys:
+        pos = lowered.find(key)
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            found.add(i)
+            pos = lowered.find(key, starts[i + 1])
+    return sorted(found)
+
+
+_HOLDING_PIECES = ["", "Panel", "interview", "INTERVIEWER", "x", " ", "ſ", "İ", "meet", "ß", "pan"]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(_HOLDING_PIECES), max_size=4).map("".join), max_size=8),
+    st.lists(st.sampled_from(["interview", "panel", "meet", "el", "x", "ss"]), max_size=3),
+)
+def test_lines_holding_finds_the_lines_a_table_of_line_starts_finds(lines, keys):
+    from followup.core import detect_people as dp
+
+    assert list(dp._lines_holding(keys, lines)) == _lines_holding_reference(keys, lines)
+
+
+_WRITER_TEXTS = ["", "I won't be joining the call.", "I'll be joining, see you", "> I won't join"]
+_WRITER_TEXTS += ["you will speak with me and Tobias", "Ana Ruiz\nRecruiting"]
+
+
+@given(
+    st.sampled_from(_WRITER_TEXTS),
+    st.sampled_from(["Ana Ruiz", "Ana Ruiz (Recruiting)"]),
+    st.sampled_from(["", "Talent Acquisition", "Engineer"]),
+    st.booleans(),
+    st.integers(0, 2),
+    st.sampled_from([None, False, True]),
+)
+def test_is_coordinator_reads_a_writer_text_as_it_reads_the_text(
+    text, cn, title, writer, others, attends
+):
+    from followup.core import detect_people as dp
+    from followup.core.model import Person
+
+    person = Person("Ana Ruiz", "ana@example.com", None, title)
+    said = dp.WriterText(text)
+    args = {"cn": cn, "writer": writer, "others": others, "attends": attends}
+    expected = dp.is_coordinator(person, text=text, **args)
+    assert dp.is_coordinator(person, text=said, **args) == expected
+    assert dp.is_coordinator(person, text=said, **args) == expected  # read again: the same

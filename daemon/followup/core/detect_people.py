@@ -8,9 +8,7 @@ nested quantifiers: the cost stays linear in the input.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -53,16 +51,26 @@ def _lines_holding(keys: Sequence[str], lines: list[str]) -> Iterable[int]:
     joined = "\n".join(lines)
     if any(twin in joined for twin in _CASE_TWINS):
         return range(len(lines))
+    # Lines hold no line break, and lower() keeps every length but "İ"'s (a twin): a
+    # hit's line starts after the "\n" before it. Counting the breaks between the
+    # starts, in order, gives the indices in one pass (no table of every line's start).
     lowered = joined.lower()
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    found: set[int] = set()
+    starts: set[int] = set()
     for key in keys:
         pos = lowered.find(key)
         while pos != -1:
-            i = bisect.bisect_right(starts, pos) - 1
-            found.add(i)
-            pos = lowered.find(key, starts[i + 1])  # the next line: one hit a line is enough
-    return sorted(found)
+            starts.add(lowered.rfind("\n", 0, pos) + 1)
+            end = lowered.find("\n", pos)
+            if end == -1:
+                break
+            pos = lowered.find(key, end + 1)  # the next line: one hit a line is enough
+    found: list[int] = []
+    index = prev = 0
+    for start in sorted(starts):
+        index += lowered.count("\n", prev, start)
+        found.append(index)
+        prev = start
+    return found
 
 
 # --------------------------------------------------------- mailboxes and rooms
@@ -177,6 +185,13 @@ _HEADER_SENT = re.compile(
 )
 
 
+# The first character after a line's spaces and tabs that each can start with: no other
+# character matches these letters in IGNORECASE (only "s" has a twin, "ſ", and it is not
+# first in either). A line starting with anything else is tested no further.
+_QUOTE_MARKER_STARTS = frozenset("-bBoOaAlLeE")
+_HEADER_FROM_STARTS = frozenset("*fFvVdD")
+
+
 @functools.lru_cache(maxsize=8)  # one message asks for it 3-4 times (is_coordinator, …)
 def own_text(text: str) -> str:
     """The text its writer wrote: quoted lines ("> ") dropped, and everything from an
@@ -185,9 +200,15 @@ def own_text(text: str) -> str:
     lines = _lines(text)
     kept: list[str] = []
     for i, line in enumerate(lines):
-        if _QUOTE_MARKER.match(line):
+        head = line.lstrip(" \t")[:1]
+        if head in _QUOTE_MARKER_STARTS and _QUOTE_MARKER.match(line):
             break
-        if _HEADER_FROM.match(line) and i + 1 < len(lines) and _HEADER_SENT.match(lines[i + 1]):
+        if (
+            head in _HEADER_FROM_STARTS
+            and _HEADER_FROM.match(line)
+            and i + 1 < len(lines)
+            and _HEADER_SENT.match(lines[i + 1])
+        ):
             break
         if line.lstrip().startswith(">"):
             continue
@@ -687,11 +708,27 @@ def _same_name(a: str, b: str) -> bool:
 # ------------------------------------------------------------------- roles
 
 
+class WriterText:
+    """A text read once for what its writer says of joining: is_coordinator asks it
+    for each attendee, and each word list is searched at most once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @functools.cached_property
+    def wont_join(self) -> bool:
+        return says_wont_join(self.text)
+
+    @functools.cached_property
+    def will_join(self) -> bool:
+        return says_will_join(self.text)
+
+
 def is_coordinator(
     person: Person,
     *,
     cn: str,
-    text: str,
+    text: str | WriterText,
     writer: bool,
     others: int,
     attends: bool | None,
@@ -702,14 +739,16 @@ def is_coordinator(
     text is theirs (they sent the mail or organised the invite); `others`: how many
     other interviewers there are; `attends`: what the calendar says (False: listed as
     a non-participant or declined, or missing where the producer lists the organizer;
-    None: it does not say)."""
+    None: it does not say). A caller asking for several attendees of one text passes
+    WriterText(text), read once for all of them."""
     if attends is False:
         return True
-    if writer and says_wont_join(text):
+    said = text if isinstance(text, WriterText) else WriterText(text)
+    if writer and said.wont_join:
         return True
     if others == 0:
         return False  # a recruiter's own screen: the only one there
-    if writer and says_will_join(text):
+    if writer and said.will_join:
         return False
     recruiting = bool(COORDINATOR_WORDS.search(cn)) or bool(
         person.title and COORDINATOR_WORDS.search(person.title)

@@ -32,14 +32,15 @@ MAX_HTML_CHARS = 200_000  # detection reads this much of an HTML part
 MAX_TAG_CHARS = 2000
 MAX_RECIPIENTS = 200
 
-_SPACE_RE = re.compile(r"\s+")
 _BLANKS_RE = re.compile(r"[ \t]+")
 _BLANK_LINES_RE = re.compile(r"\n\s*\n+")
 _THREE_NEWLINES_RE = re.compile(r"\n{3,}")
 
 
 def normalise_space(s: str) -> str:
-    return _SPACE_RE.sub(" ", s or "").strip()
+    """Runs of whitespace as one space, none at the ends. (str.split() splits where \\s
+    matches, every str.isspace() character, at a third of re.sub's cost.)"""
+    return " ".join((s or "").split())
 
 
 # ----------------------------------------------------------------------- headers

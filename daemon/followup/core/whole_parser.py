@@ -63,6 +63,32 @@ class _WholeInput:
         self.pos += 1
         return line
 
+    def header_lines(self) -> tuple[list[str], str]:
+        """The lines read while each may be a header's, and the first that may not
+        ("" at an EOF): readline's steps, with the at_eof test only where a line starts
+        with a character a boundary or a blank line can start with."""
+        headers: list[str] = []
+        match = _HEADER_LINE.match
+        while self.back:
+            line = self.readline()
+            if not line or not match(line):
+                return headers, line
+            headers.append(line)
+        lines, eofs = self.lines, self.eofs
+        starts = "".join(s for _, s in eofs)
+        i, end = self.pos, len(lines)
+        while i < end:
+            line = lines[i]
+            if eofs and line[:1] in starts and self.at_eof(line):
+                break
+            i += 1
+            if not match(line):
+                self.pos = i
+                return headers, line
+            headers.append(line)
+        self.pos = i
+        return headers, ""
+
     def unreadline(self, line: str) -> None:
         self.back.append(line)
 
@@ -137,14 +163,10 @@ class _WholeParser:
     def _parsegen(self) -> None:
         cur = self._new_message()
         inp = self.input
-        headers: list[str] = []
-        while line := inp.readline():
-            if not _HEADER_LINE.match(line):
-                if not _NEWLINE.match(line):
-                    _COMPAT32.handle_defect(cur, email.errors.MissingHeaderBodySeparatorDefect())
-                    inp.unreadline(line)
-                break
-            headers.append(line)
+        headers, line = inp.header_lines()
+        if line and not _NEWLINE.match(line):
+            _COMPAT32.handle_defect(cur, email.errors.MissingHeaderBodySeparatorDefect())
+            inp.unreadline(line)
         self._parse_headers(cur, headers)
         ctype = self._ctype(cur)
         if ctype == "message/delivery-status":
@@ -263,8 +285,18 @@ class _WholeParser:
                     last.set_payload(payload[: -len(mo.group(0))])
 
     def _parse_headers(self, cur: Message, lines: list[str]) -> None:
+        ctype = self._read_headers(cur, lines)
+        if ctype is not None:
+            self.ctypes[id(cur)] = ctype
+
+    def _read_headers(self, cur: Message, lines: list[str]) -> str | None:
+        """The header's lines into `cur` (compat32's header_source_parse, inline), and
+        its get_content_type() where the first Content-Type is plain text (None: the
+        Message reads it)."""
         lastheader = ""
         lastvalue: list[str] = []
+        first_ctype: str | None = None
+        seen_ctype = False
         for lineno, line in enumerate(lines):
             if line[0] in " \t":
                 if not lastheader:
@@ -274,7 +306,10 @@ class _WholeParser:
                 lastvalue.append(line)
                 continue
             if lastheader:
-                cur.set_raw(*_COMPAT32.header_source_parse(lastvalue))
+                value = _source_value(lastheader, lastvalue)
+                cur.set_raw(lastheader, value)
+                if not seen_ctype and lastheader.lower() == "content-type":
+                    seen_ctype, first_ctype = True, value
                 lastheader, lastvalue = "", []
             if line.startswith("From "):
                 if lineno == 0:
@@ -285,7 +320,7 @@ class _WholeParser:
                     continue
                 if lineno == len(lines) - 1:
                     self.input.unreadline(line)
-                    return
+                    return _content_type(cur, seen_ctype, first_ctype)
                 cur.defects.append(email.errors.MisplacedEnvelopeHeaderDefect(line))
                 continue
             i = line.find(":")
@@ -295,7 +330,30 @@ class _WholeParser:
             lastheader = line[:i]
             lastvalue = [line]
         if lastheader:
-            cur.set_raw(*_COMPAT32.header_source_parse(lastvalue))
+            value = _source_value(lastheader, lastvalue)
+            cur.set_raw(lastheader, value)
+            if not seen_ctype and lastheader.lower() == "content-type":
+                seen_ctype, first_ctype = True, value
+        return _content_type(cur, seen_ctype, first_ctype)
+
+
+def _source_value(name: str, lines: list[str]) -> str:
+    """compat32's header_source_parse(lines)[1], the name being lines[0] up to its ':'."""
+    value = lines[0][len(name) + 1 :].lstrip(" \t")
+    if len(lines) > 1:
+        value += "".join(lines[1:])
+    return value.rstrip("\r\n")
+
+
+def _content_type(msg: Message, seen: bool, value: str | None) -> str | None:
+    """msg.get_content_type() for a first Content-Type `value` (seen: there is one),
+    None where the value is not plain ASCII (compat32 reads non-ASCII as a Header)."""
+    if not seen:
+        return msg.get_default_type()
+    if value is None or not value.isascii():
+        return None
+    ctype = value.partition(";")[0].strip().lower()
+    return ctype if ctype.count("/") == 1 else "text/plain"
 
 
 def parse(raw: bytes) -> tuple[Message, Callable[[Message], str]] | None:
