@@ -550,29 +550,3 @@ def test_lines_holding_finds_the_lines_a_table_of_line_starts_finds(lines, keys)
     from followup.core import detect_people as dp
 
     assert list(dp._lines_holding(keys, lines)) == _lines_holding_reference(keys, lines)
-
-
-_WRITER_TEXTS = ["", "I won't be joining the call.", "I'll be joining, see you", "> I won't join"]
-_WRITER_TEXTS += ["you will speak with me and Tobias", "Ana Ruiz\nRecruiting"]
-
-
-@given(
-    st.sampled_from(_WRITER_TEXTS),
-    st.sampled_from(["Ana Ruiz", "Ana Ruiz (Recruiting)"]),
-    st.sampled_from(["", "Talent Acquisition", "Engineer"]),
-    st.booleans(),
-    st.integers(0, 2),
-    st.sampled_from([None, False, True]),
-)
-def test_is_coordinator_reads_a_writer_text_as_it_reads_the_text(
-    text, cn, title, writer, others, attends
-):
-    from followup.core import detect_people as dp
-    from followup.core.model import Person
-
-    person = Person("Ana Ruiz", "ana@example.com", None, title)
-    said = dp.WriterText(text)
-    args = {"cn": cn, "writer": writer, "others": others, "attends": attends}
-    expected = dp.is_coordinator(person, text=text, **args)
-    assert dp.is_coordinator(person, text=said, **args) == expected
-    assert dp.is_coordinator(person, text=said, **args) == expected  # read again: the same

@@ -708,27 +708,11 @@ def _same_name(a: str, b: str) -> bool:
 # ------------------------------------------------------------------- roles
 
 
-class WriterText:
-    """A text read once for what its writer says of joining: is_coordinator asks it
-    for each attendee, and each word list is searched at most once."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @functools.cached_property
-    def wont_join(self) -> bool:
-        return says_wont_join(self.text)
-
-    @functools.cached_property
-    def will_join(self) -> bool:
-        return says_will_join(self.text)
-
-
 def is_coordinator(
     person: Person,
     *,
     cn: str,
-    text: str | WriterText,
+    text: str,
     writer: bool,
     others: int,
     attends: bool | None,
@@ -739,16 +723,14 @@ def is_coordinator(
     text is theirs (they sent the mail or organised the invite); `others`: how many
     other interviewers there are; `attends`: what the calendar says (False: listed as
     a non-participant or declined, or missing where the producer lists the organizer;
-    None: it does not say). A caller asking for several attendees of one text passes
-    WriterText(text), read once for all of them."""
+    None: it does not say)."""
     if attends is False:
         return True
-    said = text if isinstance(text, WriterText) else WriterText(text)
-    if writer and said.wont_join:
+    if writer and says_wont_join(text):
         return True
     if others == 0:
         return False  # a recruiter's own screen: the only one there
-    if writer and said.will_join:
+    if writer and says_will_join(text):
         return False
     recruiting = bool(COORDINATOR_WORDS.search(cn)) or bool(
         person.title and COORDINATOR_WORDS.search(person.title)
