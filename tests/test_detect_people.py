@@ -522,10 +522,10 @@ def _lines_holding_reference(keys, lines):
     import bisect
     import itertools
 
-    from followup.core import detect_people as dp
+    from followup.core import detect_text
 
     joined = "\n".join(lines)
-    if any(twin in joined for twin in dp._CASE_TWINS):
+    if detect_text.has_case_twin(joined):
         return list(range(len(lines)))
     lowered = joined.lower()
     starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))

@@ -624,9 +624,8 @@ def _task_reply(rt: Runtime, task: TaskRow, reply: replies.Reply, now: datetime)
         return "reply", f"debrief for interview {task.interview_id} saved from email"
     if kind is TaskKind.DEBRIEF and reply.action in (replies.Action.APPROVE, replies.Action.REJECT):
         interview = interviews.get(rt.store, task.interview_id)
-        if interviews.thank_you_on_hold(
-            rt.store, interview, now=now
-        ):  # the catch-up mail's question
+        held = interviews.thank_you_on_hold(rt.store, interview, now=now)
+        if held:  # the catch-up mail's question
             wanted = reply.action is replies.Action.APPROVE
             commands.decide_thank_you.within(rt, task.interview_id, wanted=wanted, now=now)
             answer = "drafted for your approval" if wanted else "skipped"

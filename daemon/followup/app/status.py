@@ -201,14 +201,7 @@ def print_status(console, store: Store, *, now: datetime, zone: tzinfo = UTC) ->
         console.print(f"{waiting} draft(s) wait for you: `followup review`")
 
 
-def print_interview(
-    console,
-    store: Store,
-    interview: Interview,
-    me,
-    zone: tzinfo = UTC,
-    now: datetime | None = None,
-) -> None:
+def print_interview(console, store: Store, interview: Interview, me, zone: tzinfo = UTC) -> None:
     data = interview_json(store, interview)
     console.print(
         f"[bold]{interview.id}. {escape(interview.title or interview.company)}[/bold] "
@@ -249,7 +242,7 @@ def print_interview(
             f"{task['state']}{' (late)' if task['late'] else ''}",
             highlight=False,
         )
-    if interviews.thank_you_on_hold(store, interview, now=now or datetime.now(UTC)):
+    if interviews.thank_you_on_hold(store, interview, now=datetime.now(UTC)):
         console.print(
             f"  The thank-you waits for your answer (found late): `followup debrief "
             f"{interview.id}` drafts the notes, `--no-thank-you` skips them.",

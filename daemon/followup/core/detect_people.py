@@ -39,17 +39,12 @@ def _lines(text: str) -> list[str]:
     return [line[:MAX_LINE_CHARS] for line in text[:MAX_TEXT_CHARS].splitlines()[:MAX_LINES]]
 
 
-# Where lower() and IGNORECASE part ways (detect_text.Words): with none of these in a
-# text, a lower-case pattern finds in its lower-cased copy what IGNORECASE finds in it.
-_CASE_TWINS = ("ı", "ſ", "İ")
-
-
 def _lines_holding(keys: Sequence[str], lines: list[str]) -> Iterable[int]:
     """The lines (indices, in order) that may hold one of these lower-case words in some
     case, found by str.find over the whole lower-cased text. IGNORECASE takes "ı" for
     "i" and "ſ" for "s", which lower() does not: with those, every line."""
     joined = "\n".join(lines)
-    if any(twin in joined for twin in _CASE_TWINS):
+    if tx.has_case_twin(joined):
         return range(len(lines))
     # Lines hold no line break, and lower() keeps every length but "İ"'s (a twin): a
     # hit's line starts after the "\n" before it. Counting the breaks between the
