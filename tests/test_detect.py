@@ -418,7 +418,8 @@ _WORD_PIECES = [
 @given(st.lists(st.sampled_from(_WORD_PIECES), max_size=12).map("".join))
 def test_word_lists_find_what_ignorecase_finds(text):
     """Words searches lower-cased text without IGNORECASE (3x faster): the same answers,
-    also where lower() and IGNORECASE differ ("İ", "ı", "ſ")."""
+    also where lower() and IGNORECASE differ ("İ", "ı", "ſ"), and for a text the caller
+    lower-cased (found_lowered)."""
     import re
 
     from followup.core import detect_people, detect_prose, detect_rules
@@ -433,6 +434,8 @@ def test_word_lists_find_what_ignorecase_finds(text):
         caseless = re.compile(words.caseless.pattern, re.IGNORECASE)
         assert words.found(text) == bool(caseless.search(text)), (words.lower.pattern, text)
         assert words.count(text) == len(caseless.findall(text)), (words.lower.pattern, text)
+        low = text.lower()
+        assert words.found_lowered(low) == bool(caseless.search(low)), (words.lower.pattern, low)
 
 
 def _gates():

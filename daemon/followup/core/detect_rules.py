@@ -218,15 +218,15 @@ def score(
         conf += 0.15
     if not calendar and explicit_zone:
         conf += 0.05
-    if NEGATIVE_WORDS.found(title):
+    if NEGATIVE_WORDS.found_lowered(title):
         conf -= 0.5
-    elif NEGATIVE_WORDS.found(extra):
+    elif NEGATIVE_WORDS.found_lowered(extra):
         conf -= 0.2
-    if NOT_FOR_A_JOB.found(title):
+    if NOT_FOR_A_JOB.found_lowered(title):
         conf = min(conf, 0.3)  # "podcast interview", "mock interview": not a job's
-    elif NOT_FOR_A_JOB.found(extra):
+    elif NOT_FOR_A_JOB.found_lowered(extra):
         conf -= 0.3
-    if JOB_ALERT_WORDS.found(title) or JOB_ALERT_WORDS.found(extra):
+    if JOB_ALERT_WORDS.found_lowered(title) or JOB_ALERT_WORDS.found_lowered(extra):
         conf = min(conf, 0.3)  # a list of openings is no interview
     if bulk:
         conf -= 0.3  # mailing-list mail: newsletters and alerts, never one person's interview

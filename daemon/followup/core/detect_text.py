@@ -63,6 +63,13 @@ class Words:
         low = text.lower()
         return not self._has_no_needle(low) and self.lower.search(low) is not None
 
+    def found_lowered(self, low: str) -> bool:
+        """found() for a text the caller lower-cased: lower() changes nothing twice
+        (for every character), and keeps "ı" and "ſ" (a lower-cased "İ" is "i̇")."""
+        if has_case_twin(low):
+            return self.caseless.search(low) is not None
+        return not self._has_no_needle(low) and self.lower.search(low) is not None
+
     def count(self, text: str) -> int:
         if has_case_twin(text):
             return len(self.caseless.findall(text))
