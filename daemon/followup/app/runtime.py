@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from followup.adapters import oauth, providers
+from followup.adapters import providers
 from followup.adapters.config import Settings
 from followup.adapters.store import Store, utcnow
 from followup.app.outbox import Outbox
@@ -80,6 +80,8 @@ def make_source(settings: Settings, clock: Callable[[], datetime], login=None) -
     from followup.adapters.sources.imap import ImapSource
 
     if login is None:
+        from followup.adapters import oauth
+
         login = oauth.logins(settings, oauth.NoGrantState(), with_transport=False)[0]
     return ImapSource(settings.source, login, clock=clock)
 
@@ -98,6 +100,8 @@ def make_transport(settings: Settings, login=None) -> Transport:
     from followup.adapters.transports.smtp import SmtpTransport
 
     if login is None:
+        from followup.adapters import oauth
+
         login = oauth.logins(settings, oauth.NoGrantState(), with_source=False)[1]
     return SmtpTransport(t, login)
 
@@ -109,6 +113,9 @@ def open_runtime(
     store = Store(settings.storage_path)
     source = transport = None
     if with_mail:
+        # Imported here: sign-in brings http.server, webbrowser and the keyring (~100 ms
+        # at start-up), which a store-only command (status, drafts) never uses.
+        from followup.adapters import oauth
         from followup.app.signin import StoreGrant
 
         # one sign-in for both sides: one token, one refresh, one dead-grant flag
