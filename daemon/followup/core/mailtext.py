@@ -227,33 +227,25 @@ def part_text(part: Message) -> str:
 def leaf_parts(msg: Message, *, max_depth: int = MAX_DEPTH) -> Iterator[Message]:
     """The message's leaf parts in document order, nested messages only to max_depth.
     A message/rfc822 part whose payload is no message holds nothing to read."""
-    yield from _leaves(msg, 0, max_depth)
+    for leaf, _ in _typed_leaves(msg, Message.get_content_type, max_depth=max_depth):
+        yield leaf
 
 
-def _leaves(msg: Message, depth: int, max_depth: int) -> Iterator[Message]:
+def _typed_leaves(
+    msg: Message,
+    content_type: Callable[[Message], str],
+    depth: int = 0,
+    *,
+    max_depth: int = MAX_DEPTH,
+) -> Iterator[tuple[Message, str]]:
+    """leaf_parts(msg), each with its content type."""
     if depth > max_depth:
         return
     if msg.is_multipart():
         payload = msg.get_payload()
         for sub in payload if isinstance(payload, list) else []:
             if isinstance(sub, Message):
-                yield from _leaves(sub, depth + 1, max_depth)
-        return
-    if msg.get_content_type() != "message/rfc822":
-        yield msg
-
-
-def _typed_leaves(
-    msg: Message, content_type: Callable[[Message], str], depth: int = 0
-) -> Iterator[tuple[Message, str]]:
-    """leaf_parts(msg), each with its content type."""
-    if depth > MAX_DEPTH:
-        return
-    if msg.is_multipart():
-        payload = msg.get_payload()
-        for sub in payload if isinstance(payload, list) else []:
-            if isinstance(sub, Message):
-                yield from _typed_leaves(sub, content_type, depth + 1)
+                yield from _typed_leaves(sub, content_type, depth + 1, max_depth=max_depth)
         return
     ctype = content_type(msg)
     if ctype != "message/rfc822":
