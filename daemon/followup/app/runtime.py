@@ -113,8 +113,8 @@ def open_runtime(
     store = Store(settings.storage_path)
     source = transport = None
     if with_mail:
-        # Imported here: sign-in brings http.server, webbrowser and the keyring (~100 ms
-        # at start-up), which a store-only command (status, drafts) never uses.
+        # Imported where mail is opened: sign-in brings http.server, webbrowser, ssl and
+        # subprocess (17 modules), which a store-only command (status, drafts) never uses.
         from followup.adapters import oauth
         from followup.app.signin import StoreGrant
 

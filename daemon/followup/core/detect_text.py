@@ -60,8 +60,7 @@ class Words:
     def found(self, text: str) -> bool:
         if has_case_twin(text):
             return self.caseless.search(text) is not None
-        low = text.lower()
-        return not self._has_no_needle(low) and self.lower.search(low) is not None
+        return self.found_lowered(text.lower())  # lower() writes no twin letter
 
     def found_lowered(self, low: str) -> bool:
         """found() for a text the caller lower-cased: lower() changes nothing twice
